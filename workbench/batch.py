@@ -1,0 +1,251 @@
+"""The batch: every chosen analysis for every chosen municipality, as reports.
+
+Each job executes an analysis notebook with papermill (in this process, not as a command),
+exports it to HTML without code with nbconvert, and writes it with its figures and tables
+to ``reports/<nr>-<slug>/<analysis>/``. A job builds its folder in ``reports/.staging`` and
+swaps it in whole when everything is written, so a crash or Ctrl-C never leaves a half
+report. One failing job never stops the others: its executed notebook is kept in
+``reports/_failed/`` and the summary names it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Literal
+
+from workbench import analyses
+from workbench.config import Municipality, municipality_files
+from workbench.errors import InputError
+from workbench.outputs import atomic_write_text, replace_folder
+from workbench.project import ENV_VAR, Project
+
+STAGING = ".staging"
+FAILED = "_failed"
+KERNEL = "python3"
+Status = Literal["ok", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One analysis for one municipality."""
+
+    number: str
+    key: str
+    analysis: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.key}/{self.analysis}"
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What became of a job.
+
+    Args:
+        job: The job.
+        status: ``ok``, ``failed`` or ``skipped``.
+        report_dir: The finished report folder (ok).
+        notebook: The executed notebook; for a failure, the one in ``_failed/`` if the
+            notebook got as far as running.
+        message: Why it failed or was skipped, in Norwegian.
+        seconds: Wall time of the job.
+    """
+
+    job: Job
+    status: Status
+    report_dir: Path | None = None
+    notebook: Path | None = None
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    jobs: list[Job]
+    settled: list[JobResult]
+    """Jobs decided before running: invalid parameter files and skipped analyses."""
+
+
+def plan(
+    project: Project, numbers: Iterable[str] | None = None, analysis_keys: Iterable[str] | None = None
+) -> Plan:
+    """Which jobs to run.
+
+    Args:
+        project: The project.
+        numbers: Municipality numbers; default every municipality in ``parameters/``.
+        analysis_keys: Analyses; default every analysis each municipality configures.
+
+    Raises:
+        InputError: A requested municipality has no parameter file.
+        KeyError: An unknown analysis.
+    """
+    chosen = [analyses.get(k) for k in analysis_keys] if analysis_keys else None
+    files = municipality_files(project.parameters_dir)
+    if numbers:
+        wanted = list(dict.fromkeys(numbers))
+        known = {p.name[:4] for p in files}
+        missing = [n for n in wanted if n not in known]
+        if missing:
+            raise InputError(
+                project.parameters_dir,
+                f"ingen parameterfil for kommune {', '.join(missing)} (finnes: {', '.join(sorted(known))})",
+            )
+        files = [p for p in files if p.name[:4] in wanted]
+    jobs: list[Job] = []
+    settled: list[JobResult] = []
+    for path in files:
+        key = path.stem
+        try:
+            municipality = Municipality.from_file(path)
+        except InputError as exc:
+            for analysis in chosen or analyses.ANALYSES.values():
+                settled.append(JobResult(Job(path.name[:4], key, analysis.key), "failed", message=str(exc)))
+            continue
+        for analysis in chosen or analyses.ANALYSES.values():
+            job = Job(municipality.number, municipality.key, analysis.key)
+            if analysis.enabled_for(municipality):
+                jobs.append(job)
+            elif chosen:
+                settled.append(JobResult(job, "skipped", message="analysen er ikke satt opp for kommunen"))
+    return Plan(jobs, settled)
+
+
+def run_job(root: Path, reports_dir: Path, job: Job) -> JobResult:
+    """Execute one job and write its report folder (safe to call in a worker process)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    analysis = analyses.get(job.analysis)
+    staging_root = reports_dir / STAGING
+    staging_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{job.key}-{job.analysis}-"))
+    executed = staging / analysis.notebook
+    failed_path = reports_dir / FAILED / f"{job.key}-{analysis.notebook}"
+    previous = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = str(root)  # the kernel inherits it and finds the project
+    try:
+        try:
+            papermill.execute_notebook(
+                str(root / "notebooks" / analysis.notebook),
+                str(executed),
+                parameters={"municipality": job.number, "interactive": False, "output_dir": "."},
+                cwd=str(staging),
+                kernel_name=KERNEL,
+                progress_bar=False,
+                log_output=False,
+            )
+        except PapermillExecutionError as exc:
+            if executed.exists():
+                _save_notebook(_scrubbed(executed, analysis.notebook), failed_path)
+            return JobResult(job, "failed", notebook=failed_path if failed_path.exists() else None,
+                             message=_error_text(exc.ename, exc.evalue),
+                             seconds=time.perf_counter() - started)
+        notebook = _scrubbed(executed, analysis.notebook)
+        _save_notebook(notebook, executed)
+        atomic_write_text(staging / f"{job.analysis}.html", export_html(notebook, f"{analysis.title} – {job.key}"))
+        target = reports_dir / job.key / job.analysis
+        replace_folder(staging, target)
+        failed_path.unlink(missing_ok=True)
+        return JobResult(job, "ok", report_dir=target, notebook=target / analysis.notebook,
+                         seconds=time.perf_counter() - started)
+    except Exception as exc:  # a dead kernel or a full disk must not stop the batch
+        return JobResult(job, "failed", message=_error_text(type(exc).__name__, str(exc)),
+                         seconds=time.perf_counter() - started)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if previous is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = previous
+
+
+def run_batch(
+    project: Project,
+    jobs: list[Job],
+    *,
+    workers: int = 1,
+    reports_dir: Path | None = None,
+    progress: bool = True,
+) -> list[JobResult]:
+    """Run jobs, sequentially in this process or in ``workers`` processes.
+
+    Returns:
+        One result per job, in the order given.
+    """
+    reports = (reports_dir or project.reports_dir).resolve()
+    reports.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(reports / STAGING, ignore_errors=True)  # leftovers of an interrupted run
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", disable=not progress or not jobs)
+    results: dict[Job, JobResult] = {}
+    try:
+        if workers <= 1 or len(jobs) <= 1:
+            for job in jobs:
+                bar.set_postfix_str(job.label)
+                results[job] = run_job(project.root, reports, job)
+                bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+                futures = {pool.submit(run_job, project.root, reports, job): job for job in jobs}
+                try:
+                    for future in as_completed(futures):
+                        job = futures[future]
+                        results[job] = future.result()
+                        bar.set_postfix_str(job.label)
+                        bar.update()
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+    finally:
+        bar.close()
+        shutil.rmtree(reports / STAGING, ignore_errors=True)
+    return [results[job] for job in jobs]
+
+
+def export_html(notebook, title: str) -> str:
+    """The executed notebook as a standalone HTML page without code."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return body
+
+
+def _scrubbed(path: Path, name: str):
+    """The executed notebook without run times and temporary paths, so the same inputs
+    give byte-identical files."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    meta = notebook.metadata.get("papermill", {})
+    for field in ("start_time", "end_time", "duration"):
+        meta.pop(field, None)
+    meta["input_path"] = name
+    meta["output_path"] = name
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+        for field in ("start_time", "end_time", "duration"):
+            cell.metadata.get("papermill", {}).pop(field, None)
+    return notebook
+
+
+def _save_notebook(notebook, path: Path) -> None:
+    import nbformat
+
+    atomic_write_text(path, nbformat.writes(notebook) + "\n")
+
+
+def _error_text(name: str, value: str) -> str:
+    return f"{name}: {value}".strip()

@@ -1,0 +1,298 @@
+"""Ressurskalkulator: what packages of services cost per year, in money and staff hours.
+
+A package has one or more alternatives; an alternative has lines of (service, quantity,
+period). The annual quantity is the quantity × 52 per week, × 365 per day, × 1 per year;
+a quantity given ``once`` is a one-off and kept apart from the running cost.
+
+- annual cost = Σ annual quantity × unit price (user payments summed separately and, if
+  the parameter says so, deducted)
+- annual hours = Σ annual quantity × staff hours per unit, plus travel for ambulatory
+  services: visits × travel minutes per visit
+- årsverk = hours ÷ hours per årsverk
+- *hva har vi råd til*: for each alternative's cost, how many units per week of every
+  catalogue service the money buys = cost ÷ (unit price × 52) (per year for yearly units)
+
+Everything here is pure: catalogue and assumptions in, DataFrames out.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Self
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, field_validator, model_validator
+
+from workbench.config import Defaults, StrictModel
+from workbench.errors import InputError, Problem
+from workbench.loaders import read_yaml
+
+Period = Literal["week", "day", "year", "once"]
+PERIOD_ALIASES: dict[str, Period] = {
+    "week": "week", "uke": "week", "per uke": "week", "ukentlig": "week",
+    "day": "day", "dag": "day", "døgn": "day", "per dag": "day", "daglig": "day",
+    "year": "year", "år": "year", "per år": "year", "årlig": "year",
+    "once": "once", "engang": "once", "en gang": "once", "engangs": "once",
+}
+PERIOD_LABELS: dict[Period, str] = {
+    "week": "per uke", "day": "per dag", "year": "per år", "once": "én gang",
+}
+YEARLY_UNITS = frozenset({"år"})
+"""Units whose *råd til* is counted per year rather than per week."""
+
+
+class PackageLine(StrictModel):
+    """One service in an alternative.
+
+    Args:
+        service: ``service_id`` in the catalogue.
+        quantity: Units of the service's unit per period (hours, days, items …).
+        period: ``week``, ``day``, ``year`` or ``once`` (Norwegian words accepted).
+        visits: Visits per period, for ambulatory services; if absent, visits are
+            estimated from the hours and the average visit length.
+    """
+
+    service: str = Field(min_length=1)
+    quantity: float
+    period: Period
+    visits: float | None = None
+    note: str = ""
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period(cls, value: Any) -> str:
+        key = str(value).strip().lower()
+        if key not in PERIOD_ALIASES:
+            raise ValueError(f"ukjent periode «{value}» (bruk week, day, year eller once – uke, dag, år, engang)")
+        return PERIOD_ALIASES[key]
+
+    @field_validator("quantity", "visits")
+    @classmethod
+    def _not_negative(cls, value: float | None) -> float | None:
+        if value is not None and value < 0:
+            raise ValueError(f"kan ikke være negativ (fikk {value:g})")
+        return value
+
+
+class Alternative(StrictModel):
+    name: str = Field(min_length=1)
+    description: str = ""
+    lines: list[PackageLine] = []
+
+
+class Package(StrictModel):
+    """A set of alternatives to compare, usually for one person."""
+
+    title: str = Field(min_length=1)
+    description: str = ""
+    alternatives: list[Alternative] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Self:
+        names = [a.name for a in self.alternatives]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"alternativnavn må være unike (gjentatt: {', '.join(repeated)})")
+        return self
+
+    @classmethod
+    def from_file(cls, path: Path) -> Package:
+        return cls.from_mapping(read_yaml(path), path)
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """The shared parameters the calculator uses (see ``parameters/defaults.yaml``)."""
+
+    weeks_per_year: float
+    days_per_year: float
+    hours_per_fte: float
+    ambulatory_visit_minutes: float
+    travel_minutes_per_visit: float
+    deduct_user_payments: bool = False
+
+    @classmethod
+    def from_defaults(cls, defaults: Defaults) -> Assumptions:
+        a = defaults.assumptions
+        return cls(
+            weeks_per_year=a.weeks_per_year.value,
+            days_per_year=a.days_per_year.value,
+            hours_per_fte=a.hours_per_fte.value,
+            ambulatory_visit_minutes=a.ambulatory_visit_minutes.value,
+            travel_minutes_per_visit=a.travel_minutes_per_visit.value,
+            deduct_user_payments=defaults.deduct_user_payments,
+        )
+
+    def per_year(self, period: Period) -> float:
+        """How many times a period occurs in a year (0 for a one-off)."""
+        return {"week": self.weeks_per_year, "day": self.days_per_year, "year": 1.0, "once": 0.0}[period]
+
+
+def check_services(package: Package, catalogue: pd.DataFrame, path: Path | None) -> None:
+    """Every line names a service in the catalogue.
+
+    Raises:
+        InputError: Naming the alternative, the line and the closest known service ids.
+    """
+    problems = []
+    for i, alternative in enumerate(package.alternatives):
+        for j, line in enumerate(alternative.lines):
+            if line.service not in catalogue.index:
+                close = difflib.get_close_matches(line.service, list(catalogue.index), n=3)
+                hint = f" – mente du {', '.join(close)}?" if close else ""
+                problems.append(
+                    Problem(
+                        f"ukjent tjeneste «{line.service}» i «{alternative.name}»{hint}",
+                        key=f"alternatives[{i}].lines[{j}].service",
+                    )
+                )
+    if problems:
+        raise InputError(path, problems)
+
+
+LINE_COLUMNS = [
+    "alternative", "line", "service_id", "step", "category", "service", "unit", "quantity",
+    "period", "annual_quantity", "unit_price", "annual_cost", "one_off_cost", "user_payment",
+    "service_hours", "visits", "travel_hours", "hours", "hours_known",
+]
+
+
+def line_table(package: Package, catalogue: pd.DataFrame, assumptions: Assumptions) -> pd.DataFrame:
+    """Cost and hours of every line, per year.
+
+    Raises:
+        InputError: A line names a service the catalogue does not have.
+    """
+    check_services(package, catalogue, None)
+    services = catalogue.to_dict("index")
+    records = []
+    for alternative in package.alternatives:
+        for number, line in enumerate(alternative.lines, start=1):
+            records.append(_line_record(alternative.name, number, line, services[line.service], assumptions))
+    return pd.DataFrame.from_records(records, columns=LINE_COLUMNS)
+
+
+def _line_record(
+    alternative: str, number: int, line: PackageLine, service: dict[str, Any], a: Assumptions
+) -> dict[str, Any]:
+    per_year = a.per_year(line.period)
+    once = line.quantity if line.period == "once" else 0.0
+    annual = line.quantity * per_year
+    staff = service["staff_hours_per_unit"]
+    known = staff is not None and not pd.isna(staff)
+    payment = service["user_payment_per_unit"]
+    payment = 0.0 if payment is None or pd.isna(payment) else payment
+    visits = _annual_visits(line, service, annual, a)
+    travel = visits * a.travel_minutes_per_visit / 60
+    service_hours = annual * staff if known else 0.0
+    return {
+        "alternative": alternative,
+        "line": number,
+        "service_id": line.service,
+        "step": service["step"],
+        "category": service["category"],
+        "service": service["service"],
+        "unit": service["unit"],
+        "quantity": line.quantity,
+        "period": line.period,
+        "annual_quantity": annual,
+        "unit_price": service["unit_price"],
+        "annual_cost": annual * service["unit_price"],
+        "one_off_cost": once * service["unit_price"],
+        "user_payment": annual * payment,
+        "service_hours": service_hours,
+        "visits": visits,
+        "travel_hours": travel,
+        "hours": service_hours + travel,
+        "hours_known": known,
+    }
+
+
+def _annual_visits(line: PackageLine, service: dict[str, Any], annual: float, a: Assumptions) -> float:
+    if not service["ambulatory"]:
+        return 0.0
+    if line.visits is not None:
+        return line.visits * a.per_year(line.period)
+    if service["unit"] == "time":
+        return annual * 60 / a.ambulatory_visit_minutes
+    return annual  # one visit per unit for visit-based units
+
+
+SUMMARY_COLUMNS = [
+    "alternative", "annual_cost", "user_payment", "net_cost", "cost", "one_off_cost",
+    "hours", "fte", "diff_cost", "diff_hours", "diff_fte", "hours_incomplete",
+]
+
+
+def summary(lines: pd.DataFrame, alternatives: list[str], assumptions: Assumptions) -> pd.DataFrame:
+    """Totals per alternative and the difference to the first alternative.
+
+    Args:
+        lines: From :func:`line_table`.
+        alternatives: Alternative names in the order to show them (first is the reference).
+        assumptions: For hours per årsverk and whether user payments are deducted.
+
+    Returns:
+        One row per alternative. ``cost`` is the figure compared and used for *råd til*:
+        the net cost when user payments are deducted, else the gross annual cost.
+    """
+    grouped = lines.groupby("alternative", sort=False)
+    totals = pd.DataFrame(
+        {
+            "annual_cost": grouped["annual_cost"].sum(),
+            "user_payment": grouped["user_payment"].sum(),
+            "one_off_cost": grouped["one_off_cost"].sum(),
+            "hours": grouped["hours"].sum(),
+            "hours_incomplete": ~grouped["hours_known"].all(),
+        }
+    ).reindex(alternatives)
+    totals[["annual_cost", "user_payment", "one_off_cost", "hours"]] = totals[
+        ["annual_cost", "user_payment", "one_off_cost", "hours"]
+    ].fillna(0.0)
+    totals["hours_incomplete"] = totals["hours_incomplete"].fillna(False).astype(bool)
+    totals["net_cost"] = totals["annual_cost"] - totals["user_payment"]
+    totals["cost"] = totals["net_cost"] if assumptions.deduct_user_payments else totals["annual_cost"]
+    totals["fte"] = totals["hours"] / assumptions.hours_per_fte
+    for column in ("cost", "hours", "fte"):
+        totals[f"diff_{column}"] = totals[column] - totals[column].iloc[0]
+    return totals.rename_axis("alternative").reset_index()[SUMMARY_COLUMNS]
+
+
+def affordable(summary_table: pd.DataFrame, catalogue: pd.DataFrame, assumptions: Assumptions) -> pd.DataFrame:
+    """*Hva har vi råd til*: units of every catalogue service each alternative's cost buys.
+
+    Returns:
+        One row per service with ``service_id``, ``step``, ``category``, ``service``,
+        ``unit``, ``unit_price``, ``per`` (``uke`` or ``år``) and one column per alternative.
+        A service with price 0 has no finite answer and shows as missing.
+    """
+    table = catalogue[["step", "category", "service", "unit", "unit_price"]].reset_index()
+    yearly = table["unit"].isin(YEARLY_UNITS).to_numpy()
+    periods = np.where(yearly, 1.0, assumptions.weeks_per_year)
+    prices = table["unit_price"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        divisor = np.where(prices > 0, prices * periods, np.nan)
+        for name, cost in zip(summary_table["alternative"], summary_table["cost"], strict=True):
+            table[name] = cost / divisor
+    table.insert(6, "per", np.where(yearly, "år", "uke"))
+    return table
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the calculator shows for one package."""
+
+    lines: pd.DataFrame
+    summary: pd.DataFrame
+    affordable: pd.DataFrame
+
+
+def evaluate(package: Package, catalogue: pd.DataFrame, assumptions: Assumptions) -> Result:
+    """Lines, summary and *råd til* for a package."""
+    lines = line_table(package, catalogue, assumptions)
+    names = [a.name for a in package.alternatives]
+    totals = summary(lines, names, assumptions)
+    return Result(lines, totals, affordable(totals, catalogue, assumptions))

@@ -1,0 +1,233 @@
+"""The calculator as a live widget app (JupyterLab workshops and Voilà).
+
+The user picks a package, edits services, quantities and periods for any number of
+alternatives, and sees cost, hours, årsverk and *hva har vi råd til* update at once. The
+callbacks only rebuild the package from the widgets, call the engine and redraw.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from workbench import plots
+from workbench.calculator import PERIOD_LABELS, Alternative, Package, PackageLine, Result, evaluate
+from workbench.calculator_views import HOURS_NOTE, affordable_frame, summary_frame
+from workbench.catalogue import service_label
+from workbench.errors import InputError
+from workbench.formatting import styled
+from workbench.inputs import CalculatorInputs
+
+ALL_STEPS = 0
+MAX_QUANTITY = 100_000.0
+
+
+class _LineEditor:
+    """One line: service, quantity, period and a remove button."""
+
+    def __init__(self, options: list[tuple[str, str]], line: PackageLine, on_change: Callable[[], None],
+                 on_remove: Callable[[_LineEditor], None]):
+        self.service = widgets.Dropdown(options=options, value=line.service, description="Tjeneste",
+                                        layout=widgets.Layout(width="560px"))
+        self.quantity = widgets.BoundedFloatText(value=line.quantity, min=0, max=MAX_QUANTITY, step=0.5,
+                                                 description="Antall", layout=widgets.Layout(width="170px"))
+        self.period = widgets.Dropdown(options=[(label, key) for key, label in PERIOD_LABELS.items()],
+                                       value=line.period, layout=widgets.Layout(width="110px"))
+        self.visits = line.visits
+        self.remove = widgets.Button(description="Fjern", icon="trash", layout=widgets.Layout(width="80px"),
+                                     tooltip="Fjern linjen")
+        for control in (self.service, self.quantity, self.period):
+            control.observe(lambda _change: on_change(), names="value")
+        self.remove.on_click(lambda _button: on_remove(self))
+        self.box = widgets.HBox([self.service, self.quantity, self.period, self.remove])
+
+    def line(self) -> PackageLine:
+        return PackageLine(service=self.service.value, quantity=self.quantity.value,
+                           period=self.period.value, visits=self.visits)
+
+
+class _AlternativeEditor:
+    """One alternative: its name and lines, with buttons to add a line or drop it."""
+
+    def __init__(self, app: CalculatorApp, alternative: Alternative):
+        self.app = app
+        self.name = widgets.Text(value=alternative.name, description="Navn", layout=widgets.Layout(width="420px"))
+        self.name.observe(lambda _change: app.refresh(), names="value")
+        self.lines: list[_LineEditor] = []
+        self.lines_box = widgets.VBox()
+        add = widgets.Button(description="Legg til tjeneste", icon="plus")
+        add.on_click(lambda _button: self.add_line())
+        self.remove = widgets.Button(description="Fjern alternativ", icon="trash", button_style="warning")
+        self.remove.on_click(lambda _button: app.remove_alternative(self))
+        for line in alternative.lines:
+            self._append(line)
+        self.box = widgets.VBox(
+            [widgets.HBox([self.name, self.remove]), self.lines_box, add],
+            layout=widgets.Layout(border="1px solid #cccccc", padding="6px", margin="4px 0"),
+        )
+
+    def _append(self, line: PackageLine) -> None:
+        editor = _LineEditor(self.app.options, line, self.app.refresh, self.remove_line)
+        self.lines.append(editor)
+        self.lines_box.children = [e.box for e in self.lines]
+
+    def add_line(self) -> None:
+        self._append(PackageLine(service=self.app.options[0][1], quantity=1, period="week"))
+        self.app.refresh()
+
+    def remove_line(self, editor: _LineEditor) -> None:
+        self.lines.remove(editor)
+        self.lines_box.children = [e.box for e in self.lines]
+        self.app.refresh()
+
+    def alternative(self) -> Alternative:
+        return Alternative(name=self.name.value.strip() or "Uten navn", lines=[e.line() for e in self.lines])
+
+
+class CalculatorApp:
+    """The calculator app.
+
+    Args:
+        inputs: Catalogue, assumptions and the packages to start from.
+        source: Source line shown under the results and on the chart.
+        illustrative: Mark the results as built on illustrative data.
+    """
+
+    def __init__(self, inputs: CalculatorInputs, source: str, *, illustrative: bool):
+        self.inputs = inputs
+        self.source = source
+        self.illustrative = illustrative
+        self.options = [(service_label(row), sid) for sid, row in inputs.catalogue.iterrows()]
+        self.result: Result | None = None
+        self.last_seconds = 0.0
+        self.package_picker = widgets.Dropdown(
+            options=[(p.package.title, i) for i, p in enumerate(inputs.packages)],
+            description="Pakke", layout=widgets.Layout(width="560px"),
+        )
+        self.package_picker.observe(lambda change: self.load(change["new"]), names="value")
+        steps = sorted(inputs.catalogue["step"].unique())
+        self.step_filter = widgets.Dropdown(
+            options=[("Alle trinn", ALL_STEPS)] + [(f"Trinn {s}", int(s)) for s in steps],
+            description="Vis trinn",
+        )
+        self.step_filter.observe(lambda _change: self._render_affordable(), names="value")
+        add = widgets.Button(description="Legg til alternativ", icon="plus", button_style="info")
+        add.on_click(lambda _button: self.add_alternative())
+        self.editors: list[_AlternativeEditor] = []
+        self.editors_box = widgets.VBox()
+        self.status = widgets.HTML()
+        self.summary_html = widgets.HTML()
+        self.affordable_html = widgets.HTML()
+        self.chart = widgets.Output()
+        footer = widgets.HTML(f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>")
+        self.widget = widgets.VBox([
+            self.package_picker,
+            widgets.HTML("<h3>Alternativer</h3>"),
+            self.editors_box,
+            add,
+            self.status,
+            widgets.HTML("<h3>Sammenligning per år</h3>"),
+            self.summary_html,
+            self.chart,
+            widgets.HTML("<h3>Hva har vi råd til for samme sum?</h3>"),
+            self.step_filter,
+            self.affordable_html,
+            footer,
+        ])
+        self.load(0)
+
+    def load(self, index: int) -> None:
+        """Start over from package ``index`` of the inputs."""
+        self._loading = True
+        self.editors = [_AlternativeEditor(self, a) for a in self.inputs.packages[index].package.alternatives]
+        self.editors_box.children = [e.box for e in self.editors]
+        self._loading = False
+        self.refresh()
+
+    def add_alternative(self) -> None:
+        taken = {e.name.value for e in self.editors}
+        number = len(self.editors) + 1
+        while f"Alternativ {number}" in taken:
+            number += 1
+        self.editors.append(_AlternativeEditor(self, Alternative(name=f"Alternativ {number}")))
+        self.editors_box.children = [e.box for e in self.editors]
+        self.refresh()
+
+    def remove_alternative(self, editor: _AlternativeEditor) -> None:
+        if len(self.editors) == 1:
+            self.status.value = "<span style='color:#b00020'>Minst ett alternativ må være med.</span>"
+            return
+        self.editors.remove(editor)
+        self.editors_box.children = [e.box for e in self.editors]
+        self.refresh()
+
+    def package(self) -> Package:
+        """The package as the widgets show it now."""
+        title = self.inputs.packages[self.package_picker.value].package.title
+        return Package(title=title, alternatives=[e.alternative() for e in self.editors])
+
+    def recompute(self) -> Result:
+        """Rebuild the package from the widgets, evaluate it and redraw the tables (not the chart)."""
+        started = time.perf_counter()
+        self.result = evaluate(self.package(), self.inputs.catalogue, self.inputs.assumptions)
+        summary, formats = summary_frame(self.result.summary)
+        note = f"<p><em>{HOURS_NOTE}</em></p>" if self.result.summary["hours_incomplete"].any() else ""
+        self.summary_html.value = styled(summary, formats).to_html() + note
+        self._render_affordable()
+        self.last_seconds = time.perf_counter() - started
+        return self.result
+
+    def refresh(self) -> None:
+        """Recompute and redraw everything; errors become a Norwegian message, not a traceback."""
+        if getattr(self, "_loading", False):
+            return
+        try:
+            self.recompute()
+        except (InputError, ValueError) as exc:
+            self.status.value = f"<span style='color:#b00020'>{html.escape(_first_line(exc))}</span>"
+            return
+        names = list(self.result.summary["alternative"])
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        self.status.value = (
+            f"<span style='color:#b00020'>To alternativer heter det samme: {html.escape(', '.join(repeated))}</span>"
+            if repeated else ""
+        )
+        self._draw_chart()
+
+    def _render_affordable(self) -> None:
+        if self.result is None:
+            return
+        table = self.result.affordable
+        if self.step_filter.value != ALL_STEPS:
+            table = table[table["step"] == self.step_filter.value]
+        names = list(self.result.summary["alternative"])
+        shown, formats = affordable_frame(table, names)
+        self.affordable_html.value = styled(shown, formats).to_html()
+
+    def _draw_chart(self) -> None:
+        figure = plots.calculator_chart(
+            self.result.summary, self.package().title, self.source, illustrative=self.illustrative
+        )
+        with self.chart:
+            self.chart.clear_output(wait=True)
+            from IPython.display import display
+
+            display(figure)
+        plt.close(figure)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def summary_values(app: CalculatorApp) -> pd.DataFrame:
+    """The app's current summary (for tests and benchmarks)."""
+    if app.result is None:
+        app.recompute()
+    return app.result.summary

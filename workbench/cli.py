@@ -1,0 +1,117 @@
+"""``workbench`` on the command line: a thin layer over the Python API.
+
+    workbench run [-m 3911 ...] [-a calculator ...] [--workers 2]
+    workbench validate
+    workbench list
+
+Exit codes: 0 all well, 1 some report failed, 2 invalid input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from workbench import analyses
+from workbench.errors import InputError, display_path
+from workbench.formatting import number
+from workbench.project import Project
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        project = Project.locate(args.project)
+        return args.handler(project, args)
+    except (InputError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
+        print(f"Feil: {message}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="innsatstrapp workbench")
+    parser.add_argument("--project", help="prosjektmappe (standard: finn automatisk)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="lag rapporter med papermill")
+    run.add_argument("-m", "--municipality", action="append", help="kommunenummer (flere: gjenta); standard alle")
+    run.add_argument("-a", "--analysis", action="append", choices=list(analyses.ANALYSES),
+                     help="analyse (flere: gjenta); standard alle kommunen har satt opp")
+    run.add_argument("-w", "--workers", type=int, default=1, help="antall parallelle prosesser (standard 1)")
+    run.add_argument("--reports", type=Path, help="rapportmappe (standard reports/)")
+    run.add_argument("--no-progress", action="store_true", help="uten fremdriftsindikator")
+    run.set_defaults(handler=_run)
+
+    validate = commands.add_parser("validate", help="kontroller alle parameter- og datafiler")
+    validate.set_defaults(handler=_validate)
+
+    listing = commands.add_parser("list", help="vis kommuner og analyser")
+    listing.set_defaults(handler=_list)
+    return parser
+
+
+def _run(project: Project, args: argparse.Namespace) -> int:
+    from workbench.batch import plan, run_batch
+    from workbench.index_page import write_index
+
+    if args.workers < 1:
+        raise InputError(None, "--workers må være minst 1")
+    reports = (args.reports or project.reports_dir).resolve()
+    chosen = plan(project, args.municipality, args.analysis)
+    started = time.perf_counter()
+    results = chosen.settled + run_batch(
+        project, chosen.jobs, workers=args.workers, reports_dir=reports, progress=not args.no_progress
+    )
+    index = write_index(project, reports)
+    elapsed = time.perf_counter() - started
+    ok = [r for r in results if r.status == "ok"]
+    failed = [r for r in results if r.status == "failed"]
+    skipped = [r for r in results if r.status == "skipped"]
+    print(
+        f"{len(ok)} av {len(ok) + len(failed)} rapporter laget på {number(elapsed, 1)} s "
+        f"med {args.workers} prosess{'er' if args.workers > 1 else ''}."
+    )
+    for result in skipped:
+        print(f"  hoppet over {result.job.label}: {result.message}")
+    for result in failed:
+        where = f"\n    notatbok: {display_path(result.notebook)}" if result.notebook else ""
+        print(f"  FEILET {result.job.label}: {result.message}{where}")
+    print(f"Oversikt: {display_path(index)}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _validate(project: Project, args: argparse.Namespace) -> int:
+    from workbench.validation import validate_project
+
+    errors, checked = validate_project(project)
+    for error in errors:
+        print(str(error), file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} fil(er) med feil av {checked} kontrollert.", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"Alle {checked} filer er i orden.")
+    return EXIT_OK
+
+
+def _list(project: Project, args: argparse.Namespace) -> int:
+    from workbench.config import Municipality, municipality_files
+
+    for path in municipality_files(project.parameters_dir):
+        try:
+            m = Municipality.from_file(path)
+        except InputError:
+            print(f"{path.stem}: ugyldig parameterfil")
+            continue
+        enabled = [a.key for a in analyses.ANALYSES.values() if a.enabled_for(m)]
+        print(f"{m.title}{' (fiktiv)' if m.fictional else ''}: {', '.join(enabled) or 'ingen analyser'}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Errors for bad input, worded for the consultant who has to fix the file.
+
+Every error names the file, the place in it (row and column for tables, key for YAML)
+and what is wrong, in Norwegian. Several problems in one file are reported together so a
+consultant can fix them in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong at one place in a file.
+
+    Args:
+        message: What is wrong, in Norwegian.
+        row: Line number in the file as a spreadsheet shows it (header is row 1).
+        column: Column name.
+        key: Dotted YAML key, e.g. ``analyses.calculator.packages[0]``.
+    """
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    key: str | None = None
+
+    def where(self) -> str:
+        parts = []
+        if self.row is not None:
+            parts.append(f"rad {self.row}")
+        if self.column is not None:
+            parts.append(f"kolonne «{self.column}»")
+        if self.key is not None:
+            parts.append(f"nøkkel «{self.key}»")
+        return ", ".join(parts)
+
+
+class InputError(ValueError):
+    """A file the user supplied cannot be used as it is.
+
+    Args:
+        path: The file at fault (shown relative to the working directory when possible).
+        problems: What is wrong; a plain string is one problem without a location.
+    """
+
+    def __init__(self, path: Path | str | None, problems: str | Problem | Iterable[Problem]):
+        self.path = Path(path) if path is not None else None
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        name = display_path(self.path) if self.path is not None else "(ukjent fil)"
+        lines = []
+        for problem in self.problems[:MAX_PROBLEMS_SHOWN]:
+            where = problem.where()
+            lines.append(f"{name}: {where}: {problem.message}" if where else f"{name}: {problem.message}")
+        hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
+        if hidden > 0:
+            lines.append(f"{name}: … og {hidden} feil til")
+        return "\n".join(lines)
+
+
+def display_path(path: Path) -> str:
+    """Path as a user recognises it: relative to the working directory or, failing that,
+    to the project folder (``$WORKBENCH_PROJECT``, set for batch kernels)."""
+    resolved = path.resolve()
+    for base in (Path.cwd(), os.environ.get("WORKBENCH_PROJECT")):
+        if not base:
+            continue
+        try:
+            return str(resolved.relative_to(Path(base).resolve()))
+        except ValueError:
+            continue
+    return str(path)

@@ -1,0 +1,99 @@
+"""Norwegian number formatting for everything a user reads.
+
+``5 997 040``, ``12,1 %``, ``717 mill. kr``, ``190 700 kr``: grouping with a non-breaking
+space and a decimal comma, through Babel's ``nb_NO`` locale. Tables, charts and apps all
+format through this module so the whole product writes numbers one way.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+LOCALE = "nb_NO"
+MISSING = "–"
+NBSP = "\u00a0"
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    """``5 997 040``; ``23,2`` with ``decimals=1``."""
+    if _is_missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    # Half up, as in Excel and in Norwegian reports; "+ 0" turns -0 into 0 (no "-0,0").
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) + 0
+    return format_decimal(rounded, format=pattern, locale=LOCALE)
+
+
+def kr(value: Any, decimals: int = 0) -> str:
+    """``190 700 kr``."""
+    return MISSING if _is_missing(value) else f"{number(value, decimals)}{NBSP}kr"
+
+
+def mill_kr(value: Any, decimals: int = 0) -> str:
+    """Kroner shown in millions: ``717 mill. kr``."""
+    return MISSING if _is_missing(value) else f"{number(value / 1e6, decimals)}{NBSP}mill.{NBSP}kr"
+
+
+def percent(share: Any, decimals: int = 1) -> str:
+    """A share (0.121) as ``12,1 %``."""
+    return MISSING if _is_missing(share) else f"{number(share * 100, decimals)}{NBSP}%"
+
+
+def hours(value: Any, decimals: int = 0) -> str:
+    """``1 124 t``."""
+    return MISSING if _is_missing(value) else f"{number(value, decimals)}{NBSP}t"
+
+
+def fte(value: Any) -> str:
+    """Årsverk with two decimals: ``0,70``."""
+    return number(value, 2)
+
+
+FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "number": number,
+    "number1": lambda v: number(v, 1),
+    "kr": kr,
+    "mill_kr": mill_kr,
+    "percent": percent,
+    "hours": hours,
+    "fte": fte,
+    "text": lambda v: MISSING if _is_missing(v) else str(v),
+}
+
+
+def format_frame(frame: pd.DataFrame, formats: Mapping[str, str]) -> pd.DataFrame:
+    """A copy of ``frame`` with the named columns turned into Norwegian text.
+
+    Args:
+        frame: The table.
+        formats: Column → a key of ``FORMATTERS`` (``kr``, ``percent`` …).
+    """
+    shown = frame.copy()
+    for column, kind in formats.items():
+        shown[column] = [FORMATTERS[kind](v) for v in shown[column]]
+    return shown
+
+
+def styled(frame: pd.DataFrame, formats: Mapping[str, str], caption: str | None = None):
+    """A pandas Styler for notebooks and HTML reports: Norwegian numbers, right-aligned,
+    no index column, optional caption (used for the source)."""
+    numeric = [c for c, k in formats.items() if k != "text"]
+    styler = (
+        frame.style.format({c: FORMATTERS[k] for c, k in formats.items()})
+        .hide(axis="index")
+        .set_properties(subset=numeric, **{"text-align": "right"})
+        .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+    )
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler

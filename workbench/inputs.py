@@ -1,0 +1,75 @@
+"""Assembling each analysis's validated inputs from a session's files.
+
+The loaders read files; the engines compute. This module sits between them: it finds the
+files a municipality's parameters name, reads them through the loaders (recording their
+sources in the session) and returns plain objects the pure engines take.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from workbench import catalogue as catalogue_module
+from workbench.calculator import Assumptions, Package, check_services
+from workbench.session import Session
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    """A package read from a file; ``stem`` names its tables and figures."""
+
+    stem: str
+    path: Path
+    package: Package
+
+
+@dataclass(frozen=True)
+class CalculatorInputs:
+    catalogue: pd.DataFrame
+    assumptions: Assumptions
+    packages: list[PackageFile]
+    catalogue_files: list[Path]
+
+
+def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
+    """The national catalogue with the municipality's overrides applied.
+
+    Returns:
+        The catalogue and the files it was read from.
+    """
+    defaults_file = session.project.parameters_dir / "defaults.yaml"
+    national = session.data_file(session.defaults.price_catalogue, key="price_catalogue", named_in=defaults_file)
+    table = catalogue_module.read_catalogue(national, session.defaults.price_catalogue)
+    files = [national]
+    if session.municipality.prices:
+        path = session.data_file(session.municipality.prices, key="prices")
+        table = catalogue_module.merge(table, catalogue_module.read_catalogue(path, session.municipality.prices))
+        files.append(path)
+    return table, files
+
+
+def calculator_inputs(session: Session, package_file: str = "") -> CalculatorInputs:
+    """Catalogue, assumptions and packages for the resource calculator.
+
+    Args:
+        session: The open session.
+        package_file: A package file relative to ``data/`` to use instead of the
+            municipality's own list.
+
+    Raises:
+        InputError: A file is missing or invalid, or a package names an unknown service.
+    """
+    table, catalogue_files = price_catalogue(session)
+    settings = session.municipality.analyses.calculator
+    names = [package_file] if package_file else settings.packages
+    packages = []
+    for index, name in enumerate(names):
+        key = "package_file" if package_file else f"analyses.calculator.packages[{index}]"
+        path = session.data_file(name, key=key)
+        package = Package.from_file(path)
+        check_services(package, table, path)
+        packages.append(PackageFile(path.stem, path, package))
+    return CalculatorInputs(table, Assumptions.from_defaults(session.defaults), packages, catalogue_files)

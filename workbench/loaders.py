@@ -1,0 +1,286 @@
+"""Readers for the files consultants hand us: YAML, CSV and XLSX.
+
+CSV files come from finance systems, SSB and Excel in several dialects: comma or semicolon
+separated, decimal point or decimal comma, UTF-8 or Windows-1252. The readers accept all of
+them, convert columns to the declared types and report every bad cell with its row and
+column. Nothing here knows about a particular analysis; callers pass a schema.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+
+from workbench.errors import InputError, Problem
+
+ROW_COLUMN = "source_row"
+"""Column added to every table read (named so itertuples keeps it): the row number the user sees in the file."""
+
+Kind = Literal["str", "float", "int", "bool"]
+
+TRUE_WORDS = frozenset({"true", "ja", "yes", "1", "x", "sann"})
+FALSE_WORDS = frozenset({"false", "nei", "no", "0", "", "usann"})
+SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
+DELIMITERS = (";", ",", "\t")
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column of a table is read.
+
+    Args:
+        kind: Type to convert cells to.
+        required: The column must be present in the file.
+        nullable: A cell may be empty (read as missing).
+    """
+
+    kind: Kind = "str"
+    required: bool = True
+    nullable: bool = False
+
+
+Schema = Mapping[str, Column]
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a YAML file whose top level is a mapping.
+
+    Raises:
+        InputError: The file is missing, is not valid YAML or is not a mapping.
+    """
+    if not path.is_file():
+        raise InputError(path, "filen finnes ikke")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(path, "filen er ikke lagret som UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc)
+        where = f"linje {mark.line + 1}, tegn {mark.column + 1}: " if mark else ""
+        raise InputError(path, f"ugyldig YAML ({where}{reason})") from None
+    if data is None:
+        raise InputError(path, "filen er tom")
+    if not isinstance(data, dict):
+        raise InputError(path, "filen må inneholde nøkler og verdier (en YAML-mapping) på øverste nivå")
+    return data
+
+
+def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> pd.DataFrame:
+    """Read a CSV or XLSX table and convert its columns.
+
+    Column names are matched without regard to case or surrounding spaces. Columns not in
+    the schema are kept as text. Blank rows are skipped. The result has a ``source_row`` column
+    with the row number as the user sees it (the header is row 1).
+
+    Args:
+        path: A ``.csv``, ``.txt`` or ``.xlsx`` file.
+        schema: Column name → how to read it.
+        sheet: For XLSX, the sheet name; default the first sheet.
+
+    Raises:
+        InputError: Naming every missing column and every cell that cannot be converted.
+    """
+    if not path.is_file():
+        raise InputError(path, "filen finnes ikke")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        header, rows = _xlsx_rows(path, sheet)
+    elif suffix in (".csv", ".txt"):
+        header, rows = _csv_rows(path)
+    else:
+        raise InputError(path, f"ukjent filtype «{path.suffix}»: bruk .csv eller .xlsx")
+    return _convert(path, header, rows, schema)
+
+
+def parse_number(text: Any, *, decimal_comma: bool = True) -> float:
+    """Parse a number as Norwegian and international spreadsheets write it.
+
+    Accepts ``1 234,5``, ``1234.5``, ``1.234,5`` (with ``decimal_comma``) and numbers that
+    are already numeric. Raises ValueError otherwise.
+    """
+    if isinstance(text, bool):
+        raise ValueError(text)
+    if isinstance(text, int | float):
+        return float(text)
+    cleaned = str(text).translate(SPACES).replace("\u2212", "-")
+    if decimal_comma and "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    value = float(cleaned)
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(text)
+    return value
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Decode file bytes as UTF-8 (with or without BOM), else as Windows-1252.
+
+    Returns:
+        The text and the encoding used.
+    """
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter of a CSV file, judged from its header line (``;``, ``,`` or tab)."""
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    text, _ = decode(path.read_bytes())
+    first_line = text.split("\n", 1)[0]
+    delimiter = sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(path, "filen er tom") from None
+    rows: list[tuple[int, list[Any]]] = []
+    problems: list[Problem] = []
+    try:
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != len(header):
+                problems.append(
+                    Problem(
+                        f"raden har {len(fields)} felt, men overskriften har {len(header)} "
+                        f"(skilletegn «{_delimiter_name(delimiter)}»)",
+                        row=reader.line_num,
+                    )
+                )
+                continue
+            rows.append((reader.line_num, fields))
+    except csv.Error as exc:
+        problems.append(Problem(f"filen kan ikke leses som CSV: {exc}", row=reader.line_num))
+    if problems:
+        raise InputError(path, problems)
+    # With ';' or tab as separator the decimal mark is a comma (Norwegian Excel, SSB).
+    decimal_comma = delimiter != ","
+    return header, [(n, [_Cell(v, decimal_comma) for v in f]) for n, f in rows]
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InputError(path, f"filen kan ikke åpnes som Excel-arbeidsbok ({exc})") from None
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise InputError(path, f"arket «{sheet}» finnes ikke (ark: {', '.join(workbook.sheetnames)})")
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        iterator = worksheet.iter_rows(values_only=True)
+        header_cells = next(iterator, None)
+        if header_cells is None:
+            raise InputError(path, "arket er tomt")
+        header = ["" if c is None else str(c) for c in header_cells]
+        rows = []
+        for number, values in enumerate(iterator, start=2):
+            cells = ["" if v is None else v for v in values][: len(header)]
+            cells += [""] * (len(header) - len(cells))
+            if all(isinstance(c, str) and not c.strip() for c in cells):
+                continue
+            rows.append((number, [_Cell(c, True) for c in cells]))
+        return header, rows
+    finally:
+        workbook.close()
+
+
+@dataclass(frozen=True)
+class _Cell:
+    value: Any
+    decimal_comma: bool
+
+
+def _convert(
+    path: Path, header: list[str], rows: list[tuple[int, list[_Cell]]], schema: Schema
+) -> pd.DataFrame:
+    names = [h.strip().lstrip("\ufeff") for h in header]
+    by_lower = {n.lower(): i for i, n in enumerate(names)}
+    problems: list[Problem] = []
+    columns: dict[str, list[Any]] = {}
+    positions: dict[str, int] = {}
+    for name, column in schema.items():
+        index = by_lower.get(name.lower())
+        if index is None:
+            if column.required:
+                present = ", ".join(n for n in names if n) or "ingen"
+                problems.append(Problem(f"kolonnen «{name}» mangler (kolonner i filen: {present})"))
+            continue
+        positions[name] = index
+    if problems:
+        raise InputError(path, problems)
+    for name, index in positions.items():
+        column = schema[name]
+        values = []
+        for row_number, cells in rows:
+            try:
+                values.append(_convert_cell(cells[index], column))
+            except ValueError as exc:
+                problems.append(Problem(str(exc), row=row_number, column=name))
+                values.append(None)
+        columns[name] = values
+    for index, name in enumerate(names):
+        if name and name.lower() not in {s.lower() for s in schema}:
+            columns[name] = [_text(cells[index].value) for _, cells in rows]
+    if problems:
+        raise InputError(path, problems)
+    frame = pd.DataFrame(columns)
+    frame[ROW_COLUMN] = [n for n, _ in rows]
+    return frame
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _convert_cell(cell: _Cell, column: Column) -> Any:
+    raw = cell.value
+    empty = raw is None or (isinstance(raw, str) and not raw.strip())
+    if empty:
+        if column.nullable or column.kind == "bool":
+            return None if column.kind != "bool" else False
+        raise ValueError("mangler verdi")
+    if column.kind == "str":
+        return _text(raw)
+    if column.kind == "bool":
+        word = str(raw).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError(f"«{raw}» er ikke ja/nei (bruk true/false eller ja/nei)")
+    try:
+        number = parse_number(raw, decimal_comma=cell.decimal_comma)
+    except ValueError:
+        raise ValueError(f"«{raw}» er ikke et tall") from None
+    if column.kind == "int":
+        if not number.is_integer():
+            raise ValueError(f"«{raw}» er ikke et heltall")
+        return int(number)
+    return number
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {";": "semikolon", ",": "komma", "\t": "tabulator"}[delimiter]

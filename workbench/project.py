@@ -1,0 +1,89 @@
+"""Where a project's parameters, data, notebooks and reports live.
+
+A project is a folder with ``parameters/``, ``data/`` and ``notebooks/``. The repository is
+one; tests build small ones in temporary folders. File names in parameter files are always
+relative to ``data/`` and may never point outside it, so a widget value or a parameter can
+never make the workbench read an arbitrary file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from workbench.errors import InputError, Problem
+
+ENV_VAR = "WORKBENCH_PROJECT"
+"""Environment variable naming the project folder (set by the batch for its kernels)."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder.
+
+    Args:
+        root: The folder holding ``parameters/``, ``data/`` and ``notebooks/``.
+    """
+
+    root: Path
+
+    @property
+    def parameters_dir(self) -> Path:
+        return self.root / "parameters"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @classmethod
+    def locate(cls, root: str | Path | None = None) -> Project:
+        """Find the project: the given folder, else ``$WORKBENCH_PROJECT``, else the nearest
+        folder upwards from the working directory with ``parameters/`` and ``data/``, else the
+        folder the ``workbench`` package was installed from."""
+        if root:
+            return cls._checked(Path(root))
+        if os.environ.get(ENV_VAR):
+            return cls._checked(Path(os.environ[ENV_VAR]))
+        for folder in (Path.cwd(), *Path.cwd().parents):
+            if (folder / "parameters").is_dir() and (folder / "data").is_dir():
+                return cls(folder.resolve())
+        return cls._checked(Path(__file__).resolve().parent.parent)
+
+    @classmethod
+    def _checked(cls, root: Path) -> Project:
+        root = root.resolve()
+        missing = [d for d in ("parameters", "data") if not (root / d).is_dir()]
+        if missing:
+            raise InputError(root, f"er ikke en prosjektmappe: mangler {', '.join(missing)}/")
+        return cls(root)
+
+    def data_path(self, relative: str, *, source: Path, key: str) -> Path:
+        """Resolve a file name from a parameter file against ``data/``.
+
+        Args:
+            relative: File name relative to ``data/``, with forward slashes.
+            source: The parameter file that names it (for the error message).
+            key: The key in that file (for the error message).
+
+        Raises:
+            InputError: The name is absolute, leaves ``data/`` or the file does not exist.
+        """
+        pure = PurePosixPath(relative.replace("\\", "/"))
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise InputError(
+                source,
+                Problem(f"«{relative}» må være et filnavn relativt til data/-mappen", key=key),
+            )
+        path = self.data_dir.joinpath(*pure.parts)
+        if not path.is_file():
+            raise InputError(source, Problem(f"filen data/{pure} finnes ikke", key=key))
+        return path

@@ -1,0 +1,134 @@
+"""Where each data file comes from and whether its numbers are real.
+
+Every file in ``data/`` has an entry in the ``sources.yaml`` of its own folder: a title, a
+source and a status (``real``, ``derived`` or ``illustrative``). Reports cite these entries
+and mark every page that shows illustrative numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from workbench.config import StrictModel
+from workbench.errors import InputError, Problem
+from workbench.loaders import read_yaml
+
+MANIFEST = "sources.yaml"
+Status = Literal["real", "derived", "illustrative"]
+STATUS_LABELS: dict[str, str] = {
+    "real": "reelle tall",
+    "derived": "avledet",
+    "illustrative": "illustrative tall",
+}
+
+
+class SourceEntry(StrictModel):
+    title: str = Field(min_length=3)
+    source: str = Field(min_length=3)
+    status: Status
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The source entry of one data file.
+
+    Args:
+        path: The data file.
+        relative: Its name relative to ``data/`` (as reports show it).
+        title, source, status: From its folder's ``sources.yaml``.
+    """
+
+    path: Path
+    relative: str
+    title: str
+    source: str
+    status: Status
+
+    @property
+    def illustrative(self) -> bool:
+        return self.status == "illustrative"
+
+
+def provenance_of(path: Path, data_dir: Path) -> Provenance:
+    """Look up a data file's entry in its folder's ``sources.yaml``.
+
+    Raises:
+        InputError: The manifest is missing, invalid or has no entry for the file.
+    """
+    manifest = path.parent / MANIFEST
+    entries = read_manifest(manifest)
+    entry = entries.get(path.name)
+    if entry is None:
+        raise InputError(
+            manifest,
+            Problem(
+                "datafilen mangler kildeopplysning: legg til title, source og status",
+                key=path.name,
+            ),
+        )
+    relative = path.resolve().relative_to(data_dir.resolve()).as_posix()
+    return Provenance(path, relative, entry.title, entry.source, entry.status)
+
+
+def read_manifest(manifest: Path) -> dict[str, SourceEntry]:
+    """Read one ``sources.yaml``.
+
+    Raises:
+        InputError: The manifest is missing or an entry is invalid.
+    """
+    if not manifest.is_file():
+        raise InputError(manifest, "mangler: hver mappe med datafiler trenger en sources.yaml")
+    raw = read_yaml(manifest)
+    entries: dict[str, SourceEntry] = {}
+    problems: list[Problem] = []
+    for name, value in raw.items():
+        if not isinstance(value, dict):
+            problems.append(Problem("må ha title, source og status", key=str(name)))
+            continue
+        try:
+            entries[str(name)] = SourceEntry.from_mapping(value, manifest)
+        except InputError as exc:
+            problems += [Problem(p.message, key=f"{name}.{p.key}" if p.key else str(name))
+                         for p in exc.problems]
+    if problems:
+        raise InputError(manifest, problems)
+    return entries
+
+
+def check_manifests(data_dir: Path) -> list[InputError]:
+    """Every data file has an entry and every entry names an existing file.
+
+    Returns:
+        One error per manifest with problems (empty when all is well).
+    """
+    errors: list[InputError] = []
+    folders = sorted({p.parent for p in data_dir.rglob("*") if p.is_file()})
+    for folder in folders:
+        files = sorted(
+            p.name for p in folder.iterdir()
+            if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")
+            and p.name != "README.md"
+        )
+        if not files:
+            continue
+        manifest = folder / MANIFEST
+        try:
+            entries = read_manifest(manifest)
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        problems = [
+            Problem("datafilen mangler kildeopplysning", key=name)
+            for name in files if name not in entries
+        ]
+        problems += [
+            Problem("oppføringen viser til en fil som ikke finnes", key=name)
+            for name in entries if name not in files
+        ]
+        if problems:
+            errors.append(InputError(manifest, problems))
+    return errors

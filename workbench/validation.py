@@ -1,0 +1,66 @@
+"""``workbench validate``: check every parameter and data file the project has.
+
+Collects every error instead of stopping at the first, so a consultant fixes a project in
+one pass. Each analysis's inputs are checked by loading them exactly as its notebook does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from workbench import analyses, reference
+from workbench.config import Defaults, Municipality, municipality_files
+from workbench.errors import InputError
+from workbench.inputs import calculator_inputs, price_catalogue
+from workbench.project import Project
+from workbench.provenance import check_manifests
+from workbench.session import Session
+
+INPUT_CHECKS: dict[str, Callable[[Session], object]] = {
+    "calculator": calculator_inputs,
+}
+"""Analysis key → the function that loads (and so validates) its inputs."""
+
+
+def validate_project(project: Project) -> tuple[list[InputError], int]:
+    """Validate the project.
+
+    Returns:
+        The errors found (one per file at fault) and how many files were checked.
+    """
+    errors: list[InputError] = []
+    checked = 0
+
+    def attempt(check: Callable[[], object]) -> object | None:
+        try:
+            return check()
+        except InputError as exc:
+            if all(str(exc) != str(e) for e in errors):
+                errors.append(exc)
+            return None
+
+    defaults = attempt(lambda: Defaults.from_file(project.parameters_dir / "defaults.yaml"))
+    checked += 1
+    manifest_errors = check_manifests(project.data_dir)
+    errors += manifest_errors
+    data_files = [p for p in project.data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    checked += len(data_files)
+    for check in (reference.steps, reference.housing_steps, reference.kostra_functions):
+        attempt(lambda check=check: check(project.data_dir))
+    for path in municipality_files(project.parameters_dir):
+        checked += 1
+        municipality = attempt(lambda path=path: Municipality.from_file(path))
+        if municipality is None or defaults is None:
+            continue
+        attempt(lambda m=municipality: reference.steps(project.data_dir, m))
+        enabled = [a for a in analyses.ANALYSES.values() if a.enabled_for(municipality)]
+        if not enabled:
+            session = Session(project, defaults, municipality, analyses.get("calculator"))
+            attempt(lambda s=session: price_catalogue(s))
+        for analysis in enabled:
+            session = Session(project, defaults, municipality, analysis)
+            attempt(lambda s=session, key=analysis.key: INPUT_CHECKS[key](s))
+    return errors, checked
+
+
