@@ -32,10 +32,7 @@ class Analysis:
 
 
 ANALYSES: dict[str, Analysis] = {
-    a.key: a
-    for a in (
-        Analysis("calculator", "Ressurskalkulator", "calculator.ipynb"),
-    )
+    a.key: a for a in (Analysis("calculator", "Ressurskalkulator", "calculator.ipynb"),)
 }
 
 

@@ -76,7 +76,9 @@ class Plan:
 
 
 def plan(
-    project: Project, numbers: Iterable[str] | None = None, analysis_keys: Iterable[str] | None = None
+    project: Project,
+    numbers: Iterable[str] | None = None,
+    analysis_keys: Iterable[str] | None = None,
 ) -> Plan:
     """Which jobs to run.
 
@@ -109,14 +111,18 @@ def plan(
             municipality = Municipality.from_file(path)
         except InputError as exc:
             for analysis in chosen or analyses.ANALYSES.values():
-                settled.append(JobResult(Job(path.name[:4], key, analysis.key), "failed", message=str(exc)))
+                settled.append(
+                    JobResult(Job(path.name[:4], key, analysis.key), "failed", message=str(exc))
+                )
             continue
         for analysis in chosen or analyses.ANALYSES.values():
             job = Job(municipality.number, municipality.key, analysis.key)
             if analysis.enabled_for(municipality):
                 jobs.append(job)
             elif chosen:
-                settled.append(JobResult(job, "skipped", message="analysen er ikke satt opp for kommunen"))
+                settled.append(
+                    JobResult(job, "skipped", message="analysen er ikke satt opp for kommunen")
+                )
     return Plan(jobs, settled)
 
 
@@ -148,20 +154,35 @@ def run_job(root: Path, reports_dir: Path, job: Job) -> JobResult:
         except PapermillExecutionError as exc:
             if executed.exists():
                 _save_notebook(_scrubbed(executed, analysis.notebook), failed_path)
-            return JobResult(job, "failed", notebook=failed_path if failed_path.exists() else None,
-                             message=_error_text(exc.ename, exc.evalue),
-                             seconds=time.perf_counter() - started)
+            return JobResult(
+                job,
+                "failed",
+                notebook=failed_path if failed_path.exists() else None,
+                message=_error_text(exc.ename, exc.evalue),
+                seconds=time.perf_counter() - started,
+            )
         notebook = _scrubbed(executed, analysis.notebook)
         _save_notebook(notebook, executed)
-        atomic_write_text(staging / f"{job.analysis}.html", export_html(notebook, f"{analysis.title} – {job.key}"))
+        atomic_write_text(
+            staging / f"{job.analysis}.html", export_html(notebook, f"{analysis.title} – {job.key}")
+        )
         target = reports_dir / job.key / job.analysis
         replace_folder(staging, target)
         failed_path.unlink(missing_ok=True)
-        return JobResult(job, "ok", report_dir=target, notebook=target / analysis.notebook,
-                         seconds=time.perf_counter() - started)
+        return JobResult(
+            job,
+            "ok",
+            report_dir=target,
+            notebook=target / analysis.notebook,
+            seconds=time.perf_counter() - started,
+        )
     except Exception as exc:  # a dead kernel or a full disk must not stop the batch
-        return JobResult(job, "failed", message=_error_text(type(exc).__name__, str(exc)),
-                         seconds=time.perf_counter() - started)
+        return JobResult(
+            job,
+            "failed",
+            message=_error_text(type(exc).__name__, str(exc)),
+            seconds=time.perf_counter() - started,
+        )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if previous is None:
@@ -218,7 +239,9 @@ def export_html(notebook, title: str) -> str:
     """The executed notebook as a standalone HTML page without code."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return body
 

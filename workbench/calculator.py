@@ -32,13 +32,29 @@ from workbench.loaders import read_yaml
 
 Period = Literal["week", "day", "year", "once"]
 PERIOD_ALIASES: dict[str, Period] = {
-    "week": "week", "uke": "week", "per uke": "week", "ukentlig": "week",
-    "day": "day", "dag": "day", "døgn": "day", "per dag": "day", "daglig": "day",
-    "year": "year", "år": "year", "per år": "year", "årlig": "year",
-    "once": "once", "engang": "once", "en gang": "once", "engangs": "once",
+    "week": "week",
+    "uke": "week",
+    "per uke": "week",
+    "ukentlig": "week",
+    "day": "day",
+    "dag": "day",
+    "døgn": "day",
+    "per dag": "day",
+    "daglig": "day",
+    "year": "year",
+    "år": "year",
+    "per år": "year",
+    "årlig": "year",
+    "once": "once",
+    "engang": "once",
+    "en gang": "once",
+    "engangs": "once",
 }
 PERIOD_LABELS: dict[Period, str] = {
-    "week": "per uke", "day": "per dag", "year": "per år", "once": "én gang",
+    "week": "per uke",
+    "day": "per dag",
+    "year": "per år",
+    "once": "én gang",
 }
 YEARLY_UNITS = frozenset({"år"})
 """Units whose *råd til* is counted per year rather than per week."""
@@ -66,7 +82,9 @@ class PackageLine(StrictModel):
     def _period(cls, value: Any) -> str:
         key = str(value).strip().lower()
         if key not in PERIOD_ALIASES:
-            raise ValueError(f"ukjent periode «{value}» (bruk week, day, year eller once – uke, dag, år, engang)")
+            raise ValueError(
+                f"ukjent periode «{value}» (bruk week, day, year eller once – uke, dag, år, engang)"
+            )
         return PERIOD_ALIASES[key]
 
     @field_validator("quantity", "visits")
@@ -80,7 +98,7 @@ class PackageLine(StrictModel):
 class Alternative(StrictModel):
     name: str = Field(min_length=1)
     description: str = ""
-    lines: list[PackageLine] = []
+    lines: list[PackageLine] = Field(default_factory=list)
 
 
 class Package(StrictModel):
@@ -128,7 +146,9 @@ class Assumptions:
 
     def per_year(self, period: Period) -> float:
         """How many times a period occurs in a year (0 for a one-off)."""
-        return {"week": self.weeks_per_year, "day": self.days_per_year, "year": 1.0, "once": 0.0}[period]
+        return {"week": self.weeks_per_year, "day": self.days_per_year, "year": 1.0, "once": 0.0}[
+            period
+        ]
 
 
 def check_services(package: Package, catalogue: pd.DataFrame, path: Path | None) -> None:
@@ -154,9 +174,25 @@ def check_services(package: Package, catalogue: pd.DataFrame, path: Path | None)
 
 
 LINE_COLUMNS = [
-    "alternative", "line", "service_id", "step", "category", "service", "unit", "quantity",
-    "period", "annual_quantity", "unit_price", "annual_cost", "one_off_cost", "user_payment",
-    "service_hours", "visits", "travel_hours", "hours", "hours_known",
+    "alternative",
+    "line",
+    "service_id",
+    "step",
+    "category",
+    "service",
+    "unit",
+    "quantity",
+    "period",
+    "annual_quantity",
+    "unit_price",
+    "annual_cost",
+    "one_off_cost",
+    "user_payment",
+    "service_hours",
+    "visits",
+    "travel_hours",
+    "hours",
+    "hours_known",
 ]
 
 
@@ -171,7 +207,9 @@ def line_table(package: Package, catalogue: pd.DataFrame, assumptions: Assumptio
     records = []
     for alternative in package.alternatives:
         for number, line in enumerate(alternative.lines, start=1):
-            records.append(_line_record(alternative.name, number, line, services[line.service], assumptions))
+            records.append(
+                _line_record(alternative.name, number, line, services[line.service], assumptions)
+            )
     return pd.DataFrame.from_records(records, columns=LINE_COLUMNS)
 
 
@@ -211,7 +249,9 @@ def _line_record(
     }
 
 
-def _annual_visits(line: PackageLine, service: dict[str, Any], annual: float, a: Assumptions) -> float:
+def _annual_visits(
+    line: PackageLine, service: dict[str, Any], annual: float, a: Assumptions
+) -> float:
     if not service["ambulatory"]:
         return 0.0
     if line.visits is not None:
@@ -222,8 +262,18 @@ def _annual_visits(line: PackageLine, service: dict[str, Any], annual: float, a:
 
 
 SUMMARY_COLUMNS = [
-    "alternative", "annual_cost", "user_payment", "net_cost", "cost", "one_off_cost",
-    "hours", "fte", "diff_cost", "diff_hours", "diff_fte", "hours_incomplete",
+    "alternative",
+    "annual_cost",
+    "user_payment",
+    "net_cost",
+    "cost",
+    "one_off_cost",
+    "hours",
+    "fte",
+    "diff_cost",
+    "diff_hours",
+    "diff_fte",
+    "hours_incomplete",
 ]
 
 
@@ -254,14 +304,18 @@ def summary(lines: pd.DataFrame, alternatives: list[str], assumptions: Assumptio
     ].fillna(0.0)
     totals["hours_incomplete"] = totals["hours_incomplete"].fillna(False).astype(bool)
     totals["net_cost"] = totals["annual_cost"] - totals["user_payment"]
-    totals["cost"] = totals["net_cost"] if assumptions.deduct_user_payments else totals["annual_cost"]
+    totals["cost"] = (
+        totals["net_cost"] if assumptions.deduct_user_payments else totals["annual_cost"]
+    )
     totals["fte"] = totals["hours"] / assumptions.hours_per_fte
     for column in ("cost", "hours", "fte"):
         totals[f"diff_{column}"] = totals[column] - totals[column].iloc[0]
     return totals.rename_axis("alternative").reset_index()[SUMMARY_COLUMNS]
 
 
-def affordable(summary_table: pd.DataFrame, catalogue: pd.DataFrame, assumptions: Assumptions) -> pd.DataFrame:
+def affordable(
+    summary_table: pd.DataFrame, catalogue: pd.DataFrame, assumptions: Assumptions
+) -> pd.DataFrame:
     """*Hva har vi råd til*: units of every catalogue service each alternative's cost buys.
 
     Returns:

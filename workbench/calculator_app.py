@@ -30,25 +30,51 @@ MAX_QUANTITY = 100_000.0
 class _LineEditor:
     """One line: service, quantity, period and a remove button."""
 
-    def __init__(self, options: list[tuple[str, str]], line: PackageLine, on_change: Callable[[], None],
-                 on_remove: Callable[[_LineEditor], None]):
-        self.service = widgets.Dropdown(options=options, value=line.service, description="Tjeneste",
-                                        layout=widgets.Layout(width="560px"))
-        self.quantity = widgets.BoundedFloatText(value=line.quantity, min=0, max=MAX_QUANTITY, step=0.5,
-                                                 description="Antall", layout=widgets.Layout(width="170px"))
-        self.period = widgets.Dropdown(options=[(label, key) for key, label in PERIOD_LABELS.items()],
-                                       value=line.period, layout=widgets.Layout(width="110px"))
+    def __init__(
+        self,
+        options: list[tuple[str, str]],
+        line: PackageLine,
+        on_change: Callable[[], None],
+        on_remove: Callable[[_LineEditor], None],
+    ):
+        self.service = widgets.Dropdown(
+            options=options,
+            value=line.service,
+            description="Tjeneste",
+            layout=widgets.Layout(width="560px"),
+        )
+        self.quantity = widgets.BoundedFloatText(
+            value=line.quantity,
+            min=0,
+            max=MAX_QUANTITY,
+            step=0.5,
+            description="Antall",
+            layout=widgets.Layout(width="170px"),
+        )
+        self.period = widgets.Dropdown(
+            options=[(label, key) for key, label in PERIOD_LABELS.items()],
+            value=line.period,
+            layout=widgets.Layout(width="110px"),
+        )
         self.visits = line.visits
-        self.remove = widgets.Button(description="Fjern", icon="trash", layout=widgets.Layout(width="80px"),
-                                     tooltip="Fjern linjen")
+        self.remove = widgets.Button(
+            description="Fjern",
+            icon="trash",
+            layout=widgets.Layout(width="80px"),
+            tooltip="Fjern linjen",
+        )
         for control in (self.service, self.quantity, self.period):
             control.observe(lambda _change: on_change(), names="value")
         self.remove.on_click(lambda _button: on_remove(self))
         self.box = widgets.HBox([self.service, self.quantity, self.period, self.remove])
 
     def line(self) -> PackageLine:
-        return PackageLine(service=self.service.value, quantity=self.quantity.value,
-                           period=self.period.value, visits=self.visits)
+        return PackageLine(
+            service=self.service.value,
+            quantity=self.quantity.value,
+            period=self.period.value,
+            visits=self.visits,
+        )
 
 
 class _AlternativeEditor:
@@ -56,13 +82,17 @@ class _AlternativeEditor:
 
     def __init__(self, app: CalculatorApp, alternative: Alternative):
         self.app = app
-        self.name = widgets.Text(value=alternative.name, description="Navn", layout=widgets.Layout(width="420px"))
+        self.name = widgets.Text(
+            value=alternative.name, description="Navn", layout=widgets.Layout(width="420px")
+        )
         self.name.observe(lambda _change: app.refresh(), names="value")
         self.lines: list[_LineEditor] = []
         self.lines_box = widgets.VBox()
         add = widgets.Button(description="Legg til tjeneste", icon="plus")
         add.on_click(lambda _button: self.add_line())
-        self.remove = widgets.Button(description="Fjern alternativ", icon="trash", button_style="warning")
+        self.remove = widgets.Button(
+            description="Fjern alternativ", icon="trash", button_style="warning"
+        )
         self.remove.on_click(lambda _button: app.remove_alternative(self))
         for line in alternative.lines:
             self._append(line)
@@ -86,7 +116,9 @@ class _AlternativeEditor:
         self.app.refresh()
 
     def alternative(self) -> Alternative:
-        return Alternative(name=self.name.value.strip() or "Uten navn", lines=[e.line() for e in self.lines])
+        return Alternative(
+            name=self.name.value.strip() or "Uten navn", lines=[e.line() for e in self.lines]
+        )
 
 
 class CalculatorApp:
@@ -107,7 +139,8 @@ class CalculatorApp:
         self.last_seconds = 0.0
         self.package_picker = widgets.Dropdown(
             options=[(p.package.title, i) for i, p in enumerate(inputs.packages)],
-            description="Pakke", layout=widgets.Layout(width="560px"),
+            description="Pakke",
+            layout=widgets.Layout(width="560px"),
         )
         self.package_picker.observe(lambda change: self.load(change["new"]), names="value")
         steps = sorted(inputs.catalogue["step"].unique())
@@ -124,27 +157,33 @@ class CalculatorApp:
         self.summary_html = widgets.HTML()
         self.affordable_html = widgets.HTML()
         self.chart = widgets.Output()
-        footer = widgets.HTML(f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>")
-        self.widget = widgets.VBox([
-            self.package_picker,
-            widgets.HTML("<h3>Alternativer</h3>"),
-            self.editors_box,
-            add,
-            self.status,
-            widgets.HTML("<h3>Sammenligning per år</h3>"),
-            self.summary_html,
-            self.chart,
-            widgets.HTML("<h3>Hva har vi råd til for samme sum?</h3>"),
-            self.step_filter,
-            self.affordable_html,
-            footer,
-        ])
+        footer = widgets.HTML(
+            f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
+        )
+        self.widget = widgets.VBox(
+            [
+                self.package_picker,
+                widgets.HTML("<h3>Alternativer</h3>"),
+                self.editors_box,
+                add,
+                self.status,
+                widgets.HTML("<h3>Sammenligning per år</h3>"),
+                self.summary_html,
+                self.chart,
+                widgets.HTML("<h3>Hva har vi råd til for samme sum?</h3>"),
+                self.step_filter,
+                self.affordable_html,
+                footer,
+            ]
+        )
         self.load(0)
 
     def load(self, index: int) -> None:
         """Start over from package ``index`` of the inputs."""
         self._loading = True
-        self.editors = [_AlternativeEditor(self, a) for a in self.inputs.packages[index].package.alternatives]
+        self.editors = [
+            _AlternativeEditor(self, a) for a in self.inputs.packages[index].package.alternatives
+        ]
         self.editors_box.children = [e.box for e in self.editors]
         self._loading = False
         self.refresh()
@@ -160,7 +199,9 @@ class CalculatorApp:
 
     def remove_alternative(self, editor: _AlternativeEditor) -> None:
         if len(self.editors) == 1:
-            self.status.value = "<span style='color:#b00020'>Minst ett alternativ må være med.</span>"
+            self.status.value = (
+                "<span style='color:#b00020'>Minst ett alternativ må være med.</span>"
+            )
             return
         self.editors.remove(editor)
         self.editors_box.children = [e.box for e in self.editors]
@@ -176,7 +217,9 @@ class CalculatorApp:
         started = time.perf_counter()
         self.result = evaluate(self.package(), self.inputs.catalogue, self.inputs.assumptions)
         summary, formats = summary_frame(self.result.summary)
-        note = f"<p><em>{HOURS_NOTE}</em></p>" if self.result.summary["hours_incomplete"].any() else ""
+        note = (
+            f"<p><em>{HOURS_NOTE}</em></p>" if self.result.summary["hours_incomplete"].any() else ""
+        )
         self.summary_html.value = styled(summary, formats).to_html() + note
         self._render_affordable()
         self.last_seconds = time.perf_counter() - started
@@ -189,13 +232,16 @@ class CalculatorApp:
         try:
             self.recompute()
         except (InputError, ValueError) as exc:
-            self.status.value = f"<span style='color:#b00020'>{html.escape(_first_line(exc))}</span>"
+            self.status.value = (
+                f"<span style='color:#b00020'>{html.escape(_first_line(exc))}</span>"
+            )
             return
         names = list(self.result.summary["alternative"])
         repeated = sorted({n for n in names if names.count(n) > 1})
         self.status.value = (
             f"<span style='color:#b00020'>To alternativer heter det samme: {html.escape(', '.join(repeated))}</span>"
-            if repeated else ""
+            if repeated
+            else ""
         )
         self._draw_chart()
 

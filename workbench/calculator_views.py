@@ -41,7 +41,9 @@ LINE_HEADERS = {
     "hours": ("Timer per år", "hours"),
     "travel_hours": ("Herav reisetid", "hours"),
 }
-HOURS_NOTE = "* Personaltimer er ikke oppgitt i priskatalogen for minst én tjeneste; timene er for lave."
+HOURS_NOTE = (
+    "* Personaltimer er ikke oppgitt i priskatalogen for minst én tjeneste; timene er for lave."
+)
 
 
 def summary_frame(summary: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -72,11 +74,16 @@ def lines_frame(lines: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return _renamed(shown, LINE_HEADERS)
 
 
-def affordable_frame(affordable: pd.DataFrame, alternatives: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+def affordable_frame(
+    affordable: pd.DataFrame, alternatives: list[str]
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """*Hva har vi råd til* with Norwegian headers: units per week (or year) per alternative."""
     shown = affordable.assign(
         tjeneste=affordable["category"] + " – " + affordable["service"],
-        enhet=[f"{UNITS[u]} per {p}" for u, p in zip(affordable["unit"], affordable["per"], strict=True)],
+        enhet=[
+            f"{UNITS[u]} per {p}"
+            for u, p in zip(affordable["unit"], affordable["per"], strict=True)
+        ],
     )
     headers = {
         "step": ("Trinn", "text"),
@@ -88,7 +95,9 @@ def affordable_frame(affordable: pd.DataFrame, alternatives: list[str]) -> tuple
     return _renamed(shown, headers)
 
 
-def _renamed(frame: pd.DataFrame, headers: dict[str, tuple[str, str]]) -> tuple[pd.DataFrame, dict[str, str]]:
+def _renamed(
+    frame: pd.DataFrame, headers: dict[str, tuple[str, str]]
+) -> tuple[pd.DataFrame, dict[str, str]]:
     columns = [c for c in headers if c in frame.columns]
     shown = frame[columns].rename(columns={c: headers[c][0] for c in columns})
     return shown, {headers[c][0]: headers[c][1] for c in columns}
@@ -109,7 +118,9 @@ def show_report(session: Session, inputs: CalculatorInputs) -> list[Result]:
     return results
 
 
-def _show_package(session: Session, package_file: PackageFile, result: Result, catalogue_files) -> None:
+def _show_package(
+    session: Session, package_file: PackageFile, result: Result, catalogue_files
+) -> None:
     package = package_file.package
     stem = package_file.stem
     source = session.source_line([*catalogue_files, package_file.path])
@@ -118,7 +129,9 @@ def _show_package(session: Session, package_file: PackageFile, result: Result, c
     display(styled(summary, formats, caption="Sammenligning av alternativene per år"))
     if result.summary["hours_incomplete"].any():
         display(HTML(f"<p><em>{HOURS_NOTE}</em></p>"))
-    figure = plots.calculator_chart(result.summary, package.title, source, illustrative=session.illustrative)
+    figure = plots.calculator_chart(
+        result.summary, package.title, source, illustrative=session.illustrative
+    )
     session.save_figure(figure, f"{stem}-kostnad-og-arsverk")
     display(figure)
     plots.plt.close(figure)

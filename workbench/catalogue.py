@@ -73,11 +73,15 @@ def read_catalogue(path: Path, origin: str) -> pd.DataFrame:
         if record.unit not in UNITS:
             problems.append(
                 Problem(
-                    f"ukjent enhet «{record.unit}» (bruk {', '.join(UNITS)})", row=row, column="unit"
+                    f"ukjent enhet «{record.unit}» (bruk {', '.join(UNITS)})",
+                    row=row,
+                    column="unit",
                 )
             )
         if not 1 <= record.step <= STEP_COUNT:
-            problems.append(Problem(f"trinn {record.step} finnes ikke (1–{STEP_COUNT})", row=row, column="step"))
+            problems.append(
+                Problem(f"trinn {record.step} finnes ikke (1–{STEP_COUNT})", row=row, column="step")
+            )
         for column in ("unit_price", "staff_hours_per_unit", "user_payment_per_unit"):
             value = getattr(record, column)
             if value is not None and not pd.isna(value) and value < 0:

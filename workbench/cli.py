@@ -40,10 +40,19 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="lag rapporter med papermill")
-    run.add_argument("-m", "--municipality", action="append", help="kommunenummer (flere: gjenta); standard alle")
-    run.add_argument("-a", "--analysis", action="append", choices=list(analyses.ANALYSES),
-                     help="analyse (flere: gjenta); standard alle kommunen har satt opp")
-    run.add_argument("-w", "--workers", type=int, default=1, help="antall parallelle prosesser (standard 1)")
+    run.add_argument(
+        "-m", "--municipality", action="append", help="kommunenummer (flere: gjenta); standard alle"
+    )
+    run.add_argument(
+        "-a",
+        "--analysis",
+        action="append",
+        choices=list(analyses.ANALYSES),
+        help="analyse (flere: gjenta); standard alle kommunen har satt opp",
+    )
+    run.add_argument(
+        "-w", "--workers", type=int, default=1, help="antall parallelle prosesser (standard 1)"
+    )
     run.add_argument("--reports", type=Path, help="rapportmappe (standard reports/)")
     run.add_argument("--no-progress", action="store_true", help="uten fremdriftsindikator")
     run.set_defaults(handler=_run)
@@ -66,7 +75,11 @@ def _run(project: Project, args: argparse.Namespace) -> int:
     chosen = plan(project, args.municipality, args.analysis)
     started = time.perf_counter()
     results = chosen.settled + run_batch(
-        project, chosen.jobs, workers=args.workers, reports_dir=reports, progress=not args.no_progress
+        project,
+        chosen.jobs,
+        workers=args.workers,
+        reports_dir=reports,
+        progress=not args.no_progress,
     )
     index = write_index(project, reports)
     elapsed = time.perf_counter() - started
@@ -109,7 +122,9 @@ def _list(project: Project, args: argparse.Namespace) -> int:
             print(f"{path.stem}: ugyldig parameterfil")
             continue
         enabled = [a.key for a in analyses.ANALYSES.values() if a.enabled_for(m)]
-        print(f"{m.title}{' (fiktiv)' if m.fictional else ''}: {', '.join(enabled) or 'ingen analyser'}")
+        print(
+            f"{m.title}{' (fiktiv)' if m.fictional else ''}: {', '.join(enabled) or 'ingen analyser'}"
+        )
     return EXIT_OK
 
 

@@ -105,10 +105,10 @@ class Municipality(StrictModel):
     number: FourDigits
     name: str = Field(min_length=1)
     fictional: bool = False
-    former_numbers: list[FourDigits] = []
+    former_numbers: list[FourDigits] = Field(default_factory=list)
     base_year: int = Field(ge=2000, le=2100)
     target_year: int = Field(ge=2000, le=2100)
-    step_names: dict[int, StepOverride] = {}
+    step_names: dict[int, StepOverride] = Field(default_factory=dict)
     prices: str | None = None
     analyses: AnalysesSettings
     slug: str = Field(default="", exclude=True)
@@ -204,7 +204,7 @@ def translate_errors(exc: ValidationError) -> list[Problem]:
         elif kind == "string_pattern_mismatch":
             message = f"«{error.get('input')}» har feil format"
             if key.endswith("number") or "former_numbers" in key:
-                message += " (kommunenummer skrives med fire sifre i anførselstegn, f.eks. \"0301\")"
+                message += ' (kommunenummer skrives med fire sifre i anførselstegn, f.eks. "0301")'
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             message = f"«{error.get('input')}» er utenfor tillatt område ({error['msg']})"
         elif kind == "too_short":

@@ -64,7 +64,9 @@ class InputError(ValueError):
         lines = []
         for problem in self.problems[:MAX_PROBLEMS_SHOWN]:
             where = problem.where()
-            lines.append(f"{name}: {where}: {problem.message}" if where else f"{name}: {problem.message}")
+            lines.append(
+                f"{name}: {where}: {problem.message}" if where else f"{name}: {problem.message}"
+            )
         hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
         if hidden > 0:
             lines.append(f"{name}: … og {hidden} feil til")

@@ -8,8 +8,8 @@ format through this module so the whole product writes numbers one way.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd

@@ -41,12 +41,16 @@ def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
         The catalogue and the files it was read from.
     """
     defaults_file = session.project.parameters_dir / "defaults.yaml"
-    national = session.data_file(session.defaults.price_catalogue, key="price_catalogue", named_in=defaults_file)
+    national = session.data_file(
+        session.defaults.price_catalogue, key="price_catalogue", named_in=defaults_file
+    )
     table = catalogue_module.read_catalogue(national, session.defaults.price_catalogue)
     files = [national]
     if session.municipality.prices:
         path = session.data_file(session.municipality.prices, key="prices")
-        table = catalogue_module.merge(table, catalogue_module.read_catalogue(path, session.municipality.prices))
+        table = catalogue_module.merge(
+            table, catalogue_module.read_catalogue(path, session.municipality.prices)
+        )
         files.append(path)
     return table, files
 
@@ -72,4 +76,6 @@ def calculator_inputs(session: Session, package_file: str = "") -> CalculatorInp
         package = Package.from_file(path)
         check_services(package, table, path)
         packages.append(PackageFile(path.stem, path, package))
-    return CalculatorInputs(table, Assumptions.from_defaults(session.defaults), packages, catalogue_files)
+    return CalculatorInputs(
+        table, Assumptions.from_defaults(session.defaults), packages, catalogue_files
+    )

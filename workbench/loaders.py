@@ -70,7 +70,9 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if data is None:
         raise InputError(path, "filen er tom")
     if not isinstance(data, dict):
-        raise InputError(path, "filen må inneholde nøkler og verdier (en YAML-mapping) på øverste nivå")
+        raise InputError(
+            path, "filen må inneholde nøkler og verdier (en YAML-mapping) på øverste nivå"
+        )
     return data
 
 
@@ -186,7 +188,9 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int
         raise InputError(path, f"filen kan ikke åpnes som Excel-arbeidsbok ({exc})") from None
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
-            raise InputError(path, f"arket «{sheet}» finnes ikke (ark: {', '.join(workbook.sheetnames)})")
+            raise InputError(
+                path, f"arket «{sheet}» finnes ikke (ark: {', '.join(workbook.sheetnames)})"
+            )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         iterator = worksheet.iter_rows(values_only=True)
         header_cells = next(iterator, None)

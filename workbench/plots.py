@@ -39,10 +39,25 @@ def apply_style() -> None:
 
 def annotate(fig: Figure, source: str, *, illustrative: bool) -> Figure:
     """Add the source line (and the illustrative marker) to a figure."""
-    fig.text(0.01, 0.01, f"Kilde: {source}", fontsize=8, color="#444444", ha="left", va="bottom", wrap=True)
+    fig.text(
+        0.01,
+        0.01,
+        f"Kilde: {source}",
+        fontsize=8,
+        color="#444444",
+        ha="left",
+        va="bottom",
+        wrap=True,
+    )
     if illustrative:
         fig.text(
-            0.99, 0.99, ILLUSTRATIVE_MARK, fontsize=9, color="#b00020", ha="right", va="top",
+            0.99,
+            0.99,
+            ILLUSTRATIVE_MARK,
+            fontsize=9,
+            color="#b00020",
+            ha="right",
+            va="top",
             fontweight="bold",
         )
     return fig
@@ -54,7 +69,9 @@ def thousands_axis(axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v / 1000)))
 
 
-def calculator_chart(summary: pd.DataFrame, title: str, source: str, *, illustrative: bool) -> Figure:
+def calculator_chart(
+    summary: pd.DataFrame, title: str, source: str, *, illustrative: bool
+) -> Figure:
     """Annual cost and årsverk per alternative, side by side.
 
     Args:
@@ -68,8 +85,12 @@ def calculator_chart(summary: pd.DataFrame, title: str, source: str, *, illustra
     height = 1.6 + 0.55 * len(data)
     fig, (cost_ax, fte_ax) = plt.subplots(1, 2, figsize=(11, height), sharey=True)
     colours = sns.color_palette(PALETTE, len(data))
-    sns.barplot(data=data, y="label", x="cost", hue="label", palette=colours, legend=False, ax=cost_ax)
-    sns.barplot(data=data, y="label", x="fte", hue="label", palette=colours, legend=False, ax=fte_ax)
+    sns.barplot(
+        data=data, y="label", x="cost", hue="label", palette=colours, legend=False, ax=cost_ax
+    )
+    sns.barplot(
+        data=data, y="label", x="fte", hue="label", palette=colours, legend=False, ax=fte_ax
+    )
     cost_ax.set(title="Årskostnad", xlabel="tusen kr", ylabel="")
     fte_ax.set(title="Årsverk", xlabel="årsverk per år", ylabel="")
     thousands_axis(cost_ax.xaxis)

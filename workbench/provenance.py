@@ -92,8 +92,10 @@ def read_manifest(manifest: Path) -> dict[str, SourceEntry]:
         try:
             entries[str(name)] = SourceEntry.from_mapping(value, manifest)
         except InputError as exc:
-            problems += [Problem(p.message, key=f"{name}.{p.key}" if p.key else str(name))
-                         for p in exc.problems]
+            problems += [
+                Problem(p.message, key=f"{name}.{p.key}" if p.key else str(name))
+                for p in exc.problems
+            ]
     if problems:
         raise InputError(manifest, problems)
     return entries
@@ -109,8 +111,11 @@ def check_manifests(data_dir: Path) -> list[InputError]:
     folders = sorted({p.parent for p in data_dir.rglob("*") if p.is_file()})
     for folder in folders:
         files = sorted(
-            p.name for p in folder.iterdir()
-            if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")
+            p.name
+            for p in folder.iterdir()
+            if p.is_file()
+            and p.name != MANIFEST
+            and not p.name.startswith(".")
             and p.name != "README.md"
         )
         if not files:
@@ -123,11 +128,13 @@ def check_manifests(data_dir: Path) -> list[InputError]:
             continue
         problems = [
             Problem("datafilen mangler kildeopplysning", key=name)
-            for name in files if name not in entries
+            for name in files
+            if name not in entries
         ]
         problems += [
             Problem("oppføringen viser til en fil som ikke finnes", key=name)
-            for name in entries if name not in files
+            for name in entries
+            if name not in files
         ]
         if problems:
             errors.append(InputError(manifest, problems))

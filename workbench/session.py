@@ -79,7 +79,11 @@ class Session:
         """
         chosen = [p for p in self.sources if paths is None or p.path in paths]
         titles = "; ".join(dict.fromkeys(p.title for p in chosen))
-        return f"{titles}. Beregnet med innsatstrapp workbench." if titles else "innsatstrapp workbench."
+        return (
+            f"{titles}. Beregnet med innsatstrapp workbench."
+            if titles
+            else "innsatstrapp workbench."
+        )
 
     def banner(self) -> HTML:
         """The heading band of every report page: municipality, analysis and, for
@@ -93,7 +97,8 @@ class Session:
         style = "border-left:6px solid #1f5f8b;background:#eef4f8;padding:8px 12px;margin:4px 0"
         if self.illustrative:
             reason = (
-                "Demokommune er en fiktiv kommune" if m.fictional
+                "Demokommune er en fiktiv kommune"
+                if m.fictional
                 else "Noen av datafilene er illustrative"
             )
             lines.append(
@@ -119,7 +124,9 @@ class Session:
     def assumptions_table(self):
         """The shared assumptions with their sources."""
         labels = {
-            "source": "kilde", "derived": "avledet", "assumption": "antagelse",
+            "source": "kilde",
+            "derived": "avledet",
+            "assumption": "antagelse",
         }
         rows = [
             {
@@ -169,15 +176,20 @@ def open_session(
     if not number.isdigit() or len(number) != 4:
         raise InputError(
             None,
-            f"kommunenummeret «{municipality}» må ha fire sifre som tekst, f.eks. \"0301\" "
+            f'kommunenummeret «{municipality}» må ha fire sifre som tekst, f.eks. "0301" '
             "(med papermill: -r municipality 0301 eller parameters={'municipality': '0301'})",
         )
     matches = [p for p in project.parameters_dir.glob(f"{number}-*.y*ml")]
     if not matches:
         known = ", ".join(p.stem for p in sorted(project.parameters_dir.glob("[0-9]*.y*ml")))
-        raise InputError(project.parameters_dir, f"ingen parameterfil for kommune {number} (finnes: {known})")
+        raise InputError(
+            project.parameters_dir, f"ingen parameterfil for kommune {number} (finnes: {known})"
+        )
     if len(matches) > 1:
-        raise InputError(project.parameters_dir, f"flere parameterfiler for kommune {number}: {', '.join(p.name for p in matches)}")
+        raise InputError(
+            project.parameters_dir,
+            f"flere parameterfiler for kommune {number}: {', '.join(p.name for p in matches)}",
+        )
     chosen_municipality = Municipality.from_file(matches[0])
     if not chosen.enabled_for(chosen_municipality):
         raise InputError(

@@ -7,7 +7,6 @@ one pass. Each analysis's inputs are checked by loading them exactly as its note
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from workbench import analyses, reference
 from workbench.config import Defaults, Municipality, municipality_files
@@ -44,7 +43,9 @@ def validate_project(project: Project) -> tuple[list[InputError], int]:
     checked += 1
     manifest_errors = check_manifests(project.data_dir)
     errors += manifest_errors
-    data_files = [p for p in project.data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    data_files = [
+        p for p in project.data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")
+    ]
     checked += len(data_files)
     for check in (reference.steps, reference.housing_steps, reference.kostra_functions):
         attempt(lambda check=check: check(project.data_dir))
@@ -62,5 +63,3 @@ def validate_project(project: Project) -> tuple[list[InputError], int]:
             session = Session(project, defaults, municipality, analysis)
             attempt(lambda s=session, key=analysis.key: INPUT_CHECKS[key](s))
     return errors, checked
-
-

@@ -1,0 +1,97 @@
+from pathlib import Path
+
+import pytest
+
+from workbench.config import Defaults, Municipality
+from workbench.errors import InputError
+
+VALID = """number: "9001"
+name: Testby
+base_year: 2024
+target_year: 2040
+analyses:
+  calculator:
+    packages: [packages/seed-eksempel.yaml]
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_repository_parameters_load(repo):
+    defaults = Defaults.from_file(repo.parameters_dir / "defaults.yaml")
+    assert defaults.assumptions.hours_per_fte.kind == "derived"
+    faerder = Municipality.from_file(repo.parameters_dir / "3911-faerder.yaml")
+    assert (faerder.key, faerder.former_numbers, faerder.fictional) == ("3911-faerder", ["3811"], False)
+    assert Municipality.from_file(repo.parameters_dir / "9999-demokommune.yaml").fictional
+
+
+def test_every_assumption_names_a_source(defaults):
+    for name, assumption in defaults.assumptions:
+        assert len(assumption.source) > 20, name
+
+
+def test_stray_key_fails_with_file_and_key(tmp_path):
+    path = write(tmp_path, "9001-testby.yaml", VALID + "colour: red\n")
+    with pytest.raises(InputError) as caught:
+        Municipality.from_file(path)
+    assert str(caught.value).endswith("9001-testby.yaml: nøkkel «colour»: ukjent nøkkel")
+
+
+def test_nested_stray_key(tmp_path):
+    path = write(tmp_path, "9001-testby.yaml", VALID.replace("    packages:", "    pakker: []\n    packages:"))
+    with pytest.raises(InputError, match="nøkkel «analyses.calculator.pakker»: ukjent nøkkel"):
+        Municipality.from_file(path)
+
+
+def test_stray_key_in_defaults(repo, tmp_path):
+    text = (repo.parameters_dir / "defaults.yaml").read_text(encoding="utf-8") + "weeks: 52\n"
+    with pytest.raises(InputError, match="nøkkel «weeks»: ukjent nøkkel"):
+        Defaults.from_file(write(tmp_path, "defaults.yaml", text))
+
+
+def test_number_written_without_quotes_is_explained(tmp_path):
+    path = write(tmp_path, "0301-oslo.yaml", VALID.replace('"9001"', "0301"))
+    with pytest.raises(InputError, match="nøkkel «number»: må være tekst"):
+        Municipality.from_file(path)
+
+
+def test_number_must_match_file_name(tmp_path):
+    path = write(tmp_path, "9002-testby.yaml", VALID)
+    with pytest.raises(InputError, match="kommunenummeret 9001 stemmer ikke med filnavnet \\(9002\\)"):
+        Municipality.from_file(path)
+
+
+def test_file_name_pattern(tmp_path):
+    with pytest.raises(InputError, match="filnavnet må være <kommunenummer>-<navn>.yaml"):
+        Municipality.from_file(write(tmp_path, "Testby.yaml", VALID))
+
+
+def test_target_year_after_base_year(tmp_path):
+    path = write(tmp_path, "9001-testby.yaml", VALID.replace("2040", "2020"))
+    with pytest.raises(InputError, match=r"målåret \(2020\) må være etter basisåret \(2024\)"):
+        Municipality.from_file(path)
+
+
+def test_unknown_step_override(tmp_path):
+    path = write(tmp_path, "9001-testby.yaml", VALID + "step_names:\n  13: {name: Trinn tretten}\n")
+    with pytest.raises(InputError, match=r"nøkkel «step_names»: trinn \[13\] finnes ikke"):
+        Municipality.from_file(path)
+
+
+def test_missing_key_and_wrong_type(tmp_path):
+    text = VALID.replace("name: Testby\n", "").replace("base_year: 2024", "base_year: tjuetjuefire")
+    with pytest.raises(InputError) as caught:
+        Municipality.from_file(write(tmp_path, "9001-testby.yaml", text))
+    message = str(caught.value)
+    assert "nøkkel «name»: mangler" in message
+    assert "nøkkel «base_year»: må være et heltall (fikk «tjuetjuefire»)" in message
+
+
+def test_assumption_must_be_positive(repo, tmp_path):
+    text = (repo.parameters_dir / "defaults.yaml").read_text(encoding="utf-8").replace("value: 1600", "value: 0")
+    with pytest.raises(InputError, match="hours_per_fte: verdien må være større enn 0"):
+        Defaults.from_file(write(tmp_path, "defaults.yaml", text))

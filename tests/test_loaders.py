@@ -1,0 +1,116 @@
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from workbench.errors import InputError
+from workbench.loaders import Column, parse_number, read_table, read_yaml
+
+SCHEMA = {"service": Column(), "price": Column("float"), "count": Column("int", nullable=True)}
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_comma_separated_with_decimal_point(tmp_path):
+    table = read_table(write(tmp_path / "a.csv", "service,price,count\nBPA,395.5,2\n"), SCHEMA)
+    assert table.loc[0, "price"] == 395.5
+    assert table.loc[0, "count"] == 2
+    assert table.loc[0, "source_row"] == 2
+
+
+def test_semicolon_windows_1252_with_decimal_comma_and_spaces(tmp_path):
+    text = "Service;Price;Count\nPraktisk bistand – dag;1 080,50;\nØvrig;12,5;3\n"
+    table = read_table(write(tmp_path / "b.csv", text, "cp1252"), SCHEMA)
+    assert list(table["service"]) == ["Praktisk bistand – dag", "Øvrig"]
+    assert list(table["price"]) == [1080.5, 12.5]
+    assert table["count"].isna().iloc[0]
+
+
+def test_utf8_with_bom_and_blank_lines_keep_row_numbers(tmp_path):
+    text = "\ufeffservice;price;count\n\nA;1;1\nB;x;1\n"
+    with pytest.raises(InputError) as caught:
+        read_table(write(tmp_path / "c.csv", text), SCHEMA)
+    assert "c.csv: rad 4, kolonne «price»: «x» er ikke et tall" in str(caught.value)
+
+
+def test_every_bad_cell_is_reported(tmp_path):
+    text = "service;price;count\n;1;1\nB;2;1,5\n"
+    with pytest.raises(InputError) as caught:
+        read_table(write(tmp_path / "d.csv", text), SCHEMA)
+    message = str(caught.value)
+    assert "rad 2, kolonne «service»: mangler verdi" in message
+    assert "rad 3, kolonne «count»: «1,5» er ikke et heltall" in message
+
+
+def test_missing_column_lists_the_columns_present(tmp_path):
+    with pytest.raises(InputError) as caught:
+        read_table(write(tmp_path / "e.csv", "service;pris\nA;1\n"), SCHEMA)
+    assert "kolonnen «price» mangler (kolonner i filen: service, pris)" in str(caught.value)
+
+
+def test_row_with_wrong_number_of_fields(tmp_path):
+    with pytest.raises(InputError) as caught:
+        read_table(write(tmp_path / "f.csv", "service;price;count\nA;1;2;3\n"), SCHEMA)
+    assert "rad 2: raden har 4 felt, men overskriften har 3" in str(caught.value)
+
+
+def test_xlsx_with_numbers_and_text(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["service", "price", "count"])
+    sheet.append(["A", 219, None])
+    sheet.append([None, None, None])
+    sheet.append(["B", "1 234,5", 4])
+    path = tmp_path / "g.xlsx"
+    book.save(path)
+    table = read_table(path, SCHEMA)
+    assert list(table["price"]) == [219.0, 1234.5]
+    assert list(table["source_row"]) == [2, 4]
+
+
+def test_xlsx_errors_name_the_row(tmp_path):
+    book = Workbook()
+    book.active.append(["service", "price"])
+    book.active.append(["A", "mye"])
+    path = tmp_path / "h.xlsx"
+    book.save(path)
+    with pytest.raises(InputError, match=r"h.xlsx: rad 2, kolonne «price»: «mye» er ikke et tall"):
+        read_table(path, {"service": Column(), "price": Column("float")})
+
+
+def test_unknown_file_type_and_missing_file(tmp_path):
+    with pytest.raises(InputError, match="ukjent filtype"):
+        read_table(write(tmp_path / "x.json", "{}"), SCHEMA)
+    with pytest.raises(InputError, match="filen finnes ikke"):
+        read_table(tmp_path / "nope.csv", SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("text", "comma", "value"),
+    [("1 234,5", True, 1234.5), ("1.234,5", True, 1234.5), ("2.5", True, 2.5), ("2.5", False, 2.5),
+     ("−3", True, -3.0), (7, True, 7.0)],
+)
+def test_parse_number(text, comma, value):
+    assert parse_number(text, decimal_comma=comma) == value
+
+
+def test_parse_number_refuses_text_and_nan():
+    for bad in ("abc", "nan", "", True):
+        with pytest.raises(ValueError):
+            parse_number(bad)
+
+
+def test_broken_yaml_names_the_line(tmp_path):
+    path = write(tmp_path / "p.yaml", "name: Demo\nanalyses:\n  calculator: [\n")
+    with pytest.raises(InputError, match=r"p.yaml: ugyldig YAML \(linje \d+"):
+        read_yaml(path)
+
+
+def test_yaml_must_be_a_mapping(tmp_path):
+    with pytest.raises(InputError, match="øverste nivå"):
+        read_yaml(write(tmp_path / "l.yaml", "- a\n- b\n"))
+    with pytest.raises(InputError, match="filen er tom"):
+        read_yaml(write(tmp_path / "t.yaml", ""))
