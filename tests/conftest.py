@@ -36,10 +36,14 @@ def national(repo: Project):
     return read_catalogue(repo.data_dir / "prices/national-23-11.csv", "prices/national-23-11.csv")
 
 
-def make_project(root: Path, municipalities: tuple[str, ...] = ("9999-demokommune.yaml",)) -> Project:
+def make_project(
+    root: Path, municipalities: tuple[str, ...] = ("9999-demokommune.yaml",)
+) -> Project:
     """A copy of the repository's data, notebooks and defaults with chosen municipalities."""
     shutil.copytree(REPO / "data", root / "data")
-    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(
+        REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
     (root / "parameters").mkdir()
     shutil.copy(REPO / "parameters/defaults.yaml", root / "parameters/defaults.yaml")
     for name in municipalities:

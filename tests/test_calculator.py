@@ -72,9 +72,19 @@ def test_hours_include_travel_for_ambulatory_services(national, assumptions):
 def test_explicit_visits_override_the_estimate(national, assumptions):
     package = Package(
         title="t",
-        alternatives=[Alternative(name="a", lines=[
-            PackageLine(service="helsetjenester-ambulerende-dag", quantity=0.75, period="day", visits=1)
-        ])],
+        alternatives=[
+            Alternative(
+                name="a",
+                lines=[
+                    PackageLine(
+                        service="helsetjenester-ambulerende-dag",
+                        quantity=0.75,
+                        period="day",
+                        visits=1,
+                    )
+                ],
+            )
+        ],
     )
     line = evaluate(package, national, assumptions).lines.iloc[0]
     assert line["annual_quantity"] == pytest.approx(0.75 * 365)
@@ -86,8 +96,13 @@ def test_alternatives_compared_to_the_first(national, assumptions):
     package = Package(
         title="t",
         alternatives=[
-            Alternative(name="Hjemme", lines=[PackageLine(service="bpa-dag", quantity=10, period="week")]),
-            Alternative(name="Dag", lines=[PackageLine(service="dagaktivitet-bf05", quantity=20, period="week")]),
+            Alternative(
+                name="Hjemme", lines=[PackageLine(service="bpa-dag", quantity=10, period="week")]
+            ),
+            Alternative(
+                name="Dag",
+                lines=[PackageLine(service="dagaktivitet-bf05", quantity=20, period="week")],
+            ),
             Alternative(name="Tom"),
         ],
     )
@@ -103,9 +118,15 @@ def test_alternatives_compared_to_the_first(national, assumptions):
 def test_user_payments_shown_and_optionally_deducted(national, assumptions):
     catalogue = national.copy()
     catalogue.loc["praktisk-bistand-dag", "user_payment_per_unit"] = 200.0
-    package = Package(title="t", alternatives=[Alternative(name="a", lines=[
-        PackageLine(service="praktisk-bistand-dag", quantity=2, period="week")
-    ])])
+    package = Package(
+        title="t",
+        alternatives=[
+            Alternative(
+                name="a",
+                lines=[PackageLine(service="praktisk-bistand-dag", quantity=2, period="week")],
+            )
+        ],
+    )
     gross = evaluate(package, catalogue, assumptions).summary.iloc[0]
     assert gross["user_payment"] == 2 * 52 * 200
     assert gross["cost"] == gross["annual_cost"] == 2 * 52 * 545
@@ -115,19 +136,37 @@ def test_user_payments_shown_and_optionally_deducted(national, assumptions):
 
 
 def test_one_off_quantities_are_kept_apart(national, assumptions):
-    package = Package(title="t", alternatives=[Alternative(name="a", lines=[
-        PackageLine(service="gps", quantity=52, period="week"),
-        PackageLine(service="avlastning-utenfor-institusjon", quantity=40, period="once"),
-    ])])
+    package = Package(
+        title="t",
+        alternatives=[
+            Alternative(
+                name="a",
+                lines=[
+                    PackageLine(service="gps", quantity=52, period="week"),
+                    PackageLine(
+                        service="avlastning-utenfor-institusjon", quantity=40, period="once"
+                    ),
+                ],
+            )
+        ],
+    )
     summary = evaluate(package, national, assumptions).summary.iloc[0]
     assert summary["annual_cost"] == 52 * 52 * 81
     assert summary["one_off_cost"] == 40 * 298
 
 
 def test_unknown_staff_hours_are_flagged(national, assumptions):
-    package = Package(title="t", alternatives=[Alternative(name="a", lines=[
-        PackageLine(service="trygghetsalarm", quantity=1, period="week"),
-    ])])
+    package = Package(
+        title="t",
+        alternatives=[
+            Alternative(
+                name="a",
+                lines=[
+                    PackageLine(service="trygghetsalarm", quantity=1, period="week"),
+                ],
+            )
+        ],
+    )
     result = evaluate(package, national, assumptions)
     assert bool(result.summary.loc[0, "hours_incomplete"])
     assert result.summary.loc[0, "hours"] == 0
@@ -144,13 +183,22 @@ def test_yearly_units_are_afforded_per_year_and_free_services_have_no_answer(nat
 
 
 def test_unknown_service_suggests_close_ids(national, assumptions):
-    package = Package(title="t", alternatives=[Alternative(name="Alt A", lines=[
-        PackageLine(service="dagaktivitet-bf3", quantity=1, period="week")
-    ])])
+    package = Package(
+        title="t",
+        alternatives=[
+            Alternative(
+                name="Alt A",
+                lines=[PackageLine(service="dagaktivitet-bf3", quantity=1, period="week")],
+            )
+        ],
+    )
     with pytest.raises(InputError) as caught:
         evaluate(package, national, assumptions)
     message = str(caught.value)
-    assert "nøkkel «alternatives[0].lines[0].service»: ukjent tjeneste «dagaktivitet-bf3» i «Alt A»" in message
+    assert (
+        "nøkkel «alternatives[0].lines[0].service»: ukjent tjeneste «dagaktivitet-bf3» i «Alt A»"
+        in message
+    )
     assert "mente du dagaktivitet-bf03" in message
 
 

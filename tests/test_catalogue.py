@@ -9,8 +9,11 @@ HEADER = "service_id;step;category;service;unit;unit_price;staff_hours_per_unit;
 def test_national_catalogue_holds_the_seed_prices(national):
     # unit prices as the seed's calculator table (version 23-11) prints them
     seed = {
-        "dagaktivitet-bf10": 500, "dagaktivitet-bf03": 219, "stottekontakt-bf01": 61,
-        "praktisk-bistand-opplaering-natt": 1080, "digitalt-tilsyn": 212,
+        "dagaktivitet-bf10": 500,
+        "dagaktivitet-bf03": 219,
+        "stottekontakt-bf01": 61,
+        "praktisk-bistand-opplaering-natt": 1080,
+        "digitalt-tilsyn": 212,
         "helsetjenester-ambulerende-dag": 799,
     }
     for service, price in seed.items():

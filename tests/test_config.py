@@ -25,7 +25,11 @@ def test_repository_parameters_load(repo):
     defaults = Defaults.from_file(repo.parameters_dir / "defaults.yaml")
     assert defaults.assumptions.hours_per_fte.kind == "derived"
     faerder = Municipality.from_file(repo.parameters_dir / "3911-faerder.yaml")
-    assert (faerder.key, faerder.former_numbers, faerder.fictional) == ("3911-faerder", ["3811"], False)
+    assert (faerder.key, faerder.former_numbers, faerder.fictional) == (
+        "3911-faerder",
+        ["3811"],
+        False,
+    )
     assert Municipality.from_file(repo.parameters_dir / "9999-demokommune.yaml").fictional
 
 
@@ -42,7 +46,11 @@ def test_stray_key_fails_with_file_and_key(tmp_path):
 
 
 def test_nested_stray_key(tmp_path):
-    path = write(tmp_path, "9001-testby.yaml", VALID.replace("    packages:", "    pakker: []\n    packages:"))
+    path = write(
+        tmp_path,
+        "9001-testby.yaml",
+        VALID.replace("    packages:", "    pakker: []\n    packages:"),
+    )
     with pytest.raises(InputError, match="nøkkel «analyses.calculator.pakker»: ukjent nøkkel"):
         Municipality.from_file(path)
 
@@ -61,7 +69,9 @@ def test_number_written_without_quotes_is_explained(tmp_path):
 
 def test_number_must_match_file_name(tmp_path):
     path = write(tmp_path, "9002-testby.yaml", VALID)
-    with pytest.raises(InputError, match="kommunenummeret 9001 stemmer ikke med filnavnet \\(9002\\)"):
+    with pytest.raises(
+        InputError, match="kommunenummeret 9001 stemmer ikke med filnavnet \\(9002\\)"
+    ):
         Municipality.from_file(path)
 
 
@@ -92,6 +102,10 @@ def test_missing_key_and_wrong_type(tmp_path):
 
 
 def test_assumption_must_be_positive(repo, tmp_path):
-    text = (repo.parameters_dir / "defaults.yaml").read_text(encoding="utf-8").replace("value: 1600", "value: 0")
+    text = (
+        (repo.parameters_dir / "defaults.yaml")
+        .read_text(encoding="utf-8")
+        .replace("value: 1600", "value: 0")
+    )
     with pytest.raises(InputError, match="hours_per_fte: verdien må være større enn 0"):
         Defaults.from_file(write(tmp_path, "defaults.yaml", text))

@@ -90,8 +90,14 @@ def test_unknown_file_type_and_missing_file(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "comma", "value"),
-    [("1 234,5", True, 1234.5), ("1.234,5", True, 1234.5), ("2.5", True, 2.5), ("2.5", False, 2.5),
-     ("−3", True, -3.0), (7, True, 7.0)],
+    [
+        ("1 234,5", True, 1234.5),
+        ("1.234,5", True, 1234.5),
+        ("2.5", True, 2.5),
+        ("2.5", False, 2.5),
+        ("−3", True, -3.0),
+        (7, True, 7.0),
+    ],
 )
 def test_parse_number(text, comma, value):
     assert parse_number(text, decimal_comma=comma) == value

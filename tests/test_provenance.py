@@ -9,7 +9,9 @@ def test_every_repository_data_file_states_its_source(repo):
 
 
 def test_demo_data_is_illustrative_and_the_seed_catalogue_real(repo):
-    demo = provenance_of(repo.data_dir / "municipalities/9999-demokommune/prices.csv", repo.data_dir)
+    demo = provenance_of(
+        repo.data_dir / "municipalities/9999-demokommune/prices.csv", repo.data_dir
+    )
     national = provenance_of(repo.data_dir / "prices/national-23-11.csv", repo.data_dir)
     assert demo.illustrative and demo.relative == "municipalities/9999-demokommune/prices.csv"
     assert national.status == "real" and "seed 002" in national.source

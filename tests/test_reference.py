@@ -16,7 +16,9 @@ def test_twelve_steps_with_the_seed_names(repo):
 
 def test_municipality_renames_a_step(repo):
     faerder = Municipality.from_file(repo.parameters_dir / "3911-faerder.yaml")
-    renamed = faerder.model_copy(update={"step_names": {4: StepOverride(name="Mestring i hverdagen")}})
+    renamed = faerder.model_copy(
+        update={"step_names": {4: StepOverride(name="Mestring i hverdagen")}}
+    )
     steps = reference.steps(repo.data_dir, renamed)
     assert steps.loc[3, "name"] == "Mestring i hverdagen"
     assert steps.loc[3, "subtitle"] == "Opplæring, aktivitet og arbeid"

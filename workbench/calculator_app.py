@@ -14,11 +14,13 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
+from pydantic import ValidationError
 
 from workbench import plots
 from workbench.calculator import PERIOD_LABELS, Alternative, Package, PackageLine, Result, evaluate
 from workbench.calculator_views import HOURS_NOTE, affordable_frame, summary_frame
 from workbench.catalogue import service_label
+from workbench.config import translate_errors
 from workbench.errors import InputError
 from workbench.formatting import styled
 from workbench.inputs import CalculatorInputs
@@ -231,19 +233,17 @@ class CalculatorApp:
             return
         try:
             self.recompute()
-        except (InputError, ValueError) as exc:
-            self.status.value = (
-                f"<span style='color:#b00020'>{html.escape(_first_line(exc))}</span>"
-            )
+        except ValidationError as exc:
+            self._error(translate_errors(exc)[0].message)
             return
-        names = list(self.result.summary["alternative"])
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        self.status.value = (
-            f"<span style='color:#b00020'>To alternativer heter det samme: {html.escape(', '.join(repeated))}</span>"
-            if repeated
-            else ""
-        )
+        except InputError as exc:
+            self._error(_first_line(exc))
+            return
+        self.status.value = ""
         self._draw_chart()
+
+    def _error(self, message: str) -> None:
+        self.status.value = f"<span style='color:#b00020'>{html.escape(message)}</span>"
 
     def _render_affordable(self) -> None:
         if self.result is None:

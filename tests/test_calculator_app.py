@@ -1,0 +1,81 @@
+"""The widget app: changing a widget updates the numbers to what a hand calculation gives."""
+
+import pytest
+
+from workbench.calculator_app import CalculatorApp
+from workbench.inputs import calculator_inputs
+from workbench.session import open_session
+
+
+@pytest.fixture
+def app(repo):
+    session = open_session("calculator", "3911", project_dir=str(repo.root))
+    inputs = calculator_inputs(session)
+    return CalculatorApp(inputs, session.source_line(), illustrative=session.illustrative)
+
+
+def test_opens_on_the_seed_example(app):
+    assert app.result.summary.loc[0, "annual_cost"] == pytest.approx(
+        16.5 * 52 * 219 + 10 * 52 * 799
+    )
+    assert "603\u00a0382\u00a0kr" in app.summary_html.value
+    assert "23,2" in app.affordable_html.value
+
+
+def test_changing_a_quantity_updates_cost_and_affordable(app):
+    app.editors[0].lines[0].quantity.value = 20
+    hand = 20 * 52 * 219 + 10 * 52 * 799
+    assert app.result.summary.loc[0, "annual_cost"] == pytest.approx(hand)
+    rows = app.result.affordable.set_index("service_id")
+    assert rows.loc["dagaktivitet-bf10", "Alternativ 1"] == pytest.approx(hand / (500 * 52))
+
+
+def test_changing_service_and_period(app):
+    line = app.editors[0].lines[1]
+    line.service.value = "bpa-dag"
+    line.period.value = "day"
+    assert app.result.summary.loc[0, "annual_cost"] == pytest.approx(
+        16.5 * 52 * 219 + 10 * 365 * 395
+    )
+
+
+def test_adding_alternatives_beyond_three(app):
+    for _ in range(3):
+        app.add_alternative()
+    app.editors[3].add_line()  # first catalogue service, 1 per week
+    summary = app.result.summary
+    assert list(summary["alternative"]) == [
+        "Alternativ 1",
+        "Alternativ 2",
+        "Alternativ 3",
+        "Alternativ 4",
+    ]
+    first_price = app.inputs.catalogue.iloc[0]["unit_price"]
+    assert summary.loc[3, "annual_cost"] == pytest.approx(52 * first_price)
+    assert summary.loc[1, "diff_cost"] == pytest.approx(-summary.loc[0, "annual_cost"])
+
+
+def test_removing_a_line_and_the_last_alternative(app):
+    app.editors[0].remove_line(app.editors[0].lines[1])
+    assert app.result.summary.loc[0, "annual_cost"] == pytest.approx(16.5 * 52 * 219)
+    app.remove_alternative(app.editors[0])
+    assert "Minst ett alternativ" in app.status.value
+    assert len(app.editors) == 1
+
+
+def test_switching_package_resets_the_editors(repo):
+    session = open_session("calculator", "9999", project_dir=str(repo.root))
+    inputs = calculator_inputs(session)
+    app = CalculatorApp(inputs, session.source_line(), illustrative=True)
+    assert len(app.editors) == 4
+    app.package_picker.value = 1
+    assert [e.name.value for e in app.editors] == ["Alternativ 1"]
+    assert app.result.summary.loc[0, "annual_cost"] == pytest.approx(603_382)
+
+
+def test_duplicate_names_are_reported_not_raised(app):
+    app.add_alternative()
+    app.editors[1].name.value = "Alternativ 1"
+    assert "alternativnavn må være unike (gjentatt: Alternativ 1)" in app.status.value
+    app.editors[1].name.value = "Annet"
+    assert app.status.value == ""
