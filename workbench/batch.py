@@ -258,6 +258,8 @@ def _scrubbed(path: Path, name: str):
     meta["input_path"] = name
     meta["output_path"] = name
     for cell in notebook.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
         cell.metadata.pop("execution", None)
         for field in ("start_time", "end_time", "duration"):
             cell.metadata.get("papermill", {}).pop(field, None)

@@ -7,6 +7,7 @@ format through this module so the whole product writes numbers one way.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 from babel.numbers import format_decimal
+from pandas.io.formats.style import Styler
 
 LOCALE = "nb_NO"
 MISSING = "–"
@@ -84,16 +86,39 @@ def format_frame(frame: pd.DataFrame, formats: Mapping[str, str]) -> pd.DataFram
     return shown
 
 
-def styled(frame: pd.DataFrame, formats: Mapping[str, str], caption: str | None = None):
-    """A pandas Styler for notebooks and HTML reports: Norwegian numbers, right-aligned,
-    no index column, optional caption (used for the source)."""
-    numeric = [c for c, k in formats.items() if k != "text"]
-    styler = (
-        frame.style.format({c: FORMATTERS[k] for c, k in formats.items()})
-        .hide(axis="index")
-        .set_properties(subset=numeric, **{"text-align": "right"})
-        .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
-    )
-    if caption:
-        styler = styler.set_caption(caption)
-    return styler
+class Table:
+    """A table to display: Norwegian numbers in HTML (notebooks, reports, apps) and as
+    plain text. Both forms depend only on the data, so reports are byte-stable."""
+
+    def __init__(self, frame: pd.DataFrame, formats: Mapping[str, str], caption: str | None = None):
+        self.frame = frame
+        self.formats = dict(formats)
+        self.caption = caption
+
+    def to_html(self) -> str:
+        numeric = [c for c, k in self.formats.items() if k != "text"]
+        # pandas gives every table a random id; derive it from the content instead
+        digest = hashlib.sha256(f"{self.caption}|{self.frame.to_json()}".encode()).hexdigest()[:10]
+        styler = (
+            Styler(self.frame, uuid=digest, cell_ids=False)
+            .format({c: FORMATTERS[k] for c, k in self.formats.items()})
+            .hide(axis="index")
+            .set_properties(subset=numeric, **{"text-align": "right"})
+            .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+        )
+        if self.caption:
+            styler = styler.set_caption(self.caption)
+        return styler.to_html()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        text = format_frame(self.frame, self.formats).to_string(index=False)
+        return f"{self.caption}\n{text}" if self.caption else text
+
+
+def styled(frame: pd.DataFrame, formats: Mapping[str, str], caption: str | None = None) -> Table:
+    """A table for notebooks, HTML reports and apps: Norwegian numbers, right-aligned,
+    no index column, optional caption."""
+    return Table(frame, formats, caption)

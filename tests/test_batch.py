@@ -1,0 +1,138 @@
+"""The batch end to end: papermill, HTML, figures, tables, failures, atomicity, stability.
+
+These run real kernels (a few seconds each), so one batch run is shared by several tests.
+"""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from conftest import make_project
+
+from workbench import batch
+from workbench.batch import plan, run_batch, run_job
+from workbench.cli import main
+from workbench.index_page import write_index
+
+pytestmark = pytest.mark.slow
+MUNICIPALITIES = ("9999-demokommune.yaml", "9998-feilkommune.yaml", "9997-ugyldig.yaml")
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("batch") / "project", MUNICIPALITIES)
+    chosen = plan(project)
+    results = run_batch(project, chosen.jobs, workers=2, progress=False)
+    write_index(project, project.reports_dir)
+    by_key = {r.job.key: r for r in chosen.settled + results}
+    return project, by_key
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_good_municipality_gets_a_complete_report(ran):
+    project, results = ran
+    result = results["9999-demokommune"]
+    assert result.status == "ok"
+    folder = project.reports_dir / "9999-demokommune" / "calculator"
+    assert result.report_dir == folder
+    files = set(tree_digest(folder))
+    assert {"calculator.ipynb", "calculator.html"} <= files
+    for stem in ("hjemme-eller-institusjon", "seed-eksempel"):
+        assert {
+            f"figurer/{stem}-kostnad-og-arsverk.png",
+            f"figurer/{stem}-kostnad-og-arsverk.svg",
+        } <= files
+        assert {
+            f"tabeller/{stem}-sammendrag.csv",
+            f"tabeller/{stem}-linjer.csv",
+            f"tabeller/{stem}-rad-til.csv",
+        } <= files
+
+
+def test_html_report_has_no_code_and_says_it_is_illustrative(ran):
+    project, _ = ran
+    page = (project.reports_dir / "9999-demokommune/calculator/calculator.html").read_text(
+        encoding="utf-8"
+    )
+    assert "open_session" not in page and "import " not in page
+    assert "ILLUSTRATIVE TALL" in page
+    assert "603\u00a0382\u00a0kr" in page  # the seed example, formatted the Norwegian way
+    assert "Kilde:" in page
+
+
+def test_tables_hold_numbers_for_excel(ran):
+    project, _ = ran
+    text = (
+        project.reports_dir / "9999-demokommune/calculator/tabeller/seed-eksempel-sammendrag.csv"
+    ).read_bytes()
+    assert text.startswith("\ufeffAlternativ;Årskostnad (kr);".encode())
+    assert ";603382,0;" in text.decode("utf-8-sig")
+
+
+def test_failing_notebook_is_reported_with_its_executed_notebook(ran):
+    project, results = ran
+    failed = results["9998-feilkommune"]
+    assert failed.status == "failed"
+    assert failed.notebook == project.reports_dir / "_failed" / "9998-feilkommune-calculator.ipynb"
+    assert "filen data/packages/finnes-ikke.yaml finnes ikke" in failed.message
+    assert "finnes-ikke.yaml finnes ikke" in failed.notebook.read_text(encoding="utf-8")
+    assert not (project.reports_dir / "9998-feilkommune").exists()
+
+
+def test_invalid_parameter_file_fails_without_a_kernel(ran):
+    _, results = ran
+    invalid = results["9997-ugyldig"]
+    assert invalid.status == "failed" and invalid.notebook is None
+    assert "9997-ugyldig.yaml: ugyldig YAML" in invalid.message
+
+
+def test_no_staging_left_and_index_links_everything(ran):
+    project, _ = ran
+    assert not (project.reports_dir / batch.STAGING).exists()
+    index = (project.reports_dir / "index.html").read_text(encoding="utf-8")
+    assert "href='9999-demokommune/calculator/calculator.html'" in index
+    assert "href='_failed/9998-feilkommune-calculator.ipynb'" in index
+    assert "9997-ugyldig" in index and "Ugyldig parameterfil" in index
+    assert "fiktiv kommune" in index
+
+
+def test_same_inputs_give_byte_identical_reports(ran, tmp_path):
+    project, _ = ran
+    first = tree_digest(project.reports_dir / "9999-demokommune")
+    again = tmp_path / "again"
+    result = run_job(project.root, again, batch.Job("9999", "9999-demokommune", "calculator"))
+    assert result.status == "ok"
+    assert tree_digest(again / "9999-demokommune") == first
+
+
+def test_a_crash_while_writing_leaves_the_old_report(ran, monkeypatch):
+    project, _ = ran
+    folder = project.reports_dir / "9999-demokommune"
+    before = tree_digest(folder)
+
+    def crash(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(batch, "export_html", crash)
+    result = run_job(
+        project.root, project.reports_dir, batch.Job("9999", "9999-demokommune", "calculator")
+    )
+    assert result.status == "failed" and "disk full" in result.message
+    assert tree_digest(folder) == before
+    assert not any((project.reports_dir / batch.STAGING).glob("*"))
+
+
+def test_cli_exit_code_and_summary(ran, capsys):
+    project, _ = ran
+    code = main(["--project", str(project.root), "run", "--no-progress", "-m", "9997"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "0 av 1 rapporter laget" in out
+    assert "FEILET 9997-ugyldig/calculator:" in out
