@@ -3,7 +3,7 @@ import pytest
 from workbench.catalogue import merge, read_catalogue, service_label
 from workbench.errors import InputError
 
-HEADER = "service_id;step;category;service;unit;unit_price;staff_hours_per_unit;user_payment_per_unit;ambulatory;price_version\n"
+HEADER = "service_id;step;category;service;unit;unit_price;staff_hours_per_unit;user_payment_per_unit;ambulatory;price_version;source\n"
 
 
 def test_national_catalogue_holds_the_seed_prices(national):
@@ -31,8 +31,8 @@ def test_override_replaces_and_adds(tmp_path, national):
     path = tmp_path / "lokal.csv"
     path.write_text(
         HEADER
-        + "dagaktivitet-bf03;4;Dagaktivitetstilbud;Bemanningsfaktor 0,3;time;230;0,3;;nei;lokal\n"
-        + "sykehjem;11;Sykehjem;Per døgn;døgn;4 100;7,5;600;nei;lokal\n",
+        + "dagaktivitet-bf03;4;Dagaktivitetstilbud;Bemanningsfaktor 0,3;time;230;0,3;;nei;lokal;test\n"
+        + "sykehjem;11;Sykehjem;Per døgn;døgn;4 100;7,5;600;nei;lokal;test\n",
         encoding="utf-8",
     )
     merged = merge(national, read_catalogue(path, "lokal.csv"))
@@ -48,9 +48,9 @@ def test_bad_rows_are_named(tmp_path):
     path = tmp_path / "feil.csv"
     path.write_text(
         HEADER
-        + "a;4;K;S;time;10;1;;nei;v\n"
-        + "a;4;K;S;timer;10;1;;nei;v\n"
-        + "b;13;K;S;uke;-5;1;;nei;v\n",
+        + "a;4;K;S;time;10;1;;nei;v;test\n"
+        + "a;4;K;S;timer;10;1;;nei;v;test\n"
+        + "b;13;K;S;uke;-5;1;;nei;v;test\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:

@@ -45,3 +45,35 @@ def test_python_dash_m(repo):
         check=True,
     )
     assert "3911 Færder" in done.stdout
+
+
+def test_windows_1252_prices_with_decimal_commas_are_read(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    prices = project.data_dir / "municipalities/9999-demokommune/prices.csv"
+    text = prices.read_text(encoding="utf-8").replace(";560;", ";560,50;")
+    prices.write_bytes(text.encode("cp1252"))  # as Norwegian Excel saves "CSV (semikolondelt)"
+    assert main(["--project", str(project.root), "validate"]) == 0
+
+    from workbench.inputs import calculator_inputs
+    from workbench.session import open_session
+
+    inputs = calculator_inputs(open_session("calculator", "9999", project_dir=str(project.root)))
+    row = inputs.catalogue.loc["praktisk-bistand-dag"]
+    assert (row["unit_price"], row["category"]) == (560.5, "Praktisk bistand – daglige gjøremål")
+
+
+def test_validate_names_an_unknown_service(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    package = (
+        project.data_dir / "municipalities/9999-demokommune/pakker/hjemme-eller-institusjon.yaml"
+    )
+    package.write_text(
+        package.read_text(encoding="utf-8").replace("service: gps", "service: gsp"),
+        encoding="utf-8",
+    )
+    assert main(["--project", str(project.root), "validate"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "hjemme-eller-institusjon.yaml: nøkkel «alternatives[1].lines[2].service»: "
+        "ukjent tjeneste «gsp» i «Dagaktivitet og velferdsteknologi» – mente du gps?"
+    ) in err

@@ -36,6 +36,7 @@ SCHEMA = {
     "user_payment_per_unit": Column("float", nullable=True),
     "ambulatory": Column("bool"),
     "price_version": Column(nullable=True),
+    "source": Column(),
     "note": Column(required=False, nullable=True),
 }
 COLUMNS = [c for c in SCHEMA if c != "note"] + ["note", "origin"]
