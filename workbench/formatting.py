@@ -97,6 +97,7 @@ class Table:
 
     def to_html(self) -> str:
         numeric = [c for c, k in self.formats.items() if k != "text"]
+        text = [c for c in self.frame.columns if c not in numeric]
         # pandas gives every table a random id; derive it from the content instead
         digest = hashlib.sha256(f"{self.caption}|{self.frame.to_json()}".encode()).hexdigest()[:10]
         styler = (
@@ -104,6 +105,7 @@ class Table:
             .format({c: FORMATTERS[k] for c, k in self.formats.items()})
             .hide(axis="index")
             .set_properties(subset=numeric, **{"text-align": "right"})
+            .set_properties(subset=text, **{"text-align": "left"})
             .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
         )
         if self.caption:
