@@ -57,16 +57,19 @@ def test_seed_example_buys_23_2_hours_of_day_activity(national, assumptions):
 def test_hours_include_travel_for_ambulatory_services(national, assumptions):
     result = evaluate(SEED, national, assumptions)
     lines = result.lines.set_index("service_id")
-    # day activity: staffing factor 0,3 hours per hour, no travel
-    assert lines.loc["dagaktivitet-bf03", "hours"] == pytest.approx(16.5 * 52 * 0.3)
+    # day activity: staffing factor 0,3 ÷ 0,95 hours per hour, no travel
+    day = 16.5 * 52 * 0.3 / 0.95
+    assert lines.loc["dagaktivitet-bf03", "hours"] == pytest.approx(day, rel=1e-5)
+    assert round(day) == 271  # the seed's hours for this line
     # ambulatory: 520 service hours, visits of 30 min → 1 040 visits × 20 min travel
     service_hours = 10 * 52 * 1.0
     visits = service_hours * 60 / 30
     hand = service_hours + visits * 20 / 60
     assert lines.loc["helsetjenester-ambulerende-dag", "hours"] == pytest.approx(hand)
     assert round(hand) == 867  # the seed's hours for this line
-    total = 16.5 * 52 * 0.3 + hand
-    assert result.summary.loc[0, "fte"] == pytest.approx(total / 1600)
+    total = day + hand
+    assert result.summary.loc[0, "fte"] == pytest.approx(total / 1600, rel=1e-5)
+    assert round(total / 1600, 2) == 0.71  # the seed's årsverk for the example
 
 
 def test_explicit_visits_override_the_estimate(national, assumptions):
@@ -109,7 +112,7 @@ def test_alternatives_compared_to_the_first(national, assumptions):
     summary = evaluate(package, national, assumptions).summary.set_index("alternative")
     first = 10 * 52 * 395
     assert summary.loc["Dag", "diff_cost"] == pytest.approx(20 * 52 * 299 - first)
-    assert summary.loc["Dag", "diff_hours"] == pytest.approx(20 * 52 * 0.5 - 10 * 52)
+    assert summary.loc["Dag", "diff_hours"] == pytest.approx(20 * 52 * 0.5 / 0.95 - 10 * 52, rel=1e-5)
     assert summary.loc["Tom", "annual_cost"] == 0
     assert summary.loc["Tom", "diff_cost"] == -first
     assert list(summary.index) == ["Hjemme", "Dag", "Tom"]

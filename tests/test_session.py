@@ -16,7 +16,7 @@ def test_faerder_with_seed_data_is_not_illustrative(repo):
     session = open_session("calculator", "3911", project_dir=str(repo.root))
     calculator_inputs(session)
     assert not session.illustrative
-    assert [p.status for p in session.sources] == ["real", "real"]
+    assert [p.status for p in session.sources] == ["real", "derived", "real"]
     assert "ILLUSTRATIVE" not in session.banner().data
 
 

@@ -66,7 +66,7 @@ class Assumptions(StrictModel):
 class Defaults(StrictModel):
     """``parameters/defaults.yaml``: assumptions shared by every municipality."""
 
-    price_catalogue: str
+    price_catalogues: list[str] = Field(min_length=1)
     price_version: str
     deduct_user_payments: bool = False
     assumptions: Assumptions

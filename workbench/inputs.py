@@ -35,17 +35,20 @@ class CalculatorInputs:
 
 
 def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
-    """The national catalogue with the municipality's overrides applied.
+    """The shared catalogues (in order) with the municipality's overrides applied.
 
     Returns:
         The catalogue and the files it was read from.
     """
     defaults_file = session.project.parameters_dir / "defaults.yaml"
-    national = session.data_file(
-        session.defaults.price_catalogue, key="price_catalogue", named_in=defaults_file
-    )
-    table = catalogue_module.read_catalogue(national, session.defaults.price_catalogue)
-    files = [national]
+    tables, files = [], []
+    for index, name in enumerate(session.defaults.price_catalogues):
+        path = session.data_file(name, key=f"price_catalogues[{index}]", named_in=defaults_file)
+        tables.append(catalogue_module.read_catalogue(path, name))
+        files.append(path)
+    table = tables[0]
+    for later in tables[1:]:
+        table = catalogue_module.merge(table, later)
     if session.municipality.prices:
         path = session.data_file(session.municipality.prices, key="prices")
         table = catalogue_module.merge(
