@@ -24,7 +24,7 @@ def ran(tmp_path_factory):
     chosen = plan(project)
     results = run_batch(project, chosen.jobs, workers=2, progress=False)
     write_index(project, project.reports_dir)
-    by_key = {r.job.key: r for r in chosen.settled + results}
+    by_key = {(r.job.key, r.job.analysis): r for r in chosen.settled + results}
     return project, by_key
 
 
@@ -38,7 +38,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 def test_good_municipality_gets_a_complete_report(ran):
     project, results = ran
-    result = results["9999-demokommune"]
+    result = results[("9999-demokommune", "calculator")]
     assert result.status == "ok"
     folder = project.reports_dir / "9999-demokommune" / "calculator"
     assert result.report_dir == folder
@@ -78,7 +78,7 @@ def test_tables_hold_numbers_for_excel(ran):
 
 def test_failing_notebook_is_reported_with_its_executed_notebook(ran):
     project, results = ran
-    failed = results["9998-feilkommune"]
+    failed = results[("9998-feilkommune", "calculator")]
     assert failed.status == "failed"
     assert failed.notebook == project.reports_dir / "_failed" / "9998-feilkommune-calculator.ipynb"
     assert "filen data/packages/finnes-ikke.yaml finnes ikke" in failed.message
@@ -88,9 +88,23 @@ def test_failing_notebook_is_reported_with_its_executed_notebook(ran):
 
 def test_invalid_parameter_file_fails_without_a_kernel(ran):
     _, results = ran
-    invalid = results["9997-ugyldig"]
+    invalid = results[("9997-ugyldig", "calculator")]
     assert invalid.status == "failed" and invalid.notebook is None
     assert "9997-ugyldig.yaml: ugyldig YAML" in invalid.message
+
+
+def test_persona_report_for_the_demo(ran):
+    project, _ = ran
+    folder = project.reports_dir / "9999-demokommune" / "personas"
+    files = set(tree_digest(folder))
+    assert {
+        "personas.html",
+        "figurer/johs-tjenester-forlop.svg",
+        "figurer/johs-tjenester-innfasing.png",
+        "tabeller/johs-tjenester-innfasing.csv",
+    } <= files
+    page = (folder / "personas.html").read_text(encoding="utf-8")
+    assert "ILLUSTRATIVE TALL" in page and "Første år med besparelse" in page
 
 
 def test_no_staging_left_and_index_links_everything(ran):
@@ -107,8 +121,9 @@ def test_same_inputs_give_byte_identical_reports(ran, tmp_path):
     project, _ = ran
     first = tree_digest(project.reports_dir / "9999-demokommune")
     again = tmp_path / "again"
-    result = run_job(project.root, again, batch.Job("9999", "9999-demokommune", "calculator"))
-    assert result.status == "ok"
+    for analysis in ("calculator", "personas"):
+        result = run_job(project.root, again, batch.Job("9999", "9999-demokommune", analysis))
+        assert result.status == "ok"
     assert tree_digest(again / "9999-demokommune") == first
 
 
@@ -134,5 +149,5 @@ def test_cli_exit_code_and_summary(ran, capsys):
     code = main(["--project", str(project.root), "run", "--no-progress", "-m", "9997"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "0 av 1 rapporter laget" in out
+    assert "0 av 2 rapporter laget" in out  # both analyses of the invalid file
     assert "FEILET 9997-ugyldig/calculator:" in out

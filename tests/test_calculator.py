@@ -112,7 +112,9 @@ def test_alternatives_compared_to_the_first(national, assumptions):
     summary = evaluate(package, national, assumptions).summary.set_index("alternative")
     first = 10 * 52 * 395
     assert summary.loc["Dag", "diff_cost"] == pytest.approx(20 * 52 * 299 - first)
-    assert summary.loc["Dag", "diff_hours"] == pytest.approx(20 * 52 * 0.5 / 0.95 - 10 * 52, rel=1e-5)
+    assert summary.loc["Dag", "diff_hours"] == pytest.approx(
+        20 * 52 * 0.5 / 0.95 - 10 * 52, rel=1e-5
+    )
     assert summary.loc["Tom", "annual_cost"] == 0
     assert summary.loc["Tom", "diff_cost"] == -first
     assert list(summary.index) == ["Hjemme", "Dag", "Tom"]

@@ -24,7 +24,9 @@ def test_national_catalogue_holds_the_seed_prices(national):
 
 def test_unknown_hours_stay_unknown(national):
     assert national["staff_hours_per_unit"].isna()["trygghetsalarm"]
-    assert national.loc["dagaktivitet-bf03", "staff_hours_per_unit"] == pytest.approx(0.3 / 0.95, rel=1e-5)
+    assert national.loc["dagaktivitet-bf03", "staff_hours_per_unit"] == pytest.approx(
+        0.3 / 0.95, rel=1e-5
+    )
 
 
 def test_override_replaces_and_adds(tmp_path, national):

@@ -32,7 +32,11 @@ class Analysis:
 
 
 ANALYSES: dict[str, Analysis] = {
-    a.key: a for a in (Analysis("calculator", "Ressurskalkulator", "calculator.ipynb"),)
+    a.key: a
+    for a in (
+        Analysis("personas", "Personas og forløp", "personas.ipynb"),
+        Analysis("calculator", "Ressurskalkulator", "calculator.ipynb"),
+    )
 }
 
 

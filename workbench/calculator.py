@@ -151,6 +151,13 @@ class Assumptions:
         ]
 
 
+def unknown_service(service: str, catalogue: pd.DataFrame) -> str:
+    """Message for a service id the catalogue lacks, with the closest known ids."""
+    close = difflib.get_close_matches(service, list(catalogue.index), n=3)
+    hint = f" – mente du {', '.join(close)}?" if close else ""
+    return f"ukjent tjeneste «{service}»{hint}"
+
+
 def check_services(package: Package, catalogue: pd.DataFrame, path: Path | None) -> None:
     """Every line names a service in the catalogue.
 
@@ -161,11 +168,10 @@ def check_services(package: Package, catalogue: pd.DataFrame, path: Path | None)
     for i, alternative in enumerate(package.alternatives):
         for j, line in enumerate(alternative.lines):
             if line.service not in catalogue.index:
-                close = difflib.get_close_matches(line.service, list(catalogue.index), n=3)
-                hint = f" – mente du {', '.join(close)}?" if close else ""
+                message = unknown_service(line.service, catalogue)
                 problems.append(
                     Problem(
-                        f"ukjent tjeneste «{line.service}» i «{alternative.name}»{hint}",
+                        message.replace("»", f"» i «{alternative.name}»", 1),
                         key=f"alternatives[{i}].lines[{j}].service",
                     )
                 )

@@ -90,10 +90,23 @@ class CalculatorSettings(StrictModel):
     packages: list[str] = Field(min_length=1)
 
 
+class PersonaSettings(StrictModel):
+    """Personas a municipality shows, and how they are scaled and phased in."""
+
+    personas: list[str] = Field(min_length=1)
+    persons: int = Field(ge=1)
+    persons_source: str = Field(min_length=3)
+    trajectory_years: float | None = Field(default=None, gt=0)
+    reference: str = "normal"
+    phase_in_to: str = "proactive"
+    phase_in_years: int | None = Field(default=None, ge=1, le=100)
+
+
 class AnalysesSettings(StrictModel):
     """One entry per analysis the municipality runs; an absent analysis is not run."""
 
     calculator: CalculatorSettings | None = None
+    personas: PersonaSettings | None = None
 
 
 FourDigits = Annotated[str, Field(pattern=r"^\d{4}$")]

@@ -66,6 +66,7 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     "number1": lambda v: number(v, 1),
     "kr": kr,
     "mill_kr": mill_kr,
+    "mill_kr1": lambda v: mill_kr(v, 1),
     "percent": percent,
     "hours": hours,
     "fte": fte,

@@ -14,6 +14,9 @@ import pandas as pd
 
 from workbench import catalogue as catalogue_module
 from workbench.calculator import Assumptions, Package, check_services
+from workbench.config import PersonaSettings
+from workbench.errors import InputError, Problem
+from workbench.personas import Persona, check_persona_services
 from workbench.session import Session
 
 
@@ -82,3 +85,54 @@ def calculator_inputs(session: Session, package_file: str = "") -> CalculatorInp
     return CalculatorInputs(
         table, Assumptions.from_defaults(session.defaults), packages, catalogue_files
     )
+
+
+@dataclass(frozen=True)
+class PersonaFile:
+    stem: str
+    path: Path
+    persona: Persona
+
+
+@dataclass(frozen=True)
+class PersonaInputs:
+    catalogue: pd.DataFrame
+    assumptions: Assumptions
+    personas: list[PersonaFile]
+    settings: PersonaSettings
+
+
+def persona_inputs(session: Session, persona_file: str = "") -> PersonaInputs:
+    """Catalogue, assumptions, personas and the municipality's scaling settings.
+
+    Args:
+        session: The open session.
+        persona_file: A persona file relative to ``data/`` to use instead of the
+            municipality's own list.
+
+    Raises:
+        InputError: A file is missing or invalid, an episode names an unknown service, or
+            the reference or phase-in trajectory is missing from a persona.
+    """
+    table, _ = price_catalogue(session)
+    settings = session.municipality.analyses.personas
+    names = [persona_file] if persona_file else settings.personas
+    personas = []
+    for index, name in enumerate(names):
+        key = "persona_file" if persona_file else f"analyses.personas.personas[{index}]"
+        path = session.data_file(name, key=key)
+        persona = Persona.from_file(path)
+        check_persona_services(persona, table, path)
+        keys = {t.key for t in persona.trajectories}
+        for setting in ("reference", "phase_in_to"):
+            wanted = getattr(settings, setting)
+            if wanted not in keys:
+                raise InputError(
+                    session.municipality.source_file,
+                    Problem(
+                        f"forløpet «{wanted}» finnes ikke i {path.name} (finnes: {', '.join(sorted(keys))})",
+                        key=f"analyses.personas.{setting}",
+                    ),
+                )
+        personas.append(PersonaFile(path.stem, path, persona))
+    return PersonaInputs(table, Assumptions.from_defaults(session.defaults), personas, settings)

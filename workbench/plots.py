@@ -121,3 +121,97 @@ def save_figure(fig: Figure, folder: Path, stem: str) -> list[Path]:
         atomic_write_bytes(path, buffer.getvalue())
         paths.append(path)
     return paths
+
+
+def trajectory_chart(
+    yearly: pd.DataFrame, title: str, source: str, *, illustrative: bool
+) -> Figure:
+    """Cost per age, cumulative cost and hours per age for each trajectory.
+
+    Args:
+        yearly: From :func:`workbench.personas.yearly` (the trajectories to show).
+        title: Figure title.
+        source: The source line.
+        illustrative: Mark the figure as built on illustrative data.
+    """
+    apply_style()
+    data = yearly.assign(
+        cumulative=yearly.groupby("trajectory")["running_cost"].cumsum()
+        + yearly.groupby("trajectory")["investment"].cumsum()
+    )
+    fig, (cost_ax, cumulative_ax, hours_ax) = plt.subplots(3, 1, figsize=(11, 10), sharex=True)
+    colours = dict(zip(data["trajectory_name"].unique(), sns.color_palette(PALETTE), strict=False))
+    for name, part in data.groupby("trajectory_name", sort=False):
+        cost_ax.step(
+            part["age"],
+            part["running_cost"],
+            where="mid",
+            label=name,
+            color=colours[name],
+            linewidth=2.2,
+        )
+        cumulative_ax.plot(
+            part["age"],
+            part["cumulative"],
+            label=name,
+            color=colours[name],
+            linewidth=2.2,
+            marker="o",
+            markersize=3,
+        )
+        hours_ax.step(
+            part["age"], part["hours"], where="mid", label=name, color=colours[name], linewidth=2.2
+        )
+    cost_ax.set(title="Årskostnad per alder (tusen kr)", ylabel="tusen kr")
+    cumulative_ax.set(title="Akkumulert kostnad inkl. investeringer (mill. kr)", ylabel="mill. kr")
+    hours_ax.set(title="Personaltimer per år", ylabel="timer", xlabel="alder")
+    thousands_axis(cost_ax.yaxis)
+    cumulative_ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: formatting.number(v / 1e6, 1))
+    )
+    hours_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    hours_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    hours_ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    cost_ax.legend(loc="upper left", frameon=False)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.96))
+    return annotate(fig, source, illustrative=illustrative)
+
+
+def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative: bool) -> Figure:
+    """Extra cost per year of phasing in a trajectory (running and investment stacked) with
+    the cumulative sum as a line."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(11, 5))
+    colours = sns.color_palette(PALETTE, 3)
+    years = phase["year"]
+    running = phase["extra_running_cost"] / 1e6
+    investment = phase["extra_investment"] / 1e6
+    ax.bar(years, running, color=colours[0], label="Drift")
+    ax.bar(
+        years,
+        investment,
+        bottom=running.where(running > 0, 0),
+        color=colours[1],
+        label="Investeringer",
+    )
+    ax.plot(
+        years,
+        phase["cumulative_cost"] / 1e6,
+        color=colours[2],
+        marker="o",
+        linewidth=2,
+        label="Akkumulert",
+    )
+    ax.axhline(0, color="#333333", linewidth=0.8)
+    ax.set(
+        xlabel="år etter oppstart",
+        ylabel="mill. kr",
+        title="Merkostnad (+) eller besparelse (−) per år",
+    )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    ax.set_xticks(list(years))
+    ax.legend(frameon=False)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
+    return annotate(fig, source, illustrative=illustrative)

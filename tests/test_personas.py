@@ -1,0 +1,228 @@
+"""Personas checked against the seed's Johs table and hand calculations from its rows.
+
+Seed 002's table «Forskjeller mellom proaktivt-, normal- eller reaktivt forløp» (19 rows):
+normal 3 × 218 102 + 6 × 246 432 + 5 × 371 442 + 2 × 1 003 466 = 5 997 040 kr,
+proactive 11 × 118 431 + 7 × 246 432 + 1 003 466 = 4 031 231 kr (+ 100 000 investment),
+reactive 546 666 + 4 × 969 468 + 9 × 579 076 = 9 636 222 kr.
+"""
+
+from pathlib import Path
+
+import pytest
+from conftest import ASSETS
+
+from workbench.catalogue import merge, read_catalogue
+from workbench.errors import InputError
+from workbench.personas import (
+    NO_SERVICES,
+    Persona,
+    check_persona_services,
+    first_saving_year,
+    phase_in,
+    scale,
+    totals,
+    yearly,
+)
+
+N_FAERDER = 684  # seed 002: persons with presumed dementia in Færder
+SEED_ROWS = {  # (annual cost, hours) per row of the seed's table, in row order
+    "normal": [(0, 0)] * 3
+    + [(218_102, 455)] * 3
+    + [(246_432, 524)] * 6
+    + [(371_442, 705)] * 5
+    + [(1_003_466, 1_952)] * 2,
+    "proactive": [(118_431, 90)] * 11 + [(246_432, 220)] * 7 + [(1_003_466, 1_952)],
+    "reactive": [(0, 0)] * 5 + [(546_666, 1_367)] + [(969_468, 2_048)] * 4 + [(579_076, 1_223)] * 9,
+}
+
+
+@pytest.fixture(scope="module")
+def catalogue(repo):
+    national = read_catalogue(repo.data_dir / "prices/national-23-11.csv", "n")
+    return merge(national, read_catalogue(repo.data_dir / "prices/derived-seed-002.csv", "d"))
+
+
+@pytest.fixture(scope="module")
+def johs(repo):
+    return Persona.from_file(repo.data_dir / "personas/johs-seed.yaml")
+
+
+@pytest.fixture(scope="module")
+def johs_yearly(johs, catalogue, assumptions):
+    return yearly(johs, catalogue, assumptions)
+
+
+def test_seed_johs_reproduces_the_seed_table_row_by_row(johs_yearly):
+    for key, rows in SEED_ROWS.items():
+        part = johs_yearly[johs_yearly["trajectory"] == key]
+        assert list(zip(part["running_cost"], part["hours"], strict=True)) == rows, key
+
+
+def test_totals_are_the_seeds(johs_yearly):
+    table = totals(johs_yearly, "normal").set_index("trajectory")
+    assert table.loc["normal", "running_cost"] == 5_997_040
+    assert table.loc["proactive", "running_cost"] == 4_031_231
+    assert table.loc["reactive", "running_cost"] == 9_636_222
+    assert table.loc["proactive", "investment"] == 100_000
+    assert table.loc["normal", "hours"] == 11_938
+    # årsverk as the seed rounds them: 7,5, 2,8 and 12,9
+    assert [round(table.loc[k, "fte_years"], 1) for k in ("normal", "proactive", "reactive")] == [
+        7.5,
+        2.8,
+        12.9,
+    ]
+    assert table.loc["reactive", "diff_total_cost"] == 9_636_222 - 5_997_040
+
+
+def test_ages_without_an_episode_have_no_services(johs_yearly):
+    first = johs_yearly[(johs_yearly["trajectory"] == "normal") & (johs_yearly["age"] == 70)].iloc[
+        0
+    ]
+    assert (first["episode"], first["running_cost"]) == (NO_SERVICES, 0)
+
+
+def test_phase_in_gives_the_seeds_4_9_13_9_million(johs_yearly):
+    phase = phase_in(johs_yearly, N_FAERDER, "normal", "proactive", years=22)
+    cohort = N_FAERDER / 19
+    delta = [p[0] - n[0] for p, n in zip(SEED_ROWS["proactive"], SEED_ROWS["normal"], strict=True)]
+    for year in range(1, 23):
+        hand = cohort * sum(delta[: min(year, 19)])
+        assert phase.loc[year - 1, "extra_running_cost"] == pytest.approx(hand)
+        assert phase.loc[year - 1, "extra_investment"] == pytest.approx(cohort * 100_000)
+    assert [round(v / 1e6) for v in phase["extra_running_cost"][:4]] == [4, 9, 13, 9]
+    # "etter det syvende året vil det være en årlig besparelse"
+    assert first_saving_year(phase) == 8
+    assert first_saving_year(phase, "extra_running_cost") == 7
+
+
+def test_phase_in_ends_in_the_scaled_steady_state(johs_yearly, assumptions):
+    phase = phase_in(johs_yearly, N_FAERDER, "normal", "proactive", years=25)
+    scaled = scale(
+        totals(johs_yearly, "normal"), N_FAERDER, 19, assumptions.hours_per_fte, "normal"
+    ).set_index("trajectory")
+    assert phase["extra_total_cost"].iloc[-1] == pytest.approx(
+        scaled.loc["proactive", "diff_annual_cost"]
+    )
+    assert scaled.loc["proactive", "annual_cost"] == pytest.approx(
+        N_FAERDER / 19 * (4_031_231 + 100_000)
+    )
+
+
+def test_phase_in_with_another_length(johs_yearly):
+    # L = 10 sets the cohort size (100 ÷ 10) while the trajectory keeps its 19 years
+    reactive_vs_normal = [
+        r[0] - n[0] for r, n in zip(SEED_ROWS["reactive"], SEED_ROWS["normal"], strict=True)
+    ]
+    longer = phase_in(johs_yearly, 100, "normal", "reactive", years=6, length=10)
+    assert longer.loc[5, "extra_running_cost"] == pytest.approx(10 * sum(reactive_vs_normal[:6]))
+
+
+def test_catalogue_priced_johs(repo, catalogue, assumptions):
+    persona = Persona.from_file(repo.data_dir / "personas/johs-tjenester.yaml")
+    check_persona_services(persona, catalogue, None)
+    table = yearly(persona, catalogue, assumptions).set_index(["trajectory", "age"])
+    # 45 min home nursing daily at 799 kr; visits of 30 min with 20 min travel each
+    nursing_hours = 0.75 * 365
+    assert table.loc[("normal", 73), "running_cost"] == pytest.approx(nursing_hours * 799)
+    assert table.loc[("normal", 73), "hours"] == pytest.approx(
+        nursing_hours + nursing_hours * 2 * 20 / 60
+    )
+    assert round(table.loc[("normal", 73), "hours"]) == 456  # the seed: 455
+    # + practical help 1 h/week in one visit: 52 h + 52 visits × 20 min
+    assert table.loc[("normal", 76), "hours"] - table.loc[("normal", 73), "hours"] == pytest.approx(
+        52 + 52 * 20 / 60
+    )
+    # the catalogue-built episodes stay within 0,5 % of the seed's figures
+    for age, seed in ((73, 218_102), (76, 246_432), (81, 371_442), (86, 1_003_466)):
+        assert table.loc[("normal", age), "running_cost"] == pytest.approx(seed, rel=0.005)
+    assert table.loc[("proactive", 70), "investment"] == 100_000
+
+
+def test_the_seed_table_as_printed_is_rejected():
+    with pytest.raises(InputError) as caught:
+        Persona.from_file(ASSETS / "johs-som-trykket.yaml")
+    message = str(caught.value)
+    assert "johs-som-trykket.yaml: nøkkel «trajectories[0].episodes[5]»" in message
+    assert "forløpet «Normalforløp»: alder 77 er dekket både av «rad 77» og «rad 77»" in message
+
+
+def write_persona(tmp_path: Path, episodes: str, investments: str = "") -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "name: P\ntitle: T\nstart_age: 70\nend_age: 75\ntrajectories:\n  - key: normal\n    name: Normalforløp\n"
+        + investments
+        + "    episodes:\n"
+        + episodes,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_overlapping_episodes_name_the_ages(tmp_path):
+    path = write_persona(
+        tmp_path,
+        (
+            "      - {from_age: 70, to_age: 73, label: A, annual_cost: 1, annual_hours: 1, source: s}\n"
+            "      - {from_age: 72, to_age: 75, label: B, annual_cost: 1, annual_hours: 1, source: s}\n"
+        ),
+    )
+    with pytest.raises(
+        InputError, match="forløpet «Normalforløp»: alder 72–73 er dekket både av «A» og «B»"
+    ):
+        Persona.from_file(path)
+
+
+def test_ages_outside_the_persona(tmp_path):
+    path = write_persona(
+        tmp_path,
+        "      - {from_age: 74, to_age: 77, label: A, annual_cost: 1, annual_hours: 1, source: s}\n",
+        "    investments:\n      - {age: 90, amount: 5, label: Bolig}\n",
+    )
+    with pytest.raises(InputError) as caught:
+        Persona.from_file(path)
+    message = str(caught.value)
+    assert "episoden «A» gjelder alder 76–77, utenfor 70–75" in message
+    assert "investeringen «Bolig» ved alder 90 er utenfor 70–75" in message
+
+
+def test_negative_amount_and_mixed_pricing(tmp_path):
+    path = write_persona(
+        tmp_path,
+        (
+            "      - {from_age: 70, to_age: 70, label: A, annual_cost: -5, annual_hours: 1, source: s}\n"
+            "      - {from_age: 71, to_age: 71, label: B, annual_cost: 5, annual_hours: 1, source: s,"
+            " services: [{service: gps, quantity: 1, period: week}]}\n"
+        ),
+    )
+    with pytest.raises(InputError) as caught:
+        Persona.from_file(path)
+    message = str(caught.value)
+    assert (
+        "nøkkel «trajectories[0].episodes[0].annual_cost»: «-5» er utenfor tillatt område"
+        in message
+    )
+    assert "nøkkel «trajectories[0].episodes[1]»: en episode har enten services" in message
+
+
+def test_unknown_service_names_trajectory_and_ages(tmp_path, catalogue):
+    path = write_persona(
+        tmp_path,
+        (
+            "      - {from_age: 72, to_age: 74, label: A, services: [{service: gsp, quantity: 1, period: week}]}\n"
+        ),
+    )
+    persona = Persona.from_file(path)
+    with pytest.raises(
+        InputError,
+        match=r"nøkkel «trajectories\[0\]\.episodes\[0\]\.services\[0\]\.service»: "
+        r"forløpet «Normalforløp», alder 72–74: ukjent tjeneste «gsp» – mente du gps\?",
+    ):
+        check_persona_services(persona, catalogue, path)
+
+
+def test_direct_episode_needs_a_source(tmp_path):
+    path = write_persona(
+        tmp_path, "      - {from_age: 70, to_age: 70, label: A, annual_cost: 5, annual_hours: 1}\n"
+    )
+    with pytest.raises(InputError, match="må ha annual_cost, annual_hours og source"):
+        Persona.from_file(path)

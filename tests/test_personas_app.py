@@ -1,0 +1,52 @@
+"""The persona explorer: widget changes give the numbers a hand calculation gives."""
+
+import contextlib
+import io
+
+import pytest
+
+from workbench.inputs import persona_inputs
+from workbench.personas_app import PersonasApp
+from workbench.session import open_session
+
+
+@pytest.fixture
+def app(repo):
+    session = open_session("personas", "3911", project_dir=str(repo.root))
+    inputs = persona_inputs(session)
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield PersonasApp(inputs, session.source_line(), illustrative=session.illustrative)
+
+
+def test_changing_n_rescales_the_phase_in(app):
+    app.persons.value = 342
+    assert app.result.phase.loc[0, "extra_running_cost"] == pytest.approx(342 / 19 * 118_431)
+    assert "18,0 nye personer per år" in app.summary.value
+
+
+def test_editing_an_episode_cost(app):
+    app.amounts.children[0].value = 300_000  # normal, ages 73–75
+    normal = app.result.totals.set_index("trajectory").loc["normal", "running_cost"]
+    assert normal == pytest.approx(5_997_040 + 3 * (300_000 - 218_102))
+
+
+def test_an_overlapping_edit_is_refused_with_a_message(app):
+    app.to_age.value = 76
+    assert "alder 76 er dekket både av" in app.status.value
+    assert app.result.totals.set_index("trajectory").loc["normal", "running_cost"] == 5_997_040
+
+
+def test_choosing_trajectories_and_phase_in(app):
+    app.shown.value = ("normal", "reactive")
+    assert list(app.result.totals["trajectory"]) == ["normal", "reactive"]
+    app.phase_to.value = "reactive"
+    assert app.result.phase.loc[5, "extra_running_cost"] == pytest.approx(
+        684 / 19 * (-2 * 218_102 + 546_666 - 218_102)
+    )
+
+
+def test_editing_a_priced_episode(app):
+    app.persona_picker.value = 1  # Johs built from services
+    app.amounts.children[0].value = 1.0  # home nursing 1 h a day instead of 45 min
+    first = app.result.yearly.set_index(["trajectory", "age"]).loc[("normal", 73), "running_cost"]
+    assert first == pytest.approx(365 * 799)

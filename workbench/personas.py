@@ -1,0 +1,408 @@
+"""Personas and care trajectories, priced year by year, scaled and phased in.
+
+A persona (seed 002/003: *Johs*, 70, early dementia) has trajectories – normalforløp,
+proaktivt forløp, reaktivt forløp – each a list of episodes over age ranges. An episode is
+priced from the calculator's catalogue (services with quantity and period) or given
+directly (annual cost and hours, with a source). One-off investments are kept apart from
+running costs.
+
+- yearly table: age × trajectory → running cost, investment, hours
+- totals per trajectory, årsverk-years, differences to a reference trajectory
+- scaling: N persons spread evenly over a trajectory of L years → N ÷ L × total per year
+- phase-in: from year 1 every new person gets the new trajectory while those already in a
+  trajectory continue theirs; a cohort of N ÷ L starts each year, and year k's extra cost
+  is Σ over the cohorts started so far of (new − old) at their year in the trajectory.
+
+Everything here is pure: persona, catalogue and assumptions in, DataFrames out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Self
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, model_validator
+
+from workbench.calculator import (
+    Alternative,
+    Assumptions,
+    Package,
+    PackageLine,
+    line_table,
+    unknown_service,
+)
+from workbench.config import StrictModel
+from workbench.errors import InputError, Problem
+from workbench.loaders import read_yaml
+
+NO_SERVICES = "Ingen kommunale tjenester"
+KEY_PATTERN = r"^[a-z0-9_-]+$"
+
+
+class Investment(StrictModel):
+    """A one-off cost at one age (e.g. 100 000 kr for adapted housing at 70)."""
+
+    age: int
+    amount: float = Field(ge=0)
+    label: str = Field(min_length=1)
+    source: str = ""
+
+
+class Episode(StrictModel):
+    """What a person receives over an age range (both ends included).
+
+    Either ``services`` (priced from the catalogue) or ``annual_cost`` and ``annual_hours``
+    given directly with a ``source``.
+    """
+
+    from_age: int
+    to_age: int
+    label: str = Field(min_length=1)
+    services: list[PackageLine] | None = None
+    annual_cost: float | None = Field(default=None, ge=0)
+    annual_hours: float | None = Field(default=None, ge=0)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _one_way_of_pricing(self) -> Self:
+        if self.to_age < self.from_age:
+            raise ValueError(f"to_age ({self.to_age}) kan ikke være før from_age ({self.from_age})")
+        direct = self.annual_cost is not None or self.annual_hours is not None
+        if direct == (self.services is not None):
+            raise ValueError(
+                "en episode har enten services (prises fra katalogen) eller annual_cost og "
+                "annual_hours (oppgitt direkte), ikke begge og ikke ingen"
+            )
+        if direct and (self.annual_cost is None or self.annual_hours is None or not self.source):
+            raise ValueError(
+                "en episode med direkte tall må ha annual_cost, annual_hours og source"
+            )
+        return self
+
+    @property
+    def ages(self) -> range:
+        return range(self.from_age, self.to_age + 1)
+
+
+class Trajectory(StrictModel):
+    key: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1)
+    story: str = ""
+    episodes: list[Episode] = Field(default_factory=list)
+    investments: list[Investment] = Field(default_factory=list)
+
+
+class Persona(StrictModel):
+    """A fictional person typical of a group, with alternative trajectories."""
+
+    name: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    target_group: str = ""
+    story: str = ""
+    start_age: int = Field(ge=0, le=120)
+    end_age: int = Field(ge=0, le=120)
+    trajectories: list[Trajectory] = Field(min_length=1)
+
+    @property
+    def length(self) -> int:
+        """Years in a trajectory (L)."""
+        return self.end_age - self.start_age + 1
+
+    def trajectory(self, key: str) -> Trajectory:
+        for trajectory in self.trajectories:
+            if trajectory.key == key:
+                return trajectory
+        known = ", ".join(t.key for t in self.trajectories)
+        raise KeyError(f"forløpet «{key}» finnes ikke for {self.name} (finnes: {known})")
+
+    @classmethod
+    def from_file(cls, path: Path) -> Persona:
+        """Load a persona and check its ages.
+
+        Raises:
+            InputError: An invalid key or value, or an episode or investment outside the
+                persona's ages, or two episodes covering the same age, naming the trajectory
+                and the ages.
+        """
+        persona = cls.from_mapping(read_yaml(path), path)
+        check_ages(persona, path)
+        return persona
+
+
+def check_ages(persona: Persona, path: Path | None) -> None:
+    """Each age of a trajectory is covered at most once, and only within the persona's ages.
+
+    Raises:
+        InputError: Naming the trajectory and the ages.
+    """
+    problems = []
+    if persona.end_age < persona.start_age:
+        problems.append(Problem("end_age må være etter start_age", key="end_age"))
+    keys = [t.key for t in persona.trajectories]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.append(Problem(f"forløpet «{key}» står mer enn én gang", key="trajectories"))
+    span = range(persona.start_age, persona.end_age + 1)
+    for i, trajectory in enumerate(persona.trajectories):
+        covered: dict[int, str] = {}
+        for j, episode in enumerate(trajectory.episodes):
+            where = f"trajectories[{i}].episodes[{j}]"
+            outside = [a for a in episode.ages if a not in span]
+            if outside:
+                problems.append(
+                    Problem(
+                        f"forløpet «{trajectory.name}»: episoden «{episode.label}» gjelder alder "
+                        f"{_ages(outside)}, utenfor {persona.start_age}–{persona.end_age}",
+                        key=where,
+                    )
+                )
+            twice = [a for a in episode.ages if a in covered]
+            if twice:
+                other = covered[twice[0]]
+                problems.append(
+                    Problem(
+                        f"forløpet «{trajectory.name}»: alder {_ages(twice)} er dekket både av "
+                        f"«{other}» og «{episode.label}»",
+                        key=where,
+                    )
+                )
+            for age in episode.ages:
+                covered.setdefault(age, episode.label)
+        for j, investment in enumerate(trajectory.investments):
+            if investment.age not in span:
+                problems.append(
+                    Problem(
+                        f"forløpet «{trajectory.name}»: investeringen «{investment.label}» ved "
+                        f"alder {investment.age} er utenfor {persona.start_age}–{persona.end_age}",
+                        key=f"trajectories[{i}].investments[{j}].age",
+                    )
+                )
+    if problems:
+        raise InputError(path, problems)
+
+
+def check_persona_services(persona: Persona, catalogue: pd.DataFrame, path: Path | None) -> None:
+    """Every priced episode names services the catalogue has.
+
+    Raises:
+        InputError: Naming the trajectory, the episode's ages and the unknown service.
+    """
+    problems = []
+    for i, trajectory in enumerate(persona.trajectories):
+        for j, episode in enumerate(trajectory.episodes):
+            for k, line in enumerate(episode.services or []):
+                if line.service not in catalogue.index:
+                    problems.append(
+                        Problem(
+                            f"forløpet «{trajectory.name}», alder {episode.from_age}–{episode.to_age}: "
+                            + unknown_service(line.service, catalogue),
+                            key=f"trajectories[{i}].episodes[{j}].services[{k}].service",
+                        )
+                    )
+    if problems:
+        raise InputError(path, problems)
+
+
+def _episode_package(episode: Episode) -> Package:
+    return Package(
+        title=episode.label,
+        alternatives=[Alternative(name=episode.label, lines=episode.services or [])],
+    )
+
+
+def _ages(ages: list[int]) -> str:
+    return f"{ages[0]}" if len(ages) == 1 else f"{ages[0]}–{ages[-1]}"
+
+
+YEARLY_COLUMNS = [
+    "trajectory",
+    "trajectory_name",
+    "year",
+    "age",
+    "episode",
+    "running_cost",
+    "investment",
+    "hours",
+    "fte",
+]
+
+
+def episode_costs(
+    episode: Episode, catalogue: pd.DataFrame, assumptions: Assumptions
+) -> tuple[float, float, float]:
+    """(annual running cost, annual hours, one-off cost at the first age) of one episode."""
+    if episode.services is None:
+        return float(episode.annual_cost), float(episode.annual_hours), 0.0
+    lines = line_table(_episode_package(episode), catalogue, assumptions)
+    return (
+        float(lines["annual_cost"].sum()),
+        float(lines["hours"].sum()),
+        float(lines["one_off_cost"].sum()),
+    )
+
+
+def yearly(persona: Persona, catalogue: pd.DataFrame, assumptions: Assumptions) -> pd.DataFrame:
+    """Cost and hours per trajectory and age.
+
+    Returns:
+        One row per trajectory and age from ``start_age`` to ``end_age``: running cost,
+        investment (one-off items, including ``once`` services of priced episodes), hours
+        and årsverk. Ages no episode covers have no municipal services (zero).
+    """
+    records = []
+    for trajectory in persona.trajectories:
+        by_age: dict[int, tuple[str, float, float]] = {}
+        one_off: dict[int, float] = {}
+        for episode in trajectory.episodes:
+            cost, hours, once = episode_costs(episode, catalogue, assumptions)
+            one_off[episode.from_age] = one_off.get(episode.from_age, 0.0) + once
+            for age in episode.ages:
+                by_age[age] = (episode.label, cost, hours)
+        for investment in trajectory.investments:
+            one_off[investment.age] = one_off.get(investment.age, 0.0) + investment.amount
+        for age in range(persona.start_age, persona.end_age + 1):
+            label, cost, hours = by_age.get(age, (NO_SERVICES, 0.0, 0.0))
+            records.append(
+                {
+                    "trajectory": trajectory.key,
+                    "trajectory_name": trajectory.name,
+                    "year": age - persona.start_age + 1,
+                    "age": age,
+                    "episode": label,
+                    "running_cost": cost,
+                    "investment": one_off.get(age, 0.0),
+                    "hours": hours,
+                    "fte": hours / assumptions.hours_per_fte,
+                }
+            )
+    return pd.DataFrame.from_records(records, columns=YEARLY_COLUMNS)
+
+
+TOTAL_COLUMNS = [
+    "trajectory",
+    "trajectory_name",
+    "running_cost",
+    "investment",
+    "total_cost",
+    "hours",
+    "fte_years",
+    "diff_running_cost",
+    "diff_total_cost",
+    "diff_hours",
+]
+
+
+def totals(table: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Totals per trajectory over all its years, and the difference to ``reference``.
+
+    Args:
+        table: From :func:`yearly`.
+        reference: Trajectory key the others are compared with (e.g. ``normal``).
+    """
+    grouped = table.groupby(["trajectory", "trajectory_name"], sort=False)
+    result = grouped[["running_cost", "investment", "hours", "fte"]].sum().reset_index()
+    result = result.rename(columns={"fte": "fte_years"})
+    result["total_cost"] = result["running_cost"] + result["investment"]
+    base = result.set_index("trajectory").loc[_known(result, reference)]
+    result["diff_running_cost"] = result["running_cost"] - base["running_cost"]
+    result["diff_total_cost"] = result["total_cost"] - base["total_cost"]
+    result["diff_hours"] = result["hours"] - base["hours"]
+    return result[TOTAL_COLUMNS]
+
+
+SCALE_COLUMNS = [
+    "trajectory",
+    "trajectory_name",
+    "persons",
+    "annual_cost",
+    "annual_hours",
+    "annual_fte",
+    "diff_annual_cost",
+]
+
+
+def scale(
+    total_table: pd.DataFrame, persons: float, length: int, hours_per_fte: float, reference: str
+) -> pd.DataFrame:
+    """Steady state when ``persons`` people are spread evenly over a trajectory of ``length``
+    years: each year N ÷ L people are at each year of the trajectory, so the annual cost is
+    N ÷ L × the trajectory's total (investments included).
+    """
+    share = persons / length
+    result = total_table[["trajectory", "trajectory_name"]].copy()
+    result["persons"] = persons
+    result["annual_cost"] = total_table["total_cost"] * share
+    result["annual_hours"] = total_table["hours"] * share
+    result["annual_fte"] = result["annual_hours"] / hours_per_fte
+    base = result.set_index("trajectory").loc[_known(result, reference), "annual_cost"]
+    result["diff_annual_cost"] = result["annual_cost"] - base
+    return result[SCALE_COLUMNS]
+
+
+PHASE_COLUMNS = [
+    "year",
+    "cohorts",
+    "extra_running_cost",
+    "extra_investment",
+    "extra_total_cost",
+    "cumulative_cost",
+]
+
+
+def phase_in(
+    table: pd.DataFrame, persons: float, old: str, new: str, years: int, length: float | None = None
+) -> pd.DataFrame:
+    """Extra cost per year when every new person gets trajectory ``new`` instead of ``old``.
+
+    A cohort of N ÷ L starts each year; in year k the cohorts started in years 1..k are at
+    trajectory years 1..k (those past year L have left), so year k's extra cost is
+    N ÷ L × Σ_{j < min(k, L)} (new − old) at trajectory year j + 1.
+
+    Args:
+        table: From :func:`yearly`.
+        persons: N.
+        old, new: Trajectory keys.
+        years: How many years to show.
+        length: L for the cohort size N ÷ L; default the trajectory's number of years.
+
+    Returns:
+        One row per year 1..``years``: cohorts on the new trajectory, extra running cost,
+        extra investment, their sum and the cumulative sum.
+    """
+    _known(table, old)
+    _known(table, new)
+    by_year = table.pivot(index="year", columns="trajectory", values=["running_cost", "investment"])
+    length_years = len(by_year)
+    share = persons / (length or length_years)
+    delta_running = (by_year["running_cost"][new] - by_year["running_cost"][old]).to_numpy()
+    delta_investment = (by_year["investment"][new] - by_year["investment"][old]).to_numpy()
+    k = np.arange(1, years + 1)
+    active = np.minimum(k, length_years)
+    running = share * np.concatenate([[0.0], np.cumsum(delta_running)])[active]
+    investment = share * np.concatenate([[0.0], np.cumsum(delta_investment)])[active]
+    result = pd.DataFrame(
+        {
+            "year": k,
+            "cohorts": active,
+            "extra_running_cost": running,
+            "extra_investment": investment,
+        }
+    )
+    result["extra_total_cost"] = result["extra_running_cost"] + result["extra_investment"]
+    result["cumulative_cost"] = result["extra_total_cost"].cumsum()
+    return result[PHASE_COLUMNS]
+
+
+def first_saving_year(phase: pd.DataFrame, column: str = "extra_total_cost") -> int | None:
+    """The first year whose extra cost is negative (a saving), or None."""
+    saving = phase.loc[phase[column] < 0, "year"]
+    return int(saving.iloc[0]) if len(saving) else None
+
+
+def _known(table: pd.DataFrame, key: str) -> str:
+    if key not in set(table["trajectory"]):
+        known = ", ".join(dict.fromkeys(table["trajectory"]))
+        raise KeyError(f"forløpet «{key}» finnes ikke (finnes: {known})")
+    return key

@@ -1,0 +1,308 @@
+"""The persona explorer as a live widget app (JupyterLab workshops and Voilà).
+
+Choose a persona, the number of persons, which trajectories to compare and which to phase
+in, and edit an episode (its ages and its cost, hours or service quantities); the tables
+and charts follow at once. Callbacks only rebuild the persona, call the engine and redraw.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import time
+
+import ipywidgets as widgets
+from IPython.display import display
+from pydantic import ValidationError
+
+from workbench import plots
+from workbench.config import translate_errors
+from workbench.errors import InputError
+from workbench.formatting import styled
+from workbench.inputs import PersonaInputs
+from workbench.personas import Episode, Persona, check_ages, check_persona_services
+from workbench.personas_views import (
+    PersonaResult,
+    evaluate,
+    phase_frame,
+    phase_summary,
+    scaled_frame,
+    totals_frame,
+)
+
+MAX_PERSONS = 1_000_000
+
+
+class PersonasApp:
+    """The persona explorer.
+
+    Args:
+        inputs: Catalogue, assumptions, personas and the municipality's settings.
+        source: Source line for charts.
+        illustrative: Mark charts as built on illustrative data.
+    """
+
+    def __init__(self, inputs: PersonaInputs, source: str, *, illustrative: bool):
+        self.inputs = inputs
+        self.source = source
+        self.illustrative = illustrative
+        self.persona: Persona = inputs.personas[0].persona
+        self.result: PersonaResult | None = None
+        self.last_seconds = 0.0
+        self._quiet = False
+        layout = widgets.Layout(width="460px")
+        self.persona_picker = widgets.Dropdown(
+            options=[(p.persona.title, i) for i, p in enumerate(inputs.personas)],
+            description="Persona",
+            layout=layout,
+        )
+        self.persons = widgets.BoundedIntText(
+            value=inputs.settings.persons, min=1, max=MAX_PERSONS, description="Personer (N)"
+        )
+        self.shown = widgets.SelectMultiple(description="Vis forløp", rows=3, layout=layout)
+        self.reference = widgets.Dropdown(description="Sammenlign mot", layout=layout)
+        self.phase_to = widgets.Dropdown(description="Innfas", layout=layout)
+        self.episode_trajectory = widgets.Dropdown(description="Forløp", layout=layout)
+        self.episode_picker = widgets.Dropdown(
+            description="Episode", layout=widgets.Layout(width="640px")
+        )
+        self.from_age = widgets.BoundedIntText(description="Fra alder", min=0, max=120)
+        self.to_age = widgets.BoundedIntText(description="Til alder", min=0, max=120)
+        self.amounts = widgets.VBox()
+        self.status = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.totals_html = widgets.HTML()
+        self.scaled_html = widgets.HTML()
+        self.phase_html = widgets.HTML()
+        self.chart = widgets.Output()
+        self.phase_chart = widgets.Output()
+        self.persona_picker.observe(lambda change: self.load(change["new"]), names="value")
+        for control in (self.persons, self.shown, self.reference, self.phase_to):
+            control.observe(lambda _change: self.refresh(), names="value")
+        self.episode_trajectory.observe(lambda _change: self._list_episodes(), names="value")
+        self.episode_picker.observe(lambda _change: self._show_episode(), names="value")
+        for control in (self.from_age, self.to_age):
+            control.observe(lambda _change: self._edit_episode(), names="value")
+        self.widget = widgets.VBox(
+            [
+                self.persona_picker,
+                widgets.HBox([self.persons, self.reference]),
+                widgets.HBox([self.shown, self.phase_to]),
+                widgets.HTML("<h3>Endre en episode</h3>"),
+                widgets.HBox([self.episode_trajectory, self.episode_picker]),
+                widgets.HBox([self.from_age, self.to_age]),
+                self.amounts,
+                self.status,
+                widgets.HTML("<h3>Forløpene</h3>"),
+                self.chart,
+                self.totals_html,
+                widgets.HTML("<h3>Skalert og innfaset</h3>"),
+                self.summary,
+                self.scaled_html,
+                self.phase_chart,
+                self.phase_html,
+                widgets.HTML(
+                    f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
+                ),
+            ]
+        )
+        self.load(0)
+
+    def load(self, index: int) -> None:
+        """Start over from persona ``index`` of the inputs (discarding edits)."""
+        self.persona = self.inputs.personas[index].persona
+        options = [(t.name, t.key) for t in self.persona.trajectories]
+        keys = [key for _, key in options]
+        with self._muted():
+            self.shown.options = options
+            self.shown.value = tuple(keys)
+            self.reference.options = options
+            self.reference.value = (
+                self.inputs.settings.reference
+                if self.inputs.settings.reference in keys
+                else keys[0]
+            )
+            self.phase_to.options = options
+            self.phase_to.value = (
+                self.inputs.settings.phase_in_to
+                if self.inputs.settings.phase_in_to in keys
+                else keys[-1]
+            )
+            self.episode_trajectory.options = options
+            self.episode_trajectory.value = keys[0]
+        self._list_episodes()
+        self.refresh()
+
+    @contextlib.contextmanager
+    def _muted(self):
+        previous, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = previous
+
+    def _current_trajectory(self):
+        return self.persona.trajectory(self.episode_trajectory.value)
+
+    def _list_episodes(self) -> None:
+        trajectory = self._current_trajectory()
+        with self._muted():
+            self.episode_picker.options = [
+                (f"{e.from_age}–{e.to_age}: {e.label}", i)
+                for i, e in enumerate(trajectory.episodes)
+            ]
+            self.episode_picker.value = 0 if trajectory.episodes else None
+        self._show_episode()
+
+    def _show_episode(self) -> None:
+        episode = self._episode()
+        if episode is None:
+            self.amounts.children = []
+            return
+        with self._muted():
+            self.from_age.value = episode.from_age
+            self.to_age.value = episode.to_age
+        controls = []
+        if episode.services is None:
+            for field, label in (
+                ("annual_cost", "Årskostnad (kr)"),
+                ("annual_hours", "Timer per år"),
+            ):
+                box = widgets.BoundedFloatText(
+                    value=getattr(episode, field),
+                    min=0,
+                    max=1e9,
+                    description=label,
+                    style={"description_width": "initial"},
+                )
+                box.observe(lambda _change: self._edit_episode(), names="value")
+                controls.append(box)
+        else:
+            for line in episode.services:
+                name = self.inputs.catalogue.loc[line.service, "service"]
+                category = self.inputs.catalogue.loc[line.service, "category"]
+                box = widgets.BoundedFloatText(
+                    value=line.quantity,
+                    min=0,
+                    max=1e6,
+                    step=0.25,
+                    description=f"{category} – {name}",
+                    style={"description_width": "initial"},
+                    layout=widgets.Layout(width="640px"),
+                )
+                box.observe(lambda _change: self._edit_episode(), names="value")
+                controls.append(box)
+        self.amounts.children = controls
+
+    def _episode(self) -> Episode | None:
+        trajectory = self._current_trajectory()
+        index = self.episode_picker.value
+        return None if index is None or not trajectory.episodes else trajectory.episodes[index]
+
+    def _edit_episode(self) -> None:
+        """Apply the episode editor to the persona; an invalid edit is shown, not applied."""
+        if self._quiet:
+            return
+        episode = self._episode()
+        if episode is None:
+            return
+        update = {"from_age": self.from_age.value, "to_age": self.to_age.value}
+        values = [c.value for c in self.amounts.children]
+        if episode.services is None:
+            update.update(annual_cost=values[0], annual_hours=values[1])
+        else:
+            update["services"] = [
+                line.model_copy(update={"quantity": value})
+                for line, value in zip(episode.services, values, strict=True)
+            ]
+        key, position = self.episode_trajectory.value, self.episode_picker.value
+        try:
+            edited = Episode.model_validate(episode.model_copy(update=update).model_dump())
+            trajectories = [
+                t.model_copy(
+                    update={
+                        "episodes": [
+                            edited if (t.key, i) == (key, position) else e
+                            for i, e in enumerate(t.episodes)
+                        ]
+                    }
+                )
+                for t in self.persona.trajectories
+            ]
+            candidate = self.persona.model_copy(update={"trajectories": trajectories})
+            check_ages(candidate, None)
+            check_persona_services(candidate, self.inputs.catalogue, None)
+        except ValidationError as exc:
+            self._error(translate_errors(exc)[0].message)
+            return
+        except InputError as exc:
+            self._error(exc.problems[0].message)
+            return
+        self.persona = candidate
+        with self._muted():
+            labels = [
+                (f"{e.from_age}–{e.to_age}: {e.label}", i)
+                for i, e in enumerate(self._current_trajectory().episodes)
+            ]
+            current = self.episode_picker.value
+            self.episode_picker.options = labels
+            self.episode_picker.value = current
+        self.refresh()
+
+    def _error(self, message: str) -> None:
+        self.status.value = f"<span style='color:#b00020'>{html.escape(message)}</span>"
+
+    def recompute(self) -> PersonaResult:
+        """Evaluate the persona as edited and redraw the tables (not the charts)."""
+        started = time.perf_counter()
+        shown = list(self.shown.value) or None
+        self.result = evaluate(
+            self.persona,
+            self.inputs,
+            persons=self.persons.value,
+            trajectories=shown,
+            reference=self.reference.value,
+            phase_in_to=self.phase_to.value,
+        )
+        reference_name = self.persona.trajectory(self.reference.value).name
+        self.totals_html.value = styled(*totals_frame(self.result.totals, reference_name)).to_html()
+        self.scaled_html.value = styled(*scaled_frame(self.result.scaled, reference_name)).to_html()
+        self.phase_html.value = styled(*phase_frame(self.result.phase)).to_html()
+        self.summary.value = f"<p>{html.escape(phase_summary(self.result))}</p>"
+        self.last_seconds = time.perf_counter() - started
+        return self.result
+
+    def refresh(self) -> None:
+        """Recompute and redraw; errors become a Norwegian message, not a traceback."""
+        if self._quiet:
+            return
+        try:
+            self.recompute()
+        except (InputError, KeyError, ValueError) as exc:
+            self._error(str(exc.args[0]) if exc.args else type(exc).__name__)
+            return
+        self.status.value = ""
+        for output, figure in (
+            (
+                self.chart,
+                plots.trajectory_chart(
+                    self.result.yearly,
+                    self.persona.title,
+                    self.source,
+                    illustrative=self.illustrative,
+                ),
+            ),
+            (
+                self.phase_chart,
+                plots.phase_in_chart(
+                    self.result.phase,
+                    f"Innfasing – {self.persona.title}",
+                    self.source,
+                    illustrative=self.illustrative,
+                ),
+            ),
+        ):
+            with output:
+                output.clear_output(wait=True)
+                display(figure)
+            plots.plt.close(figure)
