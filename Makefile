@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WORKERS ?= 2
 PORT ?= 8866
+APP ?= calculator
 
 ## help: list the targets
 .PHONY: help
@@ -50,10 +51,10 @@ validate: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-## app: serve the calculator as a Voilà app on http://localhost:$(PORT)
+## app: serve an analysis as a Voilà app on http://localhost:$(PORT) (APP=calculator or personas)
 .PHONY: app
 app: $(STAMP)
-	$(BIN)/voila notebooks/calculator.ipynb --port=$(PORT) --no-browser --Voila.ip=127.0.0.1
+	$(BIN)/voila notebooks/$(APP).ipynb --port=$(PORT) --no-browser --Voila.ip=127.0.0.1
 
 ## benchmark: time the batch and the calculator's widget update, and print the figures
 .PHONY: benchmark

@@ -37,6 +37,16 @@ class CalculatorInputs:
     catalogue_files: list[Path]
 
 
+def chosen_files(
+    session: Session, override: str, override_key: str, configured: list[str], key: str
+) -> list[Path]:
+    """The files a notebook parameter names (``override``) or else the municipality's list,
+    resolved against ``data/`` with their sources recorded; errors name the key."""
+    if override:
+        return [session.data_file(override, key=override_key)]
+    return [session.data_file(name, key=f"{key}[{i}]") for i, name in enumerate(configured)]
+
+
 def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
     """The shared catalogues (in order) with the municipality's overrides applied.
 
@@ -74,11 +84,10 @@ def calculator_inputs(session: Session, package_file: str = "") -> CalculatorInp
     """
     table, catalogue_files = price_catalogue(session)
     settings = session.municipality.analyses.calculator
-    names = [package_file] if package_file else settings.packages
     packages = []
-    for index, name in enumerate(names):
-        key = "package_file" if package_file else f"analyses.calculator.packages[{index}]"
-        path = session.data_file(name, key=key)
+    for path in chosen_files(
+        session, package_file, "package_file", settings.packages, "analyses.calculator.packages"
+    ):
         package = Package.from_file(path)
         check_services(package, table, path)
         packages.append(PackageFile(path.stem, path, package))
@@ -116,11 +125,10 @@ def persona_inputs(session: Session, persona_file: str = "") -> PersonaInputs:
     """
     table, _ = price_catalogue(session)
     settings = session.municipality.analyses.personas
-    names = [persona_file] if persona_file else settings.personas
     personas = []
-    for index, name in enumerate(names):
-        key = "persona_file" if persona_file else f"analyses.personas.personas[{index}]"
-        path = session.data_file(name, key=key)
+    for path in chosen_files(
+        session, persona_file, "persona_file", settings.personas, "analyses.personas.personas"
+    ):
         persona = Persona.from_file(path)
         check_persona_services(persona, table, path)
         keys = {t.key for t in persona.trajectories}
