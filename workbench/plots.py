@@ -37,11 +37,28 @@ def apply_style() -> None:
     )
 
 
-def annotate(fig: Figure, source: str, *, illustrative: bool) -> Figure:
-    """Add the source line (and the illustrative marker) to a figure."""
+def finish(fig: Figure, title: str, source: str, *, illustrative: bool) -> Figure:
+    """Title at the top, the illustrative marker on its own line under it, the source line
+    at the bottom, and the axes laid out between them (bands sized in inches)."""
+    height = fig.get_figheight()
+    header = 0.75 if illustrative else 0.5
+    fig.tight_layout(rect=(0, 0.45 / height, 1, 1 - header / height))
+    # plain text, not suptitle: tight_layout would reserve room for a suptitle a second time
+    fig.text(0.01, 1 - 0.08 / height, title, ha="left", va="top", fontsize=13, fontweight="bold")
+    if illustrative:
+        fig.text(
+            0.01,
+            1 - 0.42 / height,
+            ILLUSTRATIVE_MARK,
+            fontsize=9,
+            color="#b00020",
+            ha="left",
+            va="top",
+            fontweight="bold",
+        )
     fig.text(
         0.01,
-        0.01,
+        0.08 / height,
         f"Kilde: {source}",
         fontsize=8,
         color="#444444",
@@ -49,17 +66,6 @@ def annotate(fig: Figure, source: str, *, illustrative: bool) -> Figure:
         va="bottom",
         wrap=True,
     )
-    if illustrative:
-        fig.text(
-            0.99,
-            0.99,
-            ILLUSTRATIVE_MARK,
-            fontsize=9,
-            color="#b00020",
-            ha="right",
-            va="top",
-            fontweight="bold",
-        )
     return fig
 
 
@@ -101,9 +107,7 @@ def calculator_chart(
         for container, value in zip(ax.containers, data[column], strict=True):
             ax.bar_label(container, labels=[fmt(value)], padding=3, fontsize=9)
         ax.margins(x=0.25)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
-    return annotate(fig, source, illustrative=illustrative)
+    return finish(fig, title, source, illustrative=illustrative)
 
 
 def save_figure(fig: Figure, folder: Path, stem: str) -> list[Path]:
@@ -173,9 +177,7 @@ def trajectory_chart(
     hours_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     hours_ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
     cost_ax.legend(loc="upper left", frameon=False)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.96))
-    return annotate(fig, source, illustrative=illustrative)
+    return finish(fig, title, source, illustrative=illustrative)
 
 
 def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative: bool) -> Figure:
@@ -212,6 +214,4 @@ def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
     ax.set_xticks(list(years))
     ax.legend(frameon=False)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
-    return annotate(fig, source, illustrative=illustrative)
+    return finish(fig, title, source, illustrative=illustrative)
