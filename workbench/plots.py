@@ -88,7 +88,7 @@ def calculator_chart(
     """
     apply_style()
     data = summary.assign(label=summary["alternative"])
-    height = 1.6 + 0.55 * len(data)
+    height = 2.6 + 0.55 * len(data)
     fig, (cost_ax, fte_ax) = plt.subplots(1, 2, figsize=(11, height), sharey=True)
     colours = sns.color_palette(PALETTE, len(data))
     sns.barplot(
