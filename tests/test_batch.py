@@ -107,6 +107,15 @@ def test_persona_report_for_the_demo(ran):
     assert "ILLUSTRATIVE TALL" in page and "Første år med besparelse" in page
 
 
+def test_housing_report_for_the_demo(ran):
+    project, _ = ran
+    folder = project.reports_dir / "9999-demokommune" / "housing"
+    files = set(tree_digest(folder))
+    assert {"housing.html", "figurer/profil.svg", "figurer/arsverk-og-kostnader.png", "tabeller/sammendrag.csv"} <= files
+    page = (folder / "housing.html").read_text(encoding="utf-8")
+    assert "ILLUSTRATIVE TALL" in page and "Dagens bemanning, 2024" in page
+
+
 def test_no_staging_left_and_index_links_everything(ran):
     project, _ = ran
     assert not (project.reports_dir / batch.STAGING).exists()
@@ -121,7 +130,7 @@ def test_same_inputs_give_byte_identical_reports(ran, tmp_path):
     project, _ = ran
     first = tree_digest(project.reports_dir / "9999-demokommune")
     again = tmp_path / "again"
-    for analysis in ("calculator", "personas"):
+    for analysis in ("calculator", "personas", "housing"):
         result = run_job(project.root, again, batch.Job("9999", "9999-demokommune", analysis))
         assert result.status == "ok"
     assert tree_digest(again / "9999-demokommune") == first
@@ -149,5 +158,5 @@ def test_cli_exit_code_and_summary(ran, capsys):
     code = main(["--project", str(project.root), "run", "--no-progress", "-m", "9997"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "0 av 2 rapporter laget" in out  # both analyses of the invalid file
+    assert "0 av 3 rapporter laget" in out  # every analysis of the invalid file
     assert "FEILET 9997-ugyldig/calculator:" in out

@@ -102,11 +102,26 @@ class PersonaSettings(StrictModel):
     phase_in_years: int | None = Field(default=None, ge=1, le=100)
 
 
+class HousingSettings(StrictModel):
+    """Files and choices for the housing profile (file names relative to ``data/``)."""
+
+    population: str
+    projection: str = "MMMM"
+    residents: str
+    step_costs: str
+    alternative_profile: str
+    persons_per_dwelling: str
+    average_position_size: float | None = Field(default=None, gt=0, le=1)
+    over_80_without_services: str | None = None
+    reference_summary: str | None = None
+
+
 class AnalysesSettings(StrictModel):
     """One entry per analysis the municipality runs; an absent analysis is not run."""
 
     calculator: CalculatorSettings | None = None
     personas: PersonaSettings | None = None
+    housing: HousingSettings | None = None
 
 
 FourDigits = Annotated[str, Field(pattern=r"^\d{4}$")]

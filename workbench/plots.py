@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
@@ -214,4 +215,154 @@ def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
     ax.set_xticks(list(years))
     ax.legend(frameon=False)
+    return finish(fig, title, source, illustrative=illustrative)
+
+
+def profile_chart(
+    profile: pd.DataFrame, step_names: list[str], title: str, source: str, *, illustrative: bool
+) -> Figure:
+    """Where each age group lives: today's profile and the alternative, stacked by housing step.
+
+    Args:
+        profile: Columns ``label`` (bar label), ``step`` (1–6) and ``share``.
+        step_names: Names of the six housing steps, in order.
+    """
+    apply_style()
+    labels = list(dict.fromkeys(profile["label"]))
+    fig, ax = plt.subplots(figsize=(11, 1.9 + 0.5 * len(labels)))
+    colours = sns.color_palette("colorblind", len(step_names))
+    left = np.zeros(len(labels))
+    for step, name in enumerate(step_names, start=1):
+        values = (
+            profile[profile["step"] == step]
+            .set_index("label")["share"]
+            .reindex(labels)
+            .fillna(0)
+            .to_numpy()
+        )
+        ax.barh(labels, values, left=left, color=colours[step - 1], label=f"{step} {name}")
+        left += values
+    ax.invert_yaxis()
+    ax.set(xlim=(0, 1), xlabel="andel av aldersgruppen", title="Boligprofil per aldersgruppe")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.percent(v, 0)))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+    return finish(fig, title, source, illustrative=illustrative)
+
+
+def need_chart(
+    steps: pd.DataFrame, step_names: list[str], title: str, source: str, *, illustrative: bool
+) -> Figure:
+    """Residents per housing step and year: today's profile (dashed) and the alternative."""
+    apply_style()
+    fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), sharex=True)
+    colours = sns.color_palette(PALETTE, 2)
+    for ax, (step, name) in zip(axes.flat, enumerate(step_names, start=1), strict=True):
+        part = steps[steps["step"] == step]
+        ax.plot(
+            part["year"],
+            part["residents_today"],
+            color=colours[0],
+            linestyle="--",
+            label="Dagens profil",
+        )
+        ax.plot(
+            part["year"],
+            part["residents_alt"],
+            color=colours[1],
+            linewidth=2.2,
+            label="Alternativ profil",
+        )
+        ax.set_title(f"{step} {name}", fontsize=10)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.set_ylim(bottom=0)
+    axes.flat[0].legend(frameon=False, fontsize=9)
+    return finish(fig, title, source, illustrative=illustrative)
+
+
+def staffing_chart(
+    band: pd.DataFrame, projection: str, title: str, source: str, *, illustrative: bool
+) -> Figure:
+    """Årsverk and cost per year under both profiles; the other projection alternatives as a band."""
+    apply_style()
+    fig, (fte_ax, cost_ax) = plt.subplots(1, 2, figsize=(12, 4.8))
+    colours = sns.color_palette(PALETTE, 2)
+    main = band[band["alternative"] == projection]
+    for ax, prefix, scale in ((fte_ax, "fte", 1.0), (cost_ax, "cost", 1e6)):
+        for scenario, colour, style, label in (
+            ("today", colours[0], "--", "Dagens profil"),
+            ("alt", colours[1], "-", "Alternativ profil"),
+        ):
+            column = f"{prefix}_{scenario}"
+            spread = band.groupby("year")[column].agg(["min", "max"])
+            if band["alternative"].nunique() > 1:
+                ax.fill_between(
+                    spread.index,
+                    spread["min"] / scale,
+                    spread["max"] / scale,
+                    color=colour,
+                    alpha=0.15,
+                )
+            ax.plot(
+                main["year"],
+                main[column] / scale,
+                color=colour,
+                linestyle=style,
+                linewidth=2.2,
+                label=f"{label} ({projection})",
+            )
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    fte_ax.set(title="Årsverk", ylabel="årsverk")
+    cost_ax.set(title="Kostnader (mill. kr)", ylabel="mill. kr")
+    others = sorted(set(band["alternative"]) - {projection})
+    note = f" Skravert: {', '.join(others)}." if others else ""
+    fte_ax.legend(frameon=False, fontsize=9)
+    return finish(fig, title, source + note, illustrative=illustrative)
+
+
+def population_chart(
+    population: pd.DataFrame, title: str, source: str, *, illustrative: bool
+) -> Figure:
+    """Population per age group and year; given years as dots, interpolated years without."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    colours = sns.color_palette(PALETTE, 3)
+    for colour, (group, part) in zip(
+        colours, population.groupby("age_group", sort=False), strict=False
+    ):
+        ax.plot(part["year"], part["persons"], color=colour, linewidth=2, label=f"{group} år")
+        given = part[~part["interpolated"]]
+        ax.plot(given["year"], given["persons"], "o", color=colour)
+    ax.set(
+        title="Innbyggere 67 år og eldre (prikker: oppgitte år, linje mellom: interpolert)",
+        ylabel="innbyggere",
+    )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(frameon=False)
+    return finish(fig, title, source, illustrative=illustrative)
+
+
+def over_80_chart(
+    series: pd.DataFrame, highlight: str, title: str, source: str, *, illustrative: bool
+) -> Figure:
+    """Share of residents over 80 without care services, the municipality in bold."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(11, 5))
+    colours = sns.color_palette(PALETTE, series["region"].nunique())
+    for colour, (region, part) in zip(colours, series.groupby("region", sort=False), strict=True):
+        bold = region == highlight
+        ax.plot(
+            part["year"],
+            part["share"],
+            color="#111111" if bold else colour,
+            linewidth=3.2 if bold else 1.4,
+            label=region,
+            zorder=3 if bold else 2,
+        )
+    ax.set(title="Andel innbyggere over 80 år uten pleie- og omsorgstjenester")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.percent(v, 0)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
     return finish(fig, title, source, illustrative=illustrative)

@@ -53,6 +53,12 @@ class Session:
         """True when the municipality is fictional or any data read so far is illustrative."""
         return self.municipality.fictional or any(p.illustrative for p in self.sources)
 
+    def illustrative_for(self, paths: list[Path]) -> bool:
+        """True when the municipality is fictional or any of these data files is illustrative."""
+        return self.municipality.fictional or any(
+            p.illustrative for p in self.sources if p.path in paths
+        )
+
     def data_file(self, relative: str, *, key: str, named_in: Path | None = None) -> Path:
         """Resolve a file name relative to ``data/`` and record its source.
 

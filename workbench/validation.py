@@ -11,7 +11,7 @@ from collections.abc import Callable
 from workbench import analyses, reference
 from workbench.config import Defaults, Municipality, municipality_files
 from workbench.errors import InputError
-from workbench.inputs import calculator_inputs, persona_inputs, price_catalogue
+from workbench.inputs import calculator_inputs, housing_inputs, persona_inputs, price_catalogue
 from workbench.project import Project
 from workbench.provenance import check_manifests
 from workbench.session import Session
@@ -19,6 +19,7 @@ from workbench.session import Session
 INPUT_CHECKS: dict[str, Callable[[Session], object]] = {
     "calculator": calculator_inputs,
     "personas": persona_inputs,
+    "housing": housing_inputs,
 }
 """Analysis key → the function that loads (and so validates) its inputs."""
 

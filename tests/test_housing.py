@@ -1,0 +1,234 @@
+"""The housing profile checked against a hand calculation on a small input and the seed's
+identities (seed 002, «Hva er en bærekraftig boligprofil?»)."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbench import housing
+from workbench.errors import InputError
+
+GROUPS = housing.AGE_GROUPS
+ZERO = {s: 0.0 for s in housing.STEPS}
+
+
+def grid(values: dict[str, dict[int, float]], column: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(g, s, values[g].get(s, 0.0)) for g in GROUPS for s in housing.STEPS],
+        columns=["age_group", "step", column],
+    )
+
+
+@pytest.fixture
+def small() -> housing.HousingData:
+    """Two given years ten years apart; each age group starts split between two steps."""
+    population = pd.DataFrame(
+        [
+            ("MMMM", 2024, "67-79", 100),
+            ("MMMM", 2024, "80-89", 50),
+            ("MMMM", 2024, "90+", 10),
+            ("MMMM", 2034, "67-79", 200),
+            ("MMMM", 2034, "80-89", 100),
+            ("MMMM", 2034, "90+", 20),
+            ("LLML", 2024, "67-79", 100),
+            ("LLML", 2024, "80-89", 50),
+            ("LLML", 2024, "90+", 10),
+            ("LLML", 2034, "67-79", 150),
+            ("LLML", 2034, "80-89", 60),
+            ("LLML", 2034, "90+", 10),
+        ],
+        columns=["alternative", "year", "age_group", "persons"],
+    )
+    residents = grid(
+        {"67-79": {1: 60, 2: 40}, "80-89": {2: 30, 5: 20}, "90+": {5: 5, 6: 5}}, "residents"
+    )
+    target = grid(
+        {"67-79": {1: 0.8, 2: 0.2}, "80-89": {1: 0.2, 2: 0.6, 5: 0.2}, "90+": {5: 0.7, 6: 0.3}},
+        "share",
+    )
+    costs = pd.DataFrame(
+        {
+            "step": list(housing.STEPS),
+            "fte_per_resident": [0.0, 0.1, 0.2, 0.5, 1.0, 1.5],
+            "cost_per_resident": [0, 50_000, 100_000, 500_000, 1_000_000, 1_500_000],
+        }
+    ).set_index("step")
+    dwellings = pd.DataFrame(
+        {"age_group": list(GROUPS), "persons_per_dwelling": [2.0, 1.25, 1.0]}
+    ).set_index("age_group")
+    return housing.HousingData(population, residents, costs, target, dwellings)
+
+
+def test_summary_by_hand(small):
+    projection = housing.project(small, "MMMM", 2024, 2034)
+    table = housing.summary(projection, 2024, 2034, 0.67).set_index("key")["value"]
+    # base 2024: 67-79 on step 2: 40 × 0,1 = 4; 80-89: 30 × 0,1 + 20 × 1,0 = 23; 90+: 5 × 1,0 + 5 × 1,5 = 12,5
+    base = 40 * 0.1 + (30 * 0.1 + 20 * 1.0) + (5 * 1.0 + 5 * 1.5)
+    # 2034, today's shares, population doubled
+    today = 2 * base
+    # 2034, alternative: 67-79 200 × 0,2 on step 2; 80-89 100 × (0,6 × 0,1 + 0,2 × 1,0); 90+ 20 × (0,7 × 1,0 + 0,3 × 1,5)
+    alt = 200 * 0.2 * 0.1 + 100 * (0.6 * 0.1 + 0.2 * 1.0) + 20 * (0.7 * 1.0 + 0.3 * 1.5)
+    assert table["staff_base"] == pytest.approx(base)
+    assert table["growth"] == pytest.approx(today - base)
+    assert table["practice"] == pytest.approx(alt - today)
+    assert table["staff_alt"] == pytest.approx(alt)
+    assert table["change"] == pytest.approx(alt - base)
+    assert table["employees"] == pytest.approx((alt - base) / 0.67)
+    cost_base = 40 * 50_000 + 30 * 50_000 + 20 * 1_000_000 + 5 * 1_000_000 + 5 * 1_500_000
+    cost_alt = (
+        200 * 0.2 * 50_000
+        + 100 * (0.6 * 50_000 + 0.2 * 1_000_000)
+        + 20 * (0.7 * 1_000_000 + 0.3 * 1_500_000)
+    )
+    assert table["cost_growth"] == pytest.approx(2 * cost_base - cost_base)
+    assert table["cost_cut"] == pytest.approx(cost_alt - 2 * cost_base)
+    assert table["cost_net"] == pytest.approx(cost_alt - cost_base)
+    assert table["cost_share"] == pytest.approx((2 * cost_base - cost_alt) / (2 * cost_base))
+    # dwellings: steps 1–3 shared by persons per dwelling, steps 4–6 one unit each
+    dwellings_base = (60 + 40) / 2.0 + 30 / 1.25 + 20 + 5 + 5
+    assert table["dwellings_base"] == pytest.approx(dwellings_base)
+    step1_today = 2 * 60 / 2.0
+    step1_alt = 200 * 0.8 / 2.0 + 100 * 0.2 / 1.25
+    assert table["units_to_step1"] == pytest.approx(step1_alt - step1_today)
+
+
+def test_alternative_profile_is_phased_in_linearly(small):
+    projection = housing.project(small, "MMMM", 2024, 2034)
+    row = projection[
+        (projection["year"] == 2029)
+        & (projection["age_group"] == "67-79")
+        & (projection["step"] == 1)
+    ].iloc[0]
+    assert row["share_today"] == pytest.approx(0.6)
+    assert row["share_alt"] == pytest.approx(0.6 + (0.8 - 0.6) * 5 / 10)
+    assert row["persons"] == pytest.approx(150) and row["interpolated"]
+
+
+def test_interpolated_years_are_marked(small):
+    population = housing.population_by_year(small.population, "MMMM", 2024, 2034)
+    marked = population.groupby("year")["interpolated"].first()
+    assert not marked[2024] and not marked[2034] and marked[2025:2033].all()
+
+
+def test_summary_identities_hold_exactly(small):
+    table = housing.summary(housing.project(small, "LLML", 2024, 2034), 2024, 2034, 0.67).set_index(
+        "key"
+    )["value"]
+    assert table["staff_base"] + table["growth"] + table["practice"] == pytest.approx(
+        table["staff_alt"]
+    )
+    assert table["growth"] + table["practice"] == pytest.approx(table["change"])
+    assert table["cost_growth"] + table["cost_cut"] == pytest.approx(table["cost_net"])
+
+
+def test_the_seeds_summary_is_consistent_up_to_rounding(repo):
+    seed = pd.read_csv(repo.data_dir / "municipalities/3911-faerder/boligprofil-kilde.csv")[
+        "value"
+    ].tolist()
+    staff, growth, practice, alt, change, employees, cost_up, cost_cut, cost_net, share, *_ = seed
+    assert abs(staff + growth + practice - alt) <= 1.5  # 855 + 248 − 120 = 983 vs 984
+    assert alt - staff == change  # 984 − 855 = 129
+    assert (change - 0.5) / 0.67 <= employees <= (change + 0.5) / 0.67  # 129 ÷ 0,67 = 192,5 vs 192
+    assert cost_up + cost_cut == cost_net  # 199 − 96 = 103
+    # 12,1 % is the cut as a share of the target year's cost with today's profile (≈ 793 mill.)
+    assert -cost_cut / (share / 100) == pytest.approx(793, abs=4)
+
+
+def test_band_spans_the_alternatives(small):
+    band = housing.band(small, 2024, 2034)
+    final = band[band["year"] == 2034].set_index("alternative")
+    assert set(final.index) == {"MMMM", "LLML"}
+    assert final.loc["LLML", "fte_today"] < final.loc["MMMM", "fte_today"]
+
+
+def test_rebalance_keeps_the_group_at_one():
+    shares = housing.rebalance({1: 0.4, 2: 0.4, 3: 0.2, 4: 0, 5: 0, 6: 0}, 1, 0.7)
+    assert sum(shares.values()) == pytest.approx(1)
+    assert shares[1] == 0.7 and shares[2] == pytest.approx(0.2) and shares[3] == pytest.approx(0.1)
+    spread = housing.rebalance({1: 1.0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0}, 1, 0.5)
+    assert spread[2] == pytest.approx(0.1)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def profile_csv(shares: dict[str, list[float]]) -> str:
+    lines = ["age_group;step;share"]
+    for group, values in shares.items():
+        lines += [
+            f"{group};{step};{str(v).replace('.', ',')}" for step, v in enumerate(values, start=1)
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_shares_not_summing_to_one_are_an_error(tmp_path):
+    text = profile_csv(
+        {
+            "67-79": [0.5, 0.5, 0, 0, 0, 0],
+            "80-89": [0.5, 0.4, 0.07, 0, 0, 0],
+            "90+": [1, 0, 0, 0, 0, 0],
+        }
+    )
+    with pytest.raises(
+        InputError,
+        match=r"p.csv: andelene for aldersgruppe 80-89 summerer til 0,970 \(skal være 1\)",
+    ):
+        housing.read_target_shares(write(tmp_path, "p.csv", text))
+
+
+def test_missing_and_unknown_rows(tmp_path):
+    text = profile_csv({"67-79": [0.5, 0.5, 0, 0, 0, 0], "80-89": [1, 0, 0, 0, 0, 0]}) + "85+;1;1\n"
+    with pytest.raises(InputError) as caught:
+        housing.read_target_shares(write(tmp_path, "p.csv", text))
+    message = str(caught.value)
+    assert "rad 14, kolonne «age_group»: ukjent aldersgruppe «85+»" in message
+    assert "mangler rader for 90+/trinn 1, 90+/trinn 2" in message
+
+
+def test_population_errors(tmp_path):
+    text = "alternative;year;age_group;persons\nMMMM;2024;67-79;10\nMMMM;2024;80-89;-5\nMMMM;2024;80-89;5\n"
+    with pytest.raises(InputError) as caught:
+        housing.read_population(write(tmp_path, "b.csv", text))
+    message = str(caught.value)
+    assert "rad 3, kolonne «persons»: kan ikke være negativ" in message
+    assert "rad 4: står to ganger (MMMM, 2024, 80-89)" in message
+    assert "MMMM 2024: mangler aldersgruppe 90+" in message
+
+
+def test_projection_must_cover_the_years(small):
+    with pytest.raises(KeyError, match="dekker 2024–2034, ikke 2024–2040"):
+        housing.population_by_year(small.population, "MMMM", 2024, 2040)
+    with pytest.raises(KeyError, match="«HHMH» finnes ikke"):
+        housing.population_by_year(small.population, "HHMH", 2024, 2034)
+
+
+def test_faerder_population_is_the_seeds(repo):
+    population = housing.read_population(
+        repo.data_dir / "municipalities/3911-faerder/befolkning.csv"
+    )
+    years = housing.population_by_year(population, "MMMM", 2024, 2040)
+    totals = years.groupby("year")["persons"].sum()
+    # seed 002: 67–79, 80–89 and 90+ sum to 5 720 in 2024 and 7 944 in 2040
+    assert totals[2024] == 4125 + 1320 + 275
+    assert totals[2040] == 4996 + 2407 + 541
+    assert totals[2035] == pytest.approx((4512 + 1833 + 288) + (7944 - (4512 + 1833 + 288)) / 2)
+
+
+def test_unknown_projection_in_parameters_names_the_key(project):
+    from workbench.inputs import housing_inputs
+    from workbench.session import open_session
+
+    path = project.parameters_dir / "9999-demokommune.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("projection: MMMM", "projection: MHMM"),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        InputError,
+        match=r"nøkkel «analyses.housing.projection»: framskrivingsalternativet «MHMM» finnes ikke",
+    ):
+        housing_inputs(open_session("housing", "9999", project_dir=str(project.root)))

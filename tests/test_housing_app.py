@@ -1,0 +1,40 @@
+import contextlib
+import io
+
+import pytest
+
+from workbench.housing_app import HousingApp
+from workbench.housing_views import step_names
+from workbench.inputs import housing_inputs
+from workbench.session import open_session
+
+
+@pytest.fixture
+def app(repo):
+    session = open_session("housing", "9999", project_dir=str(repo.root))
+    inputs = housing_inputs(session)
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield HousingApp(
+            inputs, 2024, 2040, step_names(session), session.source_line(), illustrative=True
+        )
+
+
+def test_a_slider_keeps_its_age_group_at_100_percent(app):
+    before = app.result.summary.set_index("key").loc["staff_alt", "value"]
+    app.sliders[("90+", 1)].value = 60.0
+    group = [app.sliders[("90+", s)].value for s in range(1, 7)]
+    assert sum(group) == pytest.approx(100, abs=0.3)
+    assert app.shares["90+"][1] == 0.6
+    after = app.result.summary.set_index("key").loc["staff_alt", "value"]
+    assert after < before  # more of the oldest on step 1 needs fewer årsverk
+    assert app.last_seconds < 1
+
+
+def test_target_year_and_projection(app):
+    app.projection.value = "HHMH"
+    high = app.result.summary.set_index("key").loc["growth", "value"]
+    app.projection.value = "LLML"
+    low = app.result.summary.set_index("key").loc["growth", "value"]
+    assert low < high
+    app.target_year.value = 2035
+    assert "i 2035" in app.summary_html.value

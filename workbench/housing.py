@@ -1,0 +1,485 @@
+"""Boligprofil: where residents 67+ live, projected to the target year, with staffing and cost.
+
+Inputs: population by age group (67–79, 80–89, 90+) and year for one or more projection
+alternatives; base-year residents per age group on each of the six housing steps (their
+distribution gives today's shares); årsverk and annual cost per resident on each step; an
+alternative profile (target shares per age group and step in the target year); persons per
+dwelling by age group.
+
+- population between given years is interpolated linearly (and marked as such)
+- shares: today's profile is held fixed; the alternative moves linearly from today's
+  shares in the base year to the target shares in the target year
+- need per step and year = Σ over age groups of population × share
+- årsverk and cost = need × årsverk / cost per resident of the step
+- dwellings: residents on steps 1–3 ÷ persons per dwelling of their age group; on steps
+  4–6 one unit per resident
+
+Everything here is pure: validated tables in, DataFrames out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import InputError, Problem
+from workbench.formatting import number, percent
+from workbench.loaders import ROW_COLUMN, Column, read_table
+from workbench.reference import HOUSING_STEP_COUNT
+
+AGE_GROUPS = ("67-79", "80-89", "90+")
+STEPS = tuple(range(1, HOUSING_STEP_COUNT + 1))
+DWELLING_STEPS = (1, 2, 3)
+"""Steps whose residents live in ordinary dwellings shared by persons_per_dwelling people."""
+SHARE_TOLERANCE = 0.005
+
+POPULATION_SCHEMA = {
+    "alternative": Column(),
+    "year": Column("int"),
+    "age_group": Column(),
+    "persons": Column("float"),
+}
+RESIDENTS_SCHEMA = {"age_group": Column(), "step": Column("int"), "residents": Column("float")}
+STEP_COSTS_SCHEMA = {
+    "step": Column("int"),
+    "fte_per_resident": Column("float"),
+    "cost_per_resident": Column("float"),
+}
+PROFILE_SCHEMA = {"age_group": Column(), "step": Column("int"), "share": Column("float")}
+DWELLING_SCHEMA = {"age_group": Column(), "persons_per_dwelling": Column("float")}
+
+
+@dataclass(frozen=True)
+class HousingData:
+    """Validated inputs of the housing profile."""
+
+    population: pd.DataFrame
+    residents: pd.DataFrame
+    step_costs: pd.DataFrame
+    target_shares: pd.DataFrame
+    persons_per_dwelling: pd.DataFrame
+
+    @property
+    def alternatives(self) -> list[str]:
+        return list(dict.fromkeys(self.population["alternative"]))
+
+
+def read_population(path: Path) -> pd.DataFrame:
+    """Population by projection alternative, year and age group.
+
+    Raises:
+        InputError: Unknown age group, negative persons, or a repeated
+            (alternative, year, age group), each with its row.
+    """
+    table = read_table(path, POPULATION_SCHEMA)
+    problems = _age_group_problems(table)
+    problems += [
+        Problem("kan ikke være negativ", row=r, column="persons")
+        for r, v in zip(table[ROW_COLUMN], table["persons"], strict=True)
+        if v < 0
+    ]
+    problems += _repeated(table, ["alternative", "year", "age_group"])
+    for alternative, part in table.groupby("alternative", sort=False):
+        for year, rows in part.groupby("year"):
+            missing = sorted(set(AGE_GROUPS) - set(rows["age_group"]))
+            if missing:
+                problems.append(
+                    Problem(f"{alternative} {year}: mangler aldersgruppe {', '.join(missing)}")
+                )
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
+def read_residents(path: Path) -> pd.DataFrame:
+    """Base-year residents per age group and housing step (every combination once)."""
+    table = read_table(path, RESIDENTS_SCHEMA)
+    problems = _grid_problems(table, "residents")
+    for group, part in table.groupby("age_group"):
+        if part["residents"].sum() <= 0:
+            problems.append(Problem(f"aldersgruppe {group} har ingen beboere"))
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
+def read_step_costs(path: Path) -> pd.DataFrame:
+    """Årsverk and annual cost per resident on each housing step (steps 1–6 once each)."""
+    table = read_table(path, STEP_COSTS_SCHEMA)
+    problems = _step_problems(table)
+    problems += _repeated(table, ["step"])
+    missing = sorted(set(STEPS) - set(table["step"]))
+    if missing:
+        problems.append(Problem(f"mangler trinn {', '.join(map(str, missing))}", column="step"))
+    for column in ("fte_per_resident", "cost_per_resident"):
+        problems += [
+            Problem("kan ikke være negativ", row=r, column=column)
+            for r, v in zip(table[ROW_COLUMN], table[column], strict=True)
+            if v < 0
+        ]
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN).set_index("step").sort_index()
+
+
+def read_target_shares(path: Path) -> pd.DataFrame:
+    """The alternative profile: target shares per age group and step; each age group's
+    shares must sum to 1 (within 0,005)."""
+    table = read_table(path, PROFILE_SCHEMA)
+    problems = _grid_problems(table, "share")
+    problems += [
+        Problem("må være mellom 0 og 1", row=r, column="share")
+        for r, v in zip(table[ROW_COLUMN], table["share"], strict=True)
+        if not 0 <= v <= 1
+    ]
+    if not problems:
+        problems += share_sum_problems(table)
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
+def share_sum_problems(shares: pd.DataFrame) -> list[Problem]:
+    """An age group whose shares do not sum to 1 (within the tolerance)."""
+    problems = []
+    for group, total in shares.groupby("age_group", sort=False)["share"].sum().items():
+        if abs(total - 1) > SHARE_TOLERANCE:
+            problems.append(
+                Problem(
+                    f"andelene for aldersgruppe {group} summerer til {number(total, 3)} (skal være 1)"
+                )
+            )
+    return problems
+
+
+def read_persons_per_dwelling(path: Path) -> pd.DataFrame:
+    table = read_table(path, DWELLING_SCHEMA)
+    problems = _age_group_problems(table) + _repeated(table, ["age_group"])
+    missing = sorted(set(AGE_GROUPS) - set(table["age_group"]))
+    if missing:
+        problems.append(Problem(f"mangler aldersgruppe {', '.join(missing)}", column="age_group"))
+    problems += [
+        Problem("må være større enn 0", row=r, column="persons_per_dwelling")
+        for r, v in zip(table[ROW_COLUMN], table["persons_per_dwelling"], strict=True)
+        if v <= 0
+    ]
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN).set_index("age_group")
+
+
+def _age_group_problems(table: pd.DataFrame) -> list[Problem]:
+    return [
+        Problem(
+            f"ukjent aldersgruppe «{g}» (bruk {', '.join(AGE_GROUPS)})", row=r, column="age_group"
+        )
+        for r, g in zip(table[ROW_COLUMN], table["age_group"], strict=True)
+        if g not in AGE_GROUPS
+    ]
+
+
+def _step_problems(table: pd.DataFrame) -> list[Problem]:
+    return [
+        Problem(f"boligtrinn {s} finnes ikke (1–{HOUSING_STEP_COUNT})", row=r, column="step")
+        for r, s in zip(table[ROW_COLUMN], table["step"], strict=True)
+        if s not in STEPS
+    ]
+
+
+def _repeated(table: pd.DataFrame, keys: list[str]) -> list[Problem]:
+    repeated = table[table.duplicated(keys, keep="first")]
+    return [
+        Problem(f"står to ganger ({', '.join(str(row[k]) for k in keys)})", row=row[ROW_COLUMN])
+        for _, row in repeated.iterrows()
+    ]
+
+
+def _grid_problems(table: pd.DataFrame, value: str) -> list[Problem]:
+    problems = (
+        _age_group_problems(table) + _step_problems(table) + _repeated(table, ["age_group", "step"])
+    )
+    problems += [
+        Problem("kan ikke være negativ", row=r, column=value)
+        for r, v in zip(table[ROW_COLUMN], table[value], strict=True)
+        if v < 0
+    ]
+    present = set(zip(table["age_group"], table["step"], strict=True))
+    missing = [f"{g}/trinn {s}" for g in AGE_GROUPS for s in STEPS if (g, s) not in present]
+    if missing:
+        problems.append(Problem(f"mangler rader for {', '.join(missing)}"))
+    return problems
+
+
+def population_by_year(
+    population: pd.DataFrame, alternative: str, first: int, last: int
+) -> pd.DataFrame:
+    """Population of one alternative for every year first..last, interpolating linearly
+    between given years.
+
+    Returns:
+        Columns ``year``, ``age_group``, ``persons``, ``interpolated``.
+
+    Raises:
+        KeyError: The alternative is missing, or the given years do not span first..last.
+    """
+    part = population[population["alternative"] == alternative]
+    if part.empty:
+        known = ", ".join(dict.fromkeys(population["alternative"]))
+        raise KeyError(f"framskrivingsalternativet «{alternative}» finnes ikke (finnes: {known})")
+    given = sorted(part["year"].unique())
+    if given[0] > first or given[-1] < last:
+        raise KeyError(
+            f"befolkningstallene for {alternative} dekker {given[0]}–{given[-1]}, ikke {first}–{last}"
+        )
+    years = np.arange(first, last + 1)
+    frames = []
+    for group in AGE_GROUPS:
+        rows = part[part["age_group"] == group].sort_values("year")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": years,
+                    "age_group": group,
+                    "persons": np.interp(years, rows["year"], rows["persons"]),
+                    "interpolated": ~np.isin(years, rows["year"]),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def today_shares(residents: pd.DataFrame) -> pd.DataFrame:
+    """Today's profile: each age group's residents per step as shares of the group."""
+    shares = residents.copy()
+    shares["share"] = shares["residents"] / shares.groupby("age_group")["residents"].transform(
+        "sum"
+    )
+    return shares[["age_group", "step", "share"]]
+
+
+PROJECTION_COLUMNS = [
+    "year",
+    "age_group",
+    "step",
+    "persons",
+    "interpolated",
+    "share_today",
+    "share_alt",
+    "residents_today",
+    "residents_alt",
+    "fte_today",
+    "fte_alt",
+    "cost_today",
+    "cost_alt",
+    "dwellings_today",
+    "dwellings_alt",
+]
+
+
+def project(
+    data: HousingData,
+    alternative: str,
+    base_year: int,
+    target_year: int,
+    target_shares: pd.DataFrame | None = None,
+    last_year: int | None = None,
+) -> pd.DataFrame:
+    """Residents, årsverk, cost and dwellings per year, age group and step, under today's
+    profile and the alternative profile.
+
+    Args:
+        data: The validated inputs.
+        alternative: Projection alternative (e.g. ``MMMM``).
+        base_year, target_year: The alternative profile is reached in the target year.
+        target_shares: Override the alternative profile (the app's sliders).
+        last_year: Project to this year (default the target year).
+    """
+    last = last_year or target_year
+    population = population_by_year(data.population, alternative, base_year, last)
+    shares = (
+        today_shares(data.residents)
+        .rename(columns={"share": "share_today"})
+        .merge(
+            (target_shares if target_shares is not None else data.target_shares).rename(
+                columns={"share": "share_target"}
+            ),
+            on=["age_group", "step"],
+        )
+    )
+    frame = population.merge(shares, on="age_group")
+    progress = np.clip((frame["year"] - base_year) / (target_year - base_year), 0, 1)
+    frame["share_alt"] = (
+        frame["share_today"] + (frame["share_target"] - frame["share_today"]) * progress
+    )
+    frame["residents_today"] = frame["persons"] * frame["share_today"]
+    frame["residents_alt"] = frame["persons"] * frame["share_alt"]
+    costs = data.step_costs.reindex(frame["step"])
+    per_dwelling = (
+        data.persons_per_dwelling["persons_per_dwelling"].reindex(frame["age_group"]).to_numpy()
+    )
+    divisor = np.where(frame["step"].isin(DWELLING_STEPS), per_dwelling, 1.0)
+    for scenario in ("today", "alt"):
+        residents = frame[f"residents_{scenario}"].to_numpy()
+        frame[f"fte_{scenario}"] = residents * costs["fte_per_resident"].to_numpy()
+        frame[f"cost_{scenario}"] = residents * costs["cost_per_resident"].to_numpy()
+        frame[f"dwellings_{scenario}"] = residents / divisor
+    return frame.sort_values(["year", "age_group", "step"]).reset_index(drop=True)[
+        PROJECTION_COLUMNS
+    ]
+
+
+def by_year(projection: pd.DataFrame) -> pd.DataFrame:
+    """Totals per year: population, residents, årsverk, cost and dwellings, both profiles."""
+    sums = projection.groupby("year")[
+        [
+            "residents_today",
+            "residents_alt",
+            "fte_today",
+            "fte_alt",
+            "cost_today",
+            "cost_alt",
+            "dwellings_today",
+            "dwellings_alt",
+        ]
+    ].sum()
+    sums.insert(
+        0,
+        "persons",
+        projection.drop_duplicates(["year", "age_group"]).groupby("year")["persons"].sum(),
+    )
+    return sums.reset_index()
+
+
+def by_step(projection: pd.DataFrame) -> pd.DataFrame:
+    """Need (residents) per year and step under both profiles."""
+    return (
+        projection.groupby(["year", "step"])[
+            ["residents_today", "residents_alt", "fte_today", "fte_alt"]
+        ]
+        .sum()
+        .reset_index()
+    )
+
+
+SUMMARY_COLUMNS = ["key", "label", "value", "unit"]
+
+
+def summary(
+    projection: pd.DataFrame, base_year: int, target_year: int, position_size: float
+) -> pd.DataFrame:
+    """The seed's summary table, computed.
+
+    Rows: dagens bemanning; vekst i behov; endret praksis; estimert behov med alternativ
+    profil; estimert endring; antall ansatte ved gjennomsnittlig stillingsstørrelse; økte,
+    reduserte og netto kostnader; reduksjon i prosent of the target year's total cost with
+    today's profile; dwellings used by residents 67+ and units the alternative moves to step 1.
+    """
+    years = by_year(projection).set_index("year")
+    base, target = years.loc[base_year], years.loc[target_year]
+    steps = (
+        projection[projection["year"] == target_year]
+        .groupby("step")[["dwellings_today", "dwellings_alt"]]
+        .sum()
+    )
+    growth = target["fte_today"] - base["fte_today"]
+    practice = target["fte_alt"] - target["fte_today"]
+    change = target["fte_alt"] - base["fte_today"]
+    cost_growth = target["cost_today"] - base["cost_today"]
+    cost_cut = target["cost_alt"] - target["cost_today"]
+    rows = [
+        ("staff_base", f"Dagens bemanning, {base_year}", base["fte_today"], "årsverk"),
+        ("growth", f"Vekst i behov for årsverk i {target_year}", growth, "årsverk"),
+        ("practice", f"Endret praksis, alternativ profil {target_year}", practice, "årsverk"),
+        (
+            "staff_alt",
+            f"Estimert behov for årsverk i {target_year} med alt. profil",
+            target["fte_alt"],
+            "årsverk",
+        ),
+        (
+            "change",
+            f"Estimert endring fra {base_year}–{target_year} med alt. profil",
+            change,
+            "årsverk",
+        ),
+        (
+            "employees",
+            f"Antall ansatte ved {percent(position_size, 0)} gjennomsnittlig stillingsstørrelse, alt. profil",
+            change / position_size,
+            "ansatte",
+        ),
+        ("cost_growth", f"Økte kostnader i {target_year} ({base_year}-profil)", cost_growth, "kr"),
+        ("cost_cut", f"Reduserte kostnader i {target_year} med alternativ profil", cost_cut, "kr"),
+        (
+            "cost_net",
+            "Økte kostnader etter gjennomføring av alt. profil",
+            cost_growth + cost_cut,
+            "kr",
+        ),
+        (
+            "cost_share",
+            f"Reduserte kostnader ved alternativ profil, andel av kostnadene i {target_year} med dagens profil",
+            -cost_cut / target["cost_today"] if target["cost_today"] else np.nan,
+            "andel",
+        ),
+        (
+            "dwellings_base",
+            f"Boliger og boenheter brukt av innbyggere 67+ i {base_year}",
+            base["dwellings_today"],
+            "boliger",
+        ),
+        (
+            "dwellings_more",
+            f"Flere boliger og boenheter brukt i {target_year} enn i {base_year} (alt. profil)",
+            target["dwellings_alt"] - base["dwellings_today"],
+            "boliger",
+        ),
+        (
+            "units_higher",
+            f"Boenheter på trinn 2–6 i {target_year} med dagens profil",
+            steps.loc[list(STEPS[1:]), "dwellings_today"].sum(),
+            "boenheter",
+        ),
+        (
+            "units_to_step1",
+            f"Boliger som alternativ profil flytter til trinn 1 i {target_year}",
+            steps.loc[1, "dwellings_alt"] - steps.loc[1, "dwellings_today"],
+            "boliger",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def band(
+    data: HousingData, base_year: int, target_year: int, target_shares: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Årsverk and cost per year under both profiles for every projection alternative that
+    covers the years: the sensitivity band."""
+    frames = []
+    for alternative in data.alternatives:
+        try:
+            totals = by_year(project(data, alternative, base_year, target_year, target_shares))
+        except KeyError:
+            continue
+        frames.append(totals.assign(alternative=alternative))
+    return pd.concat(frames, ignore_index=True)
+
+
+def rebalance(shares: dict[int, float], changed: int, value: float) -> dict[int, float]:
+    """Set one step's share and rescale the others so the group still sums to 1.
+
+    The other steps keep their proportions; if they are all zero, the remainder is spread
+    evenly over them.
+    """
+    value = min(max(value, 0.0), 1.0)
+    others = {s: v for s, v in shares.items() if s != changed}
+    rest = sum(others.values())
+    remainder = 1.0 - value
+    if rest > 0:
+        scaled = {s: v / rest * remainder for s, v in others.items()}
+    else:
+        scaled = {s: remainder / len(others) for s in others}
+    return {**scaled, changed: value}

@@ -1,0 +1,189 @@
+"""The housing-profile scenario as a live widget app (JupyterLab workshops and Voilà).
+
+Sliders set the alternative profile's share of each housing step for each age group; the
+other steps of the group are rescaled so the group always sums to 100 %. The target year
+and the projection alternative are chosen too, and the summary table and charts follow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import time
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import display
+
+from workbench import housing, plots
+from workbench.formatting import styled
+from workbench.housing_views import HousingResult, evaluate, profile_frame, summary_frame
+from workbench.inputs import HousingInputs
+
+
+class HousingApp:
+    """The housing scenario app.
+
+    Args:
+        inputs: The municipality's housing inputs.
+        base_year, target_year: From the municipality's parameters.
+        step_names: Names of the six housing steps.
+        source: Source line for charts.
+        illustrative: Mark charts as built on illustrative data.
+    """
+
+    def __init__(
+        self,
+        inputs: HousingInputs,
+        base_year: int,
+        target_year: int,
+        step_names: list[str],
+        source: str,
+        *,
+        illustrative: bool,
+    ):
+        self.inputs = inputs
+        self.base_year = base_year
+        self.step_names = step_names
+        self.source = source
+        self.illustrative = illustrative
+        self.result: HousingResult | None = None
+        self.last_seconds = 0.0
+        self._quiet = False
+        last_year = int(inputs.data.population["year"].max())
+        self.target_year = widgets.IntSlider(
+            value=target_year,
+            min=base_year + 1,
+            max=last_year,
+            description="Målår",
+            continuous_update=False,
+        )
+        self.projection = widgets.Dropdown(
+            options=inputs.data.alternatives,
+            value=inputs.settings.projection,
+            description="Framskriving",
+        )
+        self.shares: dict[str, dict[int, float]] = {
+            group: dict(zip(part["step"], part["share"], strict=True))
+            for group, part in inputs.data.target_shares.groupby("age_group", sort=False)
+        }
+        self.sliders: dict[tuple[str, int], widgets.FloatSlider] = {}
+        columns = []
+        for group in housing.AGE_GROUPS:
+            rows = [widgets.HTML(f"<b>{group} år</b>")]
+            for step in housing.STEPS:
+                slider = widgets.FloatSlider(
+                    value=round(self.shares[group][step] * 100, 1),
+                    min=0,
+                    max=100,
+                    step=0.5,
+                    description=f"{step} {step_names[step - 1][:22]}",
+                    readout_format=".1f",
+                    continuous_update=False,
+                    style={"description_width": "170px"},
+                    layout=widgets.Layout(width="380px"),
+                )
+                slider.observe(
+                    lambda change, g=group, s=step: self._slide(g, s, change["new"]), names="value"
+                )
+                self.sliders[(group, step)] = slider
+                rows.append(slider)
+            columns.append(widgets.VBox(rows))
+        for control in (self.target_year, self.projection):
+            control.observe(lambda _change: self.refresh(), names="value")
+        self.summary_html = widgets.HTML()
+        self.status = widgets.HTML()
+        self.profile_chart = widgets.Output()
+        self.staffing_chart = widgets.Output()
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([self.target_year, self.projection]),
+                widgets.HTML("<h3>Alternativ profil i målåret (prosent av aldersgruppen)</h3>"),
+                widgets.HBox(columns),
+                self.status,
+                widgets.HTML("<h3>Sammendrag</h3>"),
+                self.summary_html,
+                self.profile_chart,
+                self.staffing_chart,
+                widgets.HTML(
+                    f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
+                ),
+            ]
+        )
+        self.refresh()
+
+    def target_shares(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [(g, s, v) for g, steps in self.shares.items() for s, v in steps.items()],
+            columns=["age_group", "step", "share"],
+        )
+
+    def _slide(self, group: str, step: int, percent: float) -> None:
+        if self._quiet:
+            return
+        self.shares[group] = housing.rebalance(self.shares[group], step, percent / 100)
+        with self._muted():
+            for other, value in self.shares[group].items():
+                self.sliders[(group, other)].value = round(value * 100, 1)
+        self.refresh()
+
+    @contextlib.contextmanager
+    def _muted(self):
+        previous, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = previous
+
+    def recompute(self) -> HousingResult:
+        """Evaluate the scenario and redraw the summary table (not the charts)."""
+        started = time.perf_counter()
+        self.result = evaluate(
+            self.inputs,
+            self.base_year,
+            self.target_year.value,
+            projection=self.projection.value,
+            target_shares=self.target_shares(),
+        )
+        self.summary_html.value = styled(*summary_frame(self.result.summary)).to_html()
+        self.last_seconds = time.perf_counter() - started
+        return self.result
+
+    def refresh(self) -> None:
+        if self._quiet:
+            return
+        try:
+            self.recompute()
+        except KeyError as exc:
+            self.status.value = (
+                f"<span style='color:#b00020'>{html.escape(str(exc.args[0]))}</span>"
+            )
+            return
+        self.status.value = ""
+        target = self.target_year.value
+        for output, figure in (
+            (
+                self.profile_chart,
+                plots.profile_chart(
+                    profile_frame(self.inputs, self.target_shares(), self.base_year, target),
+                    self.step_names,
+                    "Boligprofil",
+                    self.source,
+                    illustrative=self.illustrative,
+                ),
+            ),
+            (
+                self.staffing_chart,
+                plots.staffing_chart(
+                    self.result.band,
+                    self.projection.value,
+                    "Årsverk og kostnader",
+                    self.source,
+                    illustrative=self.illustrative,
+                ),
+            ),
+        ):
+            with output:
+                output.clear_output(wait=True)
+                display(figure)
+            plots.plt.close(figure)
