@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import pandas as pd
 from pydantic import ValidationError
 
 from workbench import plots
+from workbench.apps import LiveApp
 from workbench.calculator import PERIOD_LABELS, Alternative, Package, PackageLine, Result, evaluate
 from workbench.calculator_views import HOURS_NOTE, affordable_frame, summary_frame
 from workbench.catalogue import service_label
@@ -123,7 +123,7 @@ class _AlternativeEditor:
         )
 
 
-class CalculatorApp:
+class CalculatorApp(LiveApp):
     """The calculator app.
 
     Args:
@@ -242,9 +242,6 @@ class CalculatorApp:
         self.status.value = ""
         self._draw_chart()
 
-    def _error(self, message: str) -> None:
-        self.status.value = f"<span style='color:#b00020'>{html.escape(message)}</span>"
-
     def _render_affordable(self) -> None:
         if self.result is None:
             return
@@ -259,12 +256,7 @@ class CalculatorApp:
         figure = plots.calculator_chart(
             self.result.summary, self.package().title, self.source, illustrative=self.illustrative
         )
-        with self.chart:
-            self.chart.clear_output(wait=True)
-            from IPython.display import display
-
-            display(figure)
-        plt.close(figure)
+        self._draw([(self.chart, figure)])
 
 
 def _first_line(exc: Exception) -> str:

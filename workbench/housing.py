@@ -260,14 +260,7 @@ def today_shares(residents: pd.DataFrame) -> pd.DataFrame:
     return shares[["age_group", "step", "share"]]
 
 
-PROJECTION_COLUMNS = [
-    "year",
-    "age_group",
-    "step",
-    "persons",
-    "interpolated",
-    "share_today",
-    "share_alt",
+VALUE_COLUMNS = [
     "residents_today",
     "residents_alt",
     "fte_today",
@@ -276,6 +269,16 @@ PROJECTION_COLUMNS = [
     "cost_alt",
     "dwellings_today",
     "dwellings_alt",
+]
+PROJECTION_COLUMNS = [
+    "year",
+    "age_group",
+    "step",
+    "persons",
+    "interpolated",
+    "share_today",
+    "share_alt",
+    *VALUE_COLUMNS,
 ]
 
 
@@ -333,18 +336,7 @@ def project(
 
 def by_year(projection: pd.DataFrame) -> pd.DataFrame:
     """Totals per year: population, residents, årsverk, cost and dwellings, both profiles."""
-    sums = projection.groupby("year")[
-        [
-            "residents_today",
-            "residents_alt",
-            "fte_today",
-            "fte_alt",
-            "cost_today",
-            "cost_alt",
-            "dwellings_today",
-            "dwellings_alt",
-        ]
-    ].sum()
+    sums = projection.groupby("year")[VALUE_COLUMNS].sum()
     sums.insert(
         0,
         "persons",

@@ -7,21 +7,20 @@ and the projection alternative are chosen too, and the summary table and charts 
 
 from __future__ import annotations
 
-import contextlib
 import html
 import time
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import display
 
 from workbench import housing, plots
+from workbench.apps import LiveApp
 from workbench.formatting import styled
 from workbench.housing_views import HousingResult, evaluate, profile_frame, summary_frame
 from workbench.inputs import HousingInputs
 
 
-class HousingApp:
+class HousingApp(LiveApp):
     """The housing scenario app.
 
     Args:
@@ -49,7 +48,6 @@ class HousingApp:
         self.illustrative = illustrative
         self.result: HousingResult | None = None
         self.last_seconds = 0.0
-        self._quiet = False
         last_year = int(inputs.data.population["year"].max())
         self.target_year = widgets.IntSlider(
             value=target_year,
@@ -127,14 +125,6 @@ class HousingApp:
                 self.sliders[(group, other)].value = round(value * 100, 1)
         self.refresh()
 
-    @contextlib.contextmanager
-    def _muted(self):
-        previous, self._quiet = self._quiet, True
-        try:
-            yield
-        finally:
-            self._quiet = previous
-
     def recompute(self) -> HousingResult:
         """Evaluate the scenario and redraw the summary table (not the charts)."""
         started = time.perf_counter()
@@ -155,35 +145,31 @@ class HousingApp:
         try:
             self.recompute()
         except KeyError as exc:
-            self.status.value = (
-                f"<span style='color:#b00020'>{html.escape(str(exc.args[0]))}</span>"
-            )
+            self._error(str(exc.args[0]))
             return
         self.status.value = ""
         target = self.target_year.value
-        for output, figure in (
-            (
-                self.profile_chart,
-                plots.profile_chart(
-                    profile_frame(self.inputs, self.target_shares(), self.base_year, target),
-                    self.step_names,
-                    "Boligprofil",
-                    self.source,
-                    illustrative=self.illustrative,
+        self._draw(
+            [
+                (
+                    self.profile_chart,
+                    plots.profile_chart(
+                        profile_frame(self.inputs, self.target_shares(), self.base_year, target),
+                        self.step_names,
+                        "Boligprofil",
+                        self.source,
+                        illustrative=self.illustrative,
+                    ),
                 ),
-            ),
-            (
-                self.staffing_chart,
-                plots.staffing_chart(
-                    self.result.band,
-                    self.projection.value,
-                    "Årsverk og kostnader",
-                    self.source,
-                    illustrative=self.illustrative,
+                (
+                    self.staffing_chart,
+                    plots.staffing_chart(
+                        self.result.band,
+                        self.projection.value,
+                        "Årsverk og kostnader",
+                        self.source,
+                        illustrative=self.illustrative,
+                    ),
                 ),
-            ),
-        ):
-            with output:
-                output.clear_output(wait=True)
-                display(figure)
-            plots.plt.close(figure)
+            ]
+        )

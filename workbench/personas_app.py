@@ -7,15 +7,14 @@ and charts follow at once. Callbacks only rebuild the persona, call the engine a
 
 from __future__ import annotations
 
-import contextlib
 import html
 import time
 
 import ipywidgets as widgets
-from IPython.display import display
 from pydantic import ValidationError
 
 from workbench import plots
+from workbench.apps import LiveApp
 from workbench.config import translate_errors
 from workbench.errors import InputError
 from workbench.formatting import styled
@@ -33,7 +32,7 @@ from workbench.personas_views import (
 MAX_PERSONS = 1_000_000
 
 
-class PersonasApp:
+class PersonasApp(LiveApp):
     """The persona explorer.
 
     Args:
@@ -49,7 +48,6 @@ class PersonasApp:
         self.persona: Persona = inputs.personas[0].persona
         self.result: PersonaResult | None = None
         self.last_seconds = 0.0
-        self._quiet = False
         layout = widgets.Layout(width="460px")
         self.persona_picker = widgets.Dropdown(
             options=[(p.persona.title, i) for i, p in enumerate(inputs.personas)],
@@ -132,14 +130,6 @@ class PersonasApp:
             self.episode_trajectory.value = keys[0]
         self._list_episodes()
         self.refresh()
-
-    @contextlib.contextmanager
-    def _muted(self):
-        previous, self._quiet = self._quiet, True
-        try:
-            yield
-        finally:
-            self._quiet = previous
 
     def _current_trajectory(self):
         return self.persona.trajectory(self.episode_trajectory.value)
@@ -249,9 +239,6 @@ class PersonasApp:
             self.episode_picker.value = current
         self.refresh()
 
-    def _error(self, message: str) -> None:
-        self.status.value = f"<span style='color:#b00020'>{html.escape(message)}</span>"
-
     def recompute(self) -> PersonaResult:
         """Evaluate the persona as edited and redraw the tables (not the charts)."""
         started = time.perf_counter()
@@ -282,27 +269,25 @@ class PersonasApp:
             self._error(str(exc.args[0]) if exc.args else type(exc).__name__)
             return
         self.status.value = ""
-        for output, figure in (
-            (
-                self.chart,
-                plots.trajectory_chart(
-                    self.result.yearly,
-                    self.persona.title,
-                    self.source,
-                    illustrative=self.illustrative,
+        self._draw(
+            [
+                (
+                    self.chart,
+                    plots.trajectory_chart(
+                        self.result.yearly,
+                        self.persona.title,
+                        self.source,
+                        illustrative=self.illustrative,
+                    ),
                 ),
-            ),
-            (
-                self.phase_chart,
-                plots.phase_in_chart(
-                    self.result.phase,
-                    f"Innfasing – {self.persona.title}",
-                    self.source,
-                    illustrative=self.illustrative,
+                (
+                    self.phase_chart,
+                    plots.phase_in_chart(
+                        self.result.phase,
+                        f"Innfasing – {self.persona.title}",
+                        self.source,
+                        illustrative=self.illustrative,
+                    ),
                 ),
-            ),
-        ):
-            with output:
-                output.clear_output(wait=True)
-                display(figure)
-            plots.plt.close(figure)
+            ]
+        )
