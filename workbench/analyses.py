@@ -34,6 +34,7 @@ class Analysis:
 ANALYSES: dict[str, Analysis] = {
     a.key: a
     for a in (
+        Analysis("allocation", "Økonomifordeling", "allocation.ipynb"),
         Analysis("housing", "Boligprofil", "housing_profile.ipynb"),
         Analysis("personas", "Personas og forløp", "personas.ipynb"),
         Analysis("calculator", "Ressurskalkulator", "calculator.ipynb"),

@@ -65,6 +65,7 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     "number": number,
     "number1": lambda v: number(v, 1),
     "kr": kr,
+    "kr2": lambda v: kr(v, 2),
     "mill_kr": mill_kr,
     "mill_kr1": lambda v: mill_kr(v, 1),
     "percent": percent,

@@ -366,3 +366,92 @@ def over_80_chart(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
     return finish(fig, title, source, illustrative=illustrative)
+
+
+def staircase_chart(
+    steps: pd.DataFrame,
+    title: str,
+    source: str,
+    *,
+    illustrative: bool,
+    reference: pd.DataFrame | None = None,
+) -> Figure:
+    """The staircase bar chart councils are shown: cost per step with its share.
+
+    Args:
+        steps: ``step``, ``name``, ``amount`` (kr) and ``share``; step 0 is *Ikke fordelt*.
+        reference: Optional ``step`` and ``amount`` (kr) from another source, drawn as
+            outlined bars beside the model's.
+    """
+    apply_style()
+    data = steps.reset_index(drop=True)
+    labels = [f"{s}" if s else "Ikke\nfordelt" for s in data["step"]]
+    fig, ax = plt.subplots(figsize=(12, 5.8))
+    colours = sns.color_palette("crest", len(data))
+    x = np.arange(len(data))
+    width = 0.4 if reference is not None else 0.75
+    offset = -width / 2 if reference is not None else 0.0
+    bars = ax.bar(
+        x + offset, data["amount"].fillna(0) / 1e6, width=width, color=colours, label="Modellen"
+    )
+    for bar, amount, share in zip(bars, data["amount"], data["share"], strict=True):
+        text = (
+            "ikke\noppgitt"
+            if pd.isna(amount)
+            else f"{formatting.percent(share)}\n{formatting.number(amount / 1e6)}"
+        )
+        ax.annotate(
+            text,
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
+    if reference is not None:
+        ref = reference.set_index("step")["amount"].reindex(data["step"])
+        ax.bar(
+            x + width / 2,
+            ref / 1e6,
+            width=width,
+            facecolor="none",
+            edgecolor="#333333",
+            hatch="//",
+            label="Kildens tall",
+        )
+        ax.legend(frameon=False)
+    ax.set_xticks(x, labels)
+    ax.set(
+        xlabel="trinn i innsatstrappa",
+        ylabel="mill. kr",
+        title="Kostnad per trinn (mill. kr) og andel av totalen",
+    )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    ax.margins(y=0.15)
+    return finish(fig, title, source, illustrative=illustrative)
+
+
+def comparison_chart(table: pd.DataFrame, title: str, source: str, *, illustrative: bool) -> Figure:
+    """Kroner per inhabitant per canonical step, one bar group per step, one colour per municipality.
+
+    Args:
+        table: ``step`` and one column per municipality (kr per inhabitant).
+    """
+    apply_style()
+    names = [c for c in table.columns if c != "step"]
+    fig, ax = plt.subplots(figsize=(12, 5))
+    colours = sns.color_palette(PALETTE, len(names))
+    x = np.arange(len(table))
+    width = 0.8 / max(len(names), 1)
+    for i, (name, colour) in enumerate(zip(names, colours, strict=True)):
+        ax.bar(x - 0.4 + width * (i + 0.5), table[name], width=width, color=colour, label=name)
+    ax.set_xticks(x, [f"{s}" if s else "Ikke\nfordelt" for s in table["step"]])
+    ax.set(
+        xlabel="trinn i innsatstrappa",
+        ylabel="kr per innbygger",
+        title="Kroner per innbygger per trinn",
+    )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    ax.legend(frameon=False)
+    return finish(fig, title, source, illustrative=illustrative)

@@ -11,7 +11,13 @@ from collections.abc import Callable
 from workbench import analyses, reference
 from workbench.config import Defaults, Municipality, municipality_files
 from workbench.errors import InputError
-from workbench.inputs import calculator_inputs, housing_inputs, persona_inputs, price_catalogue
+from workbench.inputs import (
+    allocation_inputs,
+    calculator_inputs,
+    housing_inputs,
+    persona_inputs,
+    price_catalogue,
+)
 from workbench.project import Project
 from workbench.provenance import check_manifests
 from workbench.session import Session
@@ -20,6 +26,7 @@ INPUT_CHECKS: dict[str, Callable[[Session], object]] = {
     "calculator": calculator_inputs,
     "personas": persona_inputs,
     "housing": housing_inputs,
+    "allocation": allocation_inputs,
 }
 """Analysis key → the function that loads (and so validates) its inputs."""
 

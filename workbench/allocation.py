@@ -1,0 +1,630 @@
+"""Økonomifordeling: the operating accounts redistributed onto the steps of the staircase.
+
+Ledger lines (year, ansvar, KOSTRA funksjon, optional art, amount) are matched to mapping
+rules. A rule names any of ansvar (exact, or a prefix such as ``31*``), funksjon and art,
+optionally the years it is valid, and sends the amount to one step or splits it over
+several steps by fractions that sum to 1; each part carries a tjenesteområde and a
+målgruppe.
+
+- precedence: the municipality's rules go before the default rules by KOSTRA function;
+  within one rule set the rule with more keys wins, then exact keys before prefixes, then
+  the longer prefix; two equally specific rules that both match a line are an error naming
+  both
+- a line no rule matches goes to *Ikke fordelt* and is listed, never dropped
+- amounts are kept in whole øre; a split gives each part the floor of its exact share and
+  hands the remaining øre to the parts with the largest remainders, so the parts always add
+  up to the line: allocated + not allocated = ledger total, exactly, per year
+
+Everything here is pure apart from the readers: tables in, DataFrames out.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import InputError, Problem
+from workbench.loaders import ROW_COLUMN, Column, read_table
+
+NOT_ALLOCATED = 0
+"""Step id of *Ikke fordelt*."""
+NOT_ALLOCATED_NAME = "Ikke fordelt"
+FRACTION_TOLERANCE = 1e-9
+GROSS_ART_LIMIT = 600
+"""KOSTRA arts below 600 are expenses (driftsutgifter); 600 and above are income."""
+MUNICIPAL, DEFAULT = "kommune", "standard"
+
+LEDGER_SCHEMA = {
+    "year": Column("int"),
+    "ansvar": Column(),
+    "ansvar_name": Column(required=False, nullable=True),
+    "funksjon": Column(),
+    "art": Column(required=False, nullable=True),
+    "amount": Column("float"),
+}
+RULE_SCHEMA = {
+    "ansvar": Column(nullable=True),
+    "funksjon": Column(nullable=True),
+    "art": Column(nullable=True),
+    "valid_from": Column("int", required=False, nullable=True),
+    "valid_to": Column("int", required=False, nullable=True),
+    "step": Column("int"),
+    "fraction": Column("float"),
+    "area": Column(),
+    "target_group": Column(required=False, nullable=True),
+    "note": Column(required=False, nullable=True),
+}
+RECIPIENT_SCHEMA = {"year": Column("int"), "step": Column("int"), "recipients": Column("float")}
+STEP_SCHEMA = {"step": Column("int"), "name": Column(), "canonical_step": Column("int")}
+KEYS = ("ansvar", "funksjon", "art")
+
+
+def read_ledger(path: Path) -> pd.DataFrame:
+    """Ledger lines with the amount in whole øre (``amount_ore``).
+
+    Raises:
+        InputError: Missing columns or non-numeric amounts, with their rows.
+    """
+    table = read_table(path, LEDGER_SCHEMA)
+    for column in ("ansvar_name", "art"):
+        if column not in table:
+            table[column] = None
+    table["amount_ore"] = np.rint(table["amount"].to_numpy(dtype=float) * 100).astype(np.int64)
+    table["line"] = np.arange(len(table))
+    return table
+
+
+def read_rules(path: Path, source: str, steps: set[int]) -> pd.DataFrame:
+    """Mapping rules: one row per (rule, step); rows with the same keys and years form one
+    rule whose fractions must sum to 1.
+
+    Args:
+        path: CSV or XLSX.
+        source: ``kommune`` or ``standard`` (precedence).
+        steps: The step ids the rules may name.
+
+    Raises:
+        InputError: A rule without keys, an unknown step, a step twice in one rule,
+            fractions that do not sum to 1, negative fractions, or validity years in the
+            wrong order, each with the rows.
+    """
+    table = read_table(path, RULE_SCHEMA)
+    for column in ("valid_from", "valid_to", "target_group", "note"):
+        if column not in table:
+            table[column] = None
+    for key in KEYS:
+        table[key] = [
+            None
+            if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
+            else str(v).strip()
+            for v in table[key]
+        ]
+    problems = []
+    for record in table.itertuples(index=False):
+        row = getattr(record, ROW_COLUMN)
+        if all(getattr(record, k) is None for k in KEYS):
+            problems.append(Problem("regelen må ha minst én av ansvar, funksjon og art", row=row))
+        if record.step not in steps:
+            problems.append(
+                Problem(
+                    f"trinn {record.step} finnes ikke (trinn: {', '.join(map(str, sorted(steps)))})",
+                    row=row,
+                    column="step",
+                )
+            )
+        if not 0 < record.fraction <= 1:
+            problems.append(
+                Problem("andelen må være større enn 0 og høyst 1", row=row, column="fraction")
+            )
+        if (
+            _present(record.valid_from)
+            and _present(record.valid_to)
+            and record.valid_from > record.valid_to
+        ):
+            problems.append(Problem("valid_from er etter valid_to", row=row, column="valid_from"))
+        for key in KEYS:
+            value = getattr(record, key)
+            if value is not None and "*" in value[:-1]:
+                problems.append(
+                    Problem(
+                        "* er bare tillatt til slutt (prefiks, f.eks. 31*)", row=row, column=key
+                    )
+                )
+    table["valid_from"] = [int(v) if _present(v) else -1 for v in table["valid_from"]]
+    table["valid_to"] = [int(v) if _present(v) else 9999 for v in table["valid_to"]]
+    group_keys = [*KEYS, "valid_from", "valid_to"]
+    table["rule_key"] = [
+        "|".join("" if v is None else str(v) for v in values)
+        for values in table[group_keys].itertuples(index=False, name=None)
+    ]
+    for _key, rows in table.groupby("rule_key", sort=False):
+        row_numbers = ", ".join(map(str, rows[ROW_COLUMN]))
+        repeated = rows[rows.duplicated("step", keep=False)]
+        if len(repeated):
+            problems.append(
+                Problem(
+                    f"regelen står mer enn én gang for trinn {repeated['step'].iloc[0]} "
+                    f"(rad {row_numbers})",
+                    row=int(repeated[ROW_COLUMN].iloc[-1]),
+                )
+            )
+        total = rows["fraction"].sum()
+        if abs(total - 1) > FRACTION_TOLERANCE and len(repeated) == 0:
+            problems.append(
+                Problem(
+                    f"andelene i regelen summerer til {total:g}, ikke 1 (rad {row_numbers})",
+                    row=int(rows[ROW_COLUMN].iloc[0]),
+                )
+            )
+    if problems:
+        raise InputError(path, problems)
+    table["source"] = source
+    table["file"] = path.name
+    return table
+
+
+def read_recipients(path: Path) -> pd.DataFrame:
+    table = read_table(path, RECIPIENT_SCHEMA)
+    problems = [
+        Problem("kan ikke være negativ", row=r, column="recipients")
+        for r, v in zip(table[ROW_COLUMN], table["recipients"], strict=True)
+        if v < 0
+    ]
+    repeated = table[table.duplicated(["year", "step"])]
+    problems += [
+        Problem(f"står to ganger ({y}, trinn {s})", row=r)
+        for y, s, r in zip(repeated["year"], repeated["step"], repeated[ROW_COLUMN], strict=True)
+    ]
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
+def read_steps(path: Path, canonical: set[int]) -> pd.DataFrame:
+    """A municipality's own step list, each step mapped to one of the canonical twelve."""
+    table = read_table(path, STEP_SCHEMA)
+    problems = [
+        Problem(
+            f"trinn {c} finnes ikke i den helhetlige innsatstrappa (1–12)",
+            row=r,
+            column="canonical_step",
+        )
+        for r, c in zip(table[ROW_COLUMN], table["canonical_step"], strict=True)
+        if c not in canonical
+    ]
+    repeated = table[table.duplicated("step")]
+    problems += [
+        Problem(f"trinn {s} står to ganger", row=r, column="step")
+        for s, r in zip(repeated["step"], repeated[ROW_COLUMN], strict=True)
+    ]
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and np.isnan(value))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: its keys, validity, precedence and parts (step, fraction, tags)."""
+
+    rule_id: int
+    source: str
+    keys: tuple[str | None, str | None, str | None]
+    valid_from: int
+    valid_to: int
+    rows: tuple[int, ...]
+    file: str
+
+    @property
+    def precedence(self) -> tuple[int, int, int, int]:
+        """(rule set, number of keys, exact keys, prefix length): larger wins."""
+        given = [k for k in self.keys if k is not None]
+        exact = [k for k in given if not k.endswith("*")]
+        prefix = sum(len(k) - 1 for k in given if k.endswith("*"))
+        return (1 if self.source == MUNICIPAL else 0, len(given), len(exact), prefix)
+
+    def describe(self) -> str:
+        names = [f"{n} {v}" for n, v in zip(KEYS, self.keys, strict=True) if v is not None]
+        rows = ", ".join(map(str, self.rows))
+        return f"{self.file} rad {rows} ({', '.join(names)})"
+
+
+def compile_rules(*tables: pd.DataFrame) -> tuple[list[Rule], pd.DataFrame]:
+    """Rules from one or more rule tables (municipal and default).
+
+    A municipal rule with exactly the same keys and years as a default rule replaces it.
+
+    Returns:
+        The rules and their parts (``rule_id``, ``step``, ``fraction``, ``area``,
+        ``target_group``).
+    """
+    rules: list[Rule] = []
+    parts = []
+    municipal_keys = {
+        k for t in tables if len(t) and t["source"].iloc[0] == MUNICIPAL for k in t["rule_key"]
+    }
+    for table in tables:
+        for key, rows in table.groupby("rule_key", sort=False):
+            if rows["source"].iloc[0] == DEFAULT and key in municipal_keys:
+                continue
+            first = rows.iloc[0]
+            rule = Rule(
+                len(rules),
+                first["source"],
+                tuple(first[k] for k in KEYS),
+                int(first["valid_from"]),
+                int(first["valid_to"]),
+                tuple(int(r) for r in rows[ROW_COLUMN]),
+                first["file"],
+            )
+            rules.append(rule)
+            parts.append(
+                rows[["step", "fraction", "area", "target_group"]].assign(rule_id=rule.rule_id)
+            )
+    columns = ["rule_id", "step", "fraction", "area", "target_group"]
+    part_table = (
+        pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    )
+    return rules, part_table
+
+
+def match(ledger: pd.DataFrame, rules: list[Rule]) -> np.ndarray:
+    """The winning rule for every ledger line (−1: no rule matches).
+
+    Raises:
+        InputError: Two equally specific rules match the same line (naming both and the line).
+    """
+    exact: dict[tuple, list[Rule]] = defaultdict(list)
+    prefixed: list[Rule] = []
+    for rule in rules:
+        if any(k is not None and k.endswith("*") for k in rule.keys):
+            prefixed.append(rule)
+        else:
+            exact[rule.keys].append(rule)
+    codes, uniques = _combinations(ledger, ["year", *KEYS])
+    chosen = np.full(len(uniques), -1, dtype=np.int64)
+    problems = []
+    for index, (year, ansvar, funksjon, art) in enumerate(uniques):
+        values = (ansvar, funksjon, art)
+        candidates = []
+        for mask in range(1, 8):
+            key = tuple(v if mask >> i & 1 else None for i, v in enumerate(values))
+            if None in [key[i] for i in range(3) if mask >> i & 1]:
+                continue
+            candidates += exact.get(key, ())
+        candidates += [r for r in prefixed if _matches(r.keys, values)]
+        candidates = [r for r in candidates if r.valid_from <= year <= r.valid_to]
+        if not candidates:
+            continue
+        best = max(r.precedence for r in candidates)
+        winners = [r for r in candidates if r.precedence == best]
+        if len(winners) > 1:
+            line = int(np.flatnonzero(codes == index)[0])
+            problems.append(
+                Problem(
+                    f"to like spesifikke regler treffer samme linje ({year}, ansvar {ansvar}, funksjon {funksjon}"
+                    f"{f', art {art}' if art else ''}): {winners[0].describe()} og {winners[1].describe()}",
+                    row=int(ledger[ROW_COLUMN].iloc[line]) if ROW_COLUMN in ledger else None,
+                )
+            )
+            continue
+        chosen[index] = winners[0].rule_id
+    if problems:
+        raise InputError(None, problems)
+    return chosen[codes]
+
+
+def _combinations(table: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, list[tuple]]:
+    """Factorize rows by several columns at once (missing values allowed).
+
+    Returns:
+        A code per row and the distinct value tuples the codes index.
+    """
+    per_column = [pd.factorize(table[c], use_na_sentinel=True) for c in columns]
+    combined = np.zeros(len(table), dtype=np.int64)
+    for codes, values in per_column:
+        combined = combined * (len(values) + 1) + (codes + 1)
+    codes, distinct = pd.factorize(combined)
+    decoded = []
+    remaining = np.asarray(distinct, dtype=np.int64)
+    for _codes, values in reversed(per_column):
+        size = len(values) + 1
+        index = remaining % size
+        remaining = remaining // size
+        lookup = np.array([None, *values], dtype=object)
+        decoded.append(lookup[index])
+    return codes, list(zip(*reversed(decoded), strict=True))
+
+
+def _matches(keys: tuple, values: tuple) -> bool:
+    for key, value in zip(keys, values, strict=True):
+        if key is None:
+            continue
+        if value is None:
+            return False
+        if key.endswith("*"):
+            if not str(value).startswith(key[:-1]):
+                return False
+        elif key != value:
+            return False
+    return True
+
+
+ALLOCATION_COLUMNS = [
+    "line",
+    "year",
+    "ansvar",
+    "ansvar_name",
+    "funksjon",
+    "art",
+    "rule_id",
+    "step",
+    "area",
+    "target_group",
+    "amount_ore",
+]
+
+
+def allocate(
+    ledger: pd.DataFrame,
+    rules: list[Rule],
+    parts: pd.DataFrame,
+    rule_of_line: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Every ledger line's amount on its step(s); unmatched lines on step 0 (*Ikke fordelt*).
+
+    Args:
+        ledger: From :func:`read_ledger`.
+        rules, parts: From :func:`compile_rules`.
+        rule_of_line: The result of :func:`match` when already known (moving a rule's
+            step changes the parts, not which rule a line matches).
+
+    Returns:
+        One row per line and part, amounts in whole øre that add up to the line exactly.
+    """
+    if rule_of_line is None:
+        rule_of_line = match(ledger, rules)
+    lines = ledger[
+        ["line", "year", "ansvar", "ansvar_name", "funksjon", "art", "amount_ore"]
+    ].assign(rule_id=rule_of_line)
+    matched = lines[lines["rule_id"] >= 0].merge(parts, on="rule_id", how="left")
+    matched["amount_ore"] = split_exactly(
+        matched["line"].to_numpy(),
+        matched["amount_ore"].to_numpy(),
+        matched["fraction"].to_numpy(),
+        matched["step"].to_numpy(),
+    )
+    unmatched = lines[lines["rule_id"] < 0].assign(
+        step=NOT_ALLOCATED, area=NOT_ALLOCATED_NAME, target_group=None
+    )
+    result = pd.concat(
+        [matched[ALLOCATION_COLUMNS], unmatched[ALLOCATION_COLUMNS]], ignore_index=True
+    )
+    return result.sort_values(["line", "step"], kind="stable").reset_index(drop=True)
+
+
+def split_exactly(
+    line: np.ndarray, amount: np.ndarray, fraction: np.ndarray, order: np.ndarray
+) -> np.ndarray:
+    """Split whole-øre amounts by fractions so each line's parts sum to the line exactly.
+
+    Args:
+        line: Line id of each part (parts of one line are adjacent).
+        amount: The line's amount in øre, repeated on each of its parts.
+        fraction: Each part's fraction (a line's fractions sum to 1).
+        order: Tie-break for equal remainders (lower first).
+
+    Returns:
+        Each part's amount in øre: the floor of its exact share, plus one øre for the parts
+        with the largest remainders until the line is whole (signs handled symmetrically).
+    """
+    sign = np.sign(amount)
+    exact = np.abs(amount).astype(np.float64) * fraction
+    base = np.floor(exact).astype(np.int64)
+    remainder = exact - base
+    frame = pd.DataFrame(
+        {
+            "line": line,
+            "base": base,
+            "remainder": remainder,
+            "order": order,
+            "magnitude": np.abs(amount),
+        }
+    )
+    missing = frame["magnitude"] - frame.groupby("line")["base"].transform("sum")
+    frame = frame.assign(position=np.arange(len(frame)))
+    ranked = frame.sort_values(
+        ["line", "remainder", "order"], ascending=[True, False, True], kind="stable"
+    )
+    rank = ranked.groupby("line").cumcount().to_numpy()
+    bonus = np.zeros(len(frame), dtype=np.int64)
+    bonus[ranked["position"].to_numpy()] = (
+        rank < missing.to_numpy()[ranked["position"].to_numpy()]
+    ).astype(np.int64)
+    return sign * (base + bonus)
+
+
+def reconcile(ledger: pd.DataFrame, allocation: pd.DataFrame) -> pd.DataFrame:
+    """Per year: ledger total, allocated, not allocated and the difference (always 0).
+
+    Returns:
+        Columns ``year``, ``ledger_ore``, ``allocated_ore``, ``not_allocated_ore``, ``difference_ore``.
+    """
+    total = ledger.groupby("year")["amount_ore"].sum()
+    allocated = allocation[allocation["step"] != NOT_ALLOCATED].groupby("year")["amount_ore"].sum()
+    missing = allocation[allocation["step"] == NOT_ALLOCATED].groupby("year")["amount_ore"].sum()
+    table = pd.DataFrame(
+        {"ledger_ore": total, "allocated_ore": allocated, "not_allocated_ore": missing}
+    ).fillna(0)
+    table = table.astype(np.int64)
+    table["difference_ore"] = (
+        table["ledger_ore"] - table["allocated_ore"] - table["not_allocated_ore"]
+    )
+    return table.rename_axis("year").reset_index()
+
+
+def by_step(
+    allocation: pd.DataFrame,
+    steps: pd.DataFrame,
+    year: int,
+    recipients: pd.DataFrame | None = None,
+    exclude_functions: tuple[str, ...] = (),
+    area: str | None = None,
+) -> pd.DataFrame:
+    """Cost per step in one year, share of the total, recipients and price per recipient.
+
+    Args:
+        allocation: From :func:`allocate`.
+        steps: The municipality's steps (``step``, ``name``).
+        year: The year.
+        recipients: Optional ``year``, ``step``, ``recipients``.
+        exclude_functions: KOSTRA functions left out (e.g. barnehage, skole, SFO).
+        area: Only this tjenesteområde.
+
+    Returns:
+        One row per step plus *Ikke fordelt*: ``step``, ``name``, ``amount`` (kr), ``share``
+        (of everything shown, *Ikke fordelt* included), ``recipients``, ``per_recipient``.
+    """
+    part = allocation[
+        (allocation["year"] == year) & ~allocation["funksjon"].isin(exclude_functions)
+    ]
+    if area is not None:
+        part = part[part["area"] == area]
+    sums = part.groupby("step")["amount_ore"].sum()
+    table = steps[["step", "name"]].copy()
+    table = pd.concat(
+        [table, pd.DataFrame({"step": [NOT_ALLOCATED], "name": [NOT_ALLOCATED_NAME]})],
+        ignore_index=True,
+    )
+    table["amount_ore"] = table["step"].map(sums).fillna(0).astype(np.int64)
+    table["amount"] = table["amount_ore"] / 100
+    total = table["amount_ore"].sum()
+    table["share"] = table["amount_ore"] / total if total else np.nan
+    if recipients is not None:
+        counts = recipients[recipients["year"] == year].set_index("step")["recipients"]
+        table["recipients"] = table["step"].map(counts)
+    else:
+        table["recipients"] = np.nan
+    table["per_recipient"] = table["amount"] / table["recipients"].where(table["recipients"] > 0)
+    return table
+
+
+def by_area(allocation: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Cost per tjenesteområde and step in one year (kr), wide: one column per step."""
+    part = allocation[allocation["year"] == year]
+    table = part.pivot_table(
+        index="area", columns="step", values="amount_ore", aggfunc="sum", fill_value=0
+    )
+    return (table / 100).reset_index()
+
+
+def drill_down(allocation: pd.DataFrame, year: int, area: str) -> pd.DataFrame:
+    """Cost per ansvar and step within one tjenesteområde (kr)."""
+    part = allocation[(allocation["year"] == year) & (allocation["area"] == area)]
+    part = part.assign(ansvar_label=part["ansvar"] + " " + part["ansvar_name"].fillna(""))
+    table = part.pivot_table(
+        index="ansvar_label", columns="step", values="amount_ore", aggfunc="sum", fill_value=0
+    )
+    return (table / 100).reset_index().rename(columns={"ansvar_label": "ansvar"})
+
+
+def year_over_year(allocation: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
+    """Cost per step and year (kr) with the change from the year before."""
+    table = (
+        allocation.groupby(["step", "year"])["amount_ore"].sum().unstack("year", fill_value=0) / 100
+    )
+    table = table.reindex([*steps["step"], NOT_ALLOCATED], fill_value=0)
+    names = dict(zip(steps["step"], steps["name"], strict=True)) | {
+        NOT_ALLOCATED: NOT_ALLOCATED_NAME
+    }
+    result = table.reset_index()
+    result.insert(1, "name", [names[s] for s in result["step"]])
+    years = list(table.columns)
+    for before, after in itertools.pairwise(years):
+        result[f"endring {before}–{after}"] = table[after].to_numpy() - table[before].to_numpy()
+    return result
+
+
+def to_canonical(table: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
+    """Sum a per-step table (``step``, ``amount``) onto the canonical twelve steps."""
+    mapping = dict(zip(steps["step"], steps["canonical_step"], strict=True)) | {
+        NOT_ALLOCATED: NOT_ALLOCATED
+    }
+    return (
+        table.assign(step=table["step"].map(mapping))
+        .groupby("step", as_index=False)["amount"]
+        .sum()
+    )
+
+
+def gross(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Only expense lines (KOSTRA art below 600).
+
+    Raises:
+        ValueError: A line has no art, so gross cannot be told from net.
+    """
+    missing = ledger["art"].isna()
+    if missing.any():
+        raise ValueError(
+            f"{int(missing.sum())} linjer mangler art; brutto krever art på alle linjer"
+        )
+    return ledger[pd.to_numeric(ledger["art"], errors="coerce") < GROSS_ART_LIMIT]
+
+
+def function_ledger(accounts: pd.DataFrame) -> pd.DataFrame:
+    """Accounts per KOSTRA function (as SSB publishes them) as ledger lines without ansvar."""
+    table = accounts.reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "year": table["year"].to_numpy(),
+            "ansvar": "",
+            "ansvar_name": None,
+            "funksjon": table["funksjon"].astype(str).to_numpy(),
+            "art": None,
+            "amount_ore": np.rint(table["amount"].to_numpy(dtype=float) * 100).astype(np.int64),
+            "line": np.arange(len(table)),
+        }
+    )
+
+
+def compare(
+    own: pd.DataFrame,
+    own_name: str,
+    own_inhabitants: float,
+    others: pd.DataFrame,
+    canonical: tuple[list[Rule], pd.DataFrame],
+    canonical_steps: pd.DataFrame,
+    year: int,
+) -> pd.DataFrame:
+    """Kroner per inhabitant per canonical step: the municipality against others.
+
+    Args:
+        own: The municipality's canonical per-step table (``step``, ``amount`` in kr).
+        own_name: Column name for the municipality.
+        own_inhabitants: Its inhabitants that year.
+        others: Accounts per function: ``municipality``, ``year``, ``funksjon``, ``amount``,
+            ``inhabitants``.
+        canonical: The default rules (by KOSTRA function) and their parts.
+        canonical_steps: The canonical twelve steps.
+        year: The year compared.
+
+    Returns:
+        ``step`` and one column per municipality, in kroner per inhabitant.
+    """
+    steps = [*canonical_steps["step"], NOT_ALLOCATED]
+    table = pd.DataFrame({"step": steps})
+    table[own_name] = table["step"].map(own.set_index("step")["amount"]).fillna(0) / own_inhabitants
+    rules, parts = canonical
+    for name, accounts in others[others["year"] == year].groupby("municipality", sort=False):
+        allocated = allocate(function_ledger(accounts), rules, parts)
+        sums = allocated.groupby("step")["amount_ore"].sum() / 100
+        table[name] = table["step"].map(sums).fillna(0) / accounts["inhabitants"].iloc[0]
+    return table

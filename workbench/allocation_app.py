@@ -1,0 +1,170 @@
+"""The allocation viewer as a live widget app (JupyterLab workshops and Voilà).
+
+Pick the year, the variant (all functions or without barnehage, skole and SFO) and a
+tjenesteområde; move one part of a rule to another step and see the staircase change.
+Which rule a ledger line matches does not depend on the steps, so matching runs once and
+only the split is redone on each change.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+
+import ipywidgets as widgets
+import pandas as pd
+
+from workbench import allocation, plots
+from workbench.allocation_views import ALL, VARIANTS, AllocationResult, evaluate, step_frame, years
+from workbench.apps import LiveApp
+from workbench.formatting import percent, styled
+from workbench.inputs import AllocationInputs
+
+
+class AllocationApp(LiveApp):
+    """The allocation viewer.
+
+    Args:
+        inputs: The municipality's allocation inputs (with a ledger).
+        title: Municipality title for the chart.
+        source: Source line for the chart.
+        illustrative: Mark the chart as built on illustrative data.
+    """
+
+    def __init__(self, inputs: AllocationInputs, title: str, source: str, *, illustrative: bool):
+        self.inputs = inputs
+        self.title = title
+        self.source = source
+        self.illustrative = illustrative
+        self.parts = inputs.parts.copy()
+        self.rule_of_line = allocation.match(inputs.ledger, inputs.rules)
+        self.result: AllocationResult | None = None
+        self.last_seconds = 0.0
+        self.year = widgets.Dropdown(
+            options=years(inputs), value=years(inputs)[-1], description="År"
+        )
+        self.variant = widgets.Dropdown(
+            options=[(label, key) for key, label in VARIANTS.items()],
+            description="Variant",
+            layout=widgets.Layout(width="380px"),
+        )
+        areas = sorted(set(self.parts["area"]))
+        self.area = widgets.Dropdown(
+            options=[ALL, *areas],
+            description="Tjenesteområde",
+            style={"description_width": "initial"},
+        )
+        used = sorted(set(self.rule_of_line[self.rule_of_line >= 0]))
+        self.part_picker = widgets.Dropdown(
+            options=self._part_options(used),
+            description="Regel",
+            layout=widgets.Layout(width="820px"),
+        )
+        step_options = [
+            (f"{s} {n}", int(s))
+            for s, n in zip(inputs.steps["step"], inputs.steps["name"], strict=True)
+        ]
+        self.new_step = widgets.Dropdown(
+            options=step_options, description="Flytt til", layout=widgets.Layout(width="460px")
+        )
+        self.status = widgets.HTML()
+        self.table_html = widgets.HTML()
+        self.chart = widgets.Output()
+        for control in (self.year, self.variant, self.area):
+            control.observe(lambda _change: self.refresh(), names="value")
+        self.part_picker.observe(lambda _change: self._show_part(), names="value")
+        self.new_step.observe(lambda _change: self._move(), names="value")
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([self.year, self.variant, self.area]),
+                widgets.HTML("<h3>Flytt en regel</h3>"),
+                self.part_picker,
+                self.new_step,
+                self.status,
+                self.chart,
+                self.table_html,
+                widgets.HTML(
+                    f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
+                ),
+            ]
+        )
+        self._show_part()
+        self.refresh()
+
+    def _part_options(self, used: list[int]) -> list[tuple[str, int]]:
+        options = []
+        for index, part in self.parts[self.parts["rule_id"].isin(used)].iterrows():
+            rule = self.inputs.rules[int(part["rule_id"])]
+            options.append(
+                (
+                    f"{rule.describe()} → trinn {part['step']} ({percent(part['fraction'], 0)}, "
+                    f"{part['area']})",
+                    int(index),
+                )
+            )
+        return options
+
+    def _show_part(self) -> None:
+        if self.part_picker.value is None:
+            return
+        with self._muted():
+            self.new_step.value = int(self.parts.loc[self.part_picker.value, "step"])
+
+    def _move(self) -> None:
+        """Send the chosen rule part to the chosen step."""
+        if self._quiet or self.part_picker.value is None:
+            return
+        rule_id = self.parts.loc[self.part_picker.value, "rule_id"]
+        siblings = self.parts[
+            (self.parts["rule_id"] == rule_id) & (self.parts.index != self.part_picker.value)
+        ]
+        if self.new_step.value in set(siblings["step"]):
+            self._error(
+                f"regelen har allerede en del på trinn {self.new_step.value}; velg et annet trinn"
+            )
+            return
+        self.parts.loc[self.part_picker.value, "step"] = self.new_step.value
+        used = sorted(set(self.rule_of_line[self.rule_of_line >= 0]))
+        current = self.part_picker.value
+        with self._muted():
+            self.part_picker.options = self._part_options(used)
+            self.part_picker.value = current
+        self.refresh()
+
+    def recompute(self) -> AllocationResult:
+        started = time.perf_counter()
+        self.result = evaluate(
+            self.inputs,
+            year=self.year.value,
+            variant=self.variant.value,
+            area=self.area.value,
+            parts=self.parts,
+            rule_of_line=self.rule_of_line,
+        )
+        self.table_html.value = styled(*step_frame(self.result.steps)).to_html()
+        self.last_seconds = time.perf_counter() - started
+        return self.result
+
+    def refresh(self) -> None:
+        if self._quiet:
+            return
+        self.recompute()
+        self.status.value = ""
+        label = "" if self.area.value == ALL else f", {self.area.value}"
+        self._draw(
+            [
+                (
+                    self.chart,
+                    plots.staircase_chart(
+                        self.result.steps,
+                        f"Økonomifordeling {self.year.value} – {self.title}{label}",
+                        self.source,
+                        illustrative=self.illustrative,
+                    ),
+                )
+            ]
+        )
+
+    def step_amounts(self) -> pd.Series:
+        """Current amount per step in kroner (for tests and benchmarks)."""
+        return self.result.steps.set_index("step")["amount"]
