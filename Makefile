@@ -60,6 +60,7 @@ app: $(STAMP)
 .PHONY: benchmark
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_widget.py
+	$(BIN)/python benchmarks/bench_allocation.py
 	$(BIN)/python benchmarks/bench_batch.py
 
 ## strip: remove outputs from the notebooks before committing

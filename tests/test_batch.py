@@ -111,9 +111,28 @@ def test_housing_report_for_the_demo(ran):
     project, _ = ran
     folder = project.reports_dir / "9999-demokommune" / "housing"
     files = set(tree_digest(folder))
-    assert {"housing.html", "figurer/profil.svg", "figurer/arsverk-og-kostnader.png", "tabeller/sammendrag.csv"} <= files
+    assert {
+        "housing.html",
+        "figurer/profil.svg",
+        "figurer/arsverk-og-kostnader.png",
+        "tabeller/sammendrag.csv",
+    } <= files
     page = (folder / "housing.html").read_text(encoding="utf-8")
     assert "ILLUSTRATIVE TALL" in page and "Dagens bemanning, 2024" in page
+
+
+def test_allocation_report_for_the_demo(ran):
+    project, _ = ran
+    folder = project.reports_dir / "9999-demokommune" / "allocation"
+    files = set(tree_digest(folder))
+    assert {
+        "allocation.html",
+        "figurer/trapp-2024.svg",
+        "tabeller/avstemming.csv",
+        "tabeller/ikke-fordelt-linjer.csv",
+    } <= files
+    page = (folder / "allocation.html").read_text(encoding="utf-8")
+    assert "ILLUSTRATIVE TALL" in page and "Avstemming" in page and "Ikke fordelt" in page
 
 
 def test_no_staging_left_and_index_links_everything(ran):
@@ -130,7 +149,7 @@ def test_same_inputs_give_byte_identical_reports(ran, tmp_path):
     project, _ = ran
     first = tree_digest(project.reports_dir / "9999-demokommune")
     again = tmp_path / "again"
-    for analysis in ("calculator", "personas", "housing"):
+    for analysis in ("calculator", "personas", "housing", "allocation"):
         result = run_job(project.root, again, batch.Job("9999", "9999-demokommune", analysis))
         assert result.status == "ok"
     assert tree_digest(again / "9999-demokommune") == first
@@ -158,5 +177,5 @@ def test_cli_exit_code_and_summary(ran, capsys):
     code = main(["--project", str(project.root), "run", "--no-progress", "-m", "9997"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "0 av 3 rapporter laget" in out  # every analysis of the invalid file
+    assert "0 av 4 rapporter laget" in out  # every analysis of the invalid file
     assert "FEILET 9997-ugyldig/calculator:" in out

@@ -30,8 +30,8 @@ def test_unknown_municipality_is_a_usage_error(repo, capsys):
 def test_list(repo, capsys):
     assert main(["--project", str(repo.root), "list"]) == 0
     out = capsys.readouterr().out
-    assert "3911 Færder: housing, personas, calculator" in out
-    assert "9999 Demokommune (fiktiv): housing, personas, calculator" in out
+    assert "3911 Færder: allocation, housing, personas, calculator" in out
+    assert "9999 Demokommune (fiktiv): allocation, housing, personas, calculator" in out
 
 
 def test_python_dash_m(repo):

@@ -10,7 +10,12 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_notebooks():
-    assert [p.name for p in NOTEBOOKS] == ["calculator.ipynb", "housing_profile.ipynb", "personas.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == [
+        "allocation.ipynb",
+        "calculator.ipynb",
+        "housing_profile.ipynb",
+        "personas.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -20,6 +20,7 @@ Everything here is pure apart from the readers: tables in, DataFrames out.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
@@ -98,12 +99,8 @@ def read_rules(path: Path, source: str, steps: set[int]) -> pd.DataFrame:
         if column not in table:
             table[column] = None
     for key in KEYS:
-        table[key] = [
-            None
-            if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
-            else str(v).strip()
-            for v in table[key]
-        ]
+        # object dtype: pandas' string dtype would turn the None of an empty key back into NaN
+        table[key] = pd.Series([_key_text(v) for v in table[key]], index=table.index, dtype=object)
     problems = []
     for record in table.itertuples(index=False):
         row = getattr(record, ROW_COLUMN)
@@ -207,11 +204,18 @@ def read_steps(path: Path, canonical: set[int]) -> pd.DataFrame:
     return table.drop(columns=ROW_COLUMN)
 
 
+def _key_text(value) -> str | None:
+    """A rule key as text, or None when the cell is empty."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
+        return None
+    return str(value).strip()
+
+
 def _present(value) -> bool:
     return value is not None and not (isinstance(value, float) and np.isnan(value))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     """One rule: its keys, validity, precedence and parts (step, fraction, tags)."""
 
@@ -223,7 +227,7 @@ class Rule:
     rows: tuple[int, ...]
     file: str
 
-    @property
+    @functools.cached_property
     def precedence(self) -> tuple[int, int, int, int]:
         """(rule set, number of keys, exact keys, prefix length): larger wins."""
         given = [k for k in self.keys if k is not None]
@@ -283,10 +287,10 @@ def match(ledger: pd.DataFrame, rules: list[Rule]) -> np.ndarray:
         InputError: Two equally specific rules match the same line (naming both and the line).
     """
     exact: dict[tuple, list[Rule]] = defaultdict(list)
-    prefixed: list[Rule] = []
+    prefixed: dict[str | None, list[Rule]] = defaultdict(list)  # by funksjon (None: any)
     for rule in rules:
         if any(k is not None and k.endswith("*") for k in rule.keys):
-            prefixed.append(rule)
+            prefixed[rule.keys[1]].append(rule)
         else:
             exact[rule.keys].append(rule)
     codes, uniques = _combinations(ledger, ["year", *KEYS])
@@ -300,7 +304,8 @@ def match(ledger: pd.DataFrame, rules: list[Rule]) -> np.ndarray:
             if None in [key[i] for i in range(3) if mask >> i & 1]:
                 continue
             candidates += exact.get(key, ())
-        candidates += [r for r in prefixed if _matches(r.keys, values)]
+        for group in (prefixed.get(funksjon, ()), prefixed.get(None, ())):
+            candidates += [r for r in group if _matches(r.keys, values)]
         candidates = [r for r in candidates if r.valid_from <= year <= r.valid_to]
         if not candidates:
             continue

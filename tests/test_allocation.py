@@ -1,0 +1,283 @@
+"""Allocation: precedence, exact splits, reconciliation (a property over generated ledgers),
+the 254 → 257/258 change and bad files."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbench import allocation as a
+from workbench.errors import InputError
+
+STEPS = set(range(1, 13))
+HEADER = "ansvar;funksjon;art;valid_from;valid_to;step;fraction;area;target_group\n"
+
+
+def rules_file(tmp_path: Path, text: str, name: str = "regler.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + text, encoding="utf-8")
+    return path
+
+
+def ledger(rows: list[tuple]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=["year", "ansvar", "funksjon", "art", "amount"])
+    table["ansvar_name"] = None
+    table["amount_ore"] = np.rint(table["amount"] * 100).astype(np.int64)
+    table["line"] = np.arange(len(table))
+    table["source_row"] = np.arange(2, len(table) + 2)
+    return table
+
+
+def compile_(tmp_path, municipal: str = "", default: str = ""):
+    tables = []
+    if municipal:
+        tables.append(
+            a.read_rules(rules_file(tmp_path, municipal, "kommune.csv"), a.MUNICIPAL, STEPS)
+        )
+    if default:
+        tables.append(a.read_rules(rules_file(tmp_path, default, "standard.csv"), a.DEFAULT, STEPS))
+    return a.compile_rules(*tables)
+
+
+def test_most_specific_rule_wins(tmp_path):
+    rules, parts = compile_(
+        tmp_path,
+        default=(
+            ";254;;;;7;1;Pleie og omsorg;\n"
+            "31*;254;;;;6;1;Pleie og omsorg;\n"
+            "3100;254;;;;10;1;Pleie og omsorg;\n"
+            "3100;254;050;;;11;1;Pleie og omsorg;\n"
+        ),
+    )
+    lines = ledger(
+        [
+            (2023, "3100", "254", "050", 1.0),
+            (2023, "3100", "254", "010", 1.0),
+            (2023, "3150", "254", "010", 1.0),
+            (2023, "4000", "254", "010", 1.0),
+        ]
+    )
+    result = a.allocate(lines, rules, parts)
+    assert list(result["step"]) == [11, 10, 6, 7]
+
+
+def test_municipal_rules_go_before_default_rules(tmp_path):
+    rules, parts = compile_(
+        tmp_path, municipal="23*;;;;;4;1;Oppvekst;\n", default=";201;;;;1;1;Oppvekst;\n"
+    )
+    result = a.allocate(ledger([(2024, "2300", "201", None, 10.0)]), rules, parts)
+    assert list(result["step"]) == [4]
+
+
+def test_municipal_rule_with_the_same_keys_replaces_the_default(tmp_path):
+    rules, parts = compile_(
+        tmp_path, municipal=";201;;;;2;1;Oppvekst;\n", default=";201;;;;1;1;Oppvekst;\n"
+    )
+    assert len(rules) == 1
+    assert list(a.allocate(ledger([(2024, "1", "201", None, 1.0)]), rules, parts)["step"]) == [2]
+
+
+def test_an_exact_key_beats_a_prefix(tmp_path):
+    rules, parts = compile_(tmp_path, default=";254;;;;7;1;P;\n31*;;;;;6;1;P;\n")
+    assert list(a.allocate(ledger([(2023, "3100", "254", None, 1.0)]), rules, parts)["step"]) == [7]
+
+
+def test_two_equally_specific_rules_are_an_error_naming_both(tmp_path):
+    rules, parts = compile_(
+        tmp_path, default=";254;;;;7;1;Pleie og omsorg;\n3100;;;;;6;1;Pleie og omsorg;\n"
+    )
+    with pytest.raises(InputError) as caught:
+        a.allocate(ledger([(2023, "3100", "254", None, 1.0)]), rules, parts)
+    message = str(caught.value)
+    assert (
+        "rad 2: to like spesifikke regler treffer samme linje (2023, ansvar 3100, funksjon 254)"
+        in message
+    )
+    assert (
+        "standard.csv rad 2 (funksjon 254)" in message
+        and "standard.csv rad 3 (ansvar 3100)" in message
+    )
+
+
+def test_unmatched_lines_are_kept_as_not_allocated(tmp_path):
+    rules, parts = compile_(tmp_path, default=";201;;;;1;1;Oppvekst;\n")
+    lines = ledger([(2024, "1", "201", None, 100.0), (2024, "9", "290", None, 55.55)])
+    result = a.allocate(lines, rules, parts)
+    missing = result[result["step"] == a.NOT_ALLOCATED]
+    assert list(missing["funksjon"]) == ["290"] and missing["amount_ore"].sum() == 5555
+    table = a.reconcile(lines, result).iloc[0]
+    assert (
+        table["ledger_ore"],
+        table["allocated_ore"],
+        table["not_allocated_ore"],
+        table["difference_ore"],
+    ) == (15555, 10000, 5555, 0)
+
+
+def test_split_hands_out_the_remaining_ore_by_largest_remainder(tmp_path):
+    rules, parts = compile_(
+        tmp_path, default=(";253;;;;9;0,2;P;\n;253;;;;11;0,7;P;\n;253;;;;12;0,1;P;\n")
+    )
+    result = a.allocate(
+        ledger([(2024, "1", "253", None, 0.10), (2024, "1", "253", None, -1.0)]), rules, parts
+    )
+    # 10 øre: exact 2 / 7 / 1 → 2, 7, 1; −100 øre: −20, −70, −10
+    assert list(result["amount_ore"]) == [2, 7, 1, -20, -70, -10]
+    result = a.allocate(ledger([(2024, "1", "253", None, 0.09)]), rules, parts)
+    # 9 øre: exact 1,8 / 6,3 / 0,9 → floors 1, 6, 0 (7); remainders 0,8, 0,3, 0,9 → +1 to steps 12 and 9
+    assert list(result["amount_ore"]) == [2, 6, 1]
+
+
+def test_rules_span_the_change_from_254_to_257_and_258(repo):
+    default = a.read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
+    rules, parts = a.compile_rules(default)
+    lines = ledger(
+        [
+            (2023, "1", "254", None, 1000.0),
+            (2024, "1", "257", None, 300.0),
+            (2024, "1", "258", None, 700.0),
+            (2024, "1", "254", None, 5.0),
+        ]
+    )
+    result = a.allocate(lines, rules, parts)
+    by_year = result.groupby(["year", "step"])["amount_ore"].sum() / 100
+    assert by_year[(2023, 7)] == 450 and by_year[(2023, 10)] == 300 and by_year[(2023, 6)] == 250
+    assert (
+        by_year[(2024, 10)] == 300
+        and by_year[(2024, 7)] == pytest.approx(455)
+        and by_year[(2024, 6)] == 245
+    )
+    # 254 is not valid in 2024: that line is listed as not allocated
+    assert by_year[(2024, a.NOT_ALLOCATED)] == 5
+
+
+def test_bad_rule_files_name_the_rows(tmp_path):
+    path = rules_file(
+        tmp_path,
+        (
+            ";201;;;;13;1;Oppvekst;\n"
+            ";253;;;;9;0,5;P;\n;253;;;;11;0,4;P;\n"
+            ";254;;;;7;0,5;P;\n;254;;;;7;0,5;P;\n"
+            ";;;;;1;1;Oppvekst;\n"
+            ";265;;2025;2024;5;1;Bolig;\n"
+        ),
+    )
+    with pytest.raises(InputError) as caught:
+        a.read_rules(path, a.DEFAULT, STEPS)
+    message = str(caught.value)
+    assert "rad 2, kolonne «step»: trinn 13 finnes ikke" in message
+    assert "rad 3: andelene i regelen summerer til 0.9, ikke 1 (rad 3, 4)" in message
+    assert "rad 6: regelen står mer enn én gang for trinn 7 (rad 5, 6)" in message
+    assert "rad 7: regelen må ha minst én av ansvar, funksjon og art" in message
+    assert "rad 8, kolonne «valid_from»: valid_from er etter valid_to" in message
+
+
+def test_non_numeric_amount_names_the_row(tmp_path):
+    path = tmp_path / "regnskap.csv"
+    path.write_text(
+        "year;ansvar;funksjon;art;amount\n2024;1;201;010;12 345,50\n2024;1;201;010;tolv\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        InputError, match=r"regnskap.csv: rad 3, kolonne «amount»: «tolv» er ikke et tall"
+    ):
+        a.read_ledger(path)
+
+
+def test_ledger_amounts_become_whole_ore(tmp_path):
+    path = tmp_path / "regnskap.csv"
+    path.write_text(
+        "year;ansvar;funksjon;art;amount\n2024;1;201;010;12 345,67\n2024;1;201;620;-0,1\n",
+        encoding="utf-8",
+    )
+    table = a.read_ledger(path)
+    assert list(table["amount_ore"]) == [1234567, -10]
+
+
+def test_gross_keeps_expense_arts():
+    lines = ledger([(2024, "1", "201", "010", 100.0), (2024, "1", "201", "620", -40.0)])
+    assert list(a.gross(lines)["amount"]) == [100.0]
+    with pytest.raises(ValueError, match="1 linjer mangler art"):
+        a.gross(ledger([(2024, "1", "201", None, 1.0)]))
+
+
+def test_by_step_share_and_price_per_recipient(tmp_path):
+    rules, parts = compile_(tmp_path, default=";234;;;;4;1;P;\n;201;;;;1;1;O;\n")
+    lines = ledger([(2024, "1", "234", None, 300_000.0), (2024, "1", "201", None, 700_000.0)])
+    steps = pd.DataFrame({"step": list(range(1, 13)), "name": [f"T{i}" for i in range(1, 13)]})
+    recipients = pd.DataFrame({"year": [2024], "step": [4], "recipients": [3]})
+    table = a.by_step(a.allocate(lines, rules, parts), steps, 2024, recipients).set_index("step")
+    assert table.loc[4, "share"] == pytest.approx(0.3)
+    assert table.loc[4, "per_recipient"] == pytest.approx(100_000)
+    without = a.by_step(
+        a.allocate(lines, rules, parts), steps, 2024, exclude_functions=("201",)
+    ).set_index("step")
+    assert without.loc[4, "share"] == 1 and without.loc[1, "amount"] == 0
+
+
+def test_own_steps_map_to_the_canonical_twelve(tmp_path):
+    path = tmp_path / "trinn.csv"
+    path.write_text(
+        "step;name;canonical_step\n1;Felles;1\n2;Forebygging;2\n3;Forebygging 2;3\n4;Hjemme;7\n5;Døgn;11\n",
+        encoding="utf-8",
+    )
+    steps = a.read_steps(path, STEPS)
+    table = pd.DataFrame({"step": [1, 2, 3, 4, 5, 0], "amount": [10.0, 5, 5, 20, 40, 1]})
+    canonical = a.to_canonical(table, steps).set_index("step")["amount"]
+    assert canonical[7] == 20 and canonical[11] == 40 and canonical[0] == 1
+
+
+def test_comparison_per_inhabitant(repo):
+    default = a.read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
+    canonical = a.compile_rules(default)
+    steps = pd.DataFrame({"step": list(range(1, 13)), "name": ""})
+    own = pd.DataFrame({"step": [1, 4], "amount": [1_000_000.0, 500_000.0]})
+    others = pd.DataFrame(
+        {
+            "municipality": ["B", "B"],
+            "year": [2024, 2024],
+            "funksjon": ["201", "234"],
+            "amount": [4_000_000.0, 1_000_000.0],
+            "inhabitants": [1000, 1000],
+        }
+    )
+    table = a.compare(own, "A", 100, others, canonical, steps, 2024).set_index("step")
+    assert table.loc[1, "A"] == 10_000 and table.loc[4, "A"] == 5_000
+    assert table.loc[1, "B"] == 4_000 and table.loc[4, "B"] == 1_000
+
+
+AMOUNTS = st.integers(min_value=-(10**12), max_value=10**12)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    amounts=st.lists(AMOUNTS, min_size=1, max_size=40),
+    functions=st.lists(
+        st.sampled_from(["201", "253", "254", "258", "290"]), min_size=40, max_size=40
+    ),
+    years=st.lists(st.sampled_from([2023, 2024]), min_size=40, max_size=40),
+    weights=st.lists(st.integers(min_value=1, max_value=997), min_size=3, max_size=3),
+)
+def test_reconciliation_is_exact_for_any_ledger(tmp_path, amounts, functions, years, weights):
+    fractions = [w / sum(weights) for w in weights]
+    fractions[-1] = 1 - sum(fractions[:-1])
+    split = "".join(f";253;;;;{s};{f!r};P;\n" for s, f in zip((9, 11, 12), fractions, strict=True))
+    rules, parts = compile_(
+        tmp_path, default=";201;;;;1;1;O;\n" + split + ";254;;;2023;7;1;P;\n;258;;2024;;7;1;P;\n"
+    )
+    rows = [(years[i], "1", functions[i], None, amount / 100) for i, amount in enumerate(amounts)]
+    lines = ledger(rows)
+    lines["amount_ore"] = np.array(amounts, dtype=np.int64)
+    result = a.allocate(lines, rules, parts)
+    # every line's parts add up to the line, to the øre, and no part strays a whole øre from its exact share
+    per_line = result.groupby("line")["amount_ore"].sum()
+    assert (per_line.to_numpy() == lines["amount_ore"].to_numpy()).all()
+    merged = result.merge(parts, on=["rule_id", "step"], how="left")
+    exact = lines["amount_ore"].to_numpy()[merged["line"]] * merged["fraction"].fillna(1).to_numpy()
+    assert (np.abs(merged["amount_ore"].to_numpy() - exact) < 1 + 1e-6).all()
+    assert (a.reconcile(lines, result)["difference_ore"] == 0).all()
