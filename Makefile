@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WORKERS ?= 2
 PORT ?= 8866
-APP ?= calculator
+APP ?=
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 ## help: list the targets
 .PHONY: help
@@ -30,10 +32,17 @@ reports: $(STAMP)
 	$(BIN)/workbench run --workers $(WORKERS)
 	@echo "Rapportene ligger i $(CURDIR)/reports (åpne reports/index.html)"
 
-## test: lint, then every test and every notebook (pytest + nbval)
+## test: lint, then every test and every notebook (pytest + nbval), browser tests included
 .PHONY: test
-test: $(STAMP) lint
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest --nbval-lax
+
+## browser: install Debian's Chromium for the browser tests if it is missing (apt; no browser download)
+.PHONY: browser
+browser:
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
+	  echo "Installerer Debians chromium med apt …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 ## lint: ruff over the package, tests, benchmarks and notebooks; notebooks stored without outputs
 .PHONY: lint
@@ -51,16 +60,17 @@ validate: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-## app: serve an analysis as a Voilà app on http://localhost:$(PORT) (APP=calculator or personas)
+## app: serve the apps with Voilà on http://localhost:$(PORT) (all four, or APP=calculator|personas|housing|allocation)
 .PHONY: app
 app: $(STAMP)
-	$(BIN)/voila notebooks/$(APP).ipynb --port=$(PORT) --no-browser --Voila.ip=127.0.0.1
+	$(BIN)/workbench app $(APP) --port=$(PORT)
 
 ## benchmark: time the batch and the calculator's widget update, and print the figures
 .PHONY: benchmark
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_widget.py
 	$(BIN)/python benchmarks/bench_allocation.py
+	$(BIN)/python benchmarks/bench_apps.py
 	$(BIN)/python benchmarks/bench_batch.py
 
 ## strip: remove outputs from the notebooks before committing

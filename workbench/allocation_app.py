@@ -16,7 +16,7 @@ import pandas as pd
 
 from workbench import allocation, plots
 from workbench.allocation_views import ALL, VARIANTS, AllocationResult, evaluate, step_frame, years
-from workbench.apps import LiveApp
+from workbench.apps import Downloads, LiveApp
 from workbench.formatting import percent, styled
 from workbench.inputs import AllocationInputs
 
@@ -68,6 +68,7 @@ class AllocationApp(LiveApp):
             options=step_options, description="Flytt til", layout=widgets.Layout(width="460px")
         )
         self.status = widgets.HTML()
+        self.downloads = Downloads("okonomifordeling")
         self.table_html = widgets.HTML()
         self.chart = widgets.Output()
         for control in (self.year, self.variant, self.area):
@@ -83,6 +84,7 @@ class AllocationApp(LiveApp):
                 self.status,
                 self.chart,
                 self.table_html,
+                self.downloads.widget,
                 widgets.HTML(
                     f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
                 ),
@@ -141,7 +143,9 @@ class AllocationApp(LiveApp):
             parts=self.parts,
             rule_of_line=self.rule_of_line,
         )
-        self.table_html.value = styled(*step_frame(self.result.steps)).to_html()
+        table = step_frame(self.result.steps)
+        self.table_html.value = styled(*table).to_html()
+        self.downloads.update(table[0])
         self.last_seconds = time.perf_counter() - started
         return self.result
 
@@ -152,7 +156,7 @@ class AllocationApp(LiveApp):
         self.status.value = ""
         label = "" if self.area.value == ALL else f", {self.area.value}"
         self._draw(
-            [
+            lambda: [
                 (
                     self.chart,
                     plots.staircase_chart(

@@ -1,19 +1,26 @@
 """What every widget app shares: muting callbacks while widgets are set in code, Norwegian
-error messages instead of tracebacks, and redrawing charts into their ``Output``."""
+error messages instead of tracebacks, redrawing charts into their ``Output``, and download
+links for the current table."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import contextlib
 import html
-from collections.abc import Iterable, Iterator
+import io
+from collections.abc import Callable, Iterable, Iterator
 
 import ipywidgets as widgets
+import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
 
 from workbench import plots
+from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR
 
 ERROR_STYLE = "color:#b00020"
+DRAW_DELAY_SECONDS = 0.02
 
 
 class LiveApp:
@@ -34,11 +41,73 @@ class LiveApp:
     def _error(self, message: str) -> None:
         self.status.value = f"<span style='{ERROR_STYLE}'>{html.escape(message)}</span>"
 
-    @staticmethod
-    def _draw(charts: Iterable[tuple[widgets.Output, Figure]]) -> None:
-        """Replace each output's chart with a new figure and free the old one."""
-        for output, figure in charts:
+    def _draw(self, make: Callable[[], Iterable[tuple[widgets.Output, Figure]]]) -> None:
+        """Redraw charts just after the current callback returns, so the new numbers reach
+        the browser first; a newer change replaces a redraw still waiting. Without a running
+        event loop (tests, scripts) the charts are drawn at once."""
+        pending = getattr(self, "_pending_draw", None)
+        if pending is not None:
+            pending.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            self._render(make)
+        else:
+            self._pending_draw = loop.call_later(DRAW_DELAY_SECONDS, self._render, make)
+
+    def _render(self, make: Callable[[], Iterable[tuple[widgets.Output, Figure]]]) -> None:
+        self._pending_draw = None
+        for output, figure in make():
             with output:
                 output.clear_output(wait=True)
                 display(figure)
             plots.plt.close(figure)
+
+
+def download_links(frame: pd.DataFrame, stem: str) -> str:
+    """HTML with a link that downloads ``frame`` as CSV (semicolons, decimal comma, UTF-8
+    with BOM, as Norwegian Excel reads it). The data travel inside the link, so no file is
+    written on the server."""
+    text = frame.to_csv(index=False, sep=CSV_SEPARATOR, decimal=CSV_DECIMAL, lineterminator="\n")
+    payload = base64.b64encode(text.encode(CSV_ENCODING)).decode("ascii")
+    return (
+        f"<a download='{html.escape(stem)}.csv' href='data:text/csv;base64,{payload}' "
+        "style='margin-right:1em'>⬇ Last ned tabellen (CSV)</a>"
+    )
+
+
+def xlsx_link(frame: pd.DataFrame, stem: str, sheet: str = "Tabell") -> str:
+    """HTML with a link that downloads ``frame`` as an Excel workbook."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+    payload = base64.b64encode(buffer.getvalue()).decode("ascii")
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return f"<a download='{html.escape(stem)}.xlsx' href='data:{mime};base64,{payload}'>⬇ Last ned (Excel)</a>"
+
+
+class Downloads:
+    """A CSV link that follows the current table, and an Excel link made on request (building
+    a workbook on every widget change would slow the app down)."""
+
+    def __init__(self, stem: str):
+        self.stem = stem
+        self.frame: pd.DataFrame | None = None
+        self.csv = widgets.HTML()
+        self.excel = widgets.HTML()
+        button = widgets.Button(
+            description="Lag Excel-fil", icon="file-excel-o", layout=widgets.Layout(width="150px")
+        )
+        button.on_click(lambda _button: self._make_excel())
+        self.widget = widgets.HBox([self.csv, button, self.excel])
+
+    def update(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.csv.value = download_links(frame, self.stem)
+        self.excel.value = ""
+
+    def _make_excel(self) -> None:
+        if self.frame is not None:
+            self.excel.value = xlsx_link(self.frame, self.stem)

@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from workbench import plots
-from workbench.apps import LiveApp
+from workbench.apps import Downloads, LiveApp
 from workbench.calculator import PERIOD_LABELS, Alternative, Package, PackageLine, Result, evaluate
 from workbench.calculator_views import HOURS_NOTE, affordable_frame, summary_frame
 from workbench.catalogue import service_label
@@ -156,6 +156,7 @@ class CalculatorApp(LiveApp):
         self.editors: list[_AlternativeEditor] = []
         self.editors_box = widgets.VBox()
         self.status = widgets.HTML()
+        self.downloads = Downloads("ressurskalkulator")
         self.summary_html = widgets.HTML()
         self.affordable_html = widgets.HTML()
         self.chart = widgets.Output()
@@ -171,6 +172,7 @@ class CalculatorApp(LiveApp):
                 self.status,
                 widgets.HTML("<h3>Sammenligning per år</h3>"),
                 self.summary_html,
+                self.downloads.widget,
                 self.chart,
                 widgets.HTML("<h3>Hva har vi råd til for samme sum?</h3>"),
                 self.step_filter,
@@ -223,6 +225,7 @@ class CalculatorApp(LiveApp):
             f"<p><em>{HOURS_NOTE}</em></p>" if self.result.summary["hours_incomplete"].any() else ""
         )
         self.summary_html.value = styled(summary, formats).to_html() + note
+        self.downloads.update(summary)
         self._render_affordable()
         self.last_seconds = time.perf_counter() - started
         return self.result
@@ -253,10 +256,15 @@ class CalculatorApp(LiveApp):
         self.affordable_html.value = styled(shown, formats).to_html()
 
     def _draw_chart(self) -> None:
-        figure = plots.calculator_chart(
-            self.result.summary, self.package().title, self.source, illustrative=self.illustrative
-        )
-        self._draw([(self.chart, figure)])
+        summary, title = self.result.summary, self.package().title
+
+        def charts():
+            figure = plots.calculator_chart(
+                summary, title, self.source, illustrative=self.illustrative
+            )
+            return [(self.chart, figure)]
+
+        self._draw(charts)
 
 
 def _first_line(exc: Exception) -> str:

@@ -2,6 +2,7 @@
 
     workbench run [-m 3911 ...] [-a calculator ...] [--workers 2]
     workbench validate
+    workbench app [calculator|personas|housing|allocation]
     workbench list
 
 Exit codes: 0 all well, 1 some report failed, 2 invalid input or usage.
@@ -60,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="kontroller alle parameter- og datafiler")
     validate.set_defaults(handler=_validate)
 
+    app = commands.add_parser("app", help="start en analyse som Voilà-app i nettleseren")
+    app.add_argument(
+        "name",
+        nargs="?",
+        choices=list(analyses.ANALYSES),
+        help="appen (standard: en side med alle)",
+    )
+    app.add_argument("--port", type=int, default=8866, help="port på localhost (standard 8866)")
+    app.add_argument("--no-preheat", action="store_true", help="ikke hold en kjerne varm per app")
+    app.set_defaults(handler=_app)
+
     listing = commands.add_parser("list", help="vis kommuner og analyser")
     listing.set_defaults(handler=_list)
     return parser
@@ -97,6 +109,19 @@ def _run(project: Project, args: argparse.Namespace) -> int:
         print(f"  FEILET {result.job.label}: {result.message}{where}")
     print(f"Oversikt: {display_path(index)}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _app(project: Project, args: argparse.Namespace) -> int:
+    import subprocess
+
+    from workbench.server import environment, voila_command
+
+    command = voila_command(project, args.name, port=args.port, preheat=not args.no_preheat)
+    print(f"Appen startes på http://127.0.0.1:{args.port}/ (Ctrl-C avslutter)")
+    try:
+        return subprocess.run(command, env=environment(project), check=False).returncode
+    except KeyboardInterrupt:
+        return EXIT_OK
 
 
 def _validate(project: Project, args: argparse.Namespace) -> int:

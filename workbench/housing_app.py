@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from workbench import housing, plots
-from workbench.apps import LiveApp
+from workbench.apps import Downloads, LiveApp
 from workbench.formatting import styled
 from workbench.housing_views import HousingResult, evaluate, profile_frame, summary_frame
 from workbench.inputs import HousingInputs
@@ -91,6 +91,7 @@ class HousingApp(LiveApp):
             control.observe(lambda _change: self.refresh(), names="value")
         self.summary_html = widgets.HTML()
         self.status = widgets.HTML()
+        self.downloads = Downloads("boligprofil-sammendrag")
         self.profile_chart = widgets.Output()
         self.staffing_chart = widgets.Output()
         self.widget = widgets.VBox(
@@ -101,6 +102,7 @@ class HousingApp(LiveApp):
                 self.status,
                 widgets.HTML("<h3>Sammendrag</h3>"),
                 self.summary_html,
+                self.downloads.widget,
                 self.profile_chart,
                 self.staffing_chart,
                 widgets.HTML(
@@ -135,7 +137,9 @@ class HousingApp(LiveApp):
             projection=self.projection.value,
             target_shares=self.target_shares(),
         )
-        self.summary_html.value = styled(*summary_frame(self.result.summary)).to_html()
+        summary = summary_frame(self.result.summary)
+        self.summary_html.value = styled(*summary).to_html()
+        self.downloads.update(summary[0].rename(columns={"": "Størrelse"}))
         self.last_seconds = time.perf_counter() - started
         return self.result
 
@@ -150,7 +154,7 @@ class HousingApp(LiveApp):
         self.status.value = ""
         target = self.target_year.value
         self._draw(
-            [
+            lambda: [
                 (
                     self.profile_chart,
                     plots.profile_chart(

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from pydantic import ValidationError
 
 from workbench import plots
-from workbench.apps import LiveApp
+from workbench.apps import Downloads, LiveApp
 from workbench.config import translate_errors
 from workbench.errors import InputError
 from workbench.formatting import styled
@@ -68,6 +68,7 @@ class PersonasApp(LiveApp):
         self.to_age = widgets.BoundedIntText(description="Til alder", min=0, max=120)
         self.amounts = widgets.VBox()
         self.status = widgets.HTML()
+        self.downloads = Downloads("personas-sum")
         self.summary = widgets.HTML()
         self.totals_html = widgets.HTML()
         self.scaled_html = widgets.HTML()
@@ -94,6 +95,7 @@ class PersonasApp(LiveApp):
                 widgets.HTML("<h3>Forløpene</h3>"),
                 self.chart,
                 self.totals_html,
+                self.downloads.widget,
                 widgets.HTML("<h3>Skalert og innfaset</h3>"),
                 self.summary,
                 self.scaled_html,
@@ -252,7 +254,9 @@ class PersonasApp(LiveApp):
             phase_in_to=self.phase_to.value,
         )
         reference_name = self.persona.trajectory(self.reference.value).name
-        self.totals_html.value = styled(*totals_frame(self.result.totals, reference_name)).to_html()
+        totals = totals_frame(self.result.totals, reference_name)
+        self.totals_html.value = styled(*totals).to_html()
+        self.downloads.update(totals[0])
         self.scaled_html.value = styled(*scaled_frame(self.result.scaled, reference_name)).to_html()
         self.phase_html.value = styled(*phase_frame(self.result.phase)).to_html()
         self.summary.value = f"<p>{html.escape(phase_summary(self.result))}</p>"
@@ -270,7 +274,7 @@ class PersonasApp(LiveApp):
             return
         self.status.value = ""
         self._draw(
-            [
+            lambda: [
                 (
                     self.chart,
                     plots.trajectory_chart(

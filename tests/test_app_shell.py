@@ -1,0 +1,59 @@
+"""The app frame: municipality picker, banner and Norwegian messages instead of tracebacks."""
+
+import contextlib
+import io
+
+import pandas as pd
+import pytest
+from conftest import make_project
+
+from workbench.app_shell import AppShell
+from workbench.apps import Downloads, download_links
+from workbench.inputs import calculator_inputs
+from workbench.session import open_session
+
+
+@pytest.fixture
+def quiet():
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield
+
+
+def test_picker_lists_municipalities_with_the_analysis_and_switches(repo, quiet):
+    session = open_session("calculator", "9999", project_dir=str(repo.root))
+    shell = AppShell(session, calculator_inputs(session))
+    assert [number for _, number in shell.picker.options] == ["3911", "9999"]
+    assert "ILLUSTRATIVE TALL" in shell.banner.value
+    shell.picker.value = "3911"
+    assert "3911 Færder" in shell.banner.value and "ILLUSTRATIVE" not in shell.banner.value
+    assert shell.app.result.summary.loc[0, "annual_cost"] == pytest.approx(603_382)
+    assert shell.loading.value == ""
+
+
+def test_a_broken_municipality_shows_a_norwegian_message(tmp_path, quiet):
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
+    session = open_session("calculator", "9999", project_dir=str(project.root))
+    shell = AppShell(session)
+    (project.data_dir / "packages/seed-eksempel.yaml").write_text("title: [\n", encoding="utf-8")
+    shell.picker.value = "3911"
+    assert "Ressurskalkulator kan ikke vises for 3911 Færder" in shell.status.value
+    assert "ugyldig YAML" in shell.status.value and "Traceback" not in shell.status.value
+    assert shell.app is None and shell.body.children == ()
+
+
+def test_allocation_without_a_ledger_says_so(repo, quiet):
+    session = open_session("allocation", "3911", project_dir=str(repo.root))
+    shell = AppShell(session)
+    assert "har ikke lagt inn regnskapet" in shell.status.value
+
+
+def test_download_links_carry_the_table():
+    import base64
+
+    link = download_links(pd.DataFrame({"Årskostnad (kr)": [603382.5]}), "kalkulator")
+    payload = link.split("base64,")[1].split("'")[0]
+    assert base64.b64decode(payload).decode("utf-8-sig") == "Årskostnad (kr)\n603382,5\n"
+    downloads = Downloads("x")
+    downloads.update(pd.DataFrame({"a": [1]}))
+    downloads._make_excel()
+    assert "spreadsheetml" in downloads.excel.value

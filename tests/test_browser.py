@@ -1,0 +1,189 @@
+"""The four Voilà apps driven in a real browser (Debian's Chromium through Playwright).
+
+For each app: open it, change a widget, and check that the visible result changes to the
+right number; a screenshot of each goes to ``test-artifacts/``. The expected numbers are
+hand calculations (calculator, personas) or the engine run in this process on the same
+inputs (housing, allocation), whose own arithmetic other tests check by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from workbench import formatting
+from workbench import server as server_module
+from workbench.project import Project
+from workbench.server import environment, voila_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+CHROMIUM = Path(os.environ.get("CHROMIUM", server_module.CHROMIUM))
+ARTIFACTS = REPO / "test-artifacts"
+TIMEOUT_MS = 90_000
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} mangler: `make test` installerer Debians chromium med apt")
+    pytest.skip("Chromium is not installed (make browser)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server():
+    project = Project(REPO)
+    port = server_module.free_port()
+    command = voila_command(project, None, port=port, preheat=False)
+    process = subprocess.Popen(
+        command, env=environment(project), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("Voilà did not start")
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=server_module.CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+def visible_text(page) -> str:
+    return page.evaluate("document.body.innerText").replace("\u00a0", " ")
+
+
+def wait_for_text(page, text: str) -> None:
+    """Wait until the page shows ``text`` (non-breaking spaces read as spaces)."""
+    page.wait_for_function(
+        "t => document.body.innerText.replaceAll('\\u00a0', ' ').includes(t)",
+        arg=text,
+        timeout=TIMEOUT_MS,
+    )
+
+
+def open_app(page, server: str, notebook: str, ready: str) -> None:
+    page.goto(f"{server}/voila/render/{notebook}", wait_until="domcontentloaded")
+    wait_for_text(page, ready)
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def plain(text: str) -> str:
+    return text.replace("\u00a0", " ")
+
+
+def assert_no_code(page) -> None:
+    text = visible_text(page)
+    assert "open_session" not in text and "Traceback" not in text and "import " not in text
+
+
+def test_landing_page_lists_the_four_apps(page, server):
+    page.goto(server + "/", wait_until="domcontentloaded")
+    for notebook in (
+        "allocation.ipynb",
+        "calculator.ipynb",
+        "housing_profile.ipynb",
+        "personas.ipynb",
+    ):
+        wait_for_text(page, notebook)
+    shot(page, "forside")
+
+
+def test_calculator(page, server):
+    open_app(page, server, "calculator.ipynb", "Sammenligning per år")
+    assert_no_code(page)
+    assert "ILLUSTRATIVE TALL" in visible_text(page)
+    quantity = page.locator(".widget-inline-hbox:has(label:text-is('Antall')) input").first
+    quantity.fill("1")
+    quantity.press("Enter")
+    # Hjemmetjenester: nursing 1 t/dag × 365 × 799 + praktisk bistand 52 × 560 (demo price) + alarm 52 × 55
+    expected = formatting.kr(1 * 365 * 799 + 52 * 560 + 52 * 55)
+    wait_for_text(page, plain(expected))
+    shot(page, "kalkulator")
+
+
+def test_personas(page, server):
+    open_app(page, server, "personas.ipynb", "nye personer per år")
+    assert_no_code(page)
+    wait_for_text(page, "13,9 nye personer per år")  # 250 ÷ 18 years
+    persons = page.locator(".widget-inline-hbox:has(label:text-is('Personer (N)')) input").first
+    persons.fill("500")
+    persons.press("Enter")
+    wait_for_text(page, "27,8 nye personer per år")  # 500 ÷ 18
+    shot(page, "personas")
+
+
+def test_housing(page, server):
+    from workbench.housing_views import evaluate
+    from workbench.inputs import housing_inputs
+    from workbench.session import open_session
+
+    open_app(page, server, "housing_profile.ipynb", "Vekst i behov for årsverk")
+    assert_no_code(page)
+    session = open_session("housing", "9999", project_dir=str(REPO))
+    expected = evaluate(housing_inputs(session), 2024, 2040, projection="HHMH").summary.set_index(
+        "key"
+    )
+    page.locator(".widget-dropdown:has(label:text-is('Framskriving')) select").select_option("HHMH")
+    wait_for_text(page, f"{plain(formatting.number(expected.loc['growth', 'value']))} årsverk")
+    shot(page, "boligprofil")
+
+
+def test_allocation(page, server):
+    from workbench.allocation_views import evaluate
+    from workbench.inputs import allocation_inputs
+    from workbench.session import open_session
+
+    open_app(page, server, "allocation.ipynb", "Flytt en regel")
+    assert_no_code(page)
+    session = open_session("allocation", "9999", project_dir=str(REPO))
+    without = evaluate(allocation_inputs(session), variant="uten").steps.set_index("step")
+    page.locator(".widget-dropdown:has(label:text-is('Variant')) select").select_option(
+        label="Uten barnehage, skole og SFO"
+    )
+    wait_for_text(page, plain(formatting.mill_kr(without.loc[1, "amount"])))
+    shot(page, "okonomifordeling")
+
+
+def test_a_query_string_cannot_name_a_file(server):
+    url = (
+        f"{server}/voila/render/calculator.ipynb?package_file=../../../etc/passwd&municipality=../x"
+    )
+    page = urllib.request.urlopen(url, timeout=60).read().decode("utf-8")
+    assert "root:" not in page and "Traceback" not in page

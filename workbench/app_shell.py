@@ -1,0 +1,160 @@
+"""The frame around every app: a municipality picker, the banner, a loading indicator and
+Norwegian error messages.
+
+Stakeholders use the analyses as Voilà apps. Whatever goes wrong while an app opens a
+municipality (a broken file, a missing setting) is shown as a short Norwegian message; the
+detail goes to the log, never a traceback to the page. The picker offers only the
+municipalities whose parameter files set up the analysis, so no value a user can choose
+names a file outside the project.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+
+import ipywidgets as widgets
+
+from workbench.allocation_app import AllocationApp
+from workbench.apps import ERROR_STYLE
+from workbench.calculator_app import CalculatorApp
+from workbench.config import Municipality, municipality_files
+from workbench.errors import InputError
+from workbench.housing_app import HousingApp
+from workbench.housing_views import step_names
+from workbench.inputs import allocation_inputs, calculator_inputs, housing_inputs, persona_inputs
+from workbench.personas_app import PersonasApp
+from workbench.session import Session, open_session
+
+log = logging.getLogger(__name__)
+
+
+def _calculator(session: Session, inputs=None):
+    inputs = inputs or calculator_inputs(session)
+    return CalculatorApp(inputs, session.source_line(), illustrative=session.illustrative)
+
+
+def _personas(session: Session, inputs=None):
+    inputs = inputs or persona_inputs(session)
+    return PersonasApp(inputs, session.source_line(), illustrative=session.illustrative)
+
+
+def _housing(session: Session, inputs=None):
+    inputs = inputs or housing_inputs(session)
+    m = session.municipality
+    return HousingApp(
+        inputs,
+        m.base_year,
+        m.target_year,
+        step_names(session),
+        session.source_line(),
+        illustrative=session.illustrative,
+    )
+
+
+def _allocation(session: Session, inputs=None):
+    inputs = inputs or allocation_inputs(session)
+    if inputs.ledger is None:
+        raise InputError(
+            session.municipality.source_file,
+            "kommunen har ikke lagt inn regnskapet ennå; rapporten viser kildens tall",
+        )
+    return AllocationApp(
+        inputs, session.municipality.title, session.source_line(), illustrative=session.illustrative
+    )
+
+
+BUILDERS: dict[str, Callable] = {
+    "calculator": _calculator,
+    "personas": _personas,
+    "housing": _housing,
+    "allocation": _allocation,
+}
+
+
+class AppShell:
+    """One analysis as an app, for any municipality that has set it up.
+
+    Args:
+        session: The notebook's session (its municipality opens first).
+        inputs: The inputs already loaded for that session (not loaded twice).
+    """
+
+    def __init__(self, session: Session, inputs=None):
+        self.analysis = session.analysis
+        self.project = session.project
+        self.app = None
+        self.picker = widgets.Dropdown(
+            options=self._municipalities(),
+            value=session.municipality.number,
+            description="Kommune",
+            layout=widgets.Layout(width="420px"),
+        )
+        self.loading = widgets.HTML()
+        self.status = widgets.HTML()
+        self.banner = widgets.HTML()
+        self.body = widgets.VBox()
+        self.picker.observe(lambda change: self.load(change["new"]), names="value")
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([self.picker, self.loading]),
+                self.status,
+                self.banner,
+                self.body,
+            ],
+            layout=widgets.Layout(max_width="1400px"),
+        )
+        self._show(session, inputs)
+
+    def _municipalities(self) -> list[tuple[str, str]]:
+        options = []
+        for path in municipality_files(self.project.parameters_dir):
+            try:
+                municipality = Municipality.from_file(path)
+            except InputError:
+                continue  # `workbench validate` reports it; the app lists what can be opened
+            if self.analysis.enabled_for(municipality):
+                options.append((municipality.title, municipality.number))
+        return options
+
+    def load(self, number: str) -> None:
+        """Open the app for another municipality."""
+        self.loading.value = "<span style='color:#555'>⏳ Laster …</span>"
+        try:
+            session = open_session(self.analysis.key, number, project_dir=str(self.project.root))
+        except InputError as exc:
+            self._fail(number, exc)
+        else:
+            self._show(session, None)
+        finally:
+            self.loading.value = ""
+
+    def _fail(self, municipality: str, exc: Exception) -> None:
+        """Show a short Norwegian message and log the detail (never a traceback on the page)."""
+        log.warning("could not open %s for %s: %s", self.analysis.key, municipality, exc)
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        first = message.splitlines()[0] if message else type(exc).__name__
+        self.status.value = (
+            f"<p style='{ERROR_STYLE}'>{html.escape(self.analysis.title)} kan ikke vises for "
+            f"{html.escape(municipality)}: {html.escape(first)}</p>"
+        )
+        self.banner.value = ""
+        self.body.children = []
+        self.app = None
+
+    def _show(self, session: Session, inputs) -> None:
+        try:
+            app = BUILDERS[self.analysis.key](session, inputs)
+        except (InputError, KeyError, ValueError) as exc:
+            self._fail(session.municipality.title, exc)
+            return
+        self.app = app
+        self.status.value = ""
+        self.banner.value = session.banner().data
+        self.body.children = [app.widget]
+
+
+def for_notebook(session: Session, inputs) -> widgets.Widget:
+    """The app for a notebook's interactive mode (JupyterLab and Voilà)."""
+    return AppShell(session, inputs).widget
