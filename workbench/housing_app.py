@@ -16,7 +16,13 @@ import pandas as pd
 from workbench import housing, plots
 from workbench.apps import Downloads, LiveApp
 from workbench.formatting import styled
-from workbench.housing_views import HousingResult, evaluate, profile_frame, summary_frame
+from workbench.housing_views import (
+    HousingResult,
+    evaluate,
+    profile_frame,
+    summary_frame,
+    summary_numbers,
+)
 from workbench.inputs import HousingInputs
 
 
@@ -139,7 +145,7 @@ class HousingApp(LiveApp):
         )
         summary = summary_frame(self.result.summary)
         self.summary_html.value = styled(*summary).to_html()
-        self.downloads.update(summary[0].rename(columns={"": "Størrelse"}))
+        self.downloads.update(summary_numbers(self.result.summary))
         self.last_seconds = time.perf_counter() - started
         return self.result
 

@@ -64,6 +64,17 @@ def summary_frame(summary: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return pd.DataFrame({"": summary["label"], "Verdi": values}), {"": "text", "Verdi": "text"}
 
 
+def summary_numbers(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary with its values as numbers (kroner, shares) for CSV and Excel."""
+    return pd.DataFrame(
+        {
+            "Størrelse": summary["label"],
+            "Verdi": summary["value"],
+            "Enhet": summary["unit"].replace({"andel": "andel (0–1)"}),
+        }
+    )
+
+
 def profile_frame(
     inputs: HousingInputs, target_shares: pd.DataFrame | None, base_year: int, target_year: int
 ) -> pd.DataFrame:
@@ -222,8 +233,20 @@ def show_report(session: Session, inputs: HousingInputs) -> HousingResult:
         if c not in ("År", "Befolkning")
     }
     display(styled(yearly, {"År": "text", "Befolkning": "text", **formats}, caption="Per år"))
-    session.save_table(table.rename(columns={"": "Størrelse"}), "sammendrag")
+    session.save_table(summary_numbers(result.summary), "sammendrag")
     session.save_table(yearly, "per-ar")
-    session.save_table(result.steps, "behov-per-trinn")
+    session.save_table(
+        result.steps.rename(
+            columns={
+                "year": "År",
+                "step": "Boligtrinn",
+                "residents_today": "Beboere, dagens profil",
+                "residents_alt": "Beboere, alt. profil",
+                "fte_today": "Årsverk, dagens profil",
+                "fte_alt": "Årsverk, alt. profil",
+            }
+        ),
+        "behov-per-trinn",
+    )
     display(HTML(f"<p style='font-size:0.85em;color:#444'>Kilde: {source}</p>"))
     return result

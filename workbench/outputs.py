@@ -6,10 +6,13 @@ folder of outputs is built beside its final place and swapped in whole.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import tempfile
 import uuid
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -62,3 +65,25 @@ def replace_folder(staging: Path, target: Path) -> None:
             os.replace(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+CORE_PROPERTIES = "docProps/core.xml"
+MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same zip archive (XLSX, PPTX) with every entry's timestamp and the document's
+    "modified" date fixed, so the same contents give the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            content = source.read(info.filename)
+            if info.filename == CORE_PROPERTIES:  # openpyxl stamps "modified" when it saves
+                content = MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            target.writestr(fixed, content)
+    return buffer.getvalue()

@@ -111,6 +111,17 @@ def calculator_chart(
     return finish(fig, title, source, illustrative=illustrative)
 
 
+SLIDE_DPI = 200
+"""Resolution of figures placed on slides (a 11 in wide chart is 2 200 px)."""
+
+
+def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
+    """A figure as PNG, without the (version-dependent) software stamp."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
+    return buffer.getvalue()
+
+
 def save_figure(fig: Figure, folder: Path, stem: str) -> list[Path]:
     """Write a figure as PNG and SVG, atomically and byte-stable for the same figure.
 

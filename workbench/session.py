@@ -29,6 +29,22 @@ TABLES = "tabeller"
 MUNICIPALITY_PATTERN = "^[0-9]{4}$"
 
 
+@dataclass(frozen=True)
+class RecordedTable:
+    """A table a report showed and saved, as numbers (for the Excel workbook)."""
+
+    stem: str
+    frame: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class RecordedFigure:
+    """A figure a report showed, as PNG at slide resolution (for the deck)."""
+
+    stem: str
+    png: bytes
+
+
 @dataclass
 class Session:
     """One analysis for one municipality.
@@ -47,6 +63,9 @@ class Session:
     analysis: Analysis
     output_dir: Path | None = None
     sources: list[Provenance] = field(default_factory=list)
+    tables: list[RecordedTable] = field(default_factory=list)
+    figures: list[RecordedFigure] = field(default_factory=list)
+    record_figures: bool = False
 
     @property
     def illustrative(self) -> bool:
@@ -147,13 +166,18 @@ class Session:
         return styled(pd.DataFrame(rows), {"Verdi": "number1"})
 
     def save_figure(self, fig: Figure, stem: str) -> list[Path]:
-        """Write a figure as PNG and SVG into the output folder (nothing when interactive)."""
+        """Write a figure as PNG and SVG into the output folder (nothing when interactive);
+        with ``record_figures`` set, also keep a PNG at slide resolution in ``figures``."""
+        if self.record_figures:
+            self.figures.append(RecordedFigure(stem, plots.png_bytes(fig, plots.SLIDE_DPI)))
         if self.output_dir is None:
             return []
         return plots.save_figure(fig, self.output_dir / FIGURES, stem)
 
     def save_table(self, frame: pd.DataFrame, stem: str) -> Path | None:
-        """Write a table as CSV into the output folder (nothing when interactive)."""
+        """Record a table (for the workbook) and write it as CSV into the output folder
+        (nothing when interactive)."""
+        self.tables.append(RecordedTable(stem, frame.copy()))
         if self.output_dir is None:
             return None
         path = self.output_dir / TABLES / f"{stem}.csv"
