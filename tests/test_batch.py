@@ -149,7 +149,7 @@ def test_same_inputs_give_byte_identical_reports(ran, tmp_path):
     project, _ = ran
     first = tree_digest(project.reports_dir / "9999-demokommune")
     again = tmp_path / "again"
-    for analysis in ("calculator", "personas", "housing", "allocation"):
+    for analysis in ("calculator", "personas", "housing", "allocation", batch.DELIVERABLES):
         result = run_job(project.root, again, batch.Job("9999", "9999-demokommune", analysis))
         assert result.status == "ok"
     assert tree_digest(again / "9999-demokommune") == first

@@ -27,6 +27,8 @@ from workbench.errors import InputError
 from workbench.outputs import atomic_write_text, replace_folder
 from workbench.project import ENV_VAR, Project
 
+DELIVERABLES = "leveranse"
+"""Job key for a municipality's Excel workbook and slide deck (after its analyses)."""
 STAGING = ".staging"
 FAILED = "_failed"
 KERNEL = "python3"
@@ -85,13 +87,16 @@ def plan(
     Args:
         project: The project.
         numbers: Municipality numbers; default every municipality in ``parameters/``.
-        analysis_keys: Analyses; default every analysis each municipality configures.
+        analysis_keys: Analyses (and ``leveranse`` for the workbook and deck); default every
+            analysis each municipality configures, and the deliverables.
 
     Raises:
         InputError: A requested municipality has no parameter file.
         KeyError: An unknown analysis.
     """
-    chosen = [analyses.get(k) for k in analysis_keys] if analysis_keys else None
+    keys = list(analysis_keys) if analysis_keys else None
+    deliverables = keys is None or DELIVERABLES in keys
+    chosen = [analyses.get(k) for k in keys if k != DELIVERABLES] if keys else None
     files = municipality_files(project.parameters_dir)
     if numbers:
         wanted = list(dict.fromkeys(numbers))
@@ -110,12 +115,12 @@ def plan(
         try:
             municipality = Municipality.from_file(path)
         except InputError as exc:
-            for analysis in chosen or analyses.ANALYSES.values():
+            for analysis in analyses.ANALYSES.values() if chosen is None else chosen:
                 settled.append(
                     JobResult(Job(path.name[:4], key, analysis.key), "failed", message=str(exc))
                 )
             continue
-        for analysis in chosen or analyses.ANALYSES.values():
+        for analysis in analyses.ANALYSES.values() if chosen is None else chosen:
             job = Job(municipality.number, municipality.key, analysis.key)
             if analysis.enabled_for(municipality):
                 jobs.append(job)
@@ -123,6 +128,8 @@ def plan(
                 settled.append(
                     JobResult(job, "skipped", message="analysen er ikke satt opp for kommunen")
                 )
+        if deliverables and any(a.enabled_for(municipality) for a in analyses.ANALYSES.values()):
+            jobs.append(Job(municipality.number, municipality.key, DELIVERABLES))
     return Plan(jobs, settled)
 
 
@@ -131,6 +138,8 @@ def run_job(root: Path, reports_dir: Path, job: Job) -> JobResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    if job.analysis == DELIVERABLES:
+        return run_deliverables(root, reports_dir, job)
     started = time.perf_counter()
     analysis = analyses.get(job.analysis)
     staging_root = reports_dir / STAGING
@@ -177,6 +186,36 @@ def run_job(root: Path, reports_dir: Path, job: Job) -> JobResult:
             seconds=time.perf_counter() - started,
         )
     except Exception as exc:  # a dead kernel or a full disk must not stop the batch
+        return JobResult(
+            job,
+            "failed",
+            message=_error_text(type(exc).__name__, str(exc)),
+            seconds=time.perf_counter() - started,
+        )
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if previous is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = previous
+
+
+def run_deliverables(root: Path, reports_dir: Path, job: Job) -> JobResult:
+    """Write a municipality's Excel workbook and slide deck to ``reports/<nr>-<slug>/leveranse/``."""
+    from workbench import deliverables
+
+    started = time.perf_counter()
+    staging_root = reports_dir / STAGING
+    staging_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{job.key}-{DELIVERABLES}-"))
+    previous = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = str(root)
+    try:
+        deliverables.build(Project(root), job.number, staging)
+        target = reports_dir / job.key / DELIVERABLES
+        replace_folder(staging, target)
+        return JobResult(job, "ok", report_dir=target, seconds=time.perf_counter() - started)
+    except Exception as exc:  # one municipality's deliverables never stop the batch
         return JobResult(
             job,
             "failed",

@@ -48,8 +48,8 @@ def _parser() -> argparse.ArgumentParser:
         "-a",
         "--analysis",
         action="append",
-        choices=list(analyses.ANALYSES),
-        help="analyse (flere: gjenta); standard alle kommunen har satt opp",
+        choices=[*analyses.ANALYSES, "leveranse"],
+        help="analyse, eller leveranse for Excel og lysark (flere: gjenta); standard alt kommunen har satt opp",
     )
     run.add_argument(
         "-w", "--workers", type=int, default=1, help="antall parallelle prosesser (standard 1)"

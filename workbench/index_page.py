@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 
 from workbench import analyses
-from workbench.batch import FAILED
+from workbench.batch import DELIVERABLES, FAILED
 from workbench.config import Municipality, municipality_files
 from workbench.errors import InputError
 from workbench.outputs import atomic_write_text
@@ -26,7 +26,10 @@ table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 6
 def write_index(project: Project, reports_dir: Path) -> Path:
     """Write ``index.html`` in ``reports_dir`` and return its path."""
     keys = list(analyses.ANALYSES)
-    header = "".join(f"<th>{html.escape(analyses.ANALYSES[k].title)}</th>" for k in keys)
+    header = (
+        "".join(f"<th>{html.escape(analyses.ANALYSES[k].title)}</th>" for k in keys)
+        + "<th>Leveranse</th>"
+    )
     rows = []
     for path in municipality_files(project.parameters_dir):
         try:
@@ -34,13 +37,14 @@ def write_index(project: Project, reports_dir: Path) -> Path:
         except InputError:
             rows.append(
                 f"<tr><td>{html.escape(path.stem)}</td>"
-                f"<td colspan='{len(keys)}' class='feil'>Ugyldig parameterfil – kjør «workbench validate»</td></tr>"
+                f"<td colspan='{len(keys) + 1}' class='feil'>Ugyldig parameterfil – kjør «workbench validate»</td></tr>"
             )
             continue
         name = html.escape(municipality.title)
         if municipality.fictional:
             name += " <span class='fiktiv'>(fiktiv kommune, illustrative tall)</span>"
         cells = [_cell(reports_dir, municipality, analyses.ANALYSES[k]) for k in keys]
+        cells.append(_deliverables_cell(reports_dir, municipality))
         rows.append(f"<tr><td>{name}</td>{''.join(cells)}</tr>")
     page = (
         "<!DOCTYPE html>\n<html lang='nb'><head><meta charset='utf-8'>"
@@ -63,3 +67,13 @@ def _cell(reports_dir: Path, municipality: Municipality, analysis: analyses.Anal
     if (reports_dir / report).exists():
         return f"<td><a href='{report.as_posix()}'>rapport</a></td>"
     return "<td class='mangler'>ikke kjørt</td>"
+
+
+def _deliverables_cell(reports_dir: Path, municipality: Municipality) -> str:
+    folder = Path(municipality.key) / DELIVERABLES
+    links = [
+        f"<a href='{(folder / f'{municipality.key}-innsatstrapp.{suffix}').as_posix()}'>{label}</a>"
+        for suffix, label in (("xlsx", "Excel"), ("pptx", "lysark"))
+        if (reports_dir / folder / f"{municipality.key}-innsatstrapp.{suffix}").exists()
+    ]
+    return f"<td>{' · '.join(links)}</td>" if links else "<td class='mangler'>ikke laget</td>"
