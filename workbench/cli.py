@@ -3,6 +3,7 @@
     workbench run [-m 3911 ...] [-a calculator ...] [--workers 2]
     workbench validate
     workbench app [calculator|personas|housing|allocation]
+    workbench fetch -m 3911 [--tables population,projection,kostra] [--offline]
     workbench list
 
 Exit codes: 0 all well, 1 some report failed, 2 invalid input or usage.
@@ -72,6 +73,21 @@ def _parser() -> argparse.ArgumentParser:
     app.add_argument("--no-preheat", action="store_true", help="ikke hold en kjerne varm per app")
     app.set_defaults(handler=_app)
 
+    fetch = commands.add_parser(
+        "fetch", help="hent kommunens tall fra SSB (og legg dem i hurtigbufferen)"
+    )
+    fetch.add_argument("-m", "--municipality", required=True, help="kommunenummer")
+    fetch.add_argument(
+        "--tables",
+        default="population,projection,kostra",
+        help="tabeller, kommaseparert: population, projection, kostra (standard alle)",
+    )
+    fetch.add_argument(
+        "--offline", action="store_true", help="bruk bare hurtigbufferen (ingen nett)"
+    )
+    fetch.add_argument("--base-url", default=None, help="PxWebApi-adresse (standard SSBs)")
+    fetch.set_defaults(handler=_fetch)
+
     listing = commands.add_parser("list", help="vis kommuner og analyser")
     listing.set_defaults(handler=_list)
     return parser
@@ -122,6 +138,40 @@ def _app(project: Project, args: argparse.Namespace) -> int:
         return subprocess.run(command, env=environment(project), check=False).returncode
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def _fetch(project: Project, args: argparse.Namespace) -> int:
+    from workbench import ssb
+    from workbench.config import Municipality
+
+    matches = sorted(project.parameters_dir.glob(f"{args.municipality}-*.y*ml"))
+    if not matches:
+        raise InputError(
+            project.parameters_dir, f"ingen parameterfil for kommune {args.municipality}"
+        )
+    municipality = Municipality.from_file(matches[0])
+    client = ssb.Client(
+        project.root / ".cache" / "ssb",
+        base_url=args.base_url or ssb.BASE_URL,
+        offline=args.offline,
+    )
+    changes = ssb.read_number_changes(
+        project.data_dir / "reference" / "kommunenummer-endringer.csv"
+    )
+    folder = project.data_dir / "municipalities" / municipality.key / "ssb"
+    tables = [t.strip() for t in args.tables.split(",") if t.strip()]
+    try:
+        written = ssb.write_inputs(client, municipality, folder, changes, tables)
+    except ssb.SsbError as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(f"Skrev {display_path(path)}")
+    relative = folder.relative_to(project.data_dir).as_posix()
+    print(
+        f"Bruk tallene ved å vise til dem i {display_path(matches[0])}, f.eks. population: {relative}/befolkning.csv"
+    )
+    return EXIT_OK
 
 
 def _validate(project: Project, args: argparse.Namespace) -> int:
