@@ -149,25 +149,20 @@ class AllocationApp(LiveApp):
         self.last_seconds = time.perf_counter() - started
         return self.result
 
-    def refresh(self) -> None:
-        if self._quiet:
-            return
-        self.recompute()
-        self.status.value = ""
+    def charts(self):
+        """The charts for the current result."""
         label = "" if self.area.value == ALL else f", {self.area.value}"
-        self._draw(
-            lambda: [
-                (
-                    self.chart,
-                    plots.staircase_chart(
-                        self.result.steps,
-                        f"Økonomifordeling {self.year.value} – {self.title}{label}",
-                        self.source,
-                        illustrative=self.illustrative,
-                    ),
-                )
-            ]
-        )
+        return [
+            (
+                self.chart,
+                plots.staircase_chart(
+                    self.result.steps,
+                    f"Økonomifordeling {self.year.value} – {self.title}{label}",
+                    self.source,
+                    illustrative=self.illustrative,
+                ),
+            )
+        ]
 
     def step_amounts(self) -> pd.Series:
         """Current amount per step in kroner (for tests and benchmarks)."""

@@ -15,8 +15,11 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
+from pydantic import ValidationError
 
 from workbench import plots
+from workbench.config import translate_errors
+from workbench.errors import InputError
 from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR
 
 ERROR_STYLE = "color:#b00020"
@@ -37,6 +40,29 @@ class LiveApp:
             yield
         finally:
             self._quiet = previous
+
+    def recompute(self):
+        """Evaluate the current state and redraw the tables (each app defines it)."""
+        raise NotImplementedError
+
+    def charts(self) -> list[tuple[widgets.Output, Figure]]:
+        """The charts for the current result (each app defines them)."""
+        return []
+
+    def refresh(self) -> None:
+        """Recompute and redraw; a bad value becomes a Norwegian message, not a traceback."""
+        if self._quiet:
+            return
+        try:
+            self.recompute()
+        except ValidationError as exc:  # a ValueError too, so first
+            self._error(translate_errors(exc)[0].message)
+            return
+        except (InputError, KeyError, ValueError) as exc:
+            self._error(_message(exc))
+            return
+        self.status.value = ""
+        self._draw(self.charts)
 
     def _error(self, message: str) -> None:
         self.status.value = f"<span style='{ERROR_STYLE}'>{html.escape(message)}</span>"
@@ -64,6 +90,12 @@ class LiveApp:
                 output.clear_output(wait=True)
                 display(figure)
             plots.plt.close(figure)
+
+
+def _message(exc: Exception) -> str:
+    """The first line of an error's Norwegian message."""
+    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def download_links(frame: pd.DataFrame, stem: str) -> str:

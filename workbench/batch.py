@@ -10,11 +10,12 @@ report. One failing job never stops the others: its executed notebook is kept in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -133,71 +134,91 @@ def plan(
     return Plan(jobs, settled)
 
 
-def run_job(root: Path, reports_dir: Path, job: Job) -> JobResult:
-    """Execute one job and write its report folder (safe to call in a worker process)."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    if job.analysis == DELIVERABLES:
-        return run_deliverables(root, reports_dir, job)
-    started = time.perf_counter()
-    analysis = analyses.get(job.analysis)
+@contextlib.contextmanager
+def _workspace(root: Path, reports_dir: Path, job: Job) -> Iterator[Path]:
+    """A staging folder for one job, removed afterwards whatever happens, with
+    ``$WORKBENCH_PROJECT`` set meanwhile (kernels inherit it and find the project)."""
     staging_root = reports_dir / STAGING
     staging_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{job.key}-{job.analysis}-"))
-    executed = staging / analysis.notebook
-    failed_path = reports_dir / FAILED / f"{job.key}-{analysis.notebook}"
     previous = os.environ.get(ENV_VAR)
-    os.environ[ENV_VAR] = str(root)  # the kernel inherits it and finds the project
+    os.environ[ENV_VAR] = str(root)
     try:
-        try:
-            papermill.execute_notebook(
-                str(root / "notebooks" / analysis.notebook),
-                str(executed),
-                parameters={"municipality": job.number, "interactive": False, "output_dir": "."},
-                cwd=str(staging),
-                kernel_name=KERNEL,
-                progress_bar=False,
-                log_output=False,
-            )
-        except PapermillExecutionError as exc:
-            if executed.exists():
-                _save_notebook(_scrubbed(executed, analysis.notebook), failed_path)
-            return JobResult(
-                job,
-                "failed",
-                notebook=failed_path if failed_path.exists() else None,
-                message=_error_text(exc.ename, exc.evalue),
-                seconds=time.perf_counter() - started,
-            )
-        notebook = _scrubbed(executed, analysis.notebook)
-        _save_notebook(notebook, executed)
-        atomic_write_text(
-            staging / f"{job.analysis}.html", export_html(notebook, f"{analysis.title} – {job.key}")
-        )
-        target = reports_dir / job.key / job.analysis
-        replace_folder(staging, target)
-        failed_path.unlink(missing_ok=True)
-        return JobResult(
-            job,
-            "ok",
-            report_dir=target,
-            notebook=target / analysis.notebook,
-            seconds=time.perf_counter() - started,
-        )
-    except Exception as exc:  # a dead kernel or a full disk must not stop the batch
-        return JobResult(
-            job,
-            "failed",
-            message=_error_text(type(exc).__name__, str(exc)),
-            seconds=time.perf_counter() - started,
-        )
+        yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if previous is None:
             os.environ.pop(ENV_VAR, None)
         else:
             os.environ[ENV_VAR] = previous
+
+
+def _crashed(job: Job, exc: Exception, started: float) -> JobResult:
+    """A job that failed outside the notebook (a dead kernel, a full disk): reported, never raised."""
+    return JobResult(
+        job,
+        "failed",
+        message=_error_text(type(exc).__name__, str(exc)),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def run_job(root: Path, reports_dir: Path, job: Job) -> JobResult:
+    """Execute one job and write its report folder (safe to call in a worker process)."""
+    if job.analysis == DELIVERABLES:
+        return run_deliverables(root, reports_dir, job)
+    started = time.perf_counter()
+    with _workspace(root, reports_dir, job) as staging:
+        try:
+            return _run_notebook(root, reports_dir, job, staging, started)
+        except Exception as exc:  # one job never stops the batch
+            return _crashed(job, exc, started)
+
+
+def _run_notebook(
+    root: Path, reports_dir: Path, job: Job, staging: Path, started: float
+) -> JobResult:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    analysis = analyses.get(job.analysis)
+    executed = staging / analysis.notebook
+    failed_path = reports_dir / FAILED / f"{job.key}-{analysis.notebook}"
+    try:
+        papermill.execute_notebook(
+            str(root / "notebooks" / analysis.notebook),
+            str(executed),
+            parameters={"municipality": job.number, "interactive": False, "output_dir": "."},
+            cwd=str(staging),
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        if executed.exists():
+            _save_notebook(_scrubbed(executed, analysis.notebook), failed_path)
+        return JobResult(
+            job,
+            "failed",
+            notebook=failed_path if failed_path.exists() else None,
+            message=_error_text(exc.ename, exc.evalue),
+            seconds=time.perf_counter() - started,
+        )
+    notebook = _scrubbed(executed, analysis.notebook)
+    _save_notebook(notebook, executed)
+    atomic_write_text(
+        staging / f"{job.analysis}.html", export_html(notebook, f"{analysis.title} – {job.key}")
+    )
+    target = reports_dir / job.key / job.analysis
+    replace_folder(staging, target)
+    failed_path.unlink(missing_ok=True)
+    return JobResult(
+        job,
+        "ok",
+        report_dir=target,
+        notebook=target / analysis.notebook,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def run_deliverables(root: Path, reports_dir: Path, job: Job) -> JobResult:
@@ -205,29 +226,14 @@ def run_deliverables(root: Path, reports_dir: Path, job: Job) -> JobResult:
     from workbench import deliverables
 
     started = time.perf_counter()
-    staging_root = reports_dir / STAGING
-    staging_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{job.key}-{DELIVERABLES}-"))
-    previous = os.environ.get(ENV_VAR)
-    os.environ[ENV_VAR] = str(root)
-    try:
-        deliverables.build(Project(root), job.number, staging)
-        target = reports_dir / job.key / DELIVERABLES
-        replace_folder(staging, target)
-        return JobResult(job, "ok", report_dir=target, seconds=time.perf_counter() - started)
-    except Exception as exc:  # one municipality's deliverables never stop the batch
-        return JobResult(
-            job,
-            "failed",
-            message=_error_text(type(exc).__name__, str(exc)),
-            seconds=time.perf_counter() - started,
-        )
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if previous is None:
-            os.environ.pop(ENV_VAR, None)
-        else:
-            os.environ[ENV_VAR] = previous
+    with _workspace(root, reports_dir, job) as staging:
+        try:
+            deliverables.build(Project(root), job.number, staging)
+            target = reports_dir / job.key / DELIVERABLES
+            replace_folder(staging, target)
+        except Exception as exc:  # one municipality's deliverables never stop the batch
+            return _crashed(job, exc, started)
+    return JobResult(job, "ok", report_dir=target, seconds=time.perf_counter() - started)
 
 
 def run_batch(

@@ -13,15 +13,12 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 import pandas as pd
-from pydantic import ValidationError
 
 from workbench import plots
 from workbench.apps import Downloads, LiveApp
 from workbench.calculator import PERIOD_LABELS, Alternative, Package, PackageLine, Result, evaluate
 from workbench.calculator_views import HOURS_NOTE, affordable_frame, summary_frame
 from workbench.catalogue import service_label
-from workbench.config import translate_errors
-from workbench.errors import InputError
 from workbench.formatting import styled
 from workbench.inputs import CalculatorInputs
 
@@ -184,12 +181,12 @@ class CalculatorApp(LiveApp):
 
     def load(self, index: int) -> None:
         """Start over from package ``index`` of the inputs."""
-        self._loading = True
-        self.editors = [
-            _AlternativeEditor(self, a) for a in self.inputs.packages[index].package.alternatives
-        ]
-        self.editors_box.children = [e.box for e in self.editors]
-        self._loading = False
+        with self._muted():
+            self.editors = [
+                _AlternativeEditor(self, a)
+                for a in self.inputs.packages[index].package.alternatives
+            ]
+            self.editors_box.children = [e.box for e in self.editors]
         self.refresh()
 
     def add_alternative(self) -> None:
@@ -230,21 +227,6 @@ class CalculatorApp(LiveApp):
         self.last_seconds = time.perf_counter() - started
         return self.result
 
-    def refresh(self) -> None:
-        """Recompute and redraw everything; errors become a Norwegian message, not a traceback."""
-        if getattr(self, "_loading", False):
-            return
-        try:
-            self.recompute()
-        except ValidationError as exc:
-            self._error(translate_errors(exc)[0].message)
-            return
-        except InputError as exc:
-            self._error(_first_line(exc))
-            return
-        self.status.value = ""
-        self._draw_chart()
-
     def _render_affordable(self) -> None:
         if self.result is None:
             return
@@ -255,21 +237,12 @@ class CalculatorApp(LiveApp):
         shown, formats = affordable_frame(table, names)
         self.affordable_html.value = styled(shown, formats).to_html()
 
-    def _draw_chart(self) -> None:
-        summary, title = self.result.summary, self.package().title
-
-        def charts():
-            figure = plots.calculator_chart(
-                summary, title, self.source, illustrative=self.illustrative
-            )
-            return [(self.chart, figure)]
-
-        self._draw(charts)
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc)
-    return text.splitlines()[0] if text else type(exc).__name__
+    def charts(self):
+        """The chart for the current result."""
+        figure = plots.calculator_chart(
+            self.result.summary, self.package().title, self.source, illustrative=self.illustrative
+        )
+        return [(self.chart, figure)]
 
 
 def summary_values(app: CalculatorApp) -> pd.DataFrame:

@@ -149,37 +149,28 @@ class HousingApp(LiveApp):
         self.last_seconds = time.perf_counter() - started
         return self.result
 
-    def refresh(self) -> None:
-        if self._quiet:
-            return
-        try:
-            self.recompute()
-        except KeyError as exc:
-            self._error(str(exc.args[0]))
-            return
-        self.status.value = ""
+    def charts(self):
+        """The charts for the current result."""
         target = self.target_year.value
-        self._draw(
-            lambda: [
-                (
-                    self.profile_chart,
-                    plots.profile_chart(
-                        profile_frame(self.inputs, self.target_shares(), self.base_year, target),
-                        self.step_names,
-                        "Boligprofil",
-                        self.source,
-                        illustrative=self.illustrative,
-                    ),
+        return [
+            (
+                self.profile_chart,
+                plots.profile_chart(
+                    profile_frame(self.inputs, self.target_shares(), self.base_year, target),
+                    self.step_names,
+                    "Boligprofil",
+                    self.source,
+                    illustrative=self.illustrative,
                 ),
-                (
-                    self.staffing_chart,
-                    plots.staffing_chart(
-                        self.result.band,
-                        self.projection.value,
-                        "Årsverk og kostnader",
-                        self.source,
-                        illustrative=self.illustrative,
-                    ),
+            ),
+            (
+                self.staffing_chart,
+                plots.staffing_chart(
+                    self.result.band,
+                    self.projection.value,
+                    "Årsverk og kostnader",
+                    self.source,
+                    illustrative=self.illustrative,
                 ),
-            ]
-        )
+            ),
+        ]

@@ -263,35 +263,25 @@ class PersonasApp(LiveApp):
         self.last_seconds = time.perf_counter() - started
         return self.result
 
-    def refresh(self) -> None:
-        """Recompute and redraw; errors become a Norwegian message, not a traceback."""
-        if self._quiet:
-            return
-        try:
-            self.recompute()
-        except (InputError, KeyError, ValueError) as exc:
-            self._error(str(exc.args[0]) if exc.args else type(exc).__name__)
-            return
-        self.status.value = ""
-        self._draw(
-            lambda: [
-                (
-                    self.chart,
-                    plots.trajectory_chart(
-                        self.result.yearly,
-                        self.persona.title,
-                        self.source,
-                        illustrative=self.illustrative,
-                    ),
+    def charts(self):
+        """The charts for the current result."""
+        return [
+            (
+                self.chart,
+                plots.trajectory_chart(
+                    self.result.yearly,
+                    self.persona.title,
+                    self.source,
+                    illustrative=self.illustrative,
                 ),
-                (
-                    self.phase_chart,
-                    plots.phase_in_chart(
-                        self.result.phase,
-                        f"Innfasing – {self.persona.title}",
-                        self.source,
-                        illustrative=self.illustrative,
-                    ),
+            ),
+            (
+                self.phase_chart,
+                plots.phase_in_chart(
+                    self.result.phase,
+                    f"Innfasing – {self.persona.title}",
+                    self.source,
+                    illustrative=self.illustrative,
                 ),
-            ]
-        )
+            ),
+        ]
