@@ -172,6 +172,46 @@ def test_a_crash_while_writing_leaves_the_old_report(ran, monkeypatch):
     assert not any((project.reports_dir / batch.STAGING).glob("*"))
 
 
+def test_a_failed_job_is_retried_once(ran, tmp_path, monkeypatch):
+    project, _ = ran
+    calls = []
+    real = batch.run_job
+
+    def flaky(root, reports, job):
+        calls.append(job.label)
+        if len(calls) == 1:
+            return batch.JobResult(job, "failed", message="kjernen døde")
+        return real(root, reports, job)
+
+    monkeypatch.setattr(batch, "run_job", flaky)
+    job = batch.Job("9999", "9999-demokommune", "calculator")
+    [result] = run_batch(project, [job], reports_dir=tmp_path / "r", progress=False)
+    assert result.status == "ok" and calls == [job.label, job.label]
+
+
+def test_resume_runs_only_what_failed_or_is_missing(ran, capsys):
+    project, _ = ran
+    code = main(
+        [
+            "--project",
+            str(project.root),
+            "run",
+            "--no-progress",
+            "--resume",
+            "-m",
+            "9999",
+            "-m",
+            "9998",
+        ]
+    )
+    out = capsys.readouterr().out
+    # the demo's five outputs exist; the failing municipality's two jobs run again (and fail again)
+    assert "5 rapporter er allerede laget; kjører 2." in out
+    assert code == 1 and "FEILET 9998-feilkommune/calculator" in out
+    assert batch.done(project.reports_dir, batch.Job("9999", "9999-demokommune", "housing"))
+    assert not batch.done(project.reports_dir, batch.Job("9998", "9998-feilkommune", "calculator"))
+
+
 def test_cli_exit_code_and_summary(ran, capsys):
     project, _ = ran
     code = main(["--project", str(project.root), "run", "--no-progress", "-m", "9997"])

@@ -243,8 +243,10 @@ def run_batch(
     workers: int = 1,
     reports_dir: Path | None = None,
     progress: bool = True,
+    retries: int = 1,
 ) -> list[JobResult]:
-    """Run jobs, sequentially in this process or in ``workers`` processes.
+    """Run jobs, sequentially in this process or in ``workers`` processes; a failed job is
+    run again (``retries`` times) before it is reported.
 
     Returns:
         One result per job, in the order given.
@@ -252,19 +254,36 @@ def run_batch(
     reports = (reports_dir or project.reports_dir).resolve()
     reports.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(reports / STAGING, ignore_errors=True)  # leftovers of an interrupted run
+    results: dict[Job, JobResult] = {}
+    pending = list(jobs)
+    for attempt in range(retries + 1):
+        label = "Rapporter" if attempt == 0 else "Nytt forsøk"
+        for job, result in _run_round(
+            project.root, reports, pending, workers, progress, label
+        ).items():
+            results[job] = result
+        pending = [job for job in pending if results[job].status == "failed"]
+        if not pending:
+            break
+    return [results[job] for job in jobs]
+
+
+def _run_round(
+    root: Path, reports: Path, jobs: list[Job], workers: int, progress: bool, label: str
+) -> dict[Job, JobResult]:
     from tqdm import tqdm
 
-    bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", disable=not progress or not jobs)
+    bar = tqdm(total=len(jobs), desc=label, unit="rapport", disable=not progress or not jobs)
     results: dict[Job, JobResult] = {}
     try:
         if workers <= 1 or len(jobs) <= 1:
             for job in jobs:
                 bar.set_postfix_str(job.label)
-                results[job] = run_job(project.root, reports, job)
+                results[job] = run_job(root, reports, job)
                 bar.update()
         else:
             with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                futures = {pool.submit(run_job, project.root, reports, job): job for job in jobs}
+                futures = {pool.submit(run_job, root, reports, job): job for job in jobs}
                 try:
                     for future in as_completed(futures):
                         job = futures[future]
@@ -277,7 +296,21 @@ def run_batch(
     finally:
         bar.close()
         shutil.rmtree(reports / STAGING, ignore_errors=True)
-    return [results[job] for job in jobs]
+    return results
+
+
+def done(reports_dir: Path, job: Job) -> bool:
+    """Whether a job's output is complete on disk and no later run of it failed."""
+    if job.analysis == DELIVERABLES:
+        folder = reports_dir / job.key / DELIVERABLES
+        return all(
+            (folder / f"{job.key}-innsatstrapp.{suffix}").exists() for suffix in ("xlsx", "pptx")
+        )
+    analysis = analyses.get(job.analysis)
+    failed = reports_dir / FAILED / f"{job.key}-{analysis.notebook}"
+    return (
+        reports_dir / job.key / job.analysis / f"{job.analysis}.html"
+    ).exists() and not failed.exists()
 
 
 def export_html(notebook, title: str) -> str:

@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--reports", type=Path, help="rapportmappe (standard reports/)")
     run.add_argument("--no-progress", action="store_true", help="uten fremdriftsindikator")
+    run.add_argument("--resume", action="store_true", help="kjør bare det som feilet eller mangler")
     run.set_defaults(handler=_run)
 
     validate = commands.add_parser("validate", help="kontroller alle parameter- og datafiler")
@@ -94,17 +95,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(project: Project, args: argparse.Namespace) -> int:
-    from workbench.batch import plan, run_batch
+    from workbench.batch import done, plan, run_batch
     from workbench.index_page import write_index
 
     if args.workers < 1:
         raise InputError(None, "--workers må være minst 1")
     reports = (args.reports or project.reports_dir).resolve()
     chosen = plan(project, args.municipality, args.analysis)
+    jobs = [job for job in chosen.jobs if not (args.resume and done(reports, job))]
+    if args.resume:
+        print(f"{len(chosen.jobs) - len(jobs)} rapporter er allerede laget; kjører {len(jobs)}.")
     started = time.perf_counter()
     results = chosen.settled + run_batch(
         project,
-        chosen.jobs,
+        jobs,
         workers=args.workers,
         reports_dir=reports,
         progress=not args.no_progress,
