@@ -89,6 +89,16 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("--base-url", default=None, help="PxWebApi-adresse (standard SSBs)")
     fetch.set_defaults(handler=_fetch)
 
+    synth = commands.add_parser(
+        "synth", help="lag et prosjekt med N syntetiske kommuner (for målinger)"
+    )
+    synth.add_argument(
+        "-n", "--municipalities", type=int, default=357, help="antall kommuner (standard 357)"
+    )
+    synth.add_argument("--to", type=Path, required=True, help="mappen prosjektet skrives til")
+    synth.add_argument("--seed", type=int, default=357, help="frø (samme frø gir samme prosjekt)")
+    synth.set_defaults(handler=_synth)
+
     listing = commands.add_parser("list", help="vis kommuner og analyser")
     listing.set_defaults(handler=_list)
     return parser
@@ -174,6 +184,19 @@ def _fetch(project: Project, args: argparse.Namespace) -> int:
     relative = folder.relative_to(project.data_dir).as_posix()
     print(
         f"Bruk tallene ved å vise til dem i {display_path(matches[0])}, f.eks. population: {relative}/befolkning.csv"
+    )
+    return EXIT_OK
+
+
+def _synth(project: Project, args: argparse.Namespace) -> int:
+    from workbench import synthetic
+
+    if args.to.exists() and any(args.to.iterdir()):
+        raise InputError(args.to, "mappen finnes og er ikke tom; velg en ny mappe")
+    made = synthetic.project(args.to, args.municipalities, seed=args.seed, source=project.root)
+    print(
+        f"Laget {args.municipalities} syntetiske kommuner i {display_path(made.root)}; kjør "
+        f"`workbench --project {display_path(made.root)} run`"
     )
     return EXIT_OK
 

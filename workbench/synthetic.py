@@ -89,3 +89,121 @@ def _function(functions: tuple[str, ...], year: int, rng: np.random.Generator) -
         if not (year >= 2024 and f == "254") and not (year < 2024 and f in ("257", "258"))
     ]
     return valid[rng.integers(0, len(valid))]
+
+
+def project(root, count: int, *, seed: int = 357, source=None):
+    """A project folder with ``count`` illustrative municipalities (numbers 5001, 5002, …),
+    each with every analysis set up, for benchmarks of the whole batch.
+
+    Shared files (catalogue, packages, persona, housing costs and profile) are copied from
+    ``source`` (default the repository); each municipality gets its own population, residents,
+    ledger and number of persons, drawn deterministically from ``seed``.
+
+    Returns:
+        The :class:`workbench.project.Project`.
+    """
+    import shutil
+    from pathlib import Path
+
+    import yaml
+
+    from workbench.outputs import write_table
+    from workbench.project import Project
+
+    source = Path(source) if source else Path(__file__).resolve().parent.parent
+    root = Path(root)
+    for folder in ("notebooks",):
+        shutil.copytree(source / folder, root / folder, dirs_exist_ok=True)
+    for folder in ("reference", "prices", "packages", "personas"):
+        shutil.copytree(source / "data" / folder, root / "data" / folder, dirs_exist_ok=True)
+    demo = source / "data/municipalities/9999-demokommune"
+    shared = root / "data/municipalities/felles"
+    shared.mkdir(parents=True, exist_ok=True)
+    for name in ("trinnkostnader.csv", "alternativ-profil.csv", "personer-per-bolig.csv"):
+        shutil.copy(demo / "bolig" / name, shared / name)
+    shutil.copy(demo / "okonomi" / "regler.csv", shared / "regler.csv")
+    _manifest(
+        shared,
+        {
+            name: "Felles illustrative inndata for syntetiske kommuner (kopi fra Demokommune)"
+            for name in (
+                "trinnkostnader.csv",
+                "alternativ-profil.csv",
+                "personer-per-bolig.csv",
+                "regler.csv",
+            )
+        },
+    )
+    (root / "parameters").mkdir(parents=True, exist_ok=True)
+    shutil.copy(source / "parameters/defaults.yaml", root / "parameters/defaults.yaml")
+    base_population = pd.read_csv(demo / "bolig/befolkning.csv", sep=";", decimal=",")
+    base_residents = pd.read_csv(demo / "bolig/beboere.csv", sep=";", decimal=",")
+    rng = np.random.default_rng(seed)
+    for index in range(count):
+        number = f"{5001 + index}"
+        key = f"{number}-synt-{index + 1}"
+        folder = root / "data/municipalities" / key
+        folder.mkdir(parents=True, exist_ok=True)
+        scale = float(rng.lognormal(0.0, 0.8))
+        population = base_population.assign(persons=(base_population["persons"] * scale).round())
+        residents = base_residents.assign(residents=(base_residents["residents"] * scale).round())
+        write_table(population, folder / "befolkning.csv")
+        write_table(residents, folder / "beboere.csv")
+        write_table(
+            ledger(300, total_kr=1.9e9 * scale, seed=seed * 1000 + index), folder / "regnskap.csv"
+        )
+        _manifest(
+            folder,
+            {
+                "befolkning.csv": "Syntetisk befolkning 67+",
+                "beboere.csv": "Syntetiske beboere per trinn",
+                "regnskap.csv": "Syntetisk driftsregnskap",
+            },
+        )
+        data = f"municipalities/{key}"
+        parameters = {
+            "number": number,
+            "name": f"Syntetisk kommune {index + 1}",
+            "fictional": True,
+            "base_year": 2024,
+            "target_year": 2040,
+            "analyses": {
+                "calculator": {"packages": ["packages/seed-eksempel.yaml"]},
+                "personas": {
+                    "personas": ["personas/johs-tjenester.yaml"],
+                    "persons": int(250 * scale) + 1,
+                    "persons_source": "Syntetisk tall",
+                },
+                "housing": {
+                    "population": f"{data}/befolkning.csv",
+                    "residents": f"{data}/beboere.csv",
+                    "step_costs": "municipalities/felles/trinnkostnader.csv",
+                    "alternative_profile": "municipalities/felles/alternativ-profil.csv",
+                    "persons_per_dwelling": "municipalities/felles/personer-per-bolig.csv",
+                },
+                "allocation": {
+                    "ledger": f"{data}/regnskap.csv",
+                    "rules": "municipalities/felles/regler.csv",
+                },
+            },
+        }
+        (root / "parameters" / f"{key}.yaml").write_text(
+            yaml.safe_dump(parameters, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    return Project(root.resolve())
+
+
+def _manifest(folder, titles: dict[str, str]) -> None:
+    import yaml
+
+    entries = {
+        name: {
+            "title": title,
+            "source": "Syntetiske illustrative tall fra workbench.synthetic (fast frø)",
+            "status": "illustrative",
+        }
+        for name, title in titles.items()
+    }
+    (folder / "sources.yaml").write_text(
+        yaml.safe_dump(entries, allow_unicode=True, sort_keys=True), encoding="utf-8"
+    )
