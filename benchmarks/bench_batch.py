@@ -6,7 +6,8 @@ reports three ways:
 1. baseline: for each notebook, the ``papermill`` command then ``jupyter nbconvert --to html
    --no-input``, one notebook after another (how it is done by hand);
 2. ``workbench run`` logic in one process (papermill and nbconvert as libraries);
-3. the same with ``--workers 2``.
+3. the same with ``--workers 2``;
+4. both again with warm kernels (``--warm``: one kernel per process, reused).
 
     .venv/bin/python benchmarks/bench_batch.py [--municipalities 6]
 """
@@ -81,10 +82,10 @@ def baseline(project: Project, numbers: list[str], out: Path) -> float:
     return time.perf_counter() - started
 
 
-def ours(project: Project, workers: int, out: Path) -> float:
-    jobs = plan(project).jobs
+def ours(project: Project, workers: int, out: Path, warm: bool = False) -> float:
+    jobs = [job for job in plan(project).jobs if job.analysis == "calculator"]
     started = time.perf_counter()
-    results = run_batch(project, jobs, workers=workers, reports_dir=out, progress=False)
+    results = run_batch(project, jobs, workers=workers, reports_dir=out, progress=False, warm=warm)
     elapsed = time.perf_counter() - started
     failed = [r for r in results if r.status != "ok"]
     if failed:
@@ -107,6 +108,10 @@ def main() -> None:
             ),
             "workbench batch, 1 process": ours(project, 1, root / "seq"),
             "workbench batch, --workers 2": ours(project, 2, root / "par"),
+            "workbench batch, warm kernel, 1 process": ours(project, 1, root / "warm1", warm=True),
+            "workbench batch, warm kernels, --workers 2": ours(
+                project, 2, root / "warm2", warm=True
+            ),
         }
     reference = timings["papermill + nbconvert commands, sequential"]
     print(

@@ -155,6 +155,22 @@ def test_same_inputs_give_byte_identical_reports(ran, tmp_path):
     assert tree_digest(again / "9999-demokommune") == first
 
 
+def test_warm_kernels_give_the_same_reports_as_cold_ones(ran, tmp_path):
+    project, _ = ran
+    cold = tree_digest(project.reports_dir / "9999-demokommune")
+    jobs = [batch.Job("9998", "9998-feilkommune", "calculator")]  # fails first, in the same kernel
+    jobs += [
+        batch.Job("9999", "9999-demokommune", a)
+        for a in ("calculator", "personas", "housing", "allocation")
+    ]
+    jobs.append(batch.Job("9999", "9999-demokommune", batch.DELIVERABLES))
+    results = run_batch(
+        project, jobs, reports_dir=tmp_path / "warm", progress=False, retries=0, warm=True
+    )
+    assert [r.status for r in results] == ["failed", "ok", "ok", "ok", "ok", "ok"]
+    assert tree_digest(tmp_path / "warm" / "9999-demokommune") == cold
+
+
 def test_a_crash_while_writing_leaves_the_old_report(ran, monkeypatch):
     project, _ = ran
     folder = project.reports_dir / "9999-demokommune"
@@ -177,11 +193,11 @@ def test_a_failed_job_is_retried_once(ran, tmp_path, monkeypatch):
     calls = []
     real = batch.run_job
 
-    def flaky(root, reports, job):
+    def flaky(root, reports, job, warm=False):
         calls.append(job.label)
         if len(calls) == 1:
             return batch.JobResult(job, "failed", message="kjernen døde")
-        return real(root, reports, job)
+        return real(root, reports, job, warm)
 
     monkeypatch.setattr(batch, "run_job", flaky)
     job = batch.Job("9999", "9999-demokommune", "calculator")

@@ -163,23 +163,41 @@ def _crashed(job: Job, exc: Exception, started: float) -> JobResult:
     )
 
 
-def run_job(root: Path, reports_dir: Path, job: Job) -> JobResult:
-    """Execute one job and write its report folder (safe to call in a worker process)."""
+def run_job(root: Path, reports_dir: Path, job: Job, warm: bool = False) -> JobResult:
+    """Execute one job and write its report folder (safe to call in a worker process).
+
+    Args:
+        warm: Run the notebook in this process's warm kernel (see :mod:`workbench.warm`)
+            instead of a new one.
+    """
     if job.analysis == DELIVERABLES:
         return run_deliverables(root, reports_dir, job)
     started = time.perf_counter()
     with _workspace(root, reports_dir, job) as staging:
         try:
-            return _run_notebook(root, reports_dir, job, staging, started)
+            result = _run_notebook(root, reports_dir, job, staging, started, warm)
         except Exception as exc:  # one job never stops the batch
-            return _crashed(job, exc, started)
+            result = _crashed(job, exc, started)
+    if warm and result.status != "ok":
+        from workbench import warm as warm_kernels
+
+        warm_kernels.discard()  # never reuse a kernel that saw a failure
+    return result
 
 
 def _run_notebook(
-    root: Path, reports_dir: Path, job: Job, staging: Path, started: float
+    root: Path, reports_dir: Path, job: Job, staging: Path, started: float, warm: bool = False
 ) -> JobResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    engine = {}
+    if warm:
+        from workbench import warm as warm_kernels
+
+        km, kc = warm_kernels.kernel(KERNEL, warm_kernels.environment(root))
+        warm_kernels.prepare(kc, staging)
+        engine = {"engine_name": warm_kernels.ENGINE, "km": km, "kc": kc}
 
     analysis = analyses.get(job.analysis)
     executed = staging / analysis.notebook
@@ -193,6 +211,7 @@ def _run_notebook(
             kernel_name=KERNEL,
             progress_bar=False,
             log_output=False,
+            **engine,
         )
     except PapermillExecutionError as exc:
         if executed.exists():
@@ -244,6 +263,7 @@ def run_batch(
     reports_dir: Path | None = None,
     progress: bool = True,
     retries: int = 1,
+    warm: bool = False,
 ) -> list[JobResult]:
     """Run jobs, sequentially in this process or in ``workers`` processes; a failed job is
     run again (``retries`` times) before it is reported.
@@ -259,7 +279,7 @@ def run_batch(
     for attempt in range(retries + 1):
         label = "Rapporter" if attempt == 0 else "Nytt forsøk"
         for job, result in _run_round(
-            project.root, reports, pending, workers, progress, label
+            project.root, reports, pending, workers, progress, label, warm
         ).items():
             results[job] = result
         pending = [job for job in pending if results[job].status == "failed"]
@@ -269,7 +289,13 @@ def run_batch(
 
 
 def _run_round(
-    root: Path, reports: Path, jobs: list[Job], workers: int, progress: bool, label: str
+    root: Path,
+    reports: Path,
+    jobs: list[Job],
+    workers: int,
+    progress: bool,
+    label: str,
+    warm: bool = False,
 ) -> dict[Job, JobResult]:
     from tqdm import tqdm
 
@@ -279,11 +305,16 @@ def _run_round(
         if workers <= 1 or len(jobs) <= 1:
             for job in jobs:
                 bar.set_postfix_str(job.label)
-                results[job] = run_job(root, reports, job)
+                results[job] = run_job(root, reports, job, warm)
                 bar.update()
         else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                futures = {pool.submit(run_job, root, reports, job): job for job in jobs}
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=get_context("spawn"),
+                initializer=_worker_start,
+                initargs=(warm,),
+            ) as pool:
+                futures = {pool.submit(run_job, root, reports, job, warm): job for job in jobs}
                 try:
                     for future in as_completed(futures):
                         job = futures[future]
@@ -295,8 +326,22 @@ def _run_round(
                     raise
     finally:
         bar.close()
+        if warm:
+            from workbench import warm as warm_kernels
+
+            warm_kernels.discard()
         shutil.rmtree(reports / STAGING, ignore_errors=True)
     return results
+
+
+def _worker_start(warm: bool) -> None:
+    """In each worker process: stop its warm kernel when the worker exits."""
+    if warm:
+        import atexit
+
+        from workbench import warm as warm_kernels
+
+        atexit.register(warm_kernels.discard)
 
 
 def done(reports_dir: Path, job: Job) -> bool:
@@ -335,7 +380,15 @@ def _scrubbed(path: Path, name: str):
         meta.pop(field, None)
     meta["input_path"] = name
     meta["output_path"] = name
+    count = 0
     for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            # a fresh kernel counts from 1; a reused (warm) kernel goes on from its last notebook
+            count += 1
+            cell.execution_count = count
+            for output in cell.outputs:
+                if "execution_count" in output:
+                    output.execution_count = count
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id
         cell.metadata.pop("execution", None)

@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--reports", type=Path, help="rapportmappe (standard reports/)")
     run.add_argument("--no-progress", action="store_true", help="uten fremdriftsindikator")
     run.add_argument("--resume", action="store_true", help="kjør bare det som feilet eller mangler")
+    run.add_argument(
+        "--warm",
+        action="store_true",
+        help="gjenbruk én varm kjerne per prosess (raskere; samme rapporter)",
+    )
     run.set_defaults(handler=_run)
 
     validate = commands.add_parser("validate", help="kontroller alle parameter- og datafiler")
@@ -120,6 +125,7 @@ def _run(project: Project, args: argparse.Namespace) -> int:
         project,
         jobs,
         workers=args.workers,
+        warm=args.warm,
         reports_dir=reports,
         progress=not args.no_progress,
     )

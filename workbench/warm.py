@@ -1,0 +1,106 @@
+"""Warm kernels: one kernel per batch worker, reused from notebook to notebook.
+
+Starting a kernel and importing pandas, seaborn and the workbench costs more than running a
+small report, so the batch can keep one kernel per worker process. Before each notebook the
+kernel's namespace is cleared (``%reset -f``), open figures are closed and its working
+directory set to the job's staging folder; nbclient numbers cells itself, so the executed
+notebook is the same as from a fresh kernel (``tests/test_batch.py`` compares them byte for
+byte). A kernel that saw a failure is discarded and the next job starts a new one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from papermill.engines import NBClientEngine, papermill_engines
+
+ENGINE = "workbench-warm"
+_KERNEL: dict[str, object] = {}
+
+
+class WarmEngine(NBClientEngine):
+    """papermill's nbclient engine, handed an already running kernel and client."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.log import logger
+
+        km, kc = kwargs.pop("km"), kwargs.pop("kc")
+        kwargs.pop("input_path", None)
+        client = PapermillNotebookClient(
+            nb_man,
+            km=km,
+            kernel_name=kernel_name,
+            log=logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            startup_timeout=start_timeout,
+            timeout=execution_timeout,
+            **kwargs,
+        )
+        client.kc = kc
+        return client.execute()
+
+
+papermill_engines.register(ENGINE, WarmEngine)
+
+
+def kernel(kernel_name: str, environment: dict[str, str]):
+    """This process's warm kernel manager and client, started on first use."""
+    if "km" not in _KERNEL:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        km = AsyncKernelManager(kernel_name=kernel_name)
+        run_sync(km.start_kernel)(env=environment)
+        kc = km.client()
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=120)
+        _KERNEL.update(km=km, kc=kc)
+    return _KERNEL["km"], _KERNEL["kc"]
+
+
+def prepare(kc, folder: Path) -> None:
+    """Make the kernel as a new one would be for the next notebook, working in ``folder``."""
+    from jupyter_core.utils import run_sync
+
+    code = (
+        "get_ipython().run_line_magic('reset', '-f')\n"
+        "import os as _os, matplotlib.pyplot as _plt\n"
+        f"_plt.close('all'); _os.chdir({str(folder)!r})\n"
+        "del _os, _plt\n"
+    )
+    reply = run_sync(kc.execute_interactive)(code, store_history=False, silent=True, timeout=120)
+    if reply["content"]["status"] != "ok":
+        discard()
+        raise RuntimeError("kjernen kunne ikke gjøres klar for neste notatbok")
+
+
+def discard() -> None:
+    """Stop this process's warm kernel (after a failure, or at the end)."""
+    from jupyter_core.utils import run_sync
+
+    km, kc = _KERNEL.pop("km", None), _KERNEL.pop("kc", None)
+    if kc is not None:
+        kc.stop_channels()
+    if km is not None:
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+def environment(root: Path) -> dict[str, str]:
+    from workbench.project import ENV_VAR
+
+    return {**os.environ, ENV_VAR: str(root)}
