@@ -141,3 +141,18 @@ def test_same_inputs_same_bytes(built, repo, tmp_path):
         == workbook.read_bytes()
     )
     assert deliverables.write_deck(again, tmp_path / "a.pptx").read_bytes() == deck.read_bytes()
+
+
+def test_a_municipality_with_only_some_analyses(tmp_path):
+    from conftest import make_project
+
+    project = make_project(tmp_path / "p")
+    path = project.parameters_dir / "9999-demokommune.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("  personas:")], encoding="utf-8")  # the calculator only
+    collected = deliverables.collect(project, "9999")
+    assert [r.analysis.key for r in collected.runs] == ["calculator"]
+    deck = deliverables.write_deck(collected, tmp_path / "d.pptx")
+    titles = [t[0] for t in slide_texts(deck)]
+    assert titles[0].startswith("Helhetlig innsatstrapp") and titles[-1] == "Kilder"
+    assert all(not t.startswith(("Økonomifordeling", "Boligprofil")) for t in titles)

@@ -187,8 +187,16 @@ def show_report(session: Session, inputs: AllocationInputs) -> AllocationResult 
     table, formats = step_frame(result.steps)
     display(styled(table, formats, caption=f"Kostnad per trinn {year}"))
     session.save_table(table, f"per-trinn-{year}")
-    without = evaluate(inputs, year=year, variant="uten")
-    table, formats = step_frame(without.steps)
+    without = (
+        allocation.by_step(  # the same allocated lines, functions left out: no second allocation
+            result.allocation,
+            inputs.steps,
+            year,
+            inputs.recipients,
+            tuple(inputs.settings.exclude_functions),
+        )
+    )
+    table, formats = step_frame(without)
     display(
         styled(
             table,

@@ -22,8 +22,10 @@ from IPython.utils.capture import capture_output
 from workbench import allocation_views, analyses, calculator_views, housing_views, personas_views
 from workbench.analyses import Analysis
 from workbench.config import Defaults, Municipality
+from workbench.errors import InputError
 from workbench.formatting import fte, kr, mill_kr, number, percent
 from workbench.outputs import atomic_write_bytes, stable_zip
+from workbench.plots import ILLUSTRATIVE_MARK
 from workbench.project import Project
 from workbench.provenance import STATUS_LABELS, Provenance
 from workbench.session import Session, open_session
@@ -40,7 +42,7 @@ REPORTS = {
 SHEET_PREFIX = {"allocation": "Øko", "housing": "Bolig", "personas": "Pers", "calculator": "Kalk"}
 FIXED_TIME = datetime(2000, 1, 1)
 """Document timestamps: fixed, so the same inputs give the same bytes."""
-ILLUSTRATIVE_TEXT = "ILLUSTRATIVE TALL – fiktiv kommune eller oppdiktede data"
+ILLUSTRATIVE_TEXT = ILLUSTRATIVE_MARK
 
 
 @dataclass(frozen=True)
@@ -75,16 +77,22 @@ class Collected:
 
 
 def collect(project: Project, number: str) -> Collected:
-    """Run every analysis the municipality has set up, quietly, recording tables and figures."""
+    """Run every analysis the municipality has set up, quietly, recording tables and figures.
+
+    Raises:
+        InputError: The municipality has no parameter file, or an analysis's inputs are invalid.
+    """
+    matches = sorted(project.parameters_dir.glob(f"{number}-*.y*ml"))
+    if not matches:
+        raise InputError(project.parameters_dir, f"ingen parameterfil for kommune {number}")
+    municipality = Municipality.from_file(matches[0])
+    defaults = Defaults.from_file(project.parameters_dir / "defaults.yaml")
     runs = []
-    municipality = None
-    defaults = None
     for key in ORDER:
         analysis = analyses.get(key)
-        session = open_session(key, number, project_dir=str(project.root))
-        municipality, defaults = session.municipality, session.defaults
         if not analysis.enabled_for(municipality):
             continue
+        session = open_session(key, number, project_dir=str(project.root))
         session.record_figures = True
         inputs = INPUT_CHECKS[key](session)
         with capture_output():
