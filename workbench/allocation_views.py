@@ -181,9 +181,7 @@ def show_report(session: Session, inputs: AllocationInputs) -> AllocationResult 
         illustrative=mark,
         reference=None if ref is None else ref,
     )
-    session.save_figure(figure, f"trapp-{year}")
-    display(figure)
-    plots.plt.close(figure)
+    session.show_figure(figure, f"trapp-{year}")
     table, formats = step_frame(result.steps)
     display(styled(table, formats, caption=f"Kostnad per trinn {year}"))
     session.save_table(table, f"per-trinn-{year}")
@@ -300,9 +298,7 @@ def _show_comparison(session: Session, inputs: AllocationInputs, result: Allocat
         session.source_line(files),
         illustrative=session.illustrative_for(files),
     )
-    session.save_figure(figure, f"sammenligning-{result.year}")
-    display(figure)
-    plots.plt.close(figure)
+    session.show_figure(figure, f"sammenligning-{result.year}")
     shown = table.assign(step=[str(s) if s else "Ikke fordelt" for s in table["step"]]).rename(
         columns={"step": "Trinn"}
     )
@@ -335,9 +331,7 @@ def _show_reference_only(session: Session, inputs: AllocationInputs, ref: pd.Dat
         source,
         illustrative=session.illustrative_for(files),
     )
-    session.save_figure(figure, f"trapp-{inputs.settings.year}-kilde")
-    display(figure)
-    plots.plt.close(figure)
+    session.show_figure(figure, f"trapp-{inputs.settings.year}-kilde")
     shown = pd.DataFrame(
         {
             "Trinn": ref["step"].astype(str),

@@ -11,11 +11,12 @@ report. One failing job never stops the others: its executed notebook is kept in
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -163,7 +164,7 @@ def _crashed(job: Job, exc: Exception, started: float) -> JobResult:
     )
 
 
-def run_job(root: Path, reports_dir: Path, job: Job, warm: bool = False) -> JobResult:
+def run_job(root: Path, reports_dir: Path, job: Job, warm: bool = True) -> JobResult:
     """Execute one job and write its report folder (safe to call in a worker process).
 
     Args:
@@ -186,7 +187,7 @@ def run_job(root: Path, reports_dir: Path, job: Job, warm: bool = False) -> JobR
 
 
 def _run_notebook(
-    root: Path, reports_dir: Path, job: Job, staging: Path, started: float, warm: bool = False
+    root: Path, reports_dir: Path, job: Job, staging: Path, started: float, warm: bool = True
 ) -> JobResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -263,74 +264,108 @@ def run_batch(
     reports_dir: Path | None = None,
     progress: bool = True,
     retries: int = 1,
-    warm: bool = False,
+    warm: bool = True,
+    scheduler: str | None = None,
 ) -> list[JobResult]:
-    """Run jobs, sequentially in this process or in ``workers`` processes; a failed job is
-    run again (``retries`` times) before it is reported.
+    """Run jobs and write their reports; a failed job is run again (``retries`` times)
+    before it is reported.
+
+    Args:
+        workers: Processes: 1 runs in this process, more in a local process pool (or, with
+            ``scheduler="local"``, in a local Dask cluster of that many workers).
+        warm: Reuse one kernel per process (:mod:`workbench.warm`); ``False`` starts a new
+            kernel for every notebook. The reports are the same either way.
+        scheduler: ``None`` for this machine's processes, ``"local"`` for a Dask
+            ``LocalCluster``, or a Dask scheduler's address (``tcp://host:8786``).
 
     Returns:
         One result per job, in the order given.
+
+    Raises:
+        InputError: The Dask scheduler cannot be reached or its workers cannot see the project.
     """
     reports = (reports_dir or project.reports_dir).resolve()
     reports.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(reports / STAGING, ignore_errors=True)  # leftovers of an interrupted run
     results: dict[Job, JobResult] = {}
     pending = list(jobs)
-    for attempt in range(retries + 1):
-        label = "Rapporter" if attempt == 0 else "Nytt forsøk"
-        for job, result in _run_round(
-            project.root, reports, pending, workers, progress, label, warm
-        ).items():
-            results[job] = result
-        pending = [job for job in pending if results[job].status == "failed"]
-        if not pending:
-            break
+    if not pending:
+        return []
+    try:
+        with _backend(project.root, workers, warm, scheduler, len(pending)) as execute:
+            for attempt in range(retries + 1):
+                label = "Rapporter" if attempt == 0 else "Nytt forsøk"
+                results.update(_run_round(execute, reports, pending, progress, label))
+                pending = [job for job in pending if results[job].status == "failed"]
+                if not pending:
+                    break
+    finally:
+        shutil.rmtree(reports / STAGING, ignore_errors=True)
     return [results[job] for job in jobs]
 
 
+Execute = Callable[[Path, list[Job]], Iterator[tuple[Job, JobResult]]]
+"""Runs jobs writing to a reports folder, yielding each job's result as it finishes."""
+
+
+@contextlib.contextmanager
+def _backend(
+    root: Path, workers: int, warm: bool, scheduler: str | None, jobs: int
+) -> Iterator[Execute]:
+    """Where jobs run: this process, a local process pool or a Dask cluster."""
+    if scheduler is not None:
+        from workbench import cluster
+
+        with cluster.connect(scheduler, workers) as client:
+            cluster.check_workers(client, root)
+            try:
+                job_function = functools.partial(run_job, warm=warm)
+                yield lambda reports, batch: cluster.run_jobs(
+                    client, job_function, (root, reports), batch, _crashed
+                )
+            finally:
+                if warm:
+                    cluster.stop_warm_kernels(client)
+        return
+    if workers <= 1 or jobs <= 1:
+        try:
+            yield lambda reports, batch: ((job, run_job(root, reports, job, warm)) for job in batch)
+        finally:
+            if warm:
+                from workbench import warm as warm_kernels
+
+                warm_kernels.discard()
+        return
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),
+        initializer=_worker_start,
+        initargs=(warm,),
+    ) as pool:
+
+        def execute(reports: Path, batch: list[Job]) -> Iterator[tuple[Job, JobResult]]:
+            futures = {pool.submit(run_job, root, reports, job, warm): job for job in batch}
+            try:
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+
+        yield execute
+
+
 def _run_round(
-    root: Path,
-    reports: Path,
-    jobs: list[Job],
-    workers: int,
-    progress: bool,
-    label: str,
-    warm: bool = False,
+    execute: Execute, reports: Path, jobs: list[Job], progress: bool, label: str
 ) -> dict[Job, JobResult]:
     from tqdm import tqdm
 
-    bar = tqdm(total=len(jobs), desc=label, unit="rapport", disable=not progress or not jobs)
     results: dict[Job, JobResult] = {}
-    try:
-        if workers <= 1 or len(jobs) <= 1:
-            for job in jobs:
-                bar.set_postfix_str(job.label)
-                results[job] = run_job(root, reports, job, warm)
-                bar.update()
-        else:
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=get_context("spawn"),
-                initializer=_worker_start,
-                initargs=(warm,),
-            ) as pool:
-                futures = {pool.submit(run_job, root, reports, job, warm): job for job in jobs}
-                try:
-                    for future in as_completed(futures):
-                        job = futures[future]
-                        results[job] = future.result()
-                        bar.set_postfix_str(job.label)
-                        bar.update()
-                except BaseException:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise
-    finally:
-        bar.close()
-        if warm:
-            from workbench import warm as warm_kernels
-
-            warm_kernels.discard()
-        shutil.rmtree(reports / STAGING, ignore_errors=True)
+    with tqdm(total=len(jobs), desc=label, unit="rapport", disable=not progress) as bar:
+        for job, result in execute(reports, jobs):
+            results[job] = result
+            bar.set_postfix_str(job.label)
+            bar.update()
     return results
 
 

@@ -132,9 +132,7 @@ def _show_package(
     figure = plots.calculator_chart(
         result.summary, package.title, source, illustrative=session.illustrative
     )
-    session.save_figure(figure, f"{stem}-kostnad-og-arsverk")
-    display(figure)
-    plots.plt.close(figure)
+    session.show_figure(figure, f"{stem}-kostnad-og-arsverk")
     lines, line_formats = lines_frame(result.lines)
     display(styled(lines, line_formats, caption="Tjenestene i hvert alternativ"))
     names = list(result.summary["alternative"])

@@ -59,9 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-progress", action="store_true", help="uten fremdriftsindikator")
     run.add_argument("--resume", action="store_true", help="kjør bare det som feilet eller mangler")
     run.add_argument(
-        "--warm",
+        "--cold",
         action="store_true",
-        help="gjenbruk én varm kjerne per prosess (raskere; samme rapporter)",
+        help="start en ny kjerne for hver notatbok (tregere; samme rapporter som standard, "
+        "der hver prosess gjenbruker én varm kjerne)",
+    )
+    run.add_argument(
+        "--scheduler",
+        help="kjør på Dask: «local» for en lokal klynge med --workers prosesser, eller "
+        "adressen til en planlegger, f.eks. tcp://maskin:8786",
     )
     run.set_defaults(handler=_run)
 
@@ -115,6 +121,10 @@ def _run(project: Project, args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise InputError(None, "--workers må være minst 1")
+    if args.scheduler:
+        from workbench.cluster import validate_scheduler
+
+        args.scheduler = validate_scheduler(args.scheduler)
     reports = (args.reports or project.reports_dir).resolve()
     chosen = plan(project, args.municipality, args.analysis)
     jobs = [job for job in chosen.jobs if not (args.resume and done(reports, job))]
@@ -125,7 +135,8 @@ def _run(project: Project, args: argparse.Namespace) -> int:
         project,
         jobs,
         workers=args.workers,
-        warm=args.warm,
+        warm=not args.cold,
+        scheduler=args.scheduler,
         reports_dir=reports,
         progress=not args.no_progress,
     )
@@ -136,7 +147,7 @@ def _run(project: Project, args: argparse.Namespace) -> int:
     skipped = [r for r in results if r.status == "skipped"]
     print(
         f"{len(ok)} av {len(ok) + len(failed)} rapporter laget på {number(elapsed, 1)} s "
-        f"med {args.workers} prosess{'er' if args.workers > 1 else ''}."
+        f"{_where(args)}."
     )
     for result in skipped:
         print(f"  hoppet over {result.job.label}: {result.message}")
@@ -145,6 +156,13 @@ def _run(project: Project, args: argparse.Namespace) -> int:
         print(f"  FEILET {result.job.label}: {result.message}{where}")
     print(f"Oversikt: {display_path(index)}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _where(args: argparse.Namespace) -> str:
+    if args.scheduler and args.scheduler != "local":
+        return f"på Dask-klyngen {args.scheduler}"
+    processes = f"{args.workers} prosess{'er' if args.workers > 1 else ''}"
+    return f"på en lokal Dask-klynge med {processes}" if args.scheduler else f"med {processes}"
 
 
 def _app(project: Project, args: argparse.Namespace) -> int:

@@ -208,9 +208,7 @@ def show_report(session: Session, inputs: HousingInputs) -> HousingResult:
             )
         )
     for stem, figure in figures:
-        session.save_figure(figure, stem)
-        display(figure)
-        plots.plt.close(figure)
+        session.show_figure(figure, stem)
     yearly = result.totals.rename(
         columns={
             "year": "År",

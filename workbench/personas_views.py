@@ -200,9 +200,7 @@ def _show_persona(session: Session, persona_file: PersonaFile, result: PersonaRe
     figure = plots.trajectory_chart(
         result.yearly, persona.title, source, illustrative=session.illustrative
     )
-    session.save_figure(figure, f"{stem}-forlop")
-    display(figure)
-    plots.plt.close(figure)
+    session.show_figure(figure, f"{stem}-forlop")
     year_table, year_formats = yearly_frame(result.yearly)
     display(styled(year_table, year_formats, caption="Kostnad og personinnsats per år"))
     total_table, total_formats = totals_frame(result.totals, reference_name)
@@ -232,9 +230,7 @@ def _show_persona(session: Session, persona_file: PersonaFile, result: PersonaRe
     figure = plots.phase_in_chart(
         result.phase, f"Innfasing – {persona.title}", source, illustrative=session.illustrative
     )
-    session.save_figure(figure, f"{stem}-innfasing")
-    display(figure)
-    plots.plt.close(figure)
+    session.show_figure(figure, f"{stem}-innfasing")
     session.save_table(year_table, f"{stem}-per-ar")
     session.save_table(total_table, f"{stem}-sum")
     session.save_table(scaled_table, f"{stem}-skalert")

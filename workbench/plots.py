@@ -43,6 +43,7 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool) -> Figur
     at the bottom, and the axes laid out between them (bands sized in inches)."""
     height = fig.get_figheight()
     header = 0.75 if illustrative else 0.5
+    fig.set_label(f"{title}. {ILLUSTRATIVE_MARK}" if illustrative else title)  # alt text
     fig.tight_layout(rect=(0, 0.45 / height, 1, 1 - header / height))
     # plain text, not suptitle: tight_layout would reserve room for a suptitle a second time
     fig.text(0.01, 1 - 0.08 / height, title, ha="left", va="top", fontsize=13, fontweight="bold")
@@ -122,21 +123,38 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
     return buffer.getvalue()
 
 
-def save_figure(fig: Figure, folder: Path, stem: str) -> list[Path]:
+def save_figure(fig: Figure, folder: Path, stem: str, png: bytes | None = None) -> list[Path]:
     """Write a figure as PNG and SVG, atomically and byte-stable for the same figure.
+
+    Args:
+        png: The figure already rendered by :func:`png_bytes` (saves drawing it again).
 
     Returns:
         The two paths written.
     """
-    paths = []
-    for suffix, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        buffer = io.BytesIO()
-        with plt.rc_context({"svg.hashsalt": SVG_SALT}):
-            fig.savefig(buffer, format=suffix, dpi=DPI, metadata=metadata, bbox_inches="tight")
-        path = folder / f"{stem}.{suffix}"
-        atomic_write_bytes(path, buffer.getvalue())
-        paths.append(path)
-    return paths
+    png_path, svg_path = folder / f"{stem}.png", folder / f"{stem}.svg"
+    atomic_write_bytes(png_path, png if png is not None else png_bytes(fig))
+    buffer = io.BytesIO()
+    with plt.rc_context({"svg.hashsalt": SVG_SALT}):
+        fig.savefig(
+            buffer,
+            format="svg",
+            dpi=DPI,
+            metadata={"Date": None, "Creator": None},
+            bbox_inches="tight",
+        )
+    atomic_write_bytes(svg_path, buffer.getvalue())
+    return [png_path, svg_path]
+
+
+def title_of(fig: Figure) -> str:
+    """The title :func:`finish` gave the figure (empty if none)."""
+    return fig.get_label()
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels, from the PNG header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def trajectory_chart(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Image, display
 from matplotlib.figure import Figure
 
 from workbench import analyses, plots
@@ -27,6 +27,8 @@ from workbench.provenance import STATUS_LABELS, Provenance, provenance_of
 FIGURES = "figurer"
 TABLES = "tabeller"
 MUNICIPALITY_PATTERN = "^[0-9]{4}$"
+SCREEN_DPI = 100
+"""Pixels per inch a report page shows its figures at (they are stored at :data:`plots.DPI`)."""
 
 
 @dataclass(frozen=True)
@@ -165,14 +167,40 @@ class Session:
         ]
         return styled(pd.DataFrame(rows), {"Verdi": "number1"})
 
-    def save_figure(self, fig: Figure, stem: str) -> list[Path]:
+    def save_figure(self, fig: Figure, stem: str, png: bytes | None = None) -> list[Path]:
         """Write a figure as PNG and SVG into the output folder (nothing when interactive);
-        with ``record_figures`` set, also keep a PNG at slide resolution in ``figures``."""
+        with ``record_figures`` set, also keep a PNG at slide resolution in ``figures``.
+
+        Args:
+            png: The figure already rendered by :func:`workbench.plots.png_bytes`.
+        """
         if self.record_figures:
             self.figures.append(RecordedFigure(stem, plots.png_bytes(fig, plots.SLIDE_DPI)))
         if self.output_dir is None:
             return []
-        return plots.save_figure(fig, self.output_dir / FIGURES, stem)
+        return plots.save_figure(fig, self.output_dir / FIGURES, stem, png)
+
+    def show_figure(self, fig: Figure, stem: str, alt: str = "") -> None:
+        """Save a figure (see :meth:`save_figure`), show it in the report and close it.
+
+        The page shows the very PNG written to ``figurer/``: the figure is drawn once for
+        both, not a second time by the notebook's inline backend.
+
+        Args:
+            alt: Text for readers who cannot see the image (default the figure's title).
+        """
+        png = plots.png_bytes(fig)
+        self.save_figure(fig, stem, png)
+        width, _ = plots.png_size(png)
+        display(
+            Image(
+                data=png,
+                format="png",
+                width=round(width * SCREEN_DPI / plots.DPI),
+                alt=alt or plots.title_of(fig) or stem,
+            )
+        )
+        plots.plt.close(fig)
 
     def save_table(self, frame: pd.DataFrame, stem: str) -> Path | None:
         """Record a table (for the workbook) and write it as CSV into the output folder
