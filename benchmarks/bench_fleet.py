@@ -1,0 +1,159 @@
+"""Every municipality × the four analyses to HTML reports: notebooks per second, engine
+time and peak memory, and the ratio against running papermill one notebook at a time.
+
+Builds a synthetic project (``workbench.synthetic``, deterministic) with N municipalities,
+each with all four analyses, then times:
+
+1. baseline: the ``papermill`` command then ``jupyter nbconvert --to html --no-input`` for one
+   notebook of each analysis, one after another (the per-notebook cost of doing it by hand);
+2. the batch with 1 process, with ``--workers 2``, and on a Dask ``LocalCluster`` with 2
+   workers (warm kernels, the default) over the first ``--sample`` municipalities of each run
+   (all N when ``--sample`` is 0);
+3. the vectorised engines (:mod:`workbench.fleet`) for all N municipalities: loading and
+   computing apart, CPU seconds.
+
+Peak memory is the largest total resident memory of this process and all its descendants
+(kernels included), sampled every 0,2 s.
+
+    .venv/bin/python benchmarks/bench_fleet.py [--municipalities 357] [--sample 0]
+        [--modes 1,2,dask]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from workbench import fleet, synthetic
+from workbench.batch import plan, run_batch
+from workbench.project import ENV_VAR, Project
+
+BIN = Path(sys.executable).parent
+ANALYSES = ("calculator", "personas", "housing", "allocation")
+
+
+class PeakMemory:
+    """Largest summed RSS of this process tree while in the ``with`` block."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    total += process.memory_info().rss
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def baseline(project: Project, number: str, out: Path) -> float:
+    """Seconds per notebook with the papermill and nbconvert commands, one of each analysis."""
+    env = {**os.environ, ENV_VAR: str(project.root)}
+    started = time.perf_counter()
+    for analysis in ANALYSES:
+        folder = out / analysis
+        folder.mkdir(parents=True)
+        notebook = {"housing": "housing_profile"}.get(analysis, analysis) + ".ipynb"
+        executed = folder / notebook
+        papermill = [BIN / "papermill", project.notebooks_dir / notebook, executed]
+        papermill += ["-r", "municipality", number, "-p", "interactive", "False"]
+        papermill += ["-r", "output_dir", str(folder), "--cwd", str(folder)]
+        nbconvert = [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", executed]
+        for command in (papermill, nbconvert):
+            subprocess.run(command, check=True, env=env, capture_output=True)
+    return (time.perf_counter() - started) / len(ANALYSES)
+
+
+def batch(project: Project, municipalities: int, out: Path, **options) -> tuple[int, float, int]:
+    """(notebooks, seconds, peak bytes) for the batch over the first municipalities."""
+    numbers = [f"{5001 + i}" for i in range(municipalities)]
+    jobs = plan(project, numbers, ANALYSES).jobs
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        results = run_batch(project, jobs, reports_dir=out, progress=False, **options)
+        elapsed = time.perf_counter() - started
+    failed = [r for r in results if r.status != "ok"]
+    if failed:
+        raise SystemExit(f"{failed[0].job.label} failed: {failed[0].message}")
+    return len(jobs), elapsed, memory.peak
+
+
+def engines(project: Project) -> tuple[float, float, int, int]:
+    """(load CPU s, compute CPU s, municipalities, peak bytes) of the vectorised engines."""
+    with PeakMemory() as memory:
+        started = time.process_time()
+        inputs = fleet.load(project)
+        loaded = time.process_time()
+        fleet.compute(inputs)
+        computed = time.process_time()
+    return loaded - started, computed - loaded, len(inputs.municipalities), memory.peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--municipalities", type=int, default=357)
+    parser.add_argument(
+        "--sample", type=int, default=0, help="municipalities per batch run (0: all)"
+    )
+    parser.add_argument("--modes", default="1,2,dask", help="batch runs: 1, 2, dask")
+    args = parser.parse_args()
+    n = args.municipalities
+    sample = args.sample or n
+    mib = 1024**2
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary)
+        project = synthetic.project(root / "project", n)
+        load, compute, counted, peak = engines(project)
+        print(f"{n} synthetic municipalities × {len(ANALYSES)} analyses; 2 cores")
+        print(
+            f"engines, vectorised over {counted} municipalities: load {load:.2f} s CPU, "
+            f"compute {compute:.3f} s CPU, peak {peak / mib:.0f} MiB"
+        )
+        per_notebook = baseline(project, "5001", root / "baseline")
+        print(
+            f"papermill + nbconvert commands, one notebook at a time: {per_notebook:.2f} s/notebook "
+            f"({n * len(ANALYSES) * per_notebook / 60:.0f} min for all {n * len(ANALYSES)})"
+        )
+        runs = {
+            "1": ("batch, 1 process", {"workers": 1}),
+            "2": ("batch, --workers 2", {"workers": 2}),
+            "dask": ("batch, Dask LocalCluster, 2 workers", {"workers": 2, "scheduler": "local"}),
+        }
+        for mode in args.modes.split(","):
+            label, options = runs[mode]
+            notebooks, seconds, peak = batch(project, sample, root / f"run-{mode}", **options)
+            rate = notebooks / seconds
+            total = n * len(ANALYSES) / rate
+            print(
+                f"{label:40s} {notebooks} notebooks in {seconds:6.1f} s: {rate:5.2f} notebooks/s, "
+                f"{per_notebook * rate:4.1f}× the baseline; all {n * len(ANALYSES)}: "
+                f"{total / 60:4.1f} min{'' if sample == n else ' (extrapolated)'}; "
+                f"peak {peak / mib:.0f} MiB"
+            )
+
+
+if __name__ == "__main__":
+    main()

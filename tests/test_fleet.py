@@ -1,0 +1,147 @@
+"""All municipalities at once: the vectorised figures equal each municipality's own engine,
+and the allocation adds up to the ledgers as read straight from their CSV files."""
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import REPO
+
+from workbench import allocation, calculator, fleet, housing, personas, synthetic
+from workbench.personas_views import YEARS_AFTER
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """Three synthetic municipalities (national prices, shared rules) and Demokommune (own
+    prices, own rules), so the fleet has to keep different inputs apart."""
+    root = tmp_path_factory.mktemp("fleet") / "project"
+    project = synthetic.project(root, 3)
+    demo = "municipalities/9999-demokommune"
+    shutil.copytree(REPO / "data" / demo, project.data_dir / demo)
+    shutil.copy(REPO / "parameters/9999-demokommune.yaml", project.parameters_dir)
+    return project
+
+
+@pytest.fixture(scope="module")
+def loaded(project):
+    inputs = fleet.load(project)
+    return inputs, fleet.compute(inputs)
+
+
+def test_every_municipality_is_there(loaded):
+    inputs, results = loaded
+    numbers = {"5001", "5002", "5003", "9999"}
+    assert {m.number for m in inputs.municipalities} == numbers
+    for table in ("calculator", "personas", "housing", "allocation", "reconciliation"):
+        assert set(getattr(results, table)["municipality"]) == numbers, table
+
+
+def test_calculator_equals_the_engine_per_municipality(loaded):
+    inputs, results = loaded
+    for m in inputs.having("calculator"):
+        given = m.inputs["calculator"]
+        for package in given.packages:
+            expected = calculator.evaluate(package.package, given.catalogue, given.assumptions)
+            got = results.calculator[
+                (results.calculator["municipality"] == m.number)
+                & (results.calculator["package"] == package.stem)
+            ]
+            assert list(got["alternative"]) == list(expected.summary["alternative"])
+            np.testing.assert_allclose(got["cost"], expected.summary["cost"])
+            np.testing.assert_allclose(got["fte"], expected.summary["fte"])
+    seed = results.calculator[results.calculator["package"] == "seed-eksempel"]
+    # the seed's worked example, 603 382 kr a year, at national prices (5001–5003) and in
+    # Demokommune, whose own prices leave the example's services unchanged
+    assert sorted(seed["municipality"]) == ["5001", "5002", "5003", "9999"]
+    assert set(seed.loc[seed["alternative"] == "Alternativ 1", "cost"].round()) == {603382}
+
+
+def test_personas_scaling_and_phase_in_equal_the_engine(loaded):
+    inputs, results = loaded
+    for m in inputs.having("personas"):
+        given = m.inputs["personas"]
+        settings = given.settings
+        for item in given.personas:
+            table = personas.yearly(item.persona, given.catalogue, given.assumptions)
+            length = settings.trajectory_years or item.persona.length
+            scaled = personas.scale(
+                personas.totals(table, settings.reference),
+                settings.persons,
+                length,
+                given.assumptions.hours_per_fte,
+                settings.reference,
+            )
+            got = results.personas[
+                (results.personas["municipality"] == m.number)
+                & (results.personas["persona"] == item.stem)
+            ]
+            assert list(got["trajectory"]) == list(scaled["trajectory"])
+            np.testing.assert_allclose(got["annual_cost"], scaled["annual_cost"])
+            np.testing.assert_allclose(got["diff_annual_cost"], scaled["diff_annual_cost"])
+            years = settings.phase_in_years or item.persona.length + YEARS_AFTER
+            phase = personas.phase_in(
+                table, settings.persons, settings.reference, settings.phase_in_to, years, length
+            )
+            got_phase = results.phase_in[
+                (results.phase_in["municipality"] == m.number)
+                & (results.phase_in["persona"] == item.stem)
+            ]
+            np.testing.assert_allclose(got_phase["extra_total_cost"], phase["extra_total_cost"])
+            assert set(got["first_saving_year"]) == {personas.first_saving_year(phase)}
+
+
+def test_scaling_is_n_over_l_times_the_total(loaded):
+    """Hand check of the array form: annual cost = N ÷ L × the trajectory's total."""
+    inputs, results = loaded
+    demo = next(m for m in inputs.municipalities if m.number == "9999")
+    row = results.personas[
+        (results.personas["municipality"] == "9999")
+        & (results.personas["trajectory"] == "proactive")
+    ].iloc[0]
+    length = demo.inputs["personas"].personas[0].persona.length
+    assert row["annual_cost"] == pytest.approx(250 / length * row["total_cost"])
+
+
+def test_housing_equals_the_engine_per_municipality(loaded):
+    inputs, results = loaded
+    for m in inputs.having("housing"):
+        given = m.inputs["housing"]
+        expected = housing.by_year(
+            housing.project(given.data, given.settings.projection, m.base_year, m.target_year)
+        )
+        got = results.housing[results.housing["municipality"] == m.number]
+        assert list(got["year"]) == list(expected["year"])
+        for column in ("persons", "fte_today", "fte_alt", "cost_today", "cost_alt"):
+            np.testing.assert_allclose(got[column], expected[column], err_msg=column)
+        np.testing.assert_allclose(got["dwellings_alt"], expected["dwellings_alt"])
+
+
+def test_allocation_equals_the_engine_and_reconciles_with_the_files(loaded, project):
+    inputs, results = loaded
+    for m in inputs.having("allocation"):
+        given = m.inputs["allocation"]
+        parts = allocation.allocate(given.ledger, given.rules, given.parts)
+        expected = parts.groupby(["year", "step"])["amount_ore"].sum()
+        got = results.allocation[results.allocation["municipality"] == m.number].set_index(
+            ["year", "step"]
+        )["amount_ore"]
+        pd.testing.assert_series_equal(got, expected, check_names=False)
+    # independent of the loaders: the ledgers' own CSV files, summed per year, in øre
+    for key in ("5001-synt-1", "5002-synt-2", "5003-synt-3"):
+        raw = pd.read_csv(
+            project.data_dir / "municipalities" / key / "regnskap.csv", sep=";", decimal=","
+        )
+        ore = (raw["amount"] * 100).round().astype("int64").groupby(raw["year"]).sum()
+        mine = results.reconciliation[results.reconciliation["municipality"] == key[:4]]
+        assert dict(zip(mine["year"], mine["ledger_ore"], strict=True)) == ore.to_dict()
+        allocated = results.allocation[results.allocation["municipality"] == key[:4]]
+        assert allocated.groupby("year")["amount_ore"].sum().to_dict() == ore.to_dict()
+    assert (results.reconciliation["difference_ore"] == 0).all()
+
+
+def test_municipalities_can_be_chosen(project):
+    inputs = fleet.load(project, ["5002"])
+    assert [m.number for m in inputs.municipalities] == ["5002"]
+    assert set(fleet.compute(inputs).housing["municipality"]) == {"5002"}
