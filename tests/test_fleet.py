@@ -145,3 +145,23 @@ def test_municipalities_can_be_chosen(project):
     inputs = fleet.load(project, ["5002"])
     assert [m.number for m in inputs.municipalities] == ["5002"]
     assert set(fleet.compute(inputs).housing["municipality"]) == {"5002"}
+
+
+def test_cli_writes_the_tables_with_norwegian_headers(project, tmp_path, capsys):
+    from workbench.cli import main
+
+    code = main(["--project", str(project.root), "fleet", "--reports", str(tmp_path)])
+    assert code == 0
+    assert "4 kommuner: lest på" in capsys.readouterr().out
+    folder = tmp_path / fleet.FOLDER
+    housing_table = pd.read_csv(folder / "boligprofil-per-ar.csv", sep=";", decimal=",")
+    assert list(housing_table.columns[:4]) == [
+        "Kommune",
+        "Illustrative tall",
+        "År",
+        "Innbyggere 67+",
+    ]
+    assert set(housing_table["Illustrative tall"]) == {"ja"}  # synthetic and fictional
+    assert set(housing_table["Kommune"]) == {5001, 5002, 5003, 9999}
+    for name in fleet.FILES.values():
+        assert (folder / f"{name}.csv").read_bytes().startswith("\ufeff".encode())

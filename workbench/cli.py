@@ -4,6 +4,7 @@
     workbench validate
     workbench app [calculator|personas|housing|allocation]
     workbench fetch -m 3911 [--tables population,projection,kostra] [--offline]
+    workbench fleet [-m 3911 ...]
     workbench list
 
 Exit codes: 0 all well, 1 some report failed, 2 invalid input or usage.
@@ -110,6 +111,15 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=357, help="frø (samme frø gir samme prosjekt)")
     synth.set_defaults(handler=_synth)
 
+    overview = commands.add_parser(
+        "fleet", help="nøkkeltall for alle kommuner på én gang (tabeller til reports/alle-kommuner)"
+    )
+    overview.add_argument(
+        "-m", "--municipality", action="append", help="kommunenummer (flere: gjenta); standard alle"
+    )
+    overview.add_argument("--reports", type=Path, help="rapportmappe (standard reports/)")
+    overview.set_defaults(handler=_fleet)
+
     listing = commands.add_parser("list", help="vis kommuner og analyser")
     listing.set_defaults(handler=_list)
     return parser
@@ -209,6 +219,30 @@ def _fetch(project: Project, args: argparse.Namespace) -> int:
     print(
         f"Bruk tallene ved å vise til dem i {display_path(matches[0])}, f.eks. population: {relative}/befolkning.csv"
     )
+    return EXIT_OK
+
+
+def _fleet(project: Project, args: argparse.Namespace) -> int:
+    from workbench import fleet
+
+    started = time.process_time()
+    inputs = fleet.load(project, args.municipality)
+    loaded = time.process_time()
+    results = fleet.compute(inputs)
+    computed = time.process_time()
+    folder = (args.reports or project.reports_dir).resolve() / fleet.FOLDER
+    paths = fleet.write_tables(results, folder, inputs.municipalities)
+    print(
+        f"{len(inputs.municipalities)} kommuner: lest på {number(loaded - started, 1)} s, "
+        f"beregnet på {number(computed - loaded, 2)} s (prosessortid)."
+    )
+    for path in paths:
+        print(f"  {display_path(path)}")
+    if any(any(m.illustrative.values()) for m in inputs.municipalities):
+        print(
+            "Merk: tall for fiktive kommuner eller fra illustrative data er merket «ja» i "
+            "kolonnen «Illustrative tall»."
+        )
     return EXIT_OK
 
 

@@ -58,6 +58,9 @@ class Municipal:
     base_year: int
     target_year: int
     inputs: dict[str, object]
+    illustrative: dict[str, bool] = field(default_factory=dict)
+    """Per analysis: the municipality is fictional, or a data file the analysis read is
+    illustrative."""
 
 
 @dataclass
@@ -114,12 +117,14 @@ def load(project: Project, numbers: list[str] | None = None) -> FleetInputs:
             continue
         inputs: dict[str, object] = {}
         municipality = None
+        illustrative: dict[str, bool] = {}
         for key, loader in LOADERS.items():
             municipality = municipality or Municipality.from_file(path)
             if not analyses.get(key).enabled_for(municipality):
                 continue
             session = open_session(key, number, project_dir=str(project.root))
             inputs[key] = loader(session)
+            illustrative[key] = session.illustrative
         fleet.municipalities.append(
             Municipal(
                 number,
@@ -127,6 +132,7 @@ def load(project: Project, numbers: list[str] | None = None) -> FleetInputs:
                 municipality.base_year,
                 municipality.target_year,
                 inputs,
+                illustrative,
             )
         )
     fleet.stacked = {
@@ -431,3 +437,91 @@ def _allocation(
         for frames in (sums, reconciled)
     )
     return allocated, reconciled
+
+
+FOLDER = "alle-kommuner"
+"""Folder under ``reports/`` for the tables across municipalities."""
+HEADERS = {
+    "municipality": "Kommune",
+    "package": "Pakke",
+    "alternative": "Alternativ",
+    "annual_cost": "Årskostnad (kr)",
+    "cost": "Kostnad brukt i sammenligning (kr)",
+    "hours": "Timer per år",
+    "fte": "Årsverk",
+    "diff_cost": "Forskjell i kostnad mot første alternativ (kr)",
+    "diff_fte": "Forskjell i årsverk mot første alternativ",
+    "persona": "Persona",
+    "trajectory": "Forløp",
+    "total_cost": "Kostnad over hele forløpet (kr)",
+    "diff_annual_cost": "Forskjell per år mot referanseforløpet (kr)",
+    "first_saving_year": "Første år med besparelse ved innfasing",
+    "year": "År",
+    "extra_total_cost": "Merkostnad ved innfasing (kr)",
+    "persons": "Innbyggere 67+",
+    "fte_today": "Årsverk, dagens profil",
+    "fte_alt": "Årsverk, alt. profil",
+    "cost_today": "Kostnad, dagens profil (kr)",
+    "cost_alt": "Kostnad, alt. profil (kr)",
+    "dwellings_today": "Boliger, dagens profil",
+    "dwellings_alt": "Boliger, alt. profil",
+    "step": "Trinn",
+    "amount_ore": "Beløp (øre)",
+    "ledger_ore": "Regnskap (øre)",
+    "allocated_ore": "Fordelt (øre)",
+    "not_allocated_ore": "Ikke fordelt (øre)",
+    "difference_ore": "Differanse (øre)",
+}
+FILES = {
+    "calculator": "kalkulator",
+    "personas": "personas",
+    "phase_in": "personas-innfasing",
+    "housing": "boligprofil-per-ar",
+    "allocation": "okonomifordeling-per-trinn",
+    "reconciliation": "okonomifordeling-avstemming",
+}
+
+
+MARK = "Illustrative tall"
+
+
+ANALYSIS_OF = {
+    "calculator": "calculator",
+    "personas": "personas",
+    "phase_in": "personas",
+    "housing": "housing",
+    "allocation": "allocation",
+    "reconciliation": "allocation",
+}
+
+
+def write_tables(results: FleetResults, folder, municipalities: list[Municipal]) -> list:
+    """Every table as CSV for Norwegian Excel (``<folder>/<name>.csv``), Norwegian headers,
+    and on every row whether the municipality's figures are illustrative (``ja``/``nei``).
+
+    Args:
+        municipalities: From :func:`load` (whose data is illustrative, per analysis).
+
+    Returns:
+        The paths written.
+    """
+    from pathlib import Path
+
+    from workbench.outputs import write_table
+
+    folder = Path(folder)
+    paths = []
+    for attribute, name in FILES.items():
+        frame = getattr(results, attribute)
+        illustrative = {
+            m.number: m.illustrative[ANALYSIS_OF[attribute]]
+            for m in municipalities
+            if ANALYSIS_OF[attribute] in m.illustrative
+        }
+        marks = frame["municipality"].map(illustrative).map({True: "ja", False: "nei"})
+        frame = frame.assign(**{MARK: marks})
+        frame = frame[["municipality", MARK, *frame.columns.drop(["municipality", MARK])]]
+        path = folder / f"{name}.csv"
+        write_table(frame.rename(columns=HEADERS), path)
+        paths.append(path)
+    return paths
