@@ -72,6 +72,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_allocation.py
 	$(BIN)/python benchmarks/bench_apps.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_fleet.py --sample 40
 
 ## strip: remove outputs from the notebooks before committing
 .PHONY: strip

@@ -395,13 +395,16 @@ def done(reports_dir: Path, job: Job) -> bool:
 
 def export_html(notebook, title: str) -> str:
     """The executed notebook as a standalone HTML page without code."""
+    body, _ = _html_exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return body
+
+
+@functools.cache
+def _html_exporter():
+    """One exporter per process: building one loads its templates and CSS (tenths of a second)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-    return body
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
 
 
 def _scrubbed(path: Path, name: str):
