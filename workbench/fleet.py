@@ -398,7 +398,10 @@ def _stack_ledgers(municipalities: list[Municipal]) -> list[tuple[AllocationInpu
             offset = int(ledger["line"].max()) + 1
             ledgers.append(ledger)
         ledger = pd.concat(ledgers, ignore_index=True)
-        ledger["municipality"] = ledger["municipality"].astype("category")
+        # the same few thousand codes recur in every municipality: as categories they are
+        # compared as integers, not as hundreds of thousands of separate strings
+        for column in ("municipality", *allocation.KEYS):
+            ledger[column] = ledger[column].astype("category")
         stacked.append((members[0][1], ledger))
     return stacked
 

@@ -77,11 +77,14 @@ def prepare(kc, folder: Path) -> None:
     """Make the kernel as a new one would be for the next notebook, working in ``folder``."""
     from jupyter_core.utils import run_sync
 
+    # %reset ends with a full garbage collection, which walks every object the imports made
+    # (~90 ms each time); gc.freeze() moves what survives a reset out of the collector's
+    # sight, so the next reset only walks what the notebook in between created.
     code = (
         "get_ipython().run_line_magic('reset', '-f')\n"
-        "import os as _os, matplotlib.pyplot as _plt\n"
-        f"_plt.close('all'); _os.chdir({str(folder)!r})\n"
-        "del _os, _plt\n"
+        "import gc as _gc, os as _os, matplotlib.pyplot as _plt\n"
+        f"_plt.close('all'); _os.chdir({str(folder)!r}); _gc.freeze()\n"
+        "del _gc, _os, _plt\n"
     )
     reply = run_sync(kc.execute_interactive)(code, store_history=False, silent=True, timeout=120)
     if reply["content"]["status"] != "ok":
