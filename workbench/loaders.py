@@ -50,6 +50,10 @@ class Column:
 Schema = Mapping[str, Column]
 
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML was built with it (about ten times faster)."""
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """Read a YAML file whose top level is a mapping.
 
@@ -59,7 +63,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InputError(path, "filen finnes ikke")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except UnicodeDecodeError:
         raise InputError(path, "filen er ikke lagret som UTF-8") from None
     except yaml.YAMLError as exc:
