@@ -65,6 +65,12 @@ def test_html_report_has_no_code_and_says_it_is_illustrative(ran):
     assert "ILLUSTRATIVE TALL" in page
     assert "603\u00a0382\u00a0kr" in page  # the seed example, formatted the Norwegian way
     assert "Kilde:" in page
+    # figures carry their title and the illustrative marker as alt text
+    assert (
+        'alt="Regneeksempel fra ressurskalkulatoren. '
+        'ILLUSTRATIVE TALL – fiktiv kommune eller oppdiktede data"'
+    ) in page
+    assert "No description has been provided" not in page
 
 
 def test_tables_hold_numbers_for_excel(ran):

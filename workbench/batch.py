@@ -404,7 +404,12 @@ def _html_exporter():
     """One exporter per process: building one loads its templates and CSS (tenths of a second)."""
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return HTMLExporter(
+        template_file=str(Path(__file__).parent / "templates" / "report.html.j2"),
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
 
 
 def _scrubbed(path: Path, name: str):
