@@ -115,6 +115,17 @@ def test_workers_must_see_the_project_folder(project):
     assert cluster.check_workers(FakeClient({"tcp://10.0.0.7:40001": True}), project.root) == 1
 
 
+class BrokenClient:
+    def run(self, function, *args):
+        raise ModuleNotFoundError("No module named 'workbench'")
+
+
+def test_workers_without_the_workbench_are_a_clear_error(project):
+    with pytest.raises(InputError, match="installer den på hver maskin") as caught:
+        cluster.check_workers(BrokenClient(), project.root)
+    assert "No module named 'workbench'" in str(caught.value)
+
+
 def test_a_worker_sees_a_project_by_its_folders(project, tmp_path):
     assert cluster._sees(str(project.root))
     assert not cluster._sees(str(tmp_path))

@@ -94,7 +94,14 @@ def check_workers(client, root: Path) -> int:
     Raises:
         InputError: No workers, or a worker without the project folder at ``root``.
     """
-    seen = client.run(_sees, str(root))
+    try:
+        seen = client.run(_sees, str(root))
+    except Exception as exc:  # typically a worker without the workbench installed
+        raise InputError(
+            None,
+            f"Dask-arbeiderne kunne ikke kjøre workbench ({type(exc).__name__}: {exc}); "
+            "installer den på hver maskin (make install) i samme versjon",
+        ) from exc
     if not seen:
         raise InputError(None, "Dask-planleggeren har ingen arbeidere (start `dask worker …`)")
     blind = sorted(worker for worker, ok in seen.items() if not ok)
