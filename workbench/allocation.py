@@ -256,23 +256,32 @@ def compile_rules(*tables: pd.DataFrame) -> tuple[list[Rule], pd.DataFrame]:
         k for t in tables if len(t) and t["source"].iloc[0] == MUNICIPAL for k in t["rule_key"]
     }
     for table in tables:
-        for key, rows in table.groupby("rule_key", sort=False):
-            if rows["source"].iloc[0] == DEFAULT and key in municipal_keys:
-                continue
-            first = rows.iloc[0]
-            rule = Rule(
-                len(rules),
-                first["source"],
-                tuple(first[k] for k in KEYS),
-                int(first["valid_from"]),
-                int(first["valid_to"]),
-                tuple(int(r) for r in rows[ROW_COLUMN]),
-                first["file"],
+        if table.empty:
+            continue
+        replaced = (table["source"] == DEFAULT) & table["rule_key"].isin(municipal_keys)
+        kept = table[~replaced]
+        codes, _ = pd.factorize(kept["rule_key"])  # rules in the order they first appear
+        offset = len(rules)
+        columns = {c: kept[c].tolist() for c in ("source", *KEYS, "valid_from", "valid_to", "file")}
+        source_rows = kept[ROW_COLUMN].tolist()
+        for code, positions in sorted(pd.Series(codes).groupby(codes).indices.items()):
+            first = positions[0]
+            rules.append(
+                Rule(
+                    offset + int(code),
+                    columns["source"][first],
+                    tuple(columns[k][first] for k in KEYS),
+                    int(columns["valid_from"][first]),
+                    int(columns["valid_to"][first]),
+                    tuple(int(source_rows[p]) for p in positions),
+                    columns["file"][first],
+                )
             )
-            rules.append(rule)
-            parts.append(
-                rows[["step", "fraction", "area", "target_group"]].assign(rule_id=rule.rule_id)
-            )
+        parts.append(
+            kept[["step", "fraction", "area", "target_group"]]
+            .assign(rule_id=offset + codes)
+            .sort_values("rule_id", kind="stable")
+        )
     columns = ["rule_id", "step", "fraction", "area", "target_group"]
     part_table = (
         pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
