@@ -53,11 +53,15 @@ def connect(scheduler: str, workers: int) -> Iterator[object]:
     Raises:
         InputError: The scheduler cannot be reached.
     """
+    import dask
     from distributed import Client, LocalCluster
 
     scheduler = validate_scheduler(scheduler)
     if scheduler == LOCAL:
         with (
+            # each worker's statistical profiler samples its stacks every 10 ms: CPU the
+            # reports need on a small machine (the workers inherit this setting)
+            dask.config.set({"distributed.worker.profile.enabled": False}),
             LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,
