@@ -466,15 +466,23 @@ def split_exactly(
     return sign * (base + bonus)
 
 
-def reconcile(ledger: pd.DataFrame, allocation: pd.DataFrame) -> pd.DataFrame:
+def reconcile(
+    ledger: pd.DataFrame, allocation: pd.DataFrame, by: list[str] | None = None
+) -> pd.DataFrame:
     """Per year: ledger total, allocated, not allocated and the difference (always 0).
 
+    Args:
+        by: Group by these columns instead of ``year`` (e.g. municipality and year).
+
     Returns:
-        Columns ``year``, ``ledger_ore``, ``allocated_ore``, ``not_allocated_ore``, ``difference_ore``.
+        Columns ``year`` (or ``by``), ``ledger_ore``, ``allocated_ore``, ``not_allocated_ore``,
+        ``difference_ore``.
     """
-    total = ledger.groupby("year")["amount_ore"].sum()
-    allocated = allocation[allocation["step"] != NOT_ALLOCATED].groupby("year")["amount_ore"].sum()
-    missing = allocation[allocation["step"] == NOT_ALLOCATED].groupby("year")["amount_ore"].sum()
+    keys = by or ["year"]
+    open_ = allocation["step"] == NOT_ALLOCATED
+    total = ledger.groupby(keys, observed=True)["amount_ore"].sum()
+    allocated = allocation[~open_].groupby(keys, observed=True)["amount_ore"].sum()
+    missing = allocation[open_].groupby(keys, observed=True)["amount_ore"].sum()
     table = pd.DataFrame(
         {"ledger_ore": total, "allocated_ore": allocated, "not_allocated_ore": missing}
     ).fillna(0)
@@ -482,7 +490,7 @@ def reconcile(ledger: pd.DataFrame, allocation: pd.DataFrame) -> pd.DataFrame:
     table["difference_ore"] = (
         table["ledger_ore"] - table["allocated_ore"] - table["not_allocated_ore"]
     )
-    return table.rename_axis("year").reset_index()
+    return table.rename_axis(keys).reset_index()
 
 
 def by_step(

@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from workbench import allocation, analyses, calculator, housing, personas
-from workbench.config import Municipality, municipality_files
+from workbench.config import Defaults, Municipality, municipality_files
+from workbench.housing_views import YEARLY_LABELS
 from workbench.inputs import (
     AllocationInputs,
     HousingInputs,
@@ -39,7 +40,7 @@ from workbench.inputs import (
 )
 from workbench.personas_views import YEARS_AFTER
 from workbench.project import Project
-from workbench.session import open_session
+from workbench.session import Session
 
 LOADERS = {
     "calculator": calculator_inputs,
@@ -111,23 +112,22 @@ def load(project: Project, numbers: list[str] | None = None) -> FleetInputs:
         InputError: A parameter or data file is invalid (the message names it).
     """
     fleet = FleetInputs()
+    defaults = Defaults.from_file(project.parameters_dir / "defaults.yaml")
     for path in municipality_files(project.parameters_dir):
-        number = path.name[:4]
-        if numbers and number not in numbers:
+        if numbers and path.name[:4] not in numbers:
             continue
+        municipality = Municipality.from_file(path)
         inputs: dict[str, object] = {}
-        municipality = None
         illustrative: dict[str, bool] = {}
         for key, loader in LOADERS.items():
-            municipality = municipality or Municipality.from_file(path)
-            if not analyses.get(key).enabled_for(municipality):
-                continue
-            session = open_session(key, number, project_dir=str(project.root))
-            inputs[key] = loader(session)
-            illustrative[key] = session.illustrative
+            analysis = analyses.get(key)
+            if analysis.enabled_for(municipality):
+                session = Session(project, defaults, municipality, analysis)
+                inputs[key] = loader(session)
+                illustrative[key] = session.illustrative
         fleet.municipalities.append(
             Municipal(
-                number,
+                municipality.number,
                 municipality.name,
                 municipality.base_year,
                 municipality.target_year,
@@ -219,14 +219,12 @@ def _personas(groups: dict[tuple, list]) -> tuple[pd.DataFrame, pd.DataFrame]:
         settings = [inputs.settings for _, inputs in members]
         numbers = np.array([number for number, _ in members])
         persons = np.array([s.persons for s in settings], dtype=float)
-        trajectory_years = table.groupby("trajectory", sort=False).size().iloc[0]
+        trajectory_years = int(table["year"].max())
         lengths = np.array([s.trajectory_years or trajectory_years for s in settings], dtype=float)
-        share = persons / lengths  # N ÷ L per municipality
-        per_trajectory = table.groupby(["trajectory", "trajectory_name"], sort=False)[
-            ["running_cost", "investment"]
-        ].sum()
-        total = (per_trajectory["running_cost"] + per_trajectory["investment"]).to_numpy()
-        trajectories = per_trajectory.index.get_level_values("trajectory").to_numpy()
+        share = persons / lengths  # N ÷ L per municipality; every figure below scales with it
+        unit = personas.totals(table, settings[0].reference)  # total_cost: reference-free
+        total = unit["total_cost"].to_numpy()
+        trajectories = unit["trajectory"].to_numpy()
         references = np.array([s.reference for s in settings])
         reference_total = total[[list(trajectories).index(r) for r in references]]
         annual = share[:, None] * total[None, :]  # municipalities × trajectories
@@ -255,21 +253,19 @@ def _personas(groups: dict[tuple, list]) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _phase_in(
     table: pd.DataFrame, members: list, numbers: np.ndarray, share: np.ndarray
 ) -> pd.DataFrame:
-    """Extra cost per year for every municipality in one array operation (see
-    :func:`workbench.personas.phase_in`): cumulative differences indexed by min(k, L)."""
+    """Extra cost per year for every municipality: the engine's phase-in for a cohort of one
+    (:func:`workbench.personas.phase_in` is linear in N ÷ L), times each municipality's N ÷ L."""
     settings = [inputs.settings for _, inputs in members]
-    by_year = table.pivot(index="year", columns="trajectory", values=["running_cost", "investment"])
-    cost = by_year["running_cost"] + by_year["investment"]
-    length = len(cost)
+    length = int(table["year"].max())
     choices = [
         (s.reference, s.phase_in_to, s.phase_in_years or length + YEARS_AFTER) for s in settings
     ]
     frames = []
     for old, new, years in sorted(set(choices)):
         rows = np.array([choice == (old, new, years) for choice in choices])
-        cumulative = np.concatenate([[0.0], np.cumsum((cost[new] - cost[old]).to_numpy())])
-        k = np.arange(1, years + 1)
-        extra = share[rows, None] * cumulative[np.minimum(k, length)][None, :]
+        per_person = personas.phase_in(table, 1.0, old, new, years, 1.0)  # N ÷ L = 1
+        extra = share[rows, None] * per_person["extra_total_cost"].to_numpy()[None, :]
+        k = per_person["year"].to_numpy()
         frames.append(
             pd.DataFrame(
                 {
@@ -320,20 +316,9 @@ def _housing(stacked: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frame = _interpolate(stacked["population"], span)
     frame = frame.merge(stacked["shares"], on=["municipality", "age_group"])
     frame = frame.merge(span, on="municipality")
-    progress = np.clip(
-        (frame["year"] - frame["base_year"]) / (frame["target_year"] - frame["base_year"]), 0, 1
-    )
-    frame["share_alt"] = (
-        frame["share_today"] + (frame["share_target"] - frame["share_today"]) * progress
-    )
     frame = frame.merge(stacked["costs"], on=["municipality", "step"])
     frame = frame.merge(stacked["dwellings"], on=["municipality", "age_group"])
-    divisor = np.where(frame["step"].isin(housing.DWELLING_STEPS), frame["persons_per_dwelling"], 1)
-    for scenario in ("today", "alt"):
-        residents = frame["persons"] * frame[f"share_{scenario}"]
-        frame[f"fte_{scenario}"] = residents * frame["fte_per_resident"]
-        frame[f"cost_{scenario}"] = residents * frame["cost_per_resident"]
-        frame[f"dwellings_{scenario}"] = residents / divisor
+    frame = housing.apply_profiles(frame, frame["base_year"], frame["target_year"])
     values = ["fte_today", "fte_alt", "cost_today", "cost_alt", "dwellings_today", "dwellings_alt"]
     sums = frame.groupby(["municipality", "year"])[values].sum()
     persons = (
@@ -421,18 +406,7 @@ def _allocation(
         )
         keys = ["municipality", "year"]
         sums.append(parts.groupby([*keys, "step"], observed=True)["amount_ore"].sum().reset_index())
-        total = stacked.groupby(keys, observed=True)["amount_ore"].sum()
-        is_open = parts["step"] == allocation.NOT_ALLOCATED
-        allocated = parts[~is_open].groupby(keys, observed=True)["amount_ore"].sum()
-        missing = parts[is_open].groupby(keys, observed=True)["amount_ore"].sum()
-        table = pd.DataFrame(
-            {"ledger_ore": total, "allocated_ore": allocated, "not_allocated_ore": missing}
-        )
-        table = table.fillna(0).astype(np.int64)
-        table["difference_ore"] = (
-            table["ledger_ore"] - table["allocated_ore"] - table["not_allocated_ore"]
-        )
-        reconciled.append(table.reset_index())
+        reconciled.append(allocation.reconcile(stacked, parts, by=keys))
     if not sums:
         return pd.DataFrame(), pd.DataFrame()
     allocated, reconciled = (
@@ -459,15 +433,8 @@ HEADERS = {
     "total_cost": "Kostnad over hele forløpet (kr)",
     "diff_annual_cost": "Forskjell per år mot referanseforløpet (kr)",
     "first_saving_year": "Første år med besparelse ved innfasing",
-    "year": "År",
     "extra_total_cost": "Merkostnad ved innfasing (kr)",
-    "persons": "Innbyggere 67+",
-    "fte_today": "Årsverk, dagens profil",
-    "fte_alt": "Årsverk, alt. profil",
-    "cost_today": "Kostnad, dagens profil (kr)",
-    "cost_alt": "Kostnad, alt. profil (kr)",
-    "dwellings_today": "Boliger, dagens profil",
-    "dwellings_alt": "Boliger, alt. profil",
+    **YEARLY_LABELS,  # the housing report's own per-year headings
     "step": "Trinn",
     "amount_ore": "Beløp (øre)",
     "ledger_ore": "Regnskap (øre)",

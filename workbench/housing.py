@@ -313,25 +313,40 @@ def project(
         )
     )
     frame = population.merge(shares, on="age_group")
+    costs = data.step_costs.reindex(frame["step"])
+    frame["fte_per_resident"] = costs["fte_per_resident"].to_numpy()
+    frame["cost_per_resident"] = costs["cost_per_resident"].to_numpy()
+    frame["persons_per_dwelling"] = (
+        data.persons_per_dwelling["persons_per_dwelling"].reindex(frame["age_group"]).to_numpy()
+    )
+    frame = apply_profiles(frame, base_year, target_year)
+    return frame.sort_values(["year", "age_group", "step"]).reset_index(drop=True)[
+        PROJECTION_COLUMNS
+    ]
+
+
+def apply_profiles(frame: pd.DataFrame, base_year, target_year) -> pd.DataFrame:
+    """The alternative profile's share in each year (reached linearly in the target year),
+    and residents, årsverk, cost and dwellings under today's and the alternative profile.
+
+    Args:
+        frame: One row per year, age group and step with ``persons``, ``share_today``,
+            ``share_target``, ``fte_per_resident``, ``cost_per_resident`` and
+            ``persons_per_dwelling``; changed in place and returned.
+        base_year, target_year: Years, or one per row (many municipalities at once).
+    """
     progress = np.clip((frame["year"] - base_year) / (target_year - base_year), 0, 1)
     frame["share_alt"] = (
         frame["share_today"] + (frame["share_target"] - frame["share_today"]) * progress
     )
-    frame["residents_today"] = frame["persons"] * frame["share_today"]
-    frame["residents_alt"] = frame["persons"] * frame["share_alt"]
-    costs = data.step_costs.reindex(frame["step"])
-    per_dwelling = (
-        data.persons_per_dwelling["persons_per_dwelling"].reindex(frame["age_group"]).to_numpy()
-    )
-    divisor = np.where(frame["step"].isin(DWELLING_STEPS), per_dwelling, 1.0)
+    divisor = np.where(frame["step"].isin(DWELLING_STEPS), frame["persons_per_dwelling"], 1.0)
     for scenario in ("today", "alt"):
-        residents = frame[f"residents_{scenario}"].to_numpy()
-        frame[f"fte_{scenario}"] = residents * costs["fte_per_resident"].to_numpy()
-        frame[f"cost_{scenario}"] = residents * costs["cost_per_resident"].to_numpy()
+        residents = frame["persons"] * frame[f"share_{scenario}"]
+        frame[f"residents_{scenario}"] = residents
+        frame[f"fte_{scenario}"] = residents * frame["fte_per_resident"]
+        frame[f"cost_{scenario}"] = residents * frame["cost_per_resident"]
         frame[f"dwellings_{scenario}"] = residents / divisor
-    return frame.sort_values(["year", "age_group", "step"]).reset_index(drop=True)[
-        PROJECTION_COLUMNS
-    ]
+    return frame
 
 
 def by_year(projection: pd.DataFrame) -> pd.DataFrame:

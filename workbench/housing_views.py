@@ -94,6 +94,19 @@ def step_names(session: Session) -> list[str]:
     return list(reference.housing_steps(session.project.data_dir)["name"])
 
 
+YEARLY_LABELS = {
+    "year": "År",
+    "persons": "Innbyggere 67+",
+    "fte_today": "Årsverk, dagens profil",
+    "fte_alt": "Årsverk, alt. profil",
+    "cost_today": "Kostnad, dagens profil (kr)",
+    "cost_alt": "Kostnad, alt. profil (kr)",
+    "dwellings_today": "Boliger, dagens profil",
+    "dwellings_alt": "Boliger, alt. profil",
+}
+"""Headings of the per-year table (the report's and the table across municipalities)."""
+
+
 def show_report(session: Session, inputs: HousingInputs) -> HousingResult:
     """The static report; figures and tables go to the output folder."""
     m = session.municipality
@@ -209,18 +222,9 @@ def show_report(session: Session, inputs: HousingInputs) -> HousingResult:
         )
     for stem, figure in figures:
         session.show_figure(figure, stem)
-    yearly = result.totals.rename(
-        columns={
-            "year": "År",
-            "persons": "Innbyggere 67+",
-            "fte_today": "Årsverk, dagens profil",
-            "fte_alt": "Årsverk, alt. profil",
-            "cost_today": "Kostnad, dagens profil (kr)",
-            "cost_alt": "Kostnad, alt. profil (kr)",
-            "dwellings_today": "Boliger, dagens profil",
-            "dwellings_alt": "Boliger, alt. profil",
-        }
-    ).drop(columns=["residents_today", "residents_alt"])
+    yearly = result.totals.rename(columns=YEARLY_LABELS).drop(
+        columns=["residents_today", "residents_alt"]
+    )
     interpolated = result.population.groupby("year")["interpolated"].any()
     yearly.insert(
         1, "Befolkning", ["interpolert" if interpolated[y] else "oppgitt" for y in yearly["År"]]
