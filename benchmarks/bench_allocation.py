@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench import allocation
+from workbench.analyses.allocation import engine as allocation
 from workbench.synthetic import ledger
 
 REPO = Path(__file__).resolve().parent.parent

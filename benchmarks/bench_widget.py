@@ -15,11 +15,13 @@ import statistics
 import time
 from collections.abc import Callable
 
-from workbench.calculator_app import CalculatorApp
-from workbench.housing_app import HousingApp
-from workbench.housing_views import step_names
-from workbench.inputs import calculator_inputs, housing_inputs, persona_inputs
-from workbench.personas_app import PersonasApp
+from workbench.analyses.calculator.app import CalculatorApp
+from workbench.analyses.calculator.load import load as load_calculator
+from workbench.analyses.housing.app import HousingApp
+from workbench.analyses.housing.load import load as load_housing
+from workbench.analyses.housing.report import step_names
+from workbench.analyses.personas.app import PersonasApp
+from workbench.analyses.personas.load import load as load_personas
 from workbench.session import open_session
 
 TARGET_MS = 50.0
@@ -27,7 +29,7 @@ TARGET_MS = 50.0
 
 def calculator() -> tuple[object, Callable[[int], None]]:
     session = open_session("calculator", "9999")
-    app = CalculatorApp(calculator_inputs(session), session.source_line(), illustrative=True)
+    app = CalculatorApp(load_calculator(session), session.source_line(), illustrative=True)
     quantity = app.editors[1].lines[0].quantity  # 4 alternatives, 9 lines, 34 services
 
     def change(i: int) -> None:
@@ -38,7 +40,7 @@ def calculator() -> tuple[object, Callable[[int], None]]:
 
 def personas() -> tuple[object, Callable[[int], None]]:
     session = open_session("personas", "3911")
-    app = PersonasApp(persona_inputs(session), session.source_line(), illustrative=False)
+    app = PersonasApp(load_personas(session), session.source_line(), illustrative=False)
 
     def change(i: int) -> None:
         app.persons.value = 600 + i
@@ -49,7 +51,7 @@ def personas() -> tuple[object, Callable[[int], None]]:
 def housing() -> tuple[object, Callable[[int], None]]:
     session = open_session("housing", "9999")
     app = HousingApp(
-        housing_inputs(session),
+        load_housing(session),
         2024,
         2040,
         step_names(session),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.calculator import Assumptions
+from workbench.analyses.calculator.engine import Assumptions
 from workbench.catalogue import read_catalogue
 from workbench.config import Defaults
 from workbench.project import Project

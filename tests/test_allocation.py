@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench import allocation as a
+from workbench.analyses.allocation import engine as a
 from workbench.errors import InputError
 
 STEPS = set(range(1, 13))

@@ -3,16 +3,16 @@ import io
 
 import pytest
 
-from workbench import allocation as a
-from workbench.allocation_app import AllocationApp
-from workbench.inputs import allocation_inputs
+from workbench.analyses.allocation import engine as a
+from workbench.analyses.allocation.app import AllocationApp
+from workbench.analyses.allocation.load import load as load_allocation
 from workbench.session import open_session
 
 
 @pytest.fixture
 def app(repo):
     session = open_session("allocation", "9999", project_dir=str(repo.root))
-    inputs = allocation_inputs(session)
+    inputs = load_allocation(session)
     with contextlib.redirect_stdout(io.StringIO()):
         yield AllocationApp(
             inputs, session.municipality.title, session.source_line(), illustrative=True

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from conftest import make_project
 
+from workbench.analyses.calculator.load import load as load_calculator
 from workbench.app_shell import AppShell
 from workbench.apps import Downloads, download_links
-from workbench.inputs import calculator_inputs
 from workbench.session import open_session
 
 
@@ -21,7 +21,7 @@ def quiet():
 
 def test_picker_lists_municipalities_with_the_analysis_and_switches(repo, quiet):
     session = open_session("calculator", "9999", project_dir=str(repo.root))
-    shell = AppShell(session, calculator_inputs(session))
+    shell = AppShell(session, load_calculator(session))
     assert [number for _, number in shell.picker.options] == ["3911", "9999"]
     assert "ILLUSTRATIVE TALL" in shell.banner.value
     shell.picker.value = "3911"

@@ -150,14 +150,14 @@ def test_personas(page, server):
 
 
 def test_housing(page, server):
-    from workbench.housing_views import evaluate
-    from workbench.inputs import housing_inputs
+    from workbench.analyses.housing.load import load as load_housing
+    from workbench.analyses.housing.report import evaluate
     from workbench.session import open_session
 
     open_app(page, server, "housing_profile.ipynb", "Vekst i behov for årsverk")
     assert_no_code(page)
     session = open_session("housing", "9999", project_dir=str(REPO))
-    expected = evaluate(housing_inputs(session), 2024, 2040, projection="HHMH").summary.set_index(
+    expected = evaluate(load_housing(session), 2024, 2040, projection="HHMH").summary.set_index(
         "key"
     )
     page.locator(".widget-dropdown:has(label:text-is('Framskriving')) select").select_option("HHMH")
@@ -166,14 +166,14 @@ def test_housing(page, server):
 
 
 def test_allocation(page, server):
-    from workbench.allocation_views import evaluate
-    from workbench.inputs import allocation_inputs
+    from workbench.analyses.allocation.load import load as load_allocation
+    from workbench.analyses.allocation.report import evaluate
     from workbench.session import open_session
 
     open_app(page, server, "allocation.ipynb", "Flytt en regel")
     assert_no_code(page)
     session = open_session("allocation", "9999", project_dir=str(REPO))
-    without = evaluate(allocation_inputs(session), variant="uten").steps.set_index("step")
+    without = evaluate(load_allocation(session), variant="uten").steps.set_index("step")
     page.locator(".widget-dropdown:has(label:text-is('Variant')) select").select_option(
         label="Uten barnehage, skole og SFO"
     )

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from workbench.calculator import (
+from workbench.analyses.calculator.engine import (
     Alternative,
     Assumptions,
     Package,
@@ -234,7 +234,7 @@ def test_alternative_names_must_be_unique():
 
 
 def test_shipped_packages_use_known_services(repo, national):
-    from workbench.calculator import check_services
+    from workbench.analyses.calculator.engine import check_services
 
     for path in (repo.data_dir / "packages").glob("*.yaml"):
         if path.name != "sources.yaml":

@@ -2,15 +2,15 @@
 
 import pytest
 
-from workbench.calculator_app import CalculatorApp
-from workbench.inputs import calculator_inputs
+from workbench.analyses.calculator.app import CalculatorApp
+from workbench.analyses.calculator.load import load as load_calculator
 from workbench.session import open_session
 
 
 @pytest.fixture
 def app(repo):
     session = open_session("calculator", "3911", project_dir=str(repo.root))
-    inputs = calculator_inputs(session)
+    inputs = load_calculator(session)
     return CalculatorApp(inputs, session.source_line(), illustrative=session.illustrative)
 
 
@@ -65,7 +65,7 @@ def test_removing_a_line_and_the_last_alternative(app):
 
 def test_switching_package_resets_the_editors(repo):
     session = open_session("calculator", "9999", project_dir=str(repo.root))
-    inputs = calculator_inputs(session)
+    inputs = load_calculator(session)
     app = CalculatorApp(inputs, session.source_line(), illustrative=True)
     assert len(app.editors) == 4
     app.package_picker.value = 1

@@ -54,10 +54,10 @@ def test_windows_1252_prices_with_decimal_commas_are_read(tmp_path, capsys):
     prices.write_bytes(text.encode("cp1252"))  # as Norwegian Excel saves "CSV (semikolondelt)"
     assert main(["--project", str(project.root), "validate"]) == 0
 
-    from workbench.inputs import calculator_inputs
+    from workbench.analyses.calculator.load import load as load_calculator
     from workbench.session import open_session
 
-    inputs = calculator_inputs(open_session("calculator", "9999", project_dir=str(project.root)))
+    inputs = load_calculator(open_session("calculator", "9999", project_dir=str(project.root)))
     row = inputs.catalogue.loc["praktisk-bistand-dag"]
     assert (row["unit_price"], row["category"]) == (560.5, "Praktisk bistand – daglige gjøremål")
 

@@ -8,8 +8,12 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from workbench import allocation, calculator, fleet, housing, personas, synthetic
-from workbench.personas_views import YEARS_AFTER
+from workbench import fleet, synthetic
+from workbench.analyses.allocation import engine as allocation
+from workbench.analyses.calculator import engine as calculator
+from workbench.analyses.housing import engine as housing
+from workbench.analyses.personas import engine as personas
+from workbench.analyses.personas.report import YEARS_AFTER
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench import housing
+from workbench.analyses.housing import engine as housing
 from workbench.errors import InputError
 
 GROUPS = housing.AGE_GROUPS
@@ -219,7 +219,7 @@ def test_faerder_population_is_the_seeds(repo):
 
 
 def test_unknown_projection_in_parameters_names_the_key(project):
-    from workbench.inputs import housing_inputs
+    from workbench.analyses.housing.load import load as load_housing
     from workbench.session import open_session
 
     path = project.parameters_dir / "9999-demokommune.yaml"
@@ -231,4 +231,4 @@ def test_unknown_projection_in_parameters_names_the_key(project):
         InputError,
         match=r"nøkkel «analyses.housing.projection»: framskrivingsalternativet «MHMM» finnes ikke",
     ):
-        housing_inputs(open_session("housing", "9999", project_dir=str(project.root)))
+        load_housing(open_session("housing", "9999", project_dir=str(project.root)))

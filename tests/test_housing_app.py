@@ -3,16 +3,16 @@ import io
 
 import pytest
 
-from workbench.housing_app import HousingApp
-from workbench.housing_views import step_names
-from workbench.inputs import housing_inputs
+from workbench.analyses.housing.app import HousingApp
+from workbench.analyses.housing.load import load as load_housing
+from workbench.analyses.housing.report import step_names
 from workbench.session import open_session
 
 
 @pytest.fixture
 def app(repo):
     session = open_session("housing", "9999", project_dir=str(repo.root))
-    inputs = housing_inputs(session)
+    inputs = load_housing(session)
     with contextlib.redirect_stdout(io.StringIO()):
         yield HousingApp(
             inputs, 2024, 2040, step_names(session), session.source_line(), illustrative=True

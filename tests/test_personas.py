@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ASSETS
 
-from workbench.catalogue import merge, read_catalogue
-from workbench.errors import InputError
-from workbench.personas import (
+from workbench.analyses.personas.engine import (
     NO_SERVICES,
     Persona,
     check_persona_services,
@@ -23,6 +21,8 @@ from workbench.personas import (
     totals,
     yearly,
 )
+from workbench.catalogue import merge, read_catalogue
+from workbench.errors import InputError
 
 N_FAERDER = 684  # seed 002: persons with presumed dementia in Færder
 SEED_ROWS = {  # (annual cost, hours) per row of the seed's table, in row order

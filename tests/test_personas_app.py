@@ -5,15 +5,15 @@ import io
 
 import pytest
 
-from workbench.inputs import persona_inputs
-from workbench.personas_app import PersonasApp
+from workbench.analyses.personas.app import PersonasApp
+from workbench.analyses.personas.load import load as load_personas
 from workbench.session import open_session
 
 
 @pytest.fixture
 def app(repo):
     session = open_session("personas", "3911", project_dir=str(repo.root))
-    inputs = persona_inputs(session)
+    inputs = load_personas(session)
     with contextlib.redirect_stdout(io.StringIO()):
         yield PersonasApp(inputs, session.source_line(), illustrative=session.illustrative)
 

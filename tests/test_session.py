@@ -1,7 +1,7 @@
 import pytest
 
+from workbench.analyses.calculator.load import load as load_calculator
 from workbench.errors import InputError
-from workbench.inputs import calculator_inputs
 from workbench.session import open_session
 
 
@@ -14,7 +14,7 @@ def test_open_session_for_the_demo(repo):
 
 def test_faerder_with_seed_data_is_not_illustrative(repo):
     session = open_session("calculator", "3911", project_dir=str(repo.root))
-    calculator_inputs(session)
+    load_calculator(session)
     assert not session.illustrative
     assert [p.status for p in session.sources] == ["real", "derived", "real"]
     assert "ILLUSTRATIVE" not in session.banner().data
@@ -22,7 +22,7 @@ def test_faerder_with_seed_data_is_not_illustrative(repo):
 
 def test_illustrative_data_marks_the_banner(repo):
     session = open_session("calculator", "9999", project_dir=str(repo.root))
-    calculator_inputs(session)
+    load_calculator(session)
     assert "ILLUSTRATIVE TALL" in session.banner().data
     statuses = {p.relative: p.status for p in session.sources}
     assert statuses["municipalities/9999-demokommune/prices.csv"] == "illustrative"
@@ -56,7 +56,7 @@ def test_analysis_not_configured(project):
 def test_file_names_cannot_leave_the_data_folder(repo, name):
     session = open_session("calculator", "9999", project_dir=str(repo.root))
     with pytest.raises(InputError, match="må være et filnavn relativt til data/-mappen"):
-        calculator_inputs(session, package_file=name)
+        load_calculator(session, package_file=name)
 
 
 def test_missing_package_file_names_the_key(repo):
@@ -64,7 +64,7 @@ def test_missing_package_file_names_the_key(repo):
     with pytest.raises(
         InputError, match=r"nøkkel «package_file»: filen data/packages/finnes-ikke.yaml finnes ikke"
     ):
-        calculator_inputs(session, package_file="packages/finnes-ikke.yaml")
+        load_calculator(session, package_file="packages/finnes-ikke.yaml")
 
 
 def test_outputs_written_only_with_an_output_folder(repo, tmp_path):

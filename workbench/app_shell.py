@@ -12,65 +12,15 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from workbench.allocation_app import AllocationApp
 from workbench.apps import ERROR_STYLE
-from workbench.calculator_app import CalculatorApp
 from workbench.config import Municipality, municipality_files
 from workbench.errors import InputError
-from workbench.housing_app import HousingApp
-from workbench.housing_views import step_names
-from workbench.inputs import allocation_inputs, calculator_inputs, housing_inputs, persona_inputs
-from workbench.personas_app import PersonasApp
 from workbench.session import Session, open_session
 
 log = logging.getLogger(__name__)
-
-
-def _calculator(session: Session, inputs=None):
-    inputs = inputs or calculator_inputs(session)
-    return CalculatorApp(inputs, session.source_line(), illustrative=session.illustrative)
-
-
-def _personas(session: Session, inputs=None):
-    inputs = inputs or persona_inputs(session)
-    return PersonasApp(inputs, session.source_line(), illustrative=session.illustrative)
-
-
-def _housing(session: Session, inputs=None):
-    inputs = inputs or housing_inputs(session)
-    m = session.municipality
-    return HousingApp(
-        inputs,
-        m.base_year,
-        m.target_year,
-        step_names(session),
-        session.source_line(),
-        illustrative=session.illustrative,
-    )
-
-
-def _allocation(session: Session, inputs=None):
-    inputs = inputs or allocation_inputs(session)
-    if inputs.ledger is None:
-        raise InputError(
-            session.municipality.source_file,
-            "kommunen har ikke lagt inn regnskapet ennå; rapporten viser kildens tall",
-        )
-    return AllocationApp(
-        inputs, session.municipality.title, session.source_line(), illustrative=session.illustrative
-    )
-
-
-BUILDERS: dict[str, Callable] = {
-    "calculator": _calculator,
-    "personas": _personas,
-    "housing": _housing,
-    "allocation": _allocation,
-}
 
 
 class AppShell:
@@ -145,7 +95,7 @@ class AppShell:
 
     def _show(self, session: Session, inputs) -> None:
         try:
-            app = BUILDERS[self.analysis.key](session, inputs)
+            app = self.analysis.app(session, inputs)
         except (InputError, KeyError, ValueError) as exc:
             self._fail(session.municipality.title, exc)
             return

@@ -19,8 +19,12 @@ import pandas as pd
 import yaml
 from IPython.utils.capture import capture_output
 
-from workbench import allocation_views, analyses, calculator_views, housing_views, personas_views
+from workbench import analyses
 from workbench.analyses import Analysis
+from workbench.analyses.allocation import report as allocation_views
+from workbench.analyses.calculator import report as calculator_views
+from workbench.analyses.housing import report as housing_views
+from workbench.analyses.personas import report as personas_views
 from workbench.config import Defaults, Municipality
 from workbench.errors import InputError
 from workbench.formatting import fte, kr, mill_kr, number, percent
@@ -29,7 +33,6 @@ from workbench.plots import ILLUSTRATIVE_MARK
 from workbench.project import Project
 from workbench.provenance import STATUS_LABELS, Provenance
 from workbench.session import Session, open_session
-from workbench.validation import INPUT_CHECKS
 
 ORDER = ("allocation", "housing", "personas", "calculator")
 """The seed deck's order."""
@@ -94,7 +97,7 @@ def collect(project: Project, number: str) -> Collected:
             continue
         session = open_session(key, number, project_dir=str(project.root))
         session.record_figures = True
-        inputs = INPUT_CHECKS[key](session)
+        inputs = analysis.load(session)
         with capture_output():
             result = REPORTS[key](session, inputs)
         runs.append(Run(analysis, session, result))

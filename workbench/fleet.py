@@ -27,27 +27,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench import allocation, analyses, calculator, housing, personas
+from workbench import analyses
+from workbench.analyses.allocation import engine as allocation
+from workbench.analyses.allocation.load import AllocationInputs
+from workbench.analyses.calculator import engine as calculator
+from workbench.analyses.housing import engine as housing
+from workbench.analyses.housing.load import HousingInputs
+from workbench.analyses.housing.report import YEARLY_LABELS
+from workbench.analyses.personas import engine as personas
+from workbench.analyses.personas.report import YEARS_AFTER
 from workbench.config import Defaults, Municipality, municipality_files
-from workbench.housing_views import YEARLY_LABELS
-from workbench.inputs import (
-    AllocationInputs,
-    HousingInputs,
-    allocation_inputs,
-    calculator_inputs,
-    housing_inputs,
-    persona_inputs,
-)
-from workbench.personas_views import YEARS_AFTER
 from workbench.project import Project
 from workbench.session import Session
-
-LOADERS = {
-    "calculator": calculator_inputs,
-    "personas": persona_inputs,
-    "housing": housing_inputs,
-    "allocation": allocation_inputs,
-}
 
 
 @dataclass(frozen=True)
@@ -119,11 +110,10 @@ def load(project: Project, numbers: list[str] | None = None) -> FleetInputs:
         municipality = Municipality.from_file(path)
         inputs: dict[str, object] = {}
         illustrative: dict[str, bool] = {}
-        for key, loader in LOADERS.items():
-            analysis = analyses.get(key)
+        for key, analysis in analyses.ANALYSES.items():
             if analysis.enabled_for(municipality):
                 session = Session(project, defaults, municipality, analysis)
-                inputs[key] = loader(session)
+                inputs[key] = analysis.load(session)
                 illustrative[key] = session.illustrative
         fleet.municipalities.append(
             Municipal(
@@ -254,7 +244,7 @@ def _phase_in(
     table: pd.DataFrame, members: list, numbers: np.ndarray, share: np.ndarray
 ) -> pd.DataFrame:
     """Extra cost per year for every municipality: the engine's phase-in for a cohort of one
-    (:func:`workbench.personas.phase_in` is linear in N ÷ L), times each municipality's N ÷ L."""
+    (:func:`workbench.analyses.personas.engine.phase_in` is linear in N ÷ L), times each municipality's N ÷ L."""
     settings = [inputs.settings for _, inputs in members]
     length = int(table["year"].max())
     choices = [

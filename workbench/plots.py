@@ -83,7 +83,7 @@ def calculator_chart(
     """Annual cost and årsverk per alternative, side by side.
 
     Args:
-        summary: From :func:`workbench.calculator.summary`.
+        summary: From :func:`workbench.analyses.calculator.engine.summary`.
         title: Figure title (the package's title).
         source: The source line.
         illustrative: Mark the figure as built on illustrative data.
@@ -163,7 +163,7 @@ def trajectory_chart(
     """Cost per age, cumulative cost and hours per age for each trajectory.
 
     Args:
-        yearly: From :func:`workbench.personas.yearly` (the trajectories to show).
+        yearly: From :func:`workbench.analyses.personas.engine.yearly` (the trajectories to show).
         title: Figure title.
         source: The source line.
         illustrative: Mark the figure as built on illustrative data.

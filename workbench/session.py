@@ -62,7 +62,7 @@ class Session:
     project: Project
     defaults: Defaults
     municipality: Municipality
-    analysis: Analysis
+    analysis: Analysis | None
     output_dir: Path | None = None
     sources: list[Provenance] = field(default_factory=list)
     tables: list[RecordedTable] = field(default_factory=list)

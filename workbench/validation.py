@@ -11,24 +11,10 @@ from collections.abc import Callable
 from workbench import analyses, reference
 from workbench.config import Defaults, Municipality, municipality_files
 from workbench.errors import InputError
-from workbench.inputs import (
-    allocation_inputs,
-    calculator_inputs,
-    housing_inputs,
-    persona_inputs,
-    price_catalogue,
-)
+from workbench.inputs import price_catalogue
 from workbench.project import Project
 from workbench.provenance import check_manifests
 from workbench.session import Session
-
-INPUT_CHECKS: dict[str, Callable[[Session], object]] = {
-    "calculator": calculator_inputs,
-    "personas": persona_inputs,
-    "housing": housing_inputs,
-    "allocation": allocation_inputs,
-}
-"""Analysis key → the function that loads (and so validates) its inputs."""
 
 
 def validate_project(project: Project) -> tuple[list[InputError], int]:
@@ -66,9 +52,9 @@ def validate_project(project: Project) -> tuple[list[InputError], int]:
         attempt(lambda m=municipality: reference.steps(project.data_dir, m))
         enabled = [a for a in analyses.ANALYSES.values() if a.enabled_for(municipality)]
         if not enabled:
-            session = Session(project, defaults, municipality, analyses.get("calculator"))
+            session = Session(project, defaults, municipality, None)
             attempt(lambda s=session: price_catalogue(s))
         for analysis in enabled:
             session = Session(project, defaults, municipality, analysis)
-            attempt(lambda s=session, key=analysis.key: INPUT_CHECKS[key](s))
+            attempt(lambda s=session, a=analysis: a.load(s))
     return errors, checked

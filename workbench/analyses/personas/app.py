@@ -14,13 +14,9 @@ import ipywidgets as widgets
 from pydantic import ValidationError
 
 from workbench import plots
-from workbench.apps import Downloads, LiveApp
-from workbench.config import translate_errors
-from workbench.errors import InputError
-from workbench.formatting import styled
-from workbench.inputs import PersonaInputs
-from workbench.personas import Episode, Persona, check_ages, check_persona_services
-from workbench.personas_views import (
+from workbench.analyses.personas.engine import Episode, Persona, check_ages, check_persona_services
+from workbench.analyses.personas.load import PersonaInputs, load
+from workbench.analyses.personas.report import (
     PersonaResult,
     evaluate,
     phase_frame,
@@ -28,6 +24,11 @@ from workbench.personas_views import (
     scaled_frame,
     totals_frame,
 )
+from workbench.apps import Downloads, LiveApp
+from workbench.errors import InputError
+from workbench.formatting import styled
+from workbench.models import translate_errors
+from workbench.session import Session
 
 MAX_PERSONS = 1_000_000
 
@@ -285,3 +286,9 @@ class PersonasApp(LiveApp):
                 ),
             ),
         ]
+
+
+def build(session: Session, inputs=None):
+    """The app for an open session (inputs loaded when not given)."""
+    inputs = inputs or load(session)
+    return PersonasApp(inputs, session.source_line(), illustrative=session.illustrative)

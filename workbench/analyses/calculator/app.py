@@ -15,12 +15,20 @@ import ipywidgets as widgets
 import pandas as pd
 
 from workbench import plots
+from workbench.analyses.calculator.engine import (
+    PERIOD_LABELS,
+    Alternative,
+    Package,
+    PackageLine,
+    Result,
+    evaluate,
+)
+from workbench.analyses.calculator.load import CalculatorInputs, load
+from workbench.analyses.calculator.report import HOURS_NOTE, affordable_frame, summary_frame
 from workbench.apps import Downloads, LiveApp
-from workbench.calculator import PERIOD_LABELS, Alternative, Package, PackageLine, Result, evaluate
-from workbench.calculator_views import HOURS_NOTE, affordable_frame, summary_frame
 from workbench.catalogue import service_label
 from workbench.formatting import styled
-from workbench.inputs import CalculatorInputs
+from workbench.session import Session
 
 ALL_STEPS = 0
 MAX_QUANTITY = 100_000.0
@@ -250,3 +258,9 @@ def summary_values(app: CalculatorApp) -> pd.DataFrame:
     if app.result is None:
         app.recompute()
     return app.result.summary
+
+
+def build(session: Session, inputs=None):
+    """The app for an open session (inputs loaded when not given)."""
+    inputs = inputs or load(session)
+    return CalculatorApp(inputs, session.source_line(), illustrative=session.illustrative)

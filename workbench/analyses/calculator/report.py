@@ -10,10 +10,10 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from workbench import plots
-from workbench.calculator import PERIOD_LABELS, Result, evaluate
+from workbench.analyses.calculator.engine import PERIOD_LABELS, Result, evaluate
+from workbench.analyses.calculator.load import CalculatorInputs, PackageFile
 from workbench.catalogue import UNITS
 from workbench.formatting import styled
-from workbench.inputs import CalculatorInputs, PackageFile
 from workbench.session import Session
 
 SUMMARY_HEADERS = {

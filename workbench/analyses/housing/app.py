@@ -13,17 +13,20 @@ import time
 import ipywidgets as widgets
 import pandas as pd
 
-from workbench import housing, plots
-from workbench.apps import Downloads, LiveApp
-from workbench.formatting import styled
-from workbench.housing_views import (
+from workbench import plots
+from workbench.analyses.housing import engine as housing
+from workbench.analyses.housing.load import HousingInputs, load
+from workbench.analyses.housing.report import (
     HousingResult,
     evaluate,
     profile_frame,
+    step_names,
     summary_frame,
     summary_numbers,
 )
-from workbench.inputs import HousingInputs
+from workbench.apps import Downloads, LiveApp
+from workbench.formatting import styled
+from workbench.session import Session
 
 
 class HousingApp(LiveApp):
@@ -174,3 +177,17 @@ class HousingApp(LiveApp):
                 ),
             ),
         ]
+
+
+def build(session: Session, inputs=None):
+    """The app for an open session (inputs loaded when not given)."""
+    inputs = inputs or load(session)
+    m = session.municipality
+    return HousingApp(
+        inputs,
+        m.base_year,
+        m.target_year,
+        step_names(session),
+        session.source_line(),
+        illustrative=session.illustrative,
+    )

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench import housing, plots, reference
+from workbench import plots, reference
+from workbench.analyses.housing import engine as housing
+from workbench.analyses.housing.load import HousingInputs
 from workbench.formatting import mill_kr, number, percent, styled
-from workbench.inputs import HousingInputs
 from workbench.session import Session
 
 UNIT_FORMATS = {

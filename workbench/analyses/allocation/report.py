@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench import allocation, plots, reference
+from workbench import plots, reference
+from workbench.analyses.allocation import engine as allocation
+from workbench.analyses.allocation.load import AllocationInputs
 from workbench.formatting import number, styled
-from workbench.inputs import AllocationInputs
 from workbench.session import Session
 
 ALL = "Alle"

@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
-from workbench.config import Defaults, StrictModel
+from workbench.config import Defaults
 from workbench.errors import InputError, Problem
 from workbench.loaders import read_yaml
+from workbench.models import StrictModel
 
 Period = Literal["week", "day", "year", "once"]
 PERIOD_ALIASES: dict[str, Period] = {

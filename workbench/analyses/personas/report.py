@@ -8,9 +8,16 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from workbench import plots
+from workbench.analyses.personas.engine import (
+    Persona,
+    first_saving_year,
+    phase_in,
+    scale,
+    totals,
+    yearly,
+)
+from workbench.analyses.personas.load import PersonaFile, PersonaInputs
 from workbench.formatting import number, styled
-from workbench.inputs import PersonaFile, PersonaInputs
-from workbench.personas import Persona, first_saving_year, phase_in, scale, totals, yearly
 from workbench.session import Session
 
 YEARS_AFTER = 3

@@ -14,11 +14,21 @@ import time
 import ipywidgets as widgets
 import pandas as pd
 
-from workbench import allocation, plots
-from workbench.allocation_views import ALL, VARIANTS, AllocationResult, evaluate, step_frame, years
+from workbench import plots
+from workbench.analyses.allocation import engine as allocation
+from workbench.analyses.allocation.load import AllocationInputs, load
+from workbench.analyses.allocation.report import (
+    ALL,
+    VARIANTS,
+    AllocationResult,
+    evaluate,
+    step_frame,
+    years,
+)
 from workbench.apps import Downloads, LiveApp
+from workbench.errors import InputError
 from workbench.formatting import percent, styled
-from workbench.inputs import AllocationInputs
+from workbench.session import Session
 
 
 class AllocationApp(LiveApp):
@@ -167,3 +177,17 @@ class AllocationApp(LiveApp):
     def step_amounts(self) -> pd.Series:
         """Current amount per step in kroner (for tests and benchmarks)."""
         return self.result.steps.set_index("step")["amount"]
+
+
+def build(session: Session, inputs=None):
+    """The app for an open session (inputs loaded when not given)."""
+    inputs = inputs or load(session)
+    if inputs.ledger is None:
+        raise InputError(
+            session.municipality.source_file,
+            "kommunen har ikke lagt inn regnskapet ennå; rapporten viser kildens tall",
+        )
+    return AllocationApp(
+        inputs, session.municipality.title, session.source_line(), illustrative=session.illustrative
+    )
+

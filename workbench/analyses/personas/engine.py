@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from workbench.calculator import (
+from workbench.analyses.calculator.engine import (
     Alternative,
     Assumptions,
     Package,
@@ -33,9 +33,9 @@ from workbench.calculator import (
     line_table,
     unknown_service,
 )
-from workbench.config import StrictModel
 from workbench.errors import InputError, Problem
 from workbench.loaders import read_yaml
+from workbench.models import StrictModel
 
 NO_SERVICES = "Ingen kommunale tjenester"
 KEY_PATTERN = r"^[a-z0-9_-]+$"

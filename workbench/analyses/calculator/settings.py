@@ -1,0 +1,13 @@
+"""The resource calculator settings: the ``analyses.calculator`` block of a municipality's parameter file."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from workbench.models import StrictModel
+
+
+class CalculatorSettings(StrictModel):
+    """What the resource calculator shows for a municipality."""
+
+    packages: list[str] = Field(min_length=1)

@@ -1,0 +1,89 @@
+"""The base of every parameter model: unknown keys are errors, messages are Norwegian.
+
+Parameter files are read into pydantic models that forbid unknown keys. A file that does not
+validate raises :class:`~workbench.errors.InputError` naming the file, every bad key and the
+reason in Norwegian.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from workbench.errors import InputError, Problem
+
+
+class StrictModel(BaseModel):
+    """Base for parameter models: unknown keys are an error, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], path: Path) -> Self:
+        """Validate a mapping read from ``path``.
+
+        Raises:
+            InputError: Naming each bad key.
+        """
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise InputError(path, translate_errors(exc)) from None
+
+
+_MESSAGES = {
+    "extra_forbidden": "ukjent nøkkel",
+    "missing": "mangler",
+    "string_type": "må være tekst",
+    "int_type": "må være et heltall",
+    "int_parsing": "må være et heltall",
+    "float_type": "må være et tall",
+    "float_parsing": "må være et tall",
+    "bool_type": "må være true eller false",
+    "bool_parsing": "må være true eller false",
+    "list_type": "må være en liste",
+    "dict_type": "må være en mapping (nøkler og verdier)",
+    "model_type": "må være en mapping (nøkler og verdier)",
+    "literal_error": "ugyldig verdi",
+}
+
+
+def translate_errors(exc: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into Norwegian problems with dotted key paths."""
+    problems = []
+    for error in exc.errors():
+        key = _key_path(error["loc"])
+        kind = error["type"]
+        if kind == "value_error":
+            message = str(error.get("ctx", {}).get("error", error["msg"]))
+        elif kind == "string_pattern_mismatch":
+            message = f"«{error.get('input')}» har feil format"
+            if key.endswith("number") or "former_numbers" in key:
+                message += ' (kommunenummer skrives med fire sifre i anførselstegn, f.eks. "0301")'
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            message = f"«{error.get('input')}» er utenfor tillatt område ({error['msg']})"
+        elif kind == "too_short":
+            message = "kan ikke være tom"
+        elif kind == "literal_error":
+            expected = error.get("ctx", {}).get("expected", "")
+            message = f"ugyldig verdi «{error.get('input')}» (tillatt: {expected})"
+        else:
+            message = _MESSAGES.get(kind, error["msg"])
+            if kind.endswith(("_type", "_parsing")) and "input" in error:
+                message += f" (fikk «{error['input']}»)"
+        problems.append(Problem(message, key=key or None))
+    return problems
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in ("function-after", "function-before") or str(part).startswith("function-"):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path
