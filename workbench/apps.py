@@ -18,8 +18,8 @@ from matplotlib.figure import Figure
 from pydantic import ValidationError
 
 from workbench import plots
-from workbench.config import translate_errors
 from workbench.errors import InputError
+from workbench.models import translate_errors
 from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR
 
 ERROR_STYLE = "color:#b00020"

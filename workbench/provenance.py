@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from workbench.config import StrictModel
 from workbench.errors import InputError, Problem
 from workbench.loaders import read_yaml
+from workbench.models import StrictModel
 
 MANIFEST = "sources.yaml"
 Status = Literal["real", "derived", "illustrative"]
