@@ -167,5 +167,5 @@ def test_cli_writes_the_tables_with_norwegian_headers(project, tmp_path, capsys)
     ]
     assert set(housing_table["Illustrative tall"]) == {"ja"}  # synthetic and fictional
     assert set(housing_table["Kommune"]) == {5001, 5002, 5003, 9999}
-    for name in fleet.FILES.values():
+    for name in fleet.table_files().values():
         assert (folder / f"{name}.csv").read_bytes().startswith("\ufeff".encode())

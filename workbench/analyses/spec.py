@@ -11,7 +11,7 @@ An analysis is a package ``workbench/analyses/<key>/`` with these modules:
   ``key_figures(result)`` for ``nokkeltall.json``;
 - ``app.py``: ``build(session, inputs)``, the widget app its Voilà notebook shows;
 - ``deliver.py``: ``slides(output)``, its slides, read from the written report folder;
-- ``fleet.py``: ``stack(members)``, ``compute(stacked)`` and ``TABLES``, its part of the
+- ``fleet.py``: ``stack(members)``, ``compute(stacked)``, ``FILES`` and ``HEADERS``: its part of the
   tables for all municipalities.
 
 The package's ``__init__`` holds only its :class:`Analysis` (``SPEC``); the other modules are
