@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from workbench.batch import plan, run_batch
-from workbench.project import ENV_VAR, Project
+from workbench.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -46,7 +46,7 @@ def build_project(root: Path, count: int) -> Project:
 
 
 def baseline(project: Project, numbers: list[str], out: Path) -> float:
-    env = {**os.environ, ENV_VAR: str(project.root)}
+    env = dict(os.environ)
     started = time.perf_counter()
     for number in numbers:
         folder = out / number
@@ -60,9 +60,9 @@ def baseline(project: Project, numbers: list[str], out: Path) -> float:
                 "-r",
                 "municipality",
                 number,
-                "-p",
-                "interactive",
-                "False",
+                "-r",
+                "project_dir",
+                str(project.root),
                 "-r",
                 "output_dir",
                 str(folder),

@@ -33,12 +33,12 @@ from pathlib import Path
 
 import psutil
 
-from workbench import fleet, synthetic
+from workbench import analyses, fleet, synthetic
 from workbench.batch import plan, run_batch
-from workbench.project import ENV_VAR, Project
+from workbench.project import Project
 
 BIN = Path(sys.executable).parent
-ANALYSES = ("calculator", "personas", "housing", "allocation")
+ANALYSES = tuple(analyses.ANALYSES)
 
 
 class PeakMemory:
@@ -71,15 +71,15 @@ class PeakMemory:
 
 def baseline(project: Project, number: str, out: Path) -> float:
     """Seconds per notebook with the papermill and nbconvert commands, one of each analysis."""
-    env = {**os.environ, ENV_VAR: str(project.root)}
+    env = dict(os.environ)
     started = time.perf_counter()
     for analysis in ANALYSES:
         folder = out / analysis
         folder.mkdir(parents=True)
-        notebook = {"housing": "housing_profile"}.get(analysis, analysis) + ".ipynb"
+        notebook = analyses.get(analysis).notebook
         executed = folder / notebook
         papermill = [BIN / "papermill", project.notebooks_dir / notebook, executed]
-        papermill += ["-r", "municipality", number, "-p", "interactive", "False"]
+        papermill += ["-r", "municipality", number, "-r", "project_dir", str(project.root)]
         papermill += ["-r", "output_dir", str(folder), "--cwd", str(folder)]
         nbconvert = [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", executed]
         for command in (papermill, nbconvert):

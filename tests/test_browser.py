@@ -20,7 +20,7 @@ from conftest import REPO
 from workbench import formatting
 from workbench import server as server_module
 from workbench.project import Project
-from workbench.server import environment, voila_command
+from workbench.server import voila_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = Path(os.environ.get("CHROMIUM", server_module.CHROMIUM))
@@ -39,7 +39,7 @@ def server():
     port = server_module.free_port()
     command = voila_command(project, None, port=port, preheat=False)
     process = subprocess.Popen(
-        command, env=environment(project), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=project.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -118,7 +118,7 @@ def test_landing_page_lists_the_four_apps(page, server):
     for notebook in (
         "allocation.ipynb",
         "calculator.ipynb",
-        "housing_profile.ipynb",
+        "housing.ipynb",
         "personas.ipynb",
     ):
         wait_for_text(page, notebook)
@@ -154,7 +154,7 @@ def test_housing(page, server):
     from workbench.analyses.housing.report import evaluate
     from workbench.session import open_session
 
-    open_app(page, server, "housing_profile.ipynb", "Vekst i behov for årsverk")
+    open_app(page, server, "housing.ipynb", "Vekst i behov for årsverk")
     assert_no_code(page)
     session = open_session("housing", "9999", project_dir=str(REPO))
     expected = evaluate(load_housing(session), 2024, 2040, projection="HHMH").summary.set_index(

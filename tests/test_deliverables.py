@@ -1,24 +1,60 @@
-"""The workbook and the deck, opened with openpyxl and python-pptx and compared with the
-analyses' own tables."""
+"""The workbook and the deck, built from the written report folders alone, opened with
+openpyxl and python-pptx and compared with ``nokkeltall.json``, the CSV tables and hand
+figures."""
+
+from __future__ import annotations
+
+import json
+import shutil
 
 import pandas as pd
+import papermill
 import pytest
+from conftest import make_project
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from workbench import deliverables
-from workbench.formatting import kr, mill_kr, number
+from workbench import analyses, deliverables
+from workbench.deck import write_deck
+from workbench.errors import InputError
+from workbench.formatting import with_unit
+from workbench.outputs import KEY_FIGURES, ReportOutput
+from workbench.workbook import write_workbook
 
 pytestmark = pytest.mark.slow
+NBSP = "\u00a0"
+
+
+def write_reports(project, number: str = "9999", slug: str = "demokommune") -> None:
+    """Run each report notebook the way the batch does, into ``reports/<nr>-<slug>/<key>/``."""
+    for analysis in analyses.ANALYSES.values():
+        folder = project.reports_dir / f"{number}-{slug}" / analysis.key
+        folder.mkdir(parents=True, exist_ok=True)
+        papermill.execute_notebook(
+            str(project.notebooks_dir / analysis.notebook),
+            str(folder / analysis.notebook),
+            parameters={
+                "municipality": number,
+                "output_dir": str(folder),
+                "project_dir": str(project.root),
+            },
+            kernel_name="python3",
+            progress_bar=False,
+        )
 
 
 @pytest.fixture(scope="module")
-def built(repo, tmp_path_factory):
+def written(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("p") / "project")
+    write_reports(project)
+    return project
+
+
+@pytest.fixture(scope="module")
+def built(written, tmp_path_factory):
     folder = tmp_path_factory.mktemp("leveranse")
-    collected = deliverables.collect(repo, "9999")
-    workbook = deliverables.write_workbook(collected, folder / "demo.xlsx")
-    deck = deliverables.write_deck(collected, folder / "demo.pptx")
-    return collected, workbook, deck
+    workbook, deck = deliverables.build(written, "9999", folder)
+    return deliverables.collect(written, "9999"), workbook, deck
 
 
 def sheet_frame(sheet) -> pd.DataFrame:
@@ -28,41 +64,54 @@ def sheet_frame(sheet) -> pd.DataFrame:
     return pd.DataFrame(body, columns=header)
 
 
-def test_workbook_has_a_sheet_per_table_with_the_same_numbers(built):
+def test_workbook_has_a_sheet_per_written_table_with_the_same_numbers(built):
     collected, path, _ = built
     book = load_workbook(path)
-    assert book.sheetnames[:2] == ["Forside", "Innhold"] and book.sheetnames[-2:] == [
-        "Kilder",
-        "Forutsetninger",
-    ]
+    assert book.sheetnames[:3] == ["Forside", "Innhold", "Nøkkeltall"]
+    assert book.sheetnames[-2:] == ["Kilder", "Forutsetninger"]
     contents = sheet_frame(book["Innhold"])
-    tables = [(run.analysis.title, t) for run in collected.runs for t in run.session.tables]
-    assert len(contents) == len(tables)
-    for (sheet_name, analysis, stem), (title, table) in zip(
+    tables = [
+        (analysis.title, entry, frame)
+        for analysis, output in collected.reports
+        for entry, frame in output.tables()
+    ]
+    assert len(contents) == len(tables) > 0
+    for (sheet_name, analysis_title, table_title), (title, entry, frame) in zip(
         contents.itertuples(index=False), tables, strict=True
     ):
-        assert (analysis, stem) == (title, table.stem)
+        assert (analysis_title, table_title) == (title, entry["title"])
         shown = sheet_frame(book[sheet_name])
-        assert list(shown.columns) == [str(c) for c in table.frame.columns]
-        for column in table.frame.select_dtypes("number").columns:
-            expected = table.frame[column].to_numpy(dtype=float)
+        assert list(shown.columns) == [str(c) for c in frame.columns]
+        for column in frame.select_dtypes("number").columns:
             assert shown[str(column)].to_numpy(dtype=float) == pytest.approx(
-                expected, nan_ok=True
+                frame[column].to_numpy(dtype=float), nan_ok=True
             ), (sheet_name, column)
 
 
-def test_numbers_are_numbers_with_formats(built):
+def test_key_figures_sheet_equals_the_reports_key_figures(built):
+    collected, path, _ = built
+    shown = sheet_frame(load_workbook(path)["Nøkkeltall"])
+    expected = [
+        (analysis.title, entry["label"], entry["value"], entry["unit"])
+        for analysis, output in collected.reports
+        for entry in json.loads((output.folder / KEY_FIGURES).read_text())["key_figures"]
+    ]
+    rows = list(shown.itertuples(index=False, name=None))
+    assert [r[:2] + r[3:] for r in rows] == [e[:2] + e[3:] for e in expected]
+    for row, entry in zip(rows, expected, strict=True):
+        value = entry[2]
+        assert row[2] == (pytest.approx(value) if isinstance(value, float) else value)
+
+
+def test_the_seed_package_costs_what_the_seed_says(built):
+    """NOU 2023: 4, boks 8.9: 16,5 t/uke hjemmetjenester × 219 kr and 10 dager/uke dagtilbud ×
+    799 kr, 52 uker: 603 382 kr per år."""
     _, path, _ = built
     book = load_workbook(path)
-    sheet = book["Kalk seed-eksempel-sammendrag"]
+    sheet = next(book[n] for n in book.sheetnames if n.startswith("Kalk") and "sammendrag" in n)
     cost = sheet["B2"]
-    assert cost.value == 16.5 * 52 * 219 + 10 * 52 * 799  # the seed's 603 382 kr
+    assert cost.value == 16.5 * 52 * 219 + 10 * 52 * 799
     assert cost.data_type == "n" and cost.number_format == '#,##0 "kr"'
-    assert sheet["D2"].number_format == "#,##0.00"  # årsverk
-    share = book["Øko per-trinn-2024"]["D2"]
-    assert share.data_type == "n" and share.number_format == "0.0 %"
-    summary = sheet_frame(book["Bolig sammendrag"]).set_index("Størrelse")
-    assert set(summary["Enhet"]) >= {"årsverk", "kr", "andel (0–1)"}
 
 
 def test_front_sources_and_assumptions(built):
@@ -79,10 +128,6 @@ def test_front_sources_and_assumptions(built):
         assumptions.loc["hours_per_fte", "Verdi"]
         == collected.defaults.assumptions.hours_per_fte.value
     )
-    for name in book.sheetnames[2:-2]:
-        assert any(
-            isinstance(c.value, str) and c.value.startswith("ILLUSTRATIVE") for c in book[name]["A"]
-        )
 
 
 def slide_texts(path) -> list[list[str]]:
@@ -92,67 +137,76 @@ def slide_texts(path) -> list[list[str]]:
     ]
 
 
-def test_deck_follows_the_seed_order_with_key_figures(built):
+def test_deck_follows_the_presentation_order_with_the_key_figures(built):
     collected, _, path = built
     texts = slide_texts(path)
     titles = [t[0] for t in texts]
-    order = [
-        "Helhetlig innsatstrapp",
-        "Økonomifordeling",
-        "Boligprofil",
-        "Årsverk og kostnader",
-        "Bemanning og kostnader",
-        "Johs",
-        "Innfasing",
-        "Ressurskalkulator",
-        "Ressurskalkulator",
-        "Kilder",
-    ]
-    assert [next((o for o in order if t.startswith(o)), t) for t in titles[: len(order)]] == order
-    runs = {r.analysis.key: r for r in collected.runs}
-    allocation = runs["allocation"].result.steps
-    assert mill_kr(allocation["amount"].sum()) in texts[1][1]
-    seed = runs["calculator"].result[1].summary
-    assert kr(seed.loc[0, "cost"]) in "".join(texts[8]) and "603\u00a0382\u00a0kr" in "".join(
-        texts[8]
-    )
-    persona = runs["personas"].result[0].totals
-    assert kr(persona.loc[0, "total_cost"]) in "".join(texts[5])
-    housing = runs["housing"].result.summary.set_index("key")
-    assert number(housing.loc["growth", "value"]) in "".join(texts[2])
+    order = ["Helhetlig innsatstrapp", "Økonomifordeling", "Boligprofil", "Årsverk og kostnader"]
+    order += ["Bemanning og kostnader", "Johs", "Innfasing", "Ressurskalkulator", "Kilder"]
+    firsts = [next((o for o in order if t.startswith(o)), None) for t in titles]
+    assert [o for i, o in enumerate(firsts) if o and o not in firsts[:i]] == order
+    outputs = {a.key: o for a, o in collected.reports}
+    total = outputs["allocation"].key_figure("total")
+    assert with_unit(total.value, total.unit) in "".join(texts[1])
+    growth = outputs["housing"].key_figure("growth")
+    assert with_unit(growth.value, growth.unit) in "".join(texts[2])
+    calculator = "".join(t for slide in texts if slide[0].startswith("Ressurs") for t in slide)
+    assert f"603{NBSP}382{NBSP}kr" in calculator  # the seed package, NOU 2023: 4, boks 8.9
 
 
-def test_every_slide_is_marked_illustrative_and_pictures_are_sharp(built):
-    _, _, path = built
+def test_every_slide_is_marked_illustrative_and_pictures_are_the_written_figures(built):
+    collected, _, path = built
+    written = {output.png(entry) for _, output in collected.reports for entry in output.figures()}
+    pictures = 0
     for slide in Presentation(path).slides:
         assert any(
             "ILLUSTRATIVE TALL" in s.text_frame.text for s in slide.shapes if s.has_text_frame
         )
         for shape in slide.shapes:
             if shape.shape_type == 13:  # picture
-                assert shape.image.size[0] >= 1600  # ≥ 1 600 px wide: sharp on a projector
+                pictures += 1
+                assert shape.image.blob in written
+                assert shape.image.size[0] >= 1600  # sharp on a projector
+    assert pictures >= 5
 
 
-def test_same_inputs_same_bytes(built, repo, tmp_path):
+def test_same_reports_same_bytes(built, written, tmp_path):
     _, workbook, deck = built
-    again = deliverables.collect(repo, "9999")
-    assert (
-        deliverables.write_workbook(again, tmp_path / "a.xlsx").read_bytes()
-        == workbook.read_bytes()
-    )
-    assert deliverables.write_deck(again, tmp_path / "a.pptx").read_bytes() == deck.read_bytes()
+    again = deliverables.collect(written, "9999")
+    assert write_workbook(again, tmp_path / "a.xlsx").read_bytes() == workbook.read_bytes()
+    assert write_deck(again, tmp_path / "a.pptx").read_bytes() == deck.read_bytes()
 
 
-def test_a_municipality_with_only_some_analyses(tmp_path):
-    from conftest import make_project
+def test_a_missing_figure_is_a_clear_error_and_nothing_is_written(written, tmp_path):
+    copy = tmp_path / "project"
+    shutil.copytree(written.root, copy)
+    project = type(written)(copy)
+    output = ReportOutput.read(project.reports_dir / "9999-demokommune" / "housing")
+    figure = project.reports_dir / "9999-demokommune" / "housing" / output.figures()[0]["png"]
+    figure.unlink()
+    folder = tmp_path / "leveranse"
+    with pytest.raises(InputError, match="figuren mangler") as error:
+        deliverables.build(project, "9999", folder)
+    assert figure.name in str(error.value)
+    assert not folder.exists() or not any(folder.iterdir())
 
+
+def test_a_missing_report_names_the_report(tmp_path):
     project = make_project(tmp_path / "p")
+    with pytest.raises(InputError, match="rapporten Økonomifordeling mangler"):
+        deliverables.collect(project, "9999")
+
+
+def test_a_municipality_with_only_some_analyses(written, tmp_path):
+    copy = tmp_path / "project"
+    shutil.copytree(written.root, copy)
+    project = type(written)(copy)
     path = project.parameters_dir / "9999-demokommune.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[: text.index("  personas:")], encoding="utf-8")  # the calculator only
+    path.write_text(text[: text.index("  allocation:")], encoding="utf-8")  # no allocation
+    shutil.rmtree(project.reports_dir / "9999-demokommune" / "allocation")
     collected = deliverables.collect(project, "9999")
-    assert [r.analysis.key for r in collected.runs] == ["calculator"]
-    deck = deliverables.write_deck(collected, tmp_path / "d.pptx")
-    titles = [t[0] for t in slide_texts(deck)]
-    assert titles[0].startswith("Helhetlig innsatstrapp") and titles[-1] == "Kilder"
-    assert all(not t.startswith(("Økonomifordeling", "Boligprofil")) for t in titles)
+    assert "allocation" not in [a.key for a, _ in collected.reports]
+    titles = [t[0] for t in slide_texts(write_deck(collected, tmp_path / "d.pptx"))]
+    assert titles[0].startswith("Helhetlig innsatstrapp") and titles[-1].startswith("Kilder")
+    assert not any(t.startswith("Økonomifordeling") for t in titles)

@@ -13,7 +13,7 @@ from workbench.analyses.allocation import engine as allocation
 from workbench.analyses.calculator import engine as calculator
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.personas import engine as personas
-from workbench.analyses.personas.report import YEARS_AFTER
+from workbench.analyses.personas.engine import YEARS_AFTER
 
 
 @pytest.fixture(scope="module")

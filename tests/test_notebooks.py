@@ -7,6 +7,7 @@ import pytest
 from conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+APPS = sorted((REPO / "notebooks" / "apps").glob("*.ipynb"))
 
 
 def test_there_are_notebooks():
@@ -18,7 +19,14 @@ def test_there_are_notebooks():
     ]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_analysis_has_a_report_and_an_app_notebook():
+    from workbench.analyses import ANALYSES
+
+    assert {a.notebook for a in ANALYSES.values()} == {p.name for p in NOTEBOOKS}
+    assert {a.app_notebook for a in ANALYSES.values()} == {f"apps/{p.name}" for p in APPS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + APPS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_notebook_hygiene(path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
@@ -41,5 +49,16 @@ def test_parameters_are_documented_for_papermill(path):
     cell = nbformat.read(path, as_version=4).cells[0]
     parameters = PythonTranslator.inspect(cell)
     names = [p.name for p in parameters]
-    assert "municipality" in names and "interactive" in names and "output_dir" in names
+    assert "municipality" in names and "output_dir" in names and "project_dir" in names
+    assert "interactive" not in names  # the apps are their own notebooks
     assert all(p.help for p in parameters), "every parameter has a help comment"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_report_shows_the_engine_call_and_ends_under_the_hood(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    markdown = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    assert any(re.match(r"results? = [^=]*engine\.evaluate\(", c) for c in code)
+    assert any(c.startswith("## Under panseret") for c in markdown)
+    assert all(len(c.splitlines()) <= 6 for c in code[1:]), "one short call per cell"

@@ -46,7 +46,7 @@ def test_analysis_not_configured(project):
     path = project.parameters_dir / "9999-demokommune.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: text.index("analyses:")] + "analyses: {}\n", encoding="utf-8")
-    with pytest.raises(InputError, match="kommunen har ikke satt opp analysen «calculator»"):
+    with pytest.raises(InputError, match="kommunen har ikke satt opp analysen «Ressurskalkulator»"):
         open_session("calculator", "9999", project_dir=str(project.root))
 
 

@@ -103,8 +103,3 @@ class AppShell:
         self.status.value = ""
         self.banner.value = session.banner().data
         self.body.children = [app.widget]
-
-
-def for_notebook(session: Session, inputs) -> widgets.Widget:
-    """The app for a notebook's interactive mode (JupyterLab and Voilà)."""
-    return AppShell(session, inputs).widget

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import shutil
 import tempfile
 import time
@@ -27,7 +26,7 @@ from workbench import analyses
 from workbench.config import Municipality, municipality_files
 from workbench.errors import InputError
 from workbench.outputs import atomic_write_text, replace_folder
-from workbench.project import ENV_VAR, Project
+from workbench.project import Project
 
 DELIVERABLES = "leveranse"
 """Job key for a municipality's Excel workbook and slide deck (after its analyses)."""
@@ -137,21 +136,14 @@ def plan(
 
 @contextlib.contextmanager
 def _workspace(root: Path, reports_dir: Path, job: Job) -> Iterator[Path]:
-    """A staging folder for one job, removed afterwards whatever happens, with
-    ``$WORKBENCH_PROJECT`` set meanwhile (kernels inherit it and find the project)."""
+    """A staging folder for one job, removed afterwards whatever happens."""
     staging_root = reports_dir / STAGING
     staging_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{job.key}-{job.analysis}-"))
-    previous = os.environ.get(ENV_VAR)
-    os.environ[ENV_VAR] = str(root)
     try:
         yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        if previous is None:
-            os.environ.pop(ENV_VAR, None)
-        else:
-            os.environ[ENV_VAR] = previous
 
 
 def _crashed(job: Job, exc: Exception, started: float) -> JobResult:
@@ -207,7 +199,11 @@ def _run_notebook(
         papermill.execute_notebook(
             str(root / "notebooks" / analysis.notebook),
             str(executed),
-            parameters={"municipality": job.number, "interactive": False, "output_dir": "."},
+            parameters={
+                "municipality": job.number,
+                "output_dir": ".",
+                "project_dir": str(root),
+            },
             cwd=str(staging),
             kernel_name=KERNEL,
             progress_bar=False,
@@ -242,13 +238,14 @@ def _run_notebook(
 
 
 def run_deliverables(root: Path, reports_dir: Path, job: Job) -> JobResult:
-    """Write a municipality's Excel workbook and slide deck to ``reports/<nr>-<slug>/leveranse/``."""
+    """Write a municipality's Excel workbook and slide deck to ``reports/<nr>-<slug>/leveranse/``
+    from its written reports (a missing report fails the job with a message naming it)."""
     from workbench import deliverables
 
     started = time.perf_counter()
     with _workspace(root, reports_dir, job) as staging:
         try:
-            deliverables.build(Project(root), job.number, staging)
+            deliverables.build(Project(root), job.number, staging, reports_dir)
             target = reports_dir / job.key / DELIVERABLES
             replace_folder(staging, target)
         except Exception as exc:  # one municipality's deliverables never stop the batch
@@ -288,20 +285,47 @@ def run_batch(
     reports.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(reports / STAGING, ignore_errors=True)  # leftovers of an interrupted run
     results: dict[Job, JobResult] = {}
-    pending = list(jobs)
-    if not pending:
+    if not jobs:
         return []
+    # deliverables read the written reports, so they run after every analysis job
+    phases = [
+        [job for job in jobs if job.analysis != DELIVERABLES],
+        [job for job in jobs if job.analysis == DELIVERABLES],
+    ]
     try:
-        with _backend(project.root, workers, warm, scheduler, len(pending)) as execute:
-            for attempt in range(retries + 1):
-                label = "Rapporter" if attempt == 0 else "Nytt forsøk"
-                results.update(_run_round(execute, reports, pending, progress, label))
-                pending = [job for job in pending if results[job].status == "failed"]
-                if not pending:
-                    break
+        with _backend(project.root, workers, warm, scheduler, len(jobs)) as execute:
+            for phase in phases:
+                pending = _blocked(phase, results)
+                for attempt in range(retries + 1):
+                    if not pending:
+                        break
+                    label = "Rapporter" if attempt == 0 else "Nytt forsøk"
+                    results.update(_run_round(execute, reports, pending, progress, label))
+                    pending = [job for job in pending if results[job].status == "failed"]
     finally:
         shutil.rmtree(reports / STAGING, ignore_errors=True)
     return [results[job] for job in jobs]
+
+
+def _blocked(jobs: list[Job], results: dict[Job, JobResult]) -> list[Job]:
+    """The jobs that can run: a deliverables job whose municipality has a failed report is
+    settled as failed (naming the report) instead of being run."""
+    runnable = []
+    for job in jobs:
+        failed = [
+            analyses.get(other.analysis).title
+            for other, result in results.items()
+            if other.number == job.number and result.status == "failed"
+        ]
+        if job.analysis == DELIVERABLES and failed:
+            results[job] = JobResult(
+                job,
+                "failed",
+                message=f"Excel og lysark lages ikke: rapporten {', '.join(failed)} feilet",
+            )
+        else:
+            runnable.append(job)
+    return runnable
 
 
 Execute = Callable[[Path, list[Job]], Iterator[tuple[Job, JobResult]]]

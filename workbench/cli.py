@@ -178,12 +178,12 @@ def _where(args: argparse.Namespace) -> str:
 def _app(project: Project, args: argparse.Namespace) -> int:
     import subprocess
 
-    from workbench.server import environment, voila_command
+    from workbench.server import voila_command
 
     command = voila_command(project, args.name, port=args.port, preheat=not args.no_preheat)
     print(f"Appen startes på http://127.0.0.1:{args.port}/ (Ctrl-C avslutter)")
     try:
-        return subprocess.run(command, env=environment(project), check=False).returncode
+        return subprocess.run(command, cwd=project.root, check=False).returncode
     except KeyboardInterrupt:
         return EXIT_OK
 

@@ -154,3 +154,30 @@ class Municipality(StrictModel):
 def municipality_files(parameters_dir: Path) -> list[Path]:
     """Every municipality parameter file, sorted by number."""
     return sorted(p for p in parameters_dir.glob("*.y*ml") if p.name[:4].isdigit())
+
+
+def parameter_file(parameters_dir: Path, number: str) -> Path:
+    """The parameter file of the municipality with this number: the one file
+    ``<number>-<navn>.yaml`` in ``parameters/``.
+
+    Raises:
+        InputError: The number is not four digits, or there is no such file, or several.
+    """
+    text = str(number).strip()
+    if not (text.isdigit() and len(text) == 4):
+        raise InputError(
+            None,
+            f'kommunenummeret «{number}» må ha fire sifre som tekst, f.eks. "0301" '
+            "(med papermill: -p municipality 0301)",
+        )
+    files = municipality_files(parameters_dir)
+    matches = [p for p in files if MUNICIPALITY_FILE.match(p.name) and p.name[:4] == text]
+    if not matches:
+        known = ", ".join(p.stem for p in files) or "ingen"
+        raise InputError(parameters_dir, f"ingen parameterfil for kommune {text} (finnes: {known})")
+    if len(matches) > 1:
+        raise InputError(
+            parameters_dir,
+            f"flere parameterfiler for kommune {text}: {', '.join(p.name for p in matches)}",
+        )
+    return matches[0]

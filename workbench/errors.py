@@ -7,7 +7,6 @@ consultant can fix them in one pass.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,14 +73,9 @@ class InputError(ValueError):
 
 
 def display_path(path: Path) -> str:
-    """Path as a user recognises it: relative to the working directory or, failing that,
-    to the project folder (``$WORKBENCH_PROJECT``, set for batch kernels)."""
-    resolved = path.resolve()
-    for base in (Path.cwd(), os.environ.get("WORKBENCH_PROJECT")):
-        if not base:
-            continue
-        try:
-            return str(resolved.relative_to(Path(base).resolve()))
-        except ValueError:
-            continue
-    return str(path)
+    """Path as a user recognises it: relative to the working directory when inside it,
+    else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

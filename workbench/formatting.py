@@ -61,6 +61,23 @@ def fte(value: Any) -> str:
     return number(value, 2)
 
 
+def with_unit(value: Any, unit: str) -> str:
+    """A key figure as a reader sees it: ``717 mill. kr`` (kr from a million up), ``12,1 %``
+    (``andel``), ``23,2 årsverk``, ``2031`` (``år``), or the text itself (``tekst``)."""
+    if _is_missing(value):
+        return MISSING
+    if unit == "tekst" or isinstance(value, str):
+        return str(value)
+    if unit == "kr":
+        return mill_kr(value, 1) if abs(value) >= 1e6 else kr(value)
+    if unit == "andel":
+        return percent(value)
+    if unit == "år":
+        return str(int(value))
+    decimals = 0 if float(value).is_integer() or abs(value) >= 100 else 1
+    return f"{number(value, decimals)}{NBSP}{unit}" if unit else number(value, decimals)
+
+
 FORMATTERS: dict[str, Callable[[Any], str]] = {
     "number": number,
     "number1": lambda v: number(v, 1),

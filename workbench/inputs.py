@@ -46,5 +46,3 @@ def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
         )
         files.append(path)
     return table, files
-
-

@@ -7,15 +7,19 @@ folder of outputs is built beside its final place and swapped in whole.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
 import tempfile
 import uuid
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from workbench.errors import InputError
 
 CSV_SEPARATOR = ";"
 CSV_DECIMAL = ","
@@ -87,3 +91,139 @@ def stable_zip(data: bytes) -> bytes:
                 content = MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
             target.writestr(fixed, content)
     return buffer.getvalue()
+
+
+# --- A report folder: what a report job leaves for everything downstream -------------------
+
+KEY_FIGURES = "nokkeltall.json"
+"""The report folder's table of contents: key figures, tables, figures and their sources."""
+FIGURES = "figurer"
+TABLES = "tabeller"
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One number a report states, with its unit, for slides, the index and the workbook.
+
+    Args:
+        key: Identifier the deliverables look it up by (English, never shown).
+        label: Norwegian text shown before the number.
+        value: The number, unrounded.
+        unit: Its unit in Norwegian (``kr``, ``årsverk``, ``andel``, ``personer``, ``år`` …).
+    """
+
+    key: str
+    label: str
+    value: float | int | str | None
+    unit: str
+
+
+@dataclass(frozen=True)
+class ReportOutput:
+    """A finished report folder (``reports/<nr>-<slug>/<analysis>/``), read back.
+
+    Deliverables, the index page and the all-municipalities tables read these folders; they
+    never run a report or recompute a figure.
+    """
+
+    folder: Path
+    manifest: dict
+
+    @classmethod
+    def read(cls, folder: Path, title: str = "") -> ReportOutput:
+        """Read a report folder's ``nokkeltall.json``.
+
+        Args:
+            title: The analysis's Norwegian name, for the error message.
+
+        Raises:
+            InputError: The report has not been made (or was made by an older workbench).
+        """
+        path = folder / KEY_FIGURES
+        if not path.is_file():
+            raise InputError(
+                folder,
+                f"rapporten {title or folder.name} mangler ({KEY_FIGURES} finnes ikke): "
+                "kjør workbench run for kommunen først",
+            )
+        return cls(folder, json.loads(path.read_text(encoding="utf-8")))
+
+    @property
+    def illustrative(self) -> bool:
+        return bool(self.manifest["illustrative"])
+
+    def check(self) -> None:
+        """Every table and figure the manifest names is in the folder.
+
+        Raises:
+            InputError: Naming the first missing file.
+        """
+        for entry in self.manifest["tables"]:
+            if not (self.folder / entry["csv"]).is_file():
+                raise InputError(
+                    self.folder / entry["csv"],
+                    "tabellen mangler i rapportmappen: kjør rapporten på nytt",
+                )
+        for entry in self.manifest["figures"]:
+            if not (self.folder / entry["png"]).is_file():
+                raise InputError(
+                    self.folder / entry["png"],
+                    "figuren mangler i rapportmappen: kjør rapporten på nytt",
+                )
+
+    @property
+    def sources(self) -> list[dict]:
+        """Every data file the report read: ``file``, ``title``, ``source``, ``status``."""
+        return self.manifest["sources"]
+
+    def key_figure(self, key: str) -> KeyFigure:
+        """One key figure.
+
+        Raises:
+            InputError: The report states no such figure.
+        """
+        for entry in self.manifest["key_figures"]:
+            if entry["key"] == key:
+                return KeyFigure(**entry)
+        raise InputError(self.folder / KEY_FIGURES, f"nøkkeltallet «{key}» finnes ikke i rapporten")
+
+    def key_figures(self, prefix: str = "") -> list[KeyFigure]:
+        """The key figures whose key starts with ``prefix``, in the report's order."""
+        return [KeyFigure(**e) for e in self.manifest["key_figures"] if e["key"].startswith(prefix)]
+
+    def tables(self) -> list[tuple[dict, pd.DataFrame]]:
+        """Every table (its manifest entry and the frame read back from CSV), in order.
+
+        Raises:
+            InputError: A table file named in the manifest is missing.
+        """
+        found = []
+        for entry in self.manifest["tables"]:
+            path = self.folder / entry["csv"]
+            if not path.is_file():
+                raise InputError(path, "tabellen mangler i rapportmappen: kjør rapporten på nytt")
+            frame = pd.read_csv(
+                path,
+                sep=CSV_SEPARATOR,
+                decimal=CSV_DECIMAL,
+                encoding=CSV_ENCODING,
+                keep_default_na=False,
+                na_values=[""],
+            )
+            found.append((entry, frame))
+        return found
+
+    def figures(self, prefix: str = "") -> list[dict]:
+        """Manifest entries of the figures whose stem starts with ``prefix``, in order."""
+        return [f for f in self.manifest["figures"] if f["stem"].startswith(prefix)]
+
+    def png(self, entry: dict) -> bytes:
+        """A figure's PNG (slide resolution).
+
+        Raises:
+            InputError: The file is missing.
+        """
+        path = self.folder / entry["png"]
+        if not path.is_file():
+            raise InputError(path, "figuren mangler i rapportmappen: kjør rapporten på nytt")
+        return path.read_bytes()

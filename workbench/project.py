@@ -8,14 +8,10 @@ never make the workbench read an arbitrary file.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from workbench.errors import InputError, Problem
-
-ENV_VAR = "WORKBENCH_PROJECT"
-"""Environment variable naming the project folder (set by the batch for its kernels)."""
 
 
 @dataclass(frozen=True)
@@ -46,13 +42,11 @@ class Project:
 
     @classmethod
     def locate(cls, root: str | Path | None = None) -> Project:
-        """Find the project: the given folder, else ``$WORKBENCH_PROJECT``, else the nearest
-        folder upwards from the working directory with ``parameters/`` and ``data/``, else the
-        folder the ``workbench`` package was installed from."""
+        """Find the project: the given folder, else the nearest folder upwards from the working
+        directory with ``parameters/`` and ``data/``, else the folder the ``workbench``
+        package was installed from."""
         if root:
             return cls._checked(Path(root))
-        if os.environ.get(ENV_VAR):
-            return cls._checked(Path(os.environ[ENV_VAR]))
         for folder in (Path.cwd(), *Path.cwd().parents):
             if (folder / "parameters").is_dir() and (folder / "data").is_dir():
                 return cls(folder.resolve())

@@ -1,21 +1,22 @@
 """Serving the analyses as Voilà apps.
 
-One app (``workbench app calculator``) or all four behind Voilà's page listing the notebooks
-(``workbench app``). Sources are stripped and tracebacks never sent to the browser; each
+One app (``workbench app calculator``, ``notebooks/apps/calculator.ipynb``) or all four
+behind Voilà's page listing the notebooks in ``notebooks/apps/`` (``workbench app``). Sources are stripped and tracebacks never sent to the browser; each
 notebook keeps a pre-heated kernel so a page opens without waiting for Python to start.
 """
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 from pathlib import Path
 
 from workbench import analyses
-from workbench.project import ENV_VAR, Project
+from workbench.project import Project
 
 DEFAULT_PORT = 8866
+APPS = "apps"
+"""The folder in ``notebooks/`` with one app notebook per analysis."""
 
 
 def voila_command(
@@ -24,9 +25,10 @@ def voila_command(
     """The ``voila`` command line for one app (an analysis key) or all of them.
 
     Raises:
-        KeyError: An unknown app name (in Norwegian, with the known names).
+        InputError: An unknown app name (in Norwegian, with the known names).
     """
-    target = project.notebooks_dir / analyses.get(name).notebook if name else project.notebooks_dir
+    apps = project.notebooks_dir / APPS
+    target = project.notebooks_dir / analyses.get(name).app_notebook if name else apps
     voila = Path(sys.executable).with_name("voila")
     command = [
         str(voila) if voila.exists() else "voila",
@@ -41,11 +43,6 @@ def voila_command(
     if preheat:
         command.append("--pool_size=1")
     return command
-
-
-def environment(project: Project) -> dict[str, str]:
-    """The environment for the server: its kernels find the project whatever their folder."""
-    return {**os.environ, ENV_VAR: str(project.root)}
 
 
 CHROMIUM = "/usr/bin/chromium"

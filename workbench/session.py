@@ -8,43 +8,52 @@ writes figures and tables when the batch gives it an output folder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, Image, display
 from matplotlib.figure import Figure
 
-from workbench import analyses, plots
+from workbench import analyses, formatting, plots
 from workbench.analyses import Analysis
-from workbench.config import Defaults, Municipality
+from workbench.config import Defaults, Municipality, parameter_file
 from workbench.errors import InputError
 from workbench.formatting import styled
-from workbench.outputs import write_table
+from workbench.outputs import (
+    FIGURES,
+    KEY_FIGURES,
+    TABLES,
+    KeyFigure,
+    atomic_write_text,
+    write_table,
+)
 from workbench.project import Project
 from workbench.provenance import STATUS_LABELS, Provenance, provenance_of
 
-FIGURES = "figurer"
-TABLES = "tabeller"
 MUNICIPALITY_PATTERN = "^[0-9]{4}$"
 SCREEN_DPI = 100
 """Pixels per inch a report page shows its figures at (they are stored at :data:`plots.DPI`)."""
 
 
 @dataclass(frozen=True)
-class RecordedTable:
-    """A table a report showed and saved, as numbers (for the Excel workbook)."""
+class Recorded:
+    """A table or figure a report showed and wrote, for ``nokkeltall.json``.
+
+    Args:
+        stem: File name without extension.
+        title: What it shows, in Norwegian.
+        files: Its files, relative to the report folder.
+        sources: The titles of the data files it was computed from.
+        illustrative: Whether any of those files (or the municipality) is illustrative.
+    """
 
     stem: str
-    frame: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class RecordedFigure:
-    """A figure a report showed, as PNG at slide resolution (for the deck)."""
-
-    stem: str
-    png: bytes
+    title: str
+    files: dict[str, str]
+    sources: list[str]
+    illustrative: bool
 
 
 @dataclass
@@ -65,9 +74,9 @@ class Session:
     analysis: Analysis | None
     output_dir: Path | None = None
     sources: list[Provenance] = field(default_factory=list)
-    tables: list[RecordedTable] = field(default_factory=list)
-    figures: list[RecordedFigure] = field(default_factory=list)
-    record_figures: bool = False
+    tables: list[Recorded] = field(default_factory=list)
+    figures: list[Recorded] = field(default_factory=list)
+    key_figures: list[KeyFigure] = field(default_factory=list)
 
     @property
     def illustrative(self) -> bool:
@@ -167,50 +176,131 @@ class Session:
         ]
         return styled(pd.DataFrame(rows), {"Verdi": "number1"})
 
-    def save_figure(self, fig: Figure, stem: str, png: bytes | None = None) -> list[Path]:
-        """Write a figure as PNG and SVG into the output folder (nothing when interactive);
-        with ``record_figures`` set, also keep a PNG at slide resolution in ``figures``.
+    def _chosen(self, paths: list[Path] | None) -> list[Provenance]:
+        return [p for p in self.sources if paths is None or p.path in paths]
 
-        Args:
-            png: The figure already rendered by :func:`workbench.plots.png_bytes`.
-        """
-        if self.record_figures:
-            self.figures.append(RecordedFigure(stem, plots.png_bytes(fig, plots.SLIDE_DPI)))
-        if self.output_dir is None:
-            return []
-        return plots.save_figure(fig, self.output_dir / FIGURES, stem, png)
+    def _record(self, kind: str, stem: str, title: str, files: dict, paths) -> None:
+        chosen = self._chosen(paths)
+        entry = Recorded(
+            stem,
+            title,
+            files,
+            list(dict.fromkeys(p.title for p in chosen)),
+            self.municipality.fictional or any(p.illustrative for p in chosen),
+        )
+        records = self.tables if kind == "table" else self.figures
+        records[:] = [r for r in records if r.stem != stem] + [entry]
+        self.write_manifest()
 
-    def show_figure(self, fig: Figure, stem: str, alt: str = "") -> None:
-        """Save a figure (see :meth:`save_figure`), show it in the report and close it.
-
-        The page shows the very PNG written to ``figurer/``: the figure is drawn once for
-        both, not a second time by the notebook's inline backend.
+    def show_figure(
+        self, fig: Figure, stem: str, alt: str = "", sources: list[Path] | None = None
+    ) -> None:
+        """Write a figure into ``figurer/`` (PNG at slide resolution and SVG), show that
+        PNG in the report and close the figure: it is drawn once for both.
 
         Args:
             alt: Text for readers who cannot see the image (default the figure's title).
+            sources: The data files it was computed from (default every file read so far).
         """
-        png = plots.png_bytes(fig)
-        self.save_figure(fig, stem, png)
+        png = plots.png_bytes(fig, plots.SLIDE_DPI)
+        title = plots.title_of(fig) or stem
+        if self.output_dir is not None:
+            plots.save_figure(fig, self.output_dir / FIGURES, stem, png)
+            files = {"png": f"{FIGURES}/{stem}.png", "svg": f"{FIGURES}/{stem}.svg"}
+            self._record("figure", stem, title, files, sources)
         width, _ = plots.png_size(png)
         display(
             Image(
                 data=png,
                 format="png",
-                width=round(width * SCREEN_DPI / plots.DPI),
-                alt=alt or plots.title_of(fig) or stem,
+                width=round(width * SCREEN_DPI / plots.SLIDE_DPI),
+                alt=alt or title,
             )
         )
         plots.plt.close(fig)
 
-    def save_table(self, frame: pd.DataFrame, stem: str) -> Path | None:
-        """Record a table (for the workbook) and write it as CSV into the output folder
-        (nothing when interactive)."""
-        self.tables.append(RecordedTable(stem, frame.copy()))
+    def save_table(
+        self, frame: pd.DataFrame, stem: str, title: str = "", sources: list[Path] | None = None
+    ) -> Path | None:
+        """Write a table as CSV into ``tabeller/`` (nothing when there is no output folder).
+
+        Args:
+            title: What the table shows, in Norwegian (default the stem).
+            sources: The data files it was computed from (default every file read so far).
+        """
         if self.output_dir is None:
             return None
         path = self.output_dir / TABLES / f"{stem}.csv"
         write_table(frame, path)
+        self._record("table", stem, title or stem, {"csv": f"{TABLES}/{stem}.csv"}, sources)
         return path
+
+    def show_key_figures(self, figures: list[KeyFigure]):
+        """Record the report's key figures (for ``nokkeltall.json``) and show them as a table."""
+        known = {f.key for f in figures}
+        self.key_figures[:] = [f for f in self.key_figures if f.key not in known] + list(figures)
+        self.write_manifest()
+        frame = pd.DataFrame(
+            {
+                "Nøkkeltall": [f.label for f in figures],
+                "Verdi": [formatting.with_unit(f.value, f.unit) for f in figures],
+            }
+        )
+        return styled(frame, {}, caption="Nøkkeltall")
+
+    def manifest(self) -> dict:
+        """What ``nokkeltall.json`` holds: the municipality, the analysis, its key figures,
+        tables and figures with their sources, and every data file read."""
+        m = self.municipality
+        return {
+            "municipality": {
+                "number": m.number,
+                "name": m.name,
+                "key": m.key,
+                "fictional": m.fictional,
+                "base_year": m.base_year,
+                "target_year": m.target_year,
+            },
+            "analysis": {"key": self.analysis.key, "title": self.analysis.title},
+            "price_version": self.defaults.price_version,
+            "illustrative": self.illustrative,
+            "key_figures": [asdict(f) for f in self.key_figures],
+            "tables": [_entry(r, "csv") for r in self.tables],
+            "figures": [_entry(r, "png", "svg") for r in self.figures],
+            "sources": [
+                {
+                    "file": f"data/{p.relative}",
+                    "title": p.title,
+                    "source": p.source,
+                    "status": p.status,
+                }
+                for p in self.sources
+            ],
+        }
+
+    def write_manifest(self) -> None:
+        """Write ``nokkeltall.json`` (nothing when there is no output folder)."""
+        if self.output_dir is None or self.analysis is None:
+            return
+        text = json.dumps(self.manifest(), ensure_ascii=False, indent=1, default=_json_number)
+        atomic_write_text(self.output_dir / KEY_FIGURES, text + "\n")
+
+
+def _entry(record: Recorded, *kinds: str) -> dict:
+    return {
+        "stem": record.stem,
+        "title": record.title,
+        **{kind: record.files[kind] for kind in kinds},
+        "sources": record.sources,
+        "illustrative": record.illustrative,
+    }
+
+
+def _json_number(value):
+    """numpy numbers as plain JSON numbers."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} kan ikke skrives som JSON")
 
 
 def open_session(
@@ -230,28 +320,11 @@ def open_session(
     """
     project = Project.locate(project_dir or None)
     chosen = analyses.get(analysis)
-    number = str(municipality).strip()
-    if not number.isdigit() or len(number) != 4:
-        raise InputError(
-            None,
-            f'kommunenummeret «{municipality}» må ha fire sifre som tekst, f.eks. "0301" '
-            "(med papermill: -r municipality 0301 eller parameters={'municipality': '0301'})",
-        )
-    matches = [p for p in project.parameters_dir.glob(f"{number}-*.y*ml")]
-    if not matches:
-        known = ", ".join(p.stem for p in sorted(project.parameters_dir.glob("[0-9]*.y*ml")))
-        raise InputError(
-            project.parameters_dir, f"ingen parameterfil for kommune {number} (finnes: {known})"
-        )
-    if len(matches) > 1:
-        raise InputError(
-            project.parameters_dir,
-            f"flere parameterfiler for kommune {number}: {', '.join(p.name for p in matches)}",
-        )
-    chosen_municipality = Municipality.from_file(matches[0])
+    path = parameter_file(project.parameters_dir, municipality)
+    chosen_municipality = Municipality.from_file(path)
     if not chosen.enabled_for(chosen_municipality):
         raise InputError(
-            matches[0], f"kommunen har ikke satt opp analysen «{chosen.key}» under analyses:"
+            path, f"kommunen har ikke satt opp analysen «{chosen.title}» under analyses:"
         )
     defaults = Defaults.from_file(project.parameters_dir / "defaults.yaml")
     out = Path(output_dir).resolve() if output_dir else None

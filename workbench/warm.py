@@ -104,6 +104,6 @@ def discard() -> None:
 
 
 def environment(root: Path) -> dict[str, str]:
-    from workbench.project import ENV_VAR
-
-    return {**os.environ, ENV_VAR: str(root)}
+    """The kernel's environment: this process's (the project folder reaches each notebook
+    as its ``project_dir`` parameter, not through the environment)."""
+    return dict(os.environ)

@@ -27,6 +27,4 @@ def get(key: str) -> Analysis:
     try:
         return ANALYSES[key]
     except KeyError:
-        raise InputError(
-            None, f"ukjent analyse «{key}» (kjente: {', '.join(ANALYSES)})"
-        ) from None
+        raise InputError(None, f"ukjent analyse «{key}» (kjente: {', '.join(ANALYSES)})") from None

@@ -190,4 +190,3 @@ def build(session: Session, inputs=None):
     return AllocationApp(
         inputs, session.municipality.title, session.source_line(), illustrative=session.illustrative
     )
-

@@ -25,12 +25,16 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from workbench.errors import InputError, Problem
 from workbench.loaders import ROW_COLUMN, Column, read_table
+
+if TYPE_CHECKING:
+    from workbench.analyses.allocation.load import AllocationInputs
 
 NOT_ALLOCATED = 0
 """Step id of *Ikke fordelt*."""
@@ -650,3 +654,49 @@ def compare(
         sums = allocated.groupby("step")["amount_ore"].sum() / 100
         table[name] = table["step"].map(sums).fillna(0) / accounts["inhabitants"].iloc[0]
     return table
+
+
+ALL = "Alle"
+VARIANTS = {"alle": "Alle funksjoner", "uten": "Uten barnehage, skole og SFO"}
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    allocation: pd.DataFrame
+    year: int
+    steps: pd.DataFrame
+    reconciliation: pd.DataFrame
+
+
+def years(inputs: AllocationInputs) -> list[int]:
+    return (
+        sorted(inputs.ledger["year"].unique())
+        if inputs.ledger is not None
+        else [inputs.settings.year]
+    )
+
+
+def default_year(inputs: AllocationInputs) -> int:
+    """The year the report shows: the setting's, else the ledger's last year."""
+    return inputs.settings.year or years(inputs)[-1]
+
+
+def evaluate(
+    inputs: AllocationInputs,
+    *,
+    year: int | None = None,
+    variant: str = "alle",
+    area: str = ALL,
+    parts: pd.DataFrame | None = None,
+    rule_of_line: np.ndarray | None = None,
+) -> AllocationResult:
+    """The allocation for one year and variant (the app may pass moved rule parts)."""
+    year = year or default_year(inputs)
+    result = allocate(
+        inputs.ledger, inputs.rules, inputs.parts if parts is None else parts, rule_of_line
+    )
+    excluded = tuple(inputs.settings.exclude_functions) if variant == "uten" else ()
+    table = by_step(
+        result, inputs.steps, year, inputs.recipients, excluded, None if area == ALL else area
+    )
+    return AllocationResult(result, year, table, reconcile(inputs.ledger, result))

@@ -2,61 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
 from workbench import plots, reference
 from workbench.analyses.allocation import engine as allocation
+from workbench.analyses.allocation.engine import (  # noqa: F401  (the app and tests use them here)
+    ALL,
+    VARIANTS,
+    AllocationResult,
+    default_year,
+    evaluate,
+    years,
+)
 from workbench.analyses.allocation.load import AllocationInputs
 from workbench.formatting import number, styled
+from workbench.outputs import KeyFigure
 from workbench.session import Session
-
-ALL = "Alle"
-VARIANTS = {"alle": "Alle funksjoner", "uten": "Uten barnehage, skole og SFO"}
-
-
-@dataclass(frozen=True)
-class AllocationResult:
-    allocation: pd.DataFrame
-    year: int
-    steps: pd.DataFrame
-    reconciliation: pd.DataFrame
-
-
-def years(inputs: AllocationInputs) -> list[int]:
-    return (
-        sorted(inputs.ledger["year"].unique())
-        if inputs.ledger is not None
-        else [inputs.settings.year]
-    )
-
-
-def default_year(inputs: AllocationInputs) -> int:
-    return inputs.settings.year or years(inputs)[-1]
-
-
-def evaluate(
-    inputs: AllocationInputs,
-    *,
-    year: int | None = None,
-    variant: str = "alle",
-    area: str = ALL,
-    parts: pd.DataFrame | None = None,
-    rule_of_line: np.ndarray | None = None,
-) -> AllocationResult:
-    """The allocation for one year and variant (the app may pass moved rule parts)."""
-    year = year or default_year(inputs)
-    result = allocation.allocate(
-        inputs.ledger, inputs.rules, inputs.parts if parts is None else parts, rule_of_line
-    )
-    excluded = tuple(inputs.settings.exclude_functions) if variant == "uten" else ()
-    table = allocation.by_step(
-        result, inputs.steps, year, inputs.recipients, excluded, None if area == ALL else area
-    )
-    return AllocationResult(result, year, table, allocation.reconcile(inputs.ledger, result))
 
 
 def step_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -152,111 +116,205 @@ def reference_table(inputs: AllocationInputs) -> pd.DataFrame | None:
     )
 
 
-def show_report(session: Session, inputs: AllocationInputs) -> AllocationResult | None:
-    """The static report; figures and tables go to the output folder."""
-    m = session.municipality
-    ref = reference_table(inputs)
-    files = [
+SOURCE_STYLE = "font-size:0.85em;color:#444"
+FOCUS_AREA = "Pleie og omsorg"
+"""The service area the drill-down per ansvar shows when the municipality has it."""
+
+
+def _files(session: Session, inputs: AllocationInputs) -> list[Path]:
+    return [
         session.data_file(getattr(inputs.settings, f), key=f"analyses.allocation.{f}")
         for f in ("ledger", "rules", "default_rules", "recipients")
         if getattr(inputs.settings, f)
     ]
-    source = session.source_line(files)
-    if inputs.ledger is None:
-        _show_reference_only(session, inputs, ref)
-        return None
-    result = evaluate(inputs)
-    year = result.year
-    mark = session.illustrative_for(files)
-    display(
-        HTML(
-            f"<h2>Økonomifordeling {year} – {m.title}</h2><p>Det samme regnskapet, presentert etter "
-            f"trinnene i innsatstrappa ({'netto' if inputs.settings.basis == 'net' else 'brutto'} "
-            "driftsutgifter).</p>"
+
+
+def _source(session: Session, files: list[Path]) -> None:
+    display(HTML(f"<p style='{SOURCE_STYLE}'>Kilde: {session.source_line(files)}</p>"))
+
+
+def introduction(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
+    """What the report shows: the ledger on the steps, or the source's own figures."""
+    m = session.municipality
+    if result is None:
+        return HTML(
+            f"<h2>Økonomifordeling {inputs.settings.year} – {m.title}: kildens tall</h2><p>Kommunen "
+            "har ikke lagt inn regnskapet ennå; her vises fordelingen slik kilden oppgir den. Trinn "
+            "som mangler i kilden er tomme.</p>"
         )
+    basis = "netto" if inputs.settings.basis == "net" else "brutto"
+    return HTML(
+        f"<h2>Økonomifordeling {result.year} – {m.title}</h2><p>Det samme regnskapet, presentert "
+        f"etter trinnene i innsatstrappa ({basis} driftsutgifter).</p>"
     )
+
+
+def staircase_figure(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
+    """Cost and share per step, with the source's own figures beside them where known."""
+    if result is None:
+        return _reference_figure(session, inputs)
+    files = _files(session, inputs)
     figure = plots.staircase_chart(
         result.steps,
-        f"Økonomifordeling i innsatstrappa {year} – {m.title}",
-        source,
-        illustrative=mark,
-        reference=None if ref is None else ref,
+        f"Økonomifordeling i innsatstrappa {result.year} – {session.municipality.title}",
+        session.source_line(files),
+        illustrative=session.illustrative_for(files),
+        reference=reference_table(inputs),
     )
-    session.show_figure(figure, f"trapp-{year}")
+    session.show_figure(figure, f"trapp-{result.year}", sources=files)
+    return None
+
+
+def step_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
+    """Cost, share, recipients and price per recipient per step (the source's table when
+    the ledger is missing)."""
+    if result is None:
+        return _reference_step_table(session, inputs)
+    files = _files(session, inputs)
+    caption = f"Kostnad per trinn {result.year}"
     table, formats = step_frame(result.steps)
-    display(styled(table, formats, caption=f"Kostnad per trinn {year}"))
-    session.save_table(table, f"per-trinn-{year}")
-    without = (
-        allocation.by_step(  # the same allocated lines, functions left out: no second allocation
-            result.allocation,
-            inputs.steps,
-            year,
-            inputs.recipients,
-            tuple(inputs.settings.exclude_functions),
-        )
+    session.save_table(table, f"per-trinn-{result.year}", caption, files)
+    display(styled(table, formats, caption=caption))
+    _source(session, files)
+    return None
+
+
+def without_school_table(
+    session: Session, inputs: AllocationInputs, result: AllocationResult | None
+):
+    """The same allocation with kindergarten, school and SFO left out (the same allocated
+    lines, not a second allocation)."""
+    if result is None:
+        return None
+    excluded = inputs.settings.exclude_functions
+    without = allocation.by_step(
+        result.allocation, inputs.steps, result.year, inputs.recipients, tuple(excluded)
     )
+    caption = f"{VARIANTS['uten']} ({', '.join(excluded)}), {result.year}"
     table, formats = step_frame(without)
-    display(
-        styled(
-            table,
-            formats,
-            caption=f"{VARIANTS['uten']} ({', '.join(inputs.settings.exclude_functions)}), {year}",
-        )
+    session.save_table(
+        table, f"per-trinn-uten-barnehage-skole-sfo-{result.year}", caption, _files(session, inputs)
     )
-    session.save_table(table, f"per-trinn-uten-barnehage-skole-sfo-{year}")
-    display(
-        HTML("<h3>Avstemming</h3><p>Fordelt + ikke fordelt = regnskapet, til øret, hvert år.</p>")
-    )
+    return styled(table, formats, caption=caption)
+
+
+def reconciliation_table(
+    session: Session, inputs: AllocationInputs, result: AllocationResult | None
+):
+    """Allocated + not allocated = the ledger, to the øre, every year."""
+    if result is None:
+        return None
     table, formats = reconciliation_frame(result.reconciliation)
-    display(styled(table, formats, caption="Avstemming mot regnskapet"))
-    session.save_table(table, "avstemming")
-    display(HTML("<h3>Per tjenesteområde</h3>"))
-    table, formats = wide_frame(allocation.by_area(result.allocation, year), "area", inputs.steps)
-    display(
-        styled(
-            table.rename(columns={"area": "Tjenesteområde"}),
-            {("Tjenesteområde" if k == "area" else k): v for k, v in formats.items()},
-            caption=f"Kostnad per tjenesteområde og trinn {year}",
-        )
-    )
-    areas = sorted(set(result.allocation["area"]) - {allocation.NOT_ALLOCATED_NAME})
-    focus = "Pleie og omsorg" if "Pleie og omsorg" in areas else areas[0]
+    session.save_table(table, "avstemming", "Avstemming mot regnskapet", _files(session, inputs))
+    return styled(table, formats, caption="Avstemming mot regnskapet")
+
+
+def area_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
+    """Cost per service area and step."""
+    if result is None:
+        return None
     table, formats = wide_frame(
-        allocation.drill_down(result.allocation, year, focus), "ansvar", inputs.steps
+        allocation.by_area(result.allocation, result.year), "area", inputs.steps
     )
-    display(
-        styled(
-            table.rename(columns={"ansvar": "Ansvar"}),
-            {("Ansvar" if k == "ansvar" else k): v for k, v in formats.items()},
-            caption=f"{focus}: per ansvar og trinn {year}",
-        )
+    return styled(
+        table.rename(columns={"area": "Tjenesteområde"}),
+        {("Tjenesteområde" if k == "area" else k): v for k, v in formats.items()},
+        caption=f"Kostnad per tjenesteområde og trinn {result.year}",
     )
-    display(
-        HTML(
-            "<h3>Utvikling over år</h3><p>Funksjon 254 ble delt i 257 og 258 fra 2024; reglene gjelder "
-            "for sine år, så trinnene er sammenlignbare over skiftet.</p>"
-        )
+
+
+def drill_down_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
+    """One service area (care, where the municipality has it) per ansvar and step."""
+    if result is None:
+        return None
+    areas = sorted(set(result.allocation["area"]) - {allocation.NOT_ALLOCATED_NAME})
+    focus = FOCUS_AREA if FOCUS_AREA in areas else areas[0]
+    table, formats = wide_frame(
+        allocation.drill_down(result.allocation, result.year, focus), "ansvar", inputs.steps
     )
+    return styled(
+        table.rename(columns={"ansvar": "Ansvar"}),
+        {("Ansvar" if k == "ansvar" else k): v for k, v in formats.items()},
+        caption=f"{focus}: per ansvar og trinn {result.year}",
+    )
+
+
+def year_over_year_table(
+    session: Session, inputs: AllocationInputs, result: AllocationResult | None
+):
+    """Cost per step and year, comparable across the 254 → 257/258 split."""
+    if result is None:
+        return None
     table, formats = yoy_frame(allocation.year_over_year(result.allocation, inputs.steps))
-    display(styled(table, formats, caption="Kostnad per trinn og år"))
-    session.save_table(table, "per-trinn-og-ar")
-    if inputs.comparisons is not None and inputs.inhabitants is not None:
-        _show_comparison(session, inputs, result)
-    display(
-        HTML(
-            "<h3>Ikke fordelt</h3><p>Linjer ingen regel traff. De er med i totalene og listes her.</p>"
-        )
-    )
-    table, formats = unallocated_frame(result.allocation, year)
-    display(styled(table, formats, caption=f"Ikke fordelt {year}, per ansvar og funksjon"))
+    session.save_table(table, "per-trinn-og-ar", "Kostnad per trinn og år", _files(session, inputs))
+    return styled(table, formats, caption="Kostnad per trinn og år")
+
+
+def comparison(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
+    """Kroner per inhabitant per step against the comparison municipalities (where the
+    municipality has comparison data)."""
+    if result is None or inputs.comparisons is None or inputs.inhabitants is None:
+        return None
+    _show_comparison(session, inputs, result)
+    return None
+
+
+def unallocated_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
+    """Lines no rule matched, per ansvar and funksjon: in the totals and listed here."""
+    if result is None:
+        return None
+    files = _files(session, inputs)
     session.save_table(
         result.allocation[result.allocation["step"] == allocation.NOT_ALLOCATED]
         .assign(amount=lambda f: f["amount_ore"] / 100)
         .drop(columns=["amount_ore", "rule_id", "step", "area", "target_group"]),
         "ikke-fordelt-linjer",
+        "Ikke fordelt: linjene",
+        files,
     )
-    display(HTML(f"<p style='font-size:0.85em;color:#444'>Kilde: {source}</p>"))
-    return result
+    table, formats = unallocated_frame(result.allocation, result.year)
+    display(styled(table, formats, caption=f"Ikke fordelt {result.year}, per ansvar og funksjon"))
+    _source(session, files)
+    return None
+
+
+def key_figures(inputs: AllocationInputs, result: AllocationResult | None) -> list[KeyFigure]:
+    """The year, the total, steps 1–4 and 9–12, what is not allocated and the reconciliation
+    difference; with only the source's figures, its total and each step."""
+    if result is None:
+        ref = reference_table(inputs)
+        figures = [
+            KeyFigure("year", "År", inputs.settings.year, "år"),
+            KeyFigure(
+                "source_total",
+                "Totalt etter kildens andeler",
+                ref["amount"].sum() / ref["share"].sum(),
+                "kr",
+            ),
+        ]
+        for row in ref.itertuples():
+            figures.append(KeyFigure(f"step_{row.step}", f"Trinn {row.step}", row.amount, "kr"))
+            figures.append(
+                KeyFigure(f"step_{row.step}_share", f"Trinn {row.step}: andel", row.share, "andel")
+            )
+        return figures
+    steps = result.steps.set_index("step")
+    total = steps["amount"].sum()
+    low = steps.loc[[s for s in steps.index if 1 <= s <= 4], "amount"].sum()
+    high = steps.loc[[s for s in steps.index if s >= 9], "amount"].sum()
+    not_allocated = steps.loc[allocation.NOT_ALLOCATED, "amount"]
+    row = result.reconciliation[result.reconciliation["year"] == result.year].iloc[0]
+    return [
+        KeyFigure("year", "År", result.year, "år"),
+        KeyFigure("total", "Driftsutgifter fordelt", total, "kr"),
+        KeyFigure("steps_1_4", "Trinn 1–4", low, "kr"),
+        KeyFigure("steps_1_4_share", "Trinn 1–4: andel", low / total, "andel"),
+        KeyFigure("steps_9_12", "Trinn 9–12", high, "kr"),
+        KeyFigure("steps_9_12_share", "Trinn 9–12: andel", high / total, "andel"),
+        KeyFigure("not_allocated", "Ikke fordelt", not_allocated, "kr"),
+        KeyFigure("not_allocated_share", "Ikke fordelt: andel", not_allocated / total, "andel"),
+        KeyFigure("difference_ore", "Avvik mot regnskapet", int(row["difference_ore"]), "øre"),
+    ]
 
 
 def comparison_table(
@@ -299,7 +357,7 @@ def _show_comparison(session: Session, inputs: AllocationInputs, result: Allocat
         session.source_line(files),
         illustrative=session.illustrative_for(files),
     )
-    session.show_figure(figure, f"sammenligning-{result.year}")
+    session.show_figure(figure, f"sammenligning-{result.year}", sources=files)
     shown = table.assign(step=[str(s) if s else "Ikke fordelt" for s in table["step"]]).rename(
         columns={"step": "Trinn"}
     )
@@ -310,29 +368,27 @@ def _show_comparison(session: Session, inputs: AllocationInputs, result: Allocat
             caption="Kroner per innbygger",
         )
     )
-    session.save_table(shown, f"sammenligning-{result.year}")
+    session.save_table(shown, f"sammenligning-{result.year}", "Kroner per innbygger", files)
 
 
-def _show_reference_only(session: Session, inputs: AllocationInputs, ref: pd.DataFrame) -> None:
+def _reference_figure(session: Session, inputs: AllocationInputs) -> None:
     m = session.municipality
     files = [session.data_file(inputs.settings.reference, key="analyses.allocation.reference")]
-    source = session.source_line(files)
-    names = inputs.steps.set_index("step")["name"]
-    display(
-        HTML(
-            f"<h2>Økonomifordeling {inputs.settings.year} – {m.title}: kildens tall</h2><p>Kommunen har ikke "
-            "lagt inn regnskapet ennå; her vises fordelingen slik kilden oppgir den. Trinn som mangler i "
-            "kilden er tomme.</p>"
-        )
-    )
+    ref = reference_table(inputs)
     steps = inputs.steps[["step", "name"]].merge(ref, on="step", how="left")
     figure = plots.staircase_chart(
         steps.assign(share=steps["share"]),
         f"Økonomifordeling {inputs.settings.year} – {m.title} (kildens tall)",
-        source,
+        session.source_line(files),
         illustrative=session.illustrative_for(files),
     )
-    session.show_figure(figure, f"trapp-{inputs.settings.year}-kilde")
+    session.show_figure(figure, f"trapp-{inputs.settings.year}-kilde", sources=files)
+
+
+def _reference_step_table(session: Session, inputs: AllocationInputs) -> None:
+    files = [session.data_file(inputs.settings.reference, key="analyses.allocation.reference")]
+    ref = reference_table(inputs)
+    names = inputs.steps.set_index("step")["name"]
     shown = pd.DataFrame(
         {
             "Trinn": ref["step"].astype(str),
@@ -344,6 +400,8 @@ def _show_reference_only(session: Session, inputs: AllocationInputs, ref: pd.Dat
             "Merknad": ref["note"].fillna(""),
         }
     )
+    caption = f"Kildens tall {inputs.settings.year}"
+    session.save_table(shown, f"kilde-{inputs.settings.year}", caption, files)
     total = ref["amount"].sum() / ref["share"].sum()
     display(
         styled(
@@ -357,11 +415,10 @@ def _show_reference_only(session: Session, inputs: AllocationInputs, ref: pd.Dat
                 "Pris per mottaker (kr)": "kr",
                 "Merknad": "text",
             },
-            caption=f"Kildens tall {inputs.settings.year}",
+            caption=caption,
         )
     )
     display(
         HTML(f"<p>Totalen kildens andeler impliserer: om lag {number(total / 1e6)} mill. kr.</p>")
     )
-    session.save_table(shown, f"kilde-{inputs.settings.year}")
-    display(HTML(f"<p style='font-size:0.85em;color:#444'>Kilde: {source}</p>"))
+    _source(session, files)

@@ -10,10 +10,11 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from workbench import plots
-from workbench.analyses.calculator.engine import PERIOD_LABELS, Result, evaluate
+from workbench.analyses.calculator.engine import PERIOD_LABELS, Result
 from workbench.analyses.calculator.load import CalculatorInputs, PackageFile
 from workbench.catalogue import UNITS
 from workbench.formatting import styled
+from workbench.outputs import KeyFigure
 from workbench.session import Session
 
 SUMMARY_HEADERS = {
@@ -103,48 +104,102 @@ def _renamed(
     return shown, {headers[c][0]: headers[c][1] for c in columns}
 
 
-def show_report(session: Session, inputs: CalculatorInputs) -> list[Result]:
-    """The static report: for each package its summary, chart, lines and *råd til*;
-    figures and tables are written to the session's output folder.
-
-    Returns:
-        The evaluated results, in package order.
-    """
-    results = []
-    for package_file in inputs.packages:
-        result = evaluate(package_file.package, inputs.catalogue, inputs.assumptions)
-        _show_package(session, package_file, result, inputs.catalogue_files)
-        results.append(result)
-    return results
-
-
-def _show_package(
-    session: Session, package_file: PackageFile, result: Result, catalogue_files
-) -> None:
-    package = package_file.package
-    stem = package_file.stem
-    source = session.source_line([*catalogue_files, package_file.path])
-    display(HTML(f"<h3>{package.title}</h3><p>{package.description}</p>"))
-    summary, formats = summary_frame(result.summary)
-    display(styled(summary, formats, caption="Sammenligning av alternativene per år"))
-    if result.summary["hours_incomplete"].any():
-        display(HTML(f"<p><em>{HOURS_NOTE}</em></p>"))
-    figure = plots.calculator_chart(
-        result.summary, package.title, source, illustrative=session.illustrative
-    )
-    session.show_figure(figure, f"{stem}-kostnad-og-arsverk")
-    lines, line_formats = lines_frame(result.lines)
-    display(styled(lines, line_formats, caption="Tjenestene i hvert alternativ"))
-    names = list(result.summary["alternative"])
-    affordable, affordable_formats = affordable_frame(result.affordable, names)
-    display(
-        styled(
-            affordable,
-            affordable_formats,
-            caption="Hva har vi råd til? Antall enheter av hver tjeneste som årskostnaden til hvert alternativ gir",
-        )
-    )
-    session.save_table(summary, f"{stem}-sammendrag")
-    session.save_table(lines, f"{stem}-linjer")
-    session.save_table(affordable, f"{stem}-rad-til")
+def _source(session: Session, inputs: CalculatorInputs, package_file: PackageFile) -> None:
+    source = session.source_line([*inputs.catalogue_files, package_file.path])
     display(HTML(f"<p style='font-size:0.85em;color:#444'>Kilde: {source}</p>"))
+
+
+def _files(inputs: CalculatorInputs, package_file: PackageFile) -> list:
+    return [*inputs.catalogue_files, package_file.path]
+
+
+def packages(inputs: CalculatorInputs) -> None:
+    """Each package's title and description."""
+    for package_file in inputs.packages:
+        package = package_file.package
+        display(HTML(f"<h3>{package.title}</h3><p>{package.description}</p>"))
+
+
+def summary_tables(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
+    """Per package: the alternatives side by side, per year."""
+    caption = "Sammenligning av alternativene per år"
+    for package_file, result in zip(inputs.packages, results, strict=True):
+        display(HTML(f"<h3>{package_file.package.title}</h3>"))
+        table, formats = summary_frame(result.summary)
+        session.save_table(
+            table, f"{package_file.stem}-sammendrag", caption, _files(inputs, package_file)
+        )
+        display(styled(table, formats, caption=caption))
+        if result.summary["hours_incomplete"].any():
+            display(HTML(f"<p><em>{HOURS_NOTE}</em></p>"))
+        _source(session, inputs, package_file)
+
+
+def cost_figures(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
+    """Per package: annual cost and årsverk per alternative."""
+    for package_file, result in zip(inputs.packages, results, strict=True):
+        files = _files(inputs, package_file)
+        figure = plots.calculator_chart(
+            result.summary,
+            package_file.package.title,
+            session.source_line(files),
+            illustrative=session.illustrative_for(files),
+        )
+        session.show_figure(figure, f"{package_file.stem}-kostnad-og-arsverk", sources=files)
+
+
+def line_tables(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
+    """Per package: every service in every alternative."""
+    caption = "Tjenestene i hvert alternativ"
+    for package_file, result in zip(inputs.packages, results, strict=True):
+        display(HTML(f"<h3>{package_file.package.title}</h3>"))
+        table, formats = lines_frame(result.lines)
+        session.save_table(
+            table, f"{package_file.stem}-linjer", caption, _files(inputs, package_file)
+        )
+        display(styled(table, formats, caption=caption))
+        _source(session, inputs, package_file)
+
+
+def affordable_tables(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
+    """Per package: *hva har vi råd til* – what each alternative's annual cost buys of each
+    other service."""
+    caption = (
+        "Hva har vi råd til? Antall enheter av hver tjeneste som årskostnaden til hvert "
+        "alternativ gir"
+    )
+    for package_file, result in zip(inputs.packages, results, strict=True):
+        display(HTML(f"<h3>{package_file.package.title}</h3>"))
+        names = list(result.summary["alternative"])
+        table, formats = affordable_frame(result.affordable, names)
+        session.save_table(
+            table,
+            f"{package_file.stem}-rad-til",
+            "Hva har vi råd til?",
+            _files(inputs, package_file),
+        )
+        display(styled(table, formats, caption=caption))
+        _source(session, inputs, package_file)
+
+
+def key_figures(inputs: CalculatorInputs, results: list[Result]) -> list[KeyFigure]:
+    """Per package: its title, and each alternative's annual cost, årsverk and hours."""
+    found = []
+    for package_file, result in zip(inputs.packages, results, strict=True):
+        s = package_file.stem
+        found.append(KeyFigure(f"{s}.title", "Tjenestepakke", package_file.package.title, "tekst"))
+        for i, row in enumerate(result.summary.itertuples()):
+            found.append(
+                KeyFigure(
+                    f"{s}.{i}.annual_cost", f"{row.alternative}: årskostnad", row.annual_cost, "kr"
+                )
+            )
+            found.append(
+                KeyFigure(f"{s}.{i}.fte", f"{row.alternative}: årsverk", row.fte, "årsverk")
+            )
+            found.append(
+                KeyFigure(
+                    f"{s}.{i}.hours", f"{row.alternative}: personaltimer per år", row.hours, "timer"
+                )
+            )
+    return found

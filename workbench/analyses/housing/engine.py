@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,9 @@ from workbench.errors import InputError, Problem
 from workbench.formatting import number, percent
 from workbench.loaders import ROW_COLUMN, Column, read_table
 from workbench.reference import HOUSING_STEP_COUNT
+
+if TYPE_CHECKING:
+    from workbench.analyses.housing.load import HousingInputs
 
 AGE_GROUPS = ("67-79", "80-89", "90+")
 STEPS = tuple(range(1, HOUSING_STEP_COUNT + 1))
@@ -490,3 +494,34 @@ def rebalance(shares: dict[int, float], changed: int, value: float) -> dict[int,
     else:
         scaled = {s: remainder / len(others) for s in others}
     return {**scaled, changed: value}
+
+
+@dataclass(frozen=True)
+class HousingResult:
+    projection: pd.DataFrame
+    totals: pd.DataFrame
+    steps: pd.DataFrame
+    summary: pd.DataFrame
+    band: pd.DataFrame
+    population: pd.DataFrame
+
+
+def evaluate(
+    inputs: HousingInputs,
+    base_year: int,
+    target_year: int,
+    *,
+    projection: str | None = None,
+    target_shares: pd.DataFrame | None = None,
+) -> HousingResult:
+    """All housing tables for one projection alternative and (optionally) edited target shares."""
+    alternative = projection or inputs.settings.projection
+    frame = project(inputs.data, alternative, base_year, target_year, target_shares)
+    return HousingResult(
+        projection=frame,
+        totals=by_year(frame),
+        steps=by_step(frame),
+        summary=summary(frame, base_year, target_year, inputs.position_size),
+        band=band(inputs.data, base_year, target_year, target_shares),
+        population=population_by_year(inputs.data.population, alternative, base_year, target_year),
+    )

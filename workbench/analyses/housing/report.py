@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, display
 
 from workbench import plots, reference
 from workbench.analyses.housing import engine as housing
+from workbench.analyses.housing.engine import HousingResult, evaluate  # noqa: F401  (app and tests)
 from workbench.analyses.housing.load import HousingInputs
 from workbench.formatting import mill_kr, number, percent, styled
+from workbench.outputs import KeyFigure
 from workbench.session import Session
 
 UNIT_FORMATS = {
@@ -21,39 +23,6 @@ UNIT_FORMATS = {
     "boliger": number,
     "boenheter": number,
 }
-
-
-@dataclass(frozen=True)
-class HousingResult:
-    projection: pd.DataFrame
-    totals: pd.DataFrame
-    steps: pd.DataFrame
-    summary: pd.DataFrame
-    band: pd.DataFrame
-    population: pd.DataFrame
-
-
-def evaluate(
-    inputs: HousingInputs,
-    base_year: int,
-    target_year: int,
-    *,
-    projection: str | None = None,
-    target_shares: pd.DataFrame | None = None,
-) -> HousingResult:
-    """All housing tables for one projection alternative and (optionally) edited target shares."""
-    alternative = projection or inputs.settings.projection
-    frame = housing.project(inputs.data, alternative, base_year, target_year, target_shares)
-    return HousingResult(
-        projection=frame,
-        totals=housing.by_year(frame),
-        steps=housing.by_step(frame),
-        summary=housing.summary(frame, base_year, target_year, inputs.position_size),
-        band=housing.band(inputs.data, base_year, target_year, target_shares),
-        population=housing.population_by_year(
-            inputs.data.population, alternative, base_year, target_year
-        ),
-    )
 
 
 def summary_frame(summary: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -108,121 +77,139 @@ YEARLY_LABELS = {
 """Headings of the per-year table (the report's and the table across municipalities)."""
 
 
-def show_report(session: Session, inputs: HousingInputs) -> HousingResult:
-    """The static report; figures and tables go to the output folder."""
-    m = session.municipality
-    result = evaluate(inputs, m.base_year, m.target_year)
-    names = step_names(session)
-    files = [
+MODEL_FILES = (
+    "population",
+    "residents",
+    "step_costs",
+    "alternative_profile",
+    "persons_per_dwelling",
+)
+"""The settings naming the files the model is computed from."""
+SOURCE_STYLE = "font-size:0.85em;color:#444"
+
+
+def _files(session: Session, inputs: HousingInputs, *fields: str) -> list[Path]:
+    return [
         session.data_file(getattr(inputs.settings, f), key=f"analyses.housing.{f}")
-        for f in (
-            "population",
-            "residents",
-            "step_costs",
-            "alternative_profile",
-            "persons_per_dwelling",
-        )
+        for f in fields or MODEL_FILES
     ]
-    source = session.source_line(files)
-    title = f"Boligprofil innbyggere 67 år og eldre – {m.title}"
+
+
+def _source(session: Session, files: list[Path]) -> None:
+    display(HTML(f"<p style='{SOURCE_STYLE}'>Kilde: {session.source_line(files)}</p>"))
+
+
+def summary_table(session: Session, inputs: HousingInputs, result: HousingResult):
+    """Staffing, cost and dwellings in the base and target year, as the source shows them."""
+    m = session.municipality
+    files = _files(session, inputs)
+    caption = f"Bemanning, kostnader og boliger {m.base_year}–{m.target_year}"
+    session.save_table(summary_numbers(result.summary), "sammendrag", caption, files)
+    table, formats = summary_frame(result.summary)
+    display(styled(table, formats, caption=caption))
     display(
         HTML(
-            f"<h2>{title}</h2><p>Framskrivingsalternativ {inputs.settings.projection}; alternativ profil nås "
-            f"lineært fra {m.base_year} til {m.target_year}.</p>"
+            "<p><em>Reduksjonen i prosent er regnet av de samlede kostnadene på boligtrinnene i "
+            "målåret med dagens profil. Boliger: beboere på trinn 1–3 delt på personer per bolig "
+            "i aldersgruppen; trinn 4–6 én boenhet per beboer.</em></p>"
         )
     )
-    table, formats = summary_frame(result.summary)
+    _source(session, files)
+
+
+def reference_table(session: Session, inputs: HousingInputs):
+    """The source's own summary, for comparison (only where the municipality has one)."""
+    if inputs.reference is None:
+        return None
+    ref = inputs.reference.assign(
+        Verdi=[
+            f"{number(v, 1 if u == '%' else 0)} {u}"
+            for v, u in zip(inputs.reference["value"], inputs.reference["unit"], strict=True)
+        ]
+    )
     display(
         styled(
-            table, formats, caption=f"Bemanning, kostnader og boliger {m.base_year}–{m.target_year}"
+            ref[["label", "Verdi"]].rename(columns={"label": ""}),
+            {"": "text", "Verdi": "text"},
+            caption="Til sammenligning: kildens egne tall",
         )
     )
-    display(
-        HTML(
-            "<p><em>Reduksjonen i prosent er regnet av de samlede kostnadene på boligtrinnene i målåret "
-            "med dagens profil. Boliger: beboere på trinn 1–3 delt på personer per bolig i aldersgruppen; "
-            "trinn 4–6 én boenhet per beboer.</em></p>"
-        )
+    _source(session, _files(session, inputs, "reference_summary"))
+    return None
+
+
+def profile_figure(session: Session, inputs: HousingInputs) -> None:
+    """Where residents 67+ live today and in the alternative profile, per age group."""
+    m = session.municipality
+    files = _files(session, inputs)
+    figure = plots.profile_chart(
+        profile_frame(inputs, None, m.base_year, m.target_year),
+        step_names(session),
+        f"Boligprofil innbyggere 67 år og eldre – {m.title}",
+        session.source_line(files),
+        illustrative=session.illustrative_for(files),
     )
-    if inputs.reference is not None:
-        ref = inputs.reference.assign(
-            Verdi=[
-                f"{number(v, 1 if u == '%' else 0)} {u}"
-                for v, u in zip(inputs.reference["value"], inputs.reference["unit"], strict=True)
-            ]
-        )
-        display(
-            styled(
-                ref[["label", "Verdi"]].rename(columns={"label": ""}),
-                {"": "text", "Verdi": "text"},
-                caption="Til sammenligning: kildens egne tall (seed 002)",
-            )
-        )
-    model_mark = session.illustrative_for(files)
-    population_file = files[:1]
-    figures = [
-        (
-            "profil",
-            plots.profile_chart(
-                profile_frame(inputs, None, m.base_year, m.target_year),
-                names,
-                title,
-                source,
-                illustrative=model_mark,
-            ),
-        ),
-        (
-            "behov-per-trinn",
-            plots.need_chart(
-                result.steps,
-                names,
-                f"Behov per boligtrinn – {m.title}",
-                source,
-                illustrative=model_mark,
-            ),
-        ),
-        (
-            "arsverk-og-kostnader",
-            plots.staffing_chart(
-                result.band,
-                inputs.settings.projection,
-                f"Årsverk og kostnader – {m.title}",
-                source,
-                illustrative=model_mark,
-            ),
-        ),
-        (
-            "befolkning",
-            plots.population_chart(
-                result.population,
-                f"Befolkning 67+ – {m.title}",
-                session.source_line(population_file),
-                illustrative=session.illustrative_for(population_file),
-            ),
-        ),
-    ]
-    if inputs.over_80 is not None:
-        over_file = [
-            session.data_file(
-                inputs.settings.over_80_without_services,
-                key="analyses.housing.over_80_without_services",
-            )
-        ]
-        highlight = next((r for r in inputs.over_80["region"].unique() if m.name in r), "")
-        figures.append(
-            (
-                "andel-80-uten-tjenester",
-                plots.over_80_chart(
-                    inputs.over_80,
-                    highlight,
-                    f"Over 80 år uten tjenester – {m.title}",
-                    session.source_line(over_file),
-                    illustrative=session.illustrative_for(over_file),
-                ),
-            )
-        )
-    for stem, figure in figures:
-        session.show_figure(figure, stem)
+    session.show_figure(figure, "profil", sources=files)
+
+
+def need_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
+    """Residents and årsverk per housing step, today's and the alternative profile."""
+    files = _files(session, inputs)
+    figure = plots.need_chart(
+        result.steps,
+        step_names(session),
+        f"Behov per boligtrinn – {session.municipality.title}",
+        session.source_line(files),
+        illustrative=session.illustrative_for(files),
+    )
+    session.show_figure(figure, "behov-per-trinn", sources=files)
+
+
+def staffing_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
+    """Årsverk and cost per year for both profiles, with the projection alternatives' band."""
+    files = _files(session, inputs)
+    figure = plots.staffing_chart(
+        result.band,
+        inputs.settings.projection,
+        f"Årsverk og kostnader – {session.municipality.title}",
+        session.source_line(files),
+        illustrative=session.illustrative_for(files),
+    )
+    session.show_figure(figure, "arsverk-og-kostnader", sources=files)
+
+
+def population_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
+    """Residents 67+ per age group and year."""
+    files = _files(session, inputs, "population")
+    figure = plots.population_chart(
+        result.population,
+        f"Befolkning 67+ – {session.municipality.title}",
+        session.source_line(files),
+        illustrative=session.illustrative_for(files),
+    )
+    session.show_figure(figure, "befolkning", sources=files)
+
+
+def over_80_figure(session: Session, inputs: HousingInputs) -> None:
+    """Share of residents over 80 without care services, beside comparable municipalities
+    (only where the municipality has the series)."""
+    if inputs.over_80 is None:
+        return
+    m = session.municipality
+    files = _files(session, inputs, "over_80_without_services")
+    highlight = next((r for r in inputs.over_80["region"].unique() if m.name in r), "")
+    figure = plots.over_80_chart(
+        inputs.over_80,
+        highlight,
+        f"Over 80 år uten tjenester – {m.title}",
+        session.source_line(files),
+        illustrative=session.illustrative_for(files),
+    )
+    session.show_figure(figure, "andel-80-uten-tjenester", sources=files)
+
+
+def yearly_table(session: Session, inputs: HousingInputs, result: HousingResult):
+    """Residents, årsverk, cost and dwellings per year for both profiles."""
     yearly = result.totals.rename(columns=YEARLY_LABELS).drop(
         columns=["residents_today", "residents_alt"]
     )
@@ -235,21 +222,38 @@ def show_report(session: Session, inputs: HousingInputs) -> HousingResult:
         for c in yearly.columns
         if c not in ("År", "Befolkning")
     }
+    files = _files(session, inputs)
+    session.save_table(yearly, "per-ar", "Per år", files)
     display(styled(yearly, {"År": "text", "Befolkning": "text", **formats}, caption="Per år"))
-    session.save_table(summary_numbers(result.summary), "sammendrag")
-    session.save_table(yearly, "per-ar")
-    session.save_table(
-        result.steps.rename(
-            columns={
-                "year": "År",
-                "step": "Boligtrinn",
-                "residents_today": "Beboere, dagens profil",
-                "residents_alt": "Beboere, alt. profil",
-                "fte_today": "Årsverk, dagens profil",
-                "fte_alt": "Årsverk, alt. profil",
-            }
-        ),
-        "behov-per-trinn",
+    _source(session, files)
+
+
+def step_table(session: Session, inputs: HousingInputs, result: HousingResult):
+    """Residents and årsverk per housing step and year (written for the workbook)."""
+    table = result.steps.rename(
+        columns={
+            "year": "År",
+            "step": "Boligtrinn",
+            "residents_today": "Beboere, dagens profil",
+            "residents_alt": "Beboere, alt. profil",
+            "fte_today": "Årsverk, dagens profil",
+            "fte_alt": "Årsverk, alt. profil",
+        }
     )
-    display(HTML(f"<p style='font-size:0.85em;color:#444'>Kilde: {source}</p>"))
-    return result
+    session.save_table(
+        table, "behov-per-trinn", "Behov per boligtrinn og år", _files(session, inputs)
+    )
+    target = table[table["År"] == session.municipality.target_year]
+    formats = {c: "number" for c in target.columns if c not in ("År", "Boligtrinn")}
+    return styled(
+        target,
+        {"År": "text", "Boligtrinn": "text", **formats},
+        caption=f"Behov per boligtrinn i {session.municipality.target_year}",
+    )
+
+
+def key_figures(result: HousingResult) -> list[KeyFigure]:
+    """Every row of the summary, with the engine's own key."""
+    return [
+        KeyFigure(row.key, row.label, row.value, row.unit) for row in result.summary.itertuples()
+    ]

@@ -14,11 +14,16 @@ import ipywidgets as widgets
 from pydantic import ValidationError
 
 from workbench import plots
-from workbench.analyses.personas.engine import Episode, Persona, check_ages, check_persona_services
+from workbench.analyses.personas.engine import (
+    Episode,
+    Persona,
+    PersonaResult,
+    check_ages,
+    check_persona_services,
+    evaluate,
+)
 from workbench.analyses.personas.load import PersonaInputs, load
 from workbench.analyses.personas.report import (
-    PersonaResult,
-    evaluate,
     phase_frame,
     phase_summary,
     scaled_frame,

@@ -18,8 +18,9 @@ Everything here is pure: persona, catalogue and assumptions in, DataFrames out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,9 @@ from workbench.analyses.calculator.engine import (
 from workbench.errors import InputError, Problem
 from workbench.loaders import read_yaml
 from workbench.models import StrictModel
+
+if TYPE_CHECKING:
+    from workbench.analyses.personas.load import PersonaInputs
 
 NO_SERVICES = "Ingen kommunale tjenester"
 KEY_PATTERN = r"^[a-z0-9_-]+$"
@@ -406,3 +410,56 @@ def _known(table: pd.DataFrame, key: str) -> str:
         known = ", ".join(dict.fromkeys(table["trajectory"]))
         raise KeyError(f"forløpet «{key}» finnes ikke (finnes: {known})")
     return key
+
+
+YEARS_AFTER = 3
+"""Phase-in years shown beyond the trajectory's length (the steady state)."""
+
+
+@dataclass(frozen=True)
+class PersonaResult:
+    """Everything the persona report shows for one persona."""
+
+    persona: Persona
+    yearly: pd.DataFrame
+    totals: pd.DataFrame
+    scaled: pd.DataFrame
+    phase: pd.DataFrame
+    persons: int
+    length: float
+    reference: str
+    phase_in_to: str
+
+
+def evaluate(
+    persona: Persona,
+    inputs: PersonaInputs,
+    *,
+    persons: int | None = None,
+    trajectories: list[str] | None = None,
+    reference: str | None = None,
+    phase_in_to: str | None = None,
+) -> PersonaResult:
+    """All persona tables for the municipality's settings; any argument overrides them.
+
+    Differences are always against the reference trajectory; ``trajectories`` only limits
+    which trajectories are shown.
+    """
+    settings = inputs.settings
+    persons = persons or settings.persons
+    reference = reference or settings.reference
+    phase_in_to = phase_in_to or settings.phase_in_to
+    length = settings.trajectory_years or persona.length
+    table = yearly(persona, inputs.catalogue, inputs.assumptions)
+    total_table = totals(table, reference)
+    scaled = scale(total_table, persons, length, inputs.assumptions.hours_per_fte, reference)
+    years = settings.phase_in_years or persona.length + YEARS_AFTER
+    phase = phase_in(table, persons, reference, phase_in_to, years, length)
+    if trajectories:
+        table, total_table, scaled = (
+            frame[frame["trajectory"].isin(trajectories)].reset_index(drop=True)
+            for frame in (table, total_table, scaled)
+        )
+    return PersonaResult(
+        persona, table, total_table, scaled, phase, persons, length, reference, phase_in_to
+    )

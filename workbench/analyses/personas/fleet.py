@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analyses.personas import engine as personas
-from workbench.analyses.personas.report import YEARS_AFTER
+from workbench.analyses.personas.engine import YEARS_AFTER
 from workbench.fleet import Municipal, stack_priced
 
 FILES = {"personas": "personas", "phase_in": "personas-innfasing"}

@@ -2,75 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from workbench import plots
 from workbench.analyses.personas.engine import (
     Persona,
+    PersonaResult,
     first_saving_year,
-    phase_in,
-    scale,
-    totals,
-    yearly,
 )
 from workbench.analyses.personas.load import PersonaFile, PersonaInputs
 from workbench.formatting import number, styled
+from workbench.outputs import KeyFigure
 from workbench.session import Session
-
-YEARS_AFTER = 3
-"""Phase-in years shown beyond the trajectory's length (the steady state)."""
-
-
-@dataclass(frozen=True)
-class PersonaResult:
-    """Everything the persona report shows for one persona."""
-
-    persona: Persona
-    yearly: pd.DataFrame
-    totals: pd.DataFrame
-    scaled: pd.DataFrame
-    phase: pd.DataFrame
-    persons: int
-    length: float
-    reference: str
-    phase_in_to: str
-
-
-def evaluate(
-    persona: Persona,
-    inputs: PersonaInputs,
-    *,
-    persons: int | None = None,
-    trajectories: list[str] | None = None,
-    reference: str | None = None,
-    phase_in_to: str | None = None,
-) -> PersonaResult:
-    """All persona tables for the municipality's settings; any argument overrides them.
-
-    Differences are always against the reference trajectory; ``trajectories`` only limits
-    which trajectories are shown.
-    """
-    settings = inputs.settings
-    persons = persons or settings.persons
-    reference = reference or settings.reference
-    phase_in_to = phase_in_to or settings.phase_in_to
-    length = settings.trajectory_years or persona.length
-    table = yearly(persona, inputs.catalogue, inputs.assumptions)
-    total_table = totals(table, reference)
-    scaled = scale(total_table, persons, length, inputs.assumptions.hours_per_fte, reference)
-    years = settings.phase_in_years or persona.length + YEARS_AFTER
-    phase = phase_in(table, persons, reference, phase_in_to, years, length)
-    if trajectories:
-        table, total_table, scaled = (
-            frame[frame["trajectory"].isin(trajectories)].reset_index(drop=True)
-            for frame in (table, total_table, scaled)
-        )
-    return PersonaResult(
-        persona, table, total_table, scaled, phase, persons, length, reference, phase_in_to
-    )
 
 
 def yearly_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -182,64 +126,161 @@ def phase_summary(result: PersonaResult) -> str:
     )
 
 
-def show_report(session: Session, inputs: PersonaInputs) -> list[PersonaResult]:
-    """The static report for every persona; figures and tables go to the output folder."""
-    results = []
-    for persona_file in inputs.personas:
-        result = evaluate(persona_file.persona, inputs)
-        _show_persona(session, persona_file, result)
-        results.append(result)
-    return results
+def _heading(persona: Persona) -> None:
+    display(HTML(f"<h3>{persona.title}</h3>"))
 
 
-def _show_persona(session: Session, persona_file: PersonaFile, result: PersonaResult) -> None:
-    persona = persona_file.persona
-    stem = persona_file.stem
-    source = session.source_line([persona_file.path])
-    reference_name = persona.trajectory(result.reference).name
-    display(HTML(f"<h2>{persona.title}</h2><p>{persona.description}</p>"))
-    display(
-        Markdown(
-            f"**{persona.name} ({persona.start_age}):** {persona.story}\n\n"
-            + "\n\n".join(f"**{t.name}.** {t.story}" for t in persona.trajectories if t.story)
-        )
-    )
-    figure = plots.trajectory_chart(
-        result.yearly, persona.title, source, illustrative=session.illustrative
-    )
-    session.show_figure(figure, f"{stem}-forlop")
-    year_table, year_formats = yearly_frame(result.yearly)
-    display(styled(year_table, year_formats, caption="Kostnad og personinnsats per år"))
-    total_table, total_formats = totals_frame(result.totals, reference_name)
-    display(
-        styled(
-            total_table,
-            total_formats,
-            caption=f"Sum over forløpet ({persona.start_age}–{persona.end_age} år)",
-        )
-    )
+def _source(session: Session, persona_file: PersonaFile) -> None:
     display(
         HTML(
-            f"<h3>Skalert til {number(result.persons)} personer</h3><p>Kilde for antallet: "
-            f"{session.municipality.analyses.personas.persons_source}. Likevektsår: personene er jevnt "
-            f"fordelt over et forløp på {number(result.length, 1)} år.</p>"
+            "<p style='font-size:0.85em;color:#444'>Kilde: "
+            f"{session.source_line([persona_file.path])}</p>"
         )
     )
-    scaled_table, scaled_formats = scaled_frame(result.scaled, reference_name)
-    display(
-        styled(scaled_table, scaled_formats, caption="Kostnad per år når alle er i samme forløp")
-    )
-    display(HTML(f"<h3>Innfasing</h3><p>{phase_summary(result)}</p>"))
-    phase_table, phase_formats = phase_frame(result.phase)
-    display(
-        styled(phase_table, phase_formats, caption="Merkostnad (+) eller besparelse (−) per år")
-    )
-    figure = plots.phase_in_chart(
-        result.phase, f"Innfasing – {persona.title}", source, illustrative=session.illustrative
-    )
-    session.show_figure(figure, f"{stem}-innfasing")
-    session.save_table(year_table, f"{stem}-per-ar")
-    session.save_table(total_table, f"{stem}-sum")
-    session.save_table(scaled_table, f"{stem}-skalert")
-    session.save_table(phase_table, f"{stem}-innfasing")
-    display(HTML(f"<p style='font-size:0.85em;color:#444'>Kilde: {source}</p>"))
+
+
+def stories(inputs: PersonaInputs) -> None:
+    """Each persona's story and its trajectories, as the source documents tell them."""
+    for persona_file in inputs.personas:
+        persona = persona_file.persona
+        display(HTML(f"<h3>{persona.title}</h3><p>{persona.description}</p>"))
+        display(
+            Markdown(
+                f"**{persona.name} ({persona.start_age}):** {persona.story}\n\n"
+                + "\n\n".join(f"**{t.name}.** {t.story}" for t in persona.trajectories if t.story)
+            )
+        )
+
+
+def trajectory_figures(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
+    """Per persona: cost per age, cumulative cost and hours per trajectory."""
+    for persona_file, result in zip(inputs.personas, results, strict=True):
+        figure = plots.trajectory_chart(
+            result.yearly,
+            persona_file.persona.title,
+            session.source_line([persona_file.path]),
+            illustrative=session.illustrative_for([persona_file.path]),
+        )
+        session.show_figure(figure, f"{persona_file.stem}-forlop", sources=[persona_file.path])
+
+
+def yearly_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
+    """Per persona: investment, annual cost and hours per age and trajectory."""
+    for persona_file, result in zip(inputs.personas, results, strict=True):
+        _heading(persona_file.persona)
+        table, formats = yearly_frame(result.yearly)
+        session.save_table(table, f"{persona_file.stem}-per-ar", "Kostnad og personinnsats per år")
+        display(styled(table, formats, caption="Kostnad og personinnsats per år"))
+        _source(session, persona_file)
+
+
+def total_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
+    """Per persona: the sums over the whole trajectory, and the difference to the reference."""
+    for persona_file, result in zip(inputs.personas, results, strict=True):
+        persona = persona_file.persona
+        _heading(persona)
+        caption = f"Sum over forløpet ({persona.start_age}–{persona.end_age} år)"
+        table, formats = totals_frame(result.totals, persona.trajectory(result.reference).name)
+        session.save_table(table, f"{persona_file.stem}-sum", caption)
+        display(styled(table, formats, caption=caption))
+        _source(session, persona_file)
+
+
+def scaled_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
+    """Per persona: the cost per year for the municipality's number of persons."""
+    for persona_file, result in zip(inputs.personas, results, strict=True):
+        _heading(persona_file.persona)
+        display(
+            HTML(
+                f"<p>{number(result.persons)} personer. Kilde for antallet: "
+                f"{inputs.settings.persons_source}. Likevektsår: personene er jevnt fordelt over "
+                f"et forløp på {number(result.length, 1)} år.</p>"
+            )
+        )
+        caption = "Kostnad per år når alle er i samme forløp"
+        reference = persona_file.persona.trajectory(result.reference).name
+        table, formats = scaled_frame(result.scaled, reference)
+        session.save_table(table, f"{persona_file.stem}-skalert", caption)
+        display(styled(table, formats, caption=caption))
+        _source(session, persona_file)
+
+
+def phase_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
+    """Per persona: extra cost (+) or saving (−) per year while the new trajectory is phased in."""
+    for persona_file, result in zip(inputs.personas, results, strict=True):
+        _heading(persona_file.persona)
+        display(HTML(f"<p>{phase_summary(result)}</p>"))
+        caption = "Merkostnad (+) eller besparelse (−) per år"
+        table, formats = phase_frame(result.phase)
+        session.save_table(table, f"{persona_file.stem}-innfasing", caption)
+        display(styled(table, formats, caption=caption))
+        _source(session, persona_file)
+
+
+def phase_figures(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
+    """Per persona: the phase-in year by year, running cost and investments apart."""
+    for persona_file, result in zip(inputs.personas, results, strict=True):
+        figure = plots.phase_in_chart(
+            result.phase,
+            f"Innfasing – {persona_file.persona.title}",
+            session.source_line([persona_file.path]),
+            illustrative=session.illustrative_for([persona_file.path]),
+        )
+        session.show_figure(figure, f"{persona_file.stem}-innfasing", sources=[persona_file.path])
+
+
+PHASE_YEARS_IN_KEY_FIGURES = 4
+
+
+def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[KeyFigure]:
+    """Per persona: each trajectory's cost and hours over the trajectory, the number of
+    persons, the new persons per year, the first phase-in years and the first saving year."""
+    found = []
+    for persona_file, result in zip(inputs.personas, results, strict=True):
+        s, persona = persona_file.stem, persona_file.persona
+        years = f"{persona.start_age}–{persona.end_age} år"
+        found.append(KeyFigure(f"{s}.title", "Persona", persona.title, "tekst"))
+        for row in result.totals.itertuples():
+            found.append(
+                KeyFigure(
+                    f"{s}.{row.trajectory}.total_cost",
+                    f"{row.trajectory_name}: kostnad over forløpet ({years})",
+                    row.total_cost,
+                    "kr",
+                )
+            )
+            found.append(
+                KeyFigure(
+                    f"{s}.{row.trajectory}.hours",
+                    f"{row.trajectory_name}: personinnsats over forløpet",
+                    row.hours,
+                    "timer",
+                )
+            )
+        found.append(KeyFigure(f"{s}.persons", "Personer i kommunen", result.persons, "personer"))
+        found.append(
+            KeyFigure(
+                f"{s}.new_per_year",
+                "Nye personer per år (personer ÷ forløpets lengde)",
+                result.persons / result.length,
+                "personer",
+            )
+        )
+        for year, extra in zip(
+            result.phase["year"][:PHASE_YEARS_IN_KEY_FIGURES],
+            result.phase["extra_total_cost"][:PHASE_YEARS_IN_KEY_FIGURES],
+            strict=True,
+        ):
+            found.append(
+                KeyFigure(f"{s}.phase.{year}", f"Innfasing år {year}: merkostnad", extra, "kr")
+            )
+        saving = first_saving_year(result.phase)
+        found.append(
+            KeyFigure(
+                f"{s}.first_saving_year",
+                "Første innfasingsår med besparelse",
+                saving if saving else "ingen i perioden",
+                "år" if saving else "tekst",
+            )
+        )
+    return found

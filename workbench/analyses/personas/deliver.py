@@ -1,0 +1,26 @@
+"""The personas' slides, read from their written report folder."""
+
+from __future__ import annotations
+
+from workbench.deck import Slide, figure_png, point
+from workbench.outputs import ReportOutput
+
+TRAJECTORY = "forlop"
+PHASE_IN = "innfasing"
+
+
+def slides(output: ReportOutput) -> list[Slide]:
+    """Per persona: the trajectories with their cost, then the phase-in year by year."""
+    found = []
+    for entry in output.figures():
+        stem, _, kind = entry["stem"].rpartition("-")
+        if kind != TRAJECTORY:
+            continue
+        title = output.key_figure(f"{stem}.title").value
+        costs = [point(f) for f in output.key_figures(f"{stem}.") if f.key.endswith(".total_cost")]
+        phase = [point(output.key_figure(f"{stem}.{key}")) for key in ("persons", "new_per_year")]
+        phase += [point(f) for f in output.key_figures(f"{stem}.phase.")]
+        phase.append(point(output.key_figure(f"{stem}.first_saving_year")))
+        found.append(Slide(str(title), output.png(entry), costs))
+        found.append(Slide(f"Innfasing – {title}", figure_png(output, f"{stem}-{PHASE_IN}"), phase))
+    return found

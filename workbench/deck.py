@@ -1,0 +1,203 @@
+"""The slide deck: a title slide, each analysis's slides in the registry's order (figures
+the reports wrote, bullets from their key figures) and the sources. Key figures are
+editable text; illustrative data is marked on every slide. Written atomically and
+byte-stable."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.deliverables import Collected
+from workbench.formatting import with_unit
+from workbench.outputs import KeyFigure, ReportOutput, atomic_write_bytes, stable_zip
+from workbench.plots import ILLUSTRATIVE_MARK
+from workbench.provenance import STATUS_LABELS
+from workbench.workbook import FIXED_TIME
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide an analysis contributes.
+
+    Args:
+        title: The slide's heading.
+        figure: A figure's PNG (from the report folder), or None.
+        points: Bullet points (editable text).
+        rows: A two-column table (label, value) instead of a figure, or empty.
+    """
+
+    title: str
+    figure: bytes | None = None
+    points: list[str] = field(default_factory=list)
+    rows: list[tuple[str, str]] = field(default_factory=list)
+
+
+def point(figure: KeyFigure) -> str:
+    """A key figure as a bullet: its label and its value in Norwegian format."""
+    return f"{figure.label}: {with_unit(figure.value, figure.unit)}"
+
+
+def figure_png(output: ReportOutput, prefix: str, index: int = 0) -> bytes | None:
+    """The PNG of the ``index``-th figure whose stem starts with ``prefix`` (None if none)."""
+    entries = output.figures(prefix)
+    return output.png(entries[index]) if index < len(entries) else None
+
+
+def write_deck(collected: Collected, path: Path) -> Path:
+    """Write the slide deck."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    m = collected.municipality
+    _title_slide(
+        deck,
+        f"Helhetlig innsatstrapp – {m.title}",
+        f"Analyser {m.base_year}–{m.target_year}: "
+        + ", ".join(a.title.lower() for a, _ in collected.reports),
+        collected.illustrative,
+    )
+    for analysis, output in collected.reports:
+        for slide in analysis.part("deliver").slides(output):
+            if slide.rows:
+                _table_slide(deck, slide, collected.illustrative)
+            else:
+                _figure_slide(deck, slide, collected.illustrative)
+    _sources_slide(deck, collected)
+    deck.core_properties.author = "innsatstrapp workbench"
+    deck.core_properties.title = f"Helhetlig innsatstrapp – {m.title}"
+    deck.core_properties.created = FIXED_TIME
+    deck.core_properties.modified = FIXED_TIME
+    deck.core_properties.last_modified_by = "innsatstrapp workbench"
+    deck.core_properties.revision = 1
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    atomic_write_bytes(path, stable_zip(buffer.getvalue()))
+    return path
+
+
+def _mark(slide, illustrative: bool) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches, Pt
+
+    if not illustrative:
+        return
+    box = slide.shapes.add_textbox(Inches(7.3), Inches(0.1), Inches(5.9), Inches(0.4))
+    paragraph = box.text_frame.paragraphs[0]
+    paragraph.text = ILLUSTRATIVE_MARK
+    paragraph.runs[0].font.size = Pt(12)
+    paragraph.runs[0].font.bold = True
+    paragraph.runs[0].font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+
+
+def _title(slide, text: str) -> None:
+    from pptx.util import Inches, Pt
+
+    box = slide.shapes.add_textbox(Inches(0.4), Inches(0.45), Inches(12.5), Inches(0.9))
+    box.text_frame.word_wrap = True
+    box.text_frame.text = text
+    box.text_frame.paragraphs[0].runs[0].font.size = Pt(24 if len(text) < 60 else 20)
+    box.text_frame.paragraphs[0].runs[0].font.bold = True
+
+
+def _title_slide(deck, title: str, subtitle: str, illustrative: bool) -> None:
+    from pptx.util import Inches, Pt
+
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    _title(slide, title)
+    box = slide.shapes.add_textbox(Inches(0.4), Inches(1.5), Inches(12.5), Inches(1.0))
+    box.text_frame.text = subtitle
+    box.text_frame.paragraphs[0].runs[0].font.size = Pt(18)
+    _mark(slide, illustrative)
+
+
+def _bullets(slide, points: list[str], left, top, width, height) -> None:
+    from pptx.util import Pt
+
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for index, point in enumerate(points):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.text = f"• {point}"
+        paragraph.runs[0].font.size = Pt(16)
+        paragraph.space_after = Pt(8)
+
+
+def _figure_slide(deck, content: Slide, illustrative: bool) -> None:
+    from pptx.util import Inches
+
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    _title(slide, content.title)
+    if content.figure is not None:
+        _picture(slide, content.figure, Inches(0.4), Inches(1.4), Inches(8.6), Inches(5.8))
+    _bullets(slide, content.points, Inches(9.2), Inches(1.5), Inches(3.9), Inches(5.5))
+    _mark(slide, illustrative)
+
+
+def _picture(slide, png: bytes, left, top, width, height) -> None:
+    """Place a picture as large as fits in the box, keeping its proportions."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        ratio = image.width / image.height
+    if width / height > ratio:
+        width = int(height * ratio)
+    else:
+        height = int(width / ratio)
+    slide.shapes.add_picture(io.BytesIO(png), left, top, width=width, height=height)
+
+
+def _table_slide(deck, content: Slide, illustrative: bool) -> None:
+    from pptx.util import Inches, Pt
+
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    _title(slide, content.title)
+    shape = slide.shapes.add_table(
+        len(content.rows) + 1, 2, Inches(0.4), Inches(1.4), Inches(12.4), Inches(5.6)
+    ).table
+    shape.columns[0].width = Inches(9.4)
+    shape.columns[1].width = Inches(3.0)
+    for column, header in enumerate(("", "Verdi")):
+        shape.cell(0, column).text = header
+    for row, (label, value) in enumerate(content.rows, start=1):
+        shape.cell(row, 0).text = label
+        shape.cell(row, 1).text = value
+        for column in (0, 1):
+            shape.cell(row, column).text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    _mark(slide, illustrative)
+
+
+SOURCES_PER_SLIDE = 10
+
+
+def _sources_slide(deck, collected: Collected) -> None:
+    from pptx.util import Inches, Pt
+
+    sources = collected.sources()
+    pages = [
+        sources[i : i + SOURCES_PER_SLIDE] for i in range(0, len(sources), SOURCES_PER_SLIDE)
+    ] or [[]]
+    for number_, page in enumerate(pages, start=1):
+        slide = deck.slides.add_slide(deck.slide_layouts[6])
+        _title(slide, "Kilder" if len(pages) == 1 else f"Kilder ({number_} av {len(pages)})")
+        table = slide.shapes.add_table(
+            len(page) + 1, 3, Inches(0.4), Inches(1.4), Inches(12.5), Inches(0.4)
+        ).table
+        table.columns[0].width, table.columns[1].width, table.columns[2].width = (
+            Inches(7.0),
+            Inches(2.0),
+            Inches(3.5),
+        )
+        for column, header in enumerate(("Datagrunnlag", "Status", "Brukt i")):
+            table.cell(0, column).text = header
+        for row, (source, users) in enumerate(page, start=1):
+            for column, text in enumerate(
+                (source["title"], STATUS_LABELS[source["status"]], ", ".join(users))
+            ):
+                table.cell(row, column).text = text
+                table.cell(row, column).text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+        _mark(slide, collected.illustrative)
