@@ -19,7 +19,8 @@ def quiet():
         yield
 
 
-def test_picker_lists_municipalities_with_the_analysis_and_switches(repo, quiet):
+def test_picker_lists_municipalities_with_the_analysis_and_switches(tmp_path, quiet):
+    repo = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
     session = open_session("calculator", "9999", project_dir=str(repo.root))
     shell = AppShell(session, load_calculator(session))
     assert [number for _, number in shell.picker.options] == ["3911", "9999"]

@@ -22,8 +22,8 @@ def test_validate_reports_every_broken_file(tmp_path, capsys):
     assert "national-23-11.csv: rad 5, kolonne «unit_price»: «to hundre» er ikke et tall" in err
 
 
-def test_unknown_municipality_is_a_usage_error(repo, capsys):
-    assert main(["--project", str(repo.root), "run", "-m", "0301"]) == 2
+def test_unknown_municipality_is_a_usage_error(project, capsys):
+    assert main(["--project", str(project.root), "run", "-m", "0301"]) == 2
     assert "ingen parameterfil for kommune 0301" in capsys.readouterr().err
 
 

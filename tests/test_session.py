@@ -1,4 +1,5 @@
 import pytest
+from conftest import make_project
 
 from workbench.analyses.calculator.load import load as load_calculator
 from workbench.errors import InputError
@@ -34,12 +35,13 @@ def test_malformed_municipality_numbers(repo, number):
         open_session("calculator", number, project_dir=str(repo.root))
 
 
-def test_unknown_municipality_lists_the_known_ones(repo):
+def test_unknown_municipality_lists_the_known_ones(tmp_path):
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
     with pytest.raises(
         InputError,
         match=r"ingen parameterfil for kommune 0301 \(finnes: 3911-faerder, 9999-demokommune\)",
     ):
-        open_session("calculator", "0301", project_dir=str(repo.root))
+        open_session("calculator", "0301", project_dir=str(project.root))
 
 
 def test_analysis_not_configured(project):
