@@ -1,3 +1,4 @@
+import pytest
 from conftest import make_project
 
 from workbench.cli import main
@@ -77,3 +78,23 @@ def test_validate_names_an_unknown_service(tmp_path, capsys):
         "hjemme-eller-institusjon.yaml: nøkkel «alternatives[1].lines[2].service»: "
         "ukjent tjeneste «gsp» i «Dagaktivitet og velferdsteknologi» – mente du gps?"
     ) in err
+
+
+def test_a_bug_is_a_traceback_and_exit_1_not_a_user_error(project, monkeypatch):
+    """Only InputError is the user's to fix («Feil: …», exit 2); anything else is a bug."""
+    from workbench import validation
+
+    def broken(_project):
+        raise KeyError("intern nøkkel")
+
+    monkeypatch.setattr(validation, "validate_project", broken)
+    with pytest.raises(KeyError, match="intern nøkkel"):
+        main(["--project", str(project.root), "validate"])
+
+
+def test_an_unknown_app_is_a_norwegian_input_error(project):
+    from workbench.errors import InputError
+    from workbench.server import voila_command
+
+    with pytest.raises(InputError, match="ukjent analyse «ukjent» \\(kjente: allocation"):
+        voila_command(project, "ukjent")

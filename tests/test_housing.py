@@ -200,9 +200,9 @@ def test_population_errors(tmp_path):
 
 
 def test_projection_must_cover_the_years(small):
-    with pytest.raises(KeyError, match="dekker 2024–2034, ikke 2024–2040"):
+    with pytest.raises(InputError, match="dekker 2024–2034, ikke 2024–2040"):
         housing.population_by_year(small.population, "MMMM", 2024, 2040)
-    with pytest.raises(KeyError, match="«HHMH» finnes ikke"):
+    with pytest.raises(InputError, match="«HHMH» finnes ikke"):
         housing.population_by_year(small.population, "HHMH", 2024, 2034)
 
 

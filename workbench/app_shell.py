@@ -83,7 +83,7 @@ class AppShell:
     def _fail(self, municipality: str, exc: Exception) -> None:
         """Show a short Norwegian message and log the detail (never a traceback on the page)."""
         log.warning("could not open %s for %s: %s", self.analysis.key, municipality, exc)
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        message = str(exc)
         first = message.splitlines()[0] if message else type(exc).__name__
         self.status.value = (
             f"<p style='{ERROR_STYLE}'>{html.escape(self.analysis.title)} kan ikke vises for "
@@ -96,7 +96,7 @@ class AppShell:
     def _show(self, session: Session, inputs) -> None:
         try:
             app = self.analysis.app(session, inputs)
-        except (InputError, KeyError, ValueError) as exc:
+        except (InputError, ValueError) as exc:
             self._fail(session.municipality.title, exc)
             return
         self.app = app

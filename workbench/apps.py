@@ -58,7 +58,7 @@ class LiveApp:
         except ValidationError as exc:  # a ValueError too, so first
             self._error(translate_errors(exc)[0].message)
             return
-        except (InputError, KeyError, ValueError) as exc:
+        except (InputError, ValueError) as exc:
             self._error(_message(exc))
             return
         self.status.value = ""
@@ -94,7 +94,7 @@ class LiveApp:
 
 def _message(exc: Exception) -> str:
     """The first line of an error's Norwegian message."""
-    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    text = str(exc)
     return text.splitlines()[0] if text else type(exc).__name__
 
 

@@ -92,8 +92,7 @@ def plan(
             analysis each municipality configures, and the deliverables.
 
     Raises:
-        InputError: A requested municipality has no parameter file.
-        KeyError: An unknown analysis.
+        InputError: A requested municipality has no parameter file, or an unknown analysis.
     """
     keys = list(analysis_keys) if analysis_keys else None
     deliverables = keys is None or DELIVERABLES in keys

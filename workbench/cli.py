@@ -31,9 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project = Project.locate(args.project)
         return args.handler(project, args)
-    except (InputError, KeyError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
-        print(f"Feil: {message}", file=sys.stderr)
+    except InputError as exc:  # anything else is a bug: a traceback and exit 1
+        print(f"Feil: {exc}", file=sys.stderr)
         return EXIT_INPUT
 
 

@@ -45,7 +45,8 @@ class InputError(ValueError):
     """A file the user supplied cannot be used as it is.
 
     Args:
-        path: The file at fault (shown relative to the working directory when possible).
+        path: The file at fault (shown relative to the working directory when possible), or
+            None for a choice not made in a file (a wrong value in a form or a command).
         problems: What is wrong; a plain string is one problem without a location.
     """
 
@@ -59,16 +60,14 @@ class InputError(ValueError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        name = display_path(self.path) if self.path is not None else "(ukjent fil)"
+        name = display_path(self.path) if self.path is not None else None
         lines = []
         for problem in self.problems[:MAX_PROBLEMS_SHOWN]:
-            where = problem.where()
-            lines.append(
-                f"{name}: {where}: {problem.message}" if where else f"{name}: {problem.message}"
-            )
+            parts = [p for p in (name, problem.where()) if p]
+            lines.append(": ".join([*parts, problem.message]))
         hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
         if hidden > 0:
-            lines.append(f"{name}: … og {hidden} feil til")
+            lines.append(f"{name or 'Feil'}: … og {hidden} feil til")
         return "\n".join(lines)
 
 

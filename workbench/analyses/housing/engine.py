@@ -227,16 +227,19 @@ def population_by_year(
         Columns ``year``, ``age_group``, ``persons``, ``interpolated``.
 
     Raises:
-        KeyError: The alternative is missing, or the given years do not span first..last.
+        InputError: The alternative is missing, or the given years do not span first..last.
     """
     part = population[population["alternative"] == alternative]
     if part.empty:
         known = ", ".join(dict.fromkeys(population["alternative"]))
-        raise KeyError(f"framskrivingsalternativet «{alternative}» finnes ikke (finnes: {known})")
+        raise InputError(
+            None, f"framskrivingsalternativet «{alternative}» finnes ikke (finnes: {known})"
+        )
     given = sorted(part["year"].unique())
     if given[0] > first or given[-1] < last:
-        raise KeyError(
-            f"befolkningstallene for {alternative} dekker {given[0]}–{given[-1]}, ikke {first}–{last}"
+        raise InputError(
+            None,
+            f"befolkningstallene for {alternative} dekker {given[0]}–{given[-1]}, ikke {first}–{last}",
         )
     years = np.arange(first, last + 1)
     frames = []
@@ -473,7 +476,7 @@ def band(
     for alternative in data.alternatives:
         try:
             totals = by_year(project(data, alternative, base_year, target_year, target_shares))
-        except KeyError:
+        except InputError:  # this alternative does not cover the years
             continue
         frames.append(totals.assign(alternative=alternative))
     return pd.concat(frames, ignore_index=True)

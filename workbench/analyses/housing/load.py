@@ -51,8 +51,10 @@ def load(session: Session) -> HousingInputs:
     m = session.municipality
     try:
         housing.population_by_year(data.population, settings.projection, m.base_year, m.target_year)
-    except KeyError as exc:
-        raise InputError(m.source_file, Problem(exc.args[0], key=f"{key}.projection")) from None
+    except InputError as exc:
+        raise InputError(
+            m.source_file, [Problem(p.message, key=f"{key}.projection") for p in exc.problems]
+        ) from None
     over_80 = (
         read_table(path("over_80_without_services"), OVER_80_SCHEMA)
         if settings.over_80_without_services

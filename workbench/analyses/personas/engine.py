@@ -120,7 +120,7 @@ class Persona(StrictModel):
             if trajectory.key == key:
                 return trajectory
         known = ", ".join(t.key for t in self.trajectories)
-        raise KeyError(f"forløpet «{key}» finnes ikke for {self.name} (finnes: {known})")
+        raise InputError(None, f"forløpet «{key}» finnes ikke for {self.name} (finnes: {known})")
 
     @classmethod
     def from_file(cls, path: Path) -> Persona:
@@ -408,7 +408,7 @@ def first_saving_year(phase: pd.DataFrame, column: str = "extra_total_cost") -> 
 def _known(table: pd.DataFrame, key: str) -> str:
     if key not in set(table["trajectory"]):
         known = ", ".join(dict.fromkeys(table["trajectory"]))
-        raise KeyError(f"forløpet «{key}» finnes ikke (finnes: {known})")
+        raise InputError(None, f"forløpet «{key}» finnes ikke (finnes: {known})")
     return key
 
 
