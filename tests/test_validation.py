@@ -1,0 +1,34 @@
+"""``workbench validate``: every error in one pass, each naming its file and place."""
+
+from __future__ import annotations
+
+from conftest import make_project
+
+from workbench.validation import validate_project
+
+
+def test_a_good_project_has_no_errors(tmp_path):
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
+    errors, checked = validate_project(project)
+    assert errors == []
+    assert checked > len(list(project.data_dir.rglob("*.csv")))
+
+
+def test_broken_files_are_all_reported_with_file_and_place(tmp_path):
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
+    prices = project.data_dir / "prices/national-23-11.csv"
+    prices.write_text(
+        prices.read_text(encoding="utf-8").replace(",219,", ",to hundre,"), encoding="utf-8"
+    )
+    faerder = project.parameters_dir / "3911-faerder.yaml"
+    faerder.write_text(
+        faerder.read_text(encoding="utf-8").replace("base_year: 2024", "base_yeer: 2024"),
+        encoding="utf-8",
+    )
+    (project.data_dir / "packages/uten-kilde.yaml").write_text("title: x\n", encoding="utf-8")
+    messages = [str(e) for e in validate_project(project)[0]]
+    text = "\n".join(messages)
+    assert "national-23-11.csv: rad 5, kolonne «unit_price»: «to hundre» er ikke et tall" in text
+    assert "3911-faerder.yaml: nøkkel «base_yeer»: ukjent nøkkel" in text
+    assert "uten-kilde.yaml" in text
+    assert len(messages) == len(set(messages))  # each problem once
