@@ -48,7 +48,7 @@ browser:
 .PHONY: lint
 lint: $(STAMP)
 	$(BIN)/ruff check workbench tests benchmarks notebooks
-	$(BIN)/nbstripout --verify notebooks/*.ipynb
+	$(BIN)/nbstripout --verify notebooks/*.ipynb notebooks/apps/*.ipynb
 
 ## validate: check every parameter and data file
 .PHONY: validate
@@ -77,7 +77,7 @@ benchmark: $(STAMP)
 ## strip: remove outputs from the notebooks before committing
 .PHONY: strip
 strip: $(STAMP)
-	$(BIN)/nbstripout notebooks/*.ipynb
+	$(BIN)/nbstripout notebooks/*.ipynb notebooks/apps/*.ipynb
 
 ## clean: remove generated reports and caches (keeps .venv)
 .PHONY: clean

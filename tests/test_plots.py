@@ -29,8 +29,8 @@ def frames(tmp_path_factory):
         opened = open_session(key, "9999", project_dir=str(project.root))
         return opened, opened.analysis.load(opened)
 
-    calc_session, calc = session("calculator")
-    pers_session, pers = session("personas")
+    _, calc = session("calculator")
+    _, pers = session("personas")
     hous_session, hous = session("housing")
     _, alloc = session("allocation")
     persona = personas.evaluate(pers.personas[0].persona, pers)
