@@ -8,6 +8,7 @@ writes figures and tables when the batch gives it an output folder.
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from workbench.project import Project
 from workbench.provenance import STATUS_LABELS, Provenance, provenance_of
 
 MUNICIPALITY_PATTERN = "^[0-9]{4}$"
+SOURCE_STYLE = "font-size:0.85em;color:#444"
 SCREEN_DPI = 100
 """Pixels per inch a report page shows its figures at (they are stored at :data:`plots.DPI`)."""
 
@@ -234,6 +236,30 @@ class Session:
         write_table(frame, path)
         self._record("table", stem, title or stem, {"csv": f"{TABLES}/{stem}.csv"}, sources)
         return path
+
+    def show_table(
+        self,
+        frame: pd.DataFrame,
+        formats: dict[str, str],
+        stem: str,
+        title: str,
+        sources: list[Path] | None = None,
+    ) -> None:
+        """Write a table (see :meth:`save_table`) and show it in Norwegian format with its
+        title as caption and its source line under it.
+
+        Args:
+            formats: Column → format name in :data:`workbench.formatting.FORMATTERS`.
+        """
+        self.save_table(frame, stem, title, sources)
+        display(styled(frame, formats, caption=title))
+        self.show_source(sources)
+
+    def show_source(self, sources: list[Path] | None = None) -> None:
+        """The source line under a table: the data files' titles and the workbench."""
+        display(
+            HTML(f"<p style='{SOURCE_STYLE}'>Kilde: {html.escape(self.source_line(sources))}</p>")
+        )
 
     def show_key_figures(self, figures: list[KeyFigure]):
         """Record the report's key figures (for ``nokkeltall.json``) and show them as a table."""

@@ -116,7 +116,6 @@ def reference_table(inputs: AllocationInputs) -> pd.DataFrame | None:
     )
 
 
-SOURCE_STYLE = "font-size:0.85em;color:#444"
 FOCUS_AREA = "Pleie og omsorg"
 """The service area the drill-down per ansvar shows when the municipality has it."""
 
@@ -127,10 +126,6 @@ def _files(session: Session, inputs: AllocationInputs) -> list[Path]:
         for f in ("ledger", "rules", "default_rules", "recipients")
         if getattr(inputs.settings, f)
     ]
-
-
-def _source(session: Session, files: list[Path]) -> None:
-    display(HTML(f"<p style='{SOURCE_STYLE}'>Kilde: {session.source_line(files)}</p>"))
 
 
 def introduction(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
@@ -173,9 +168,7 @@ def step_table(session: Session, inputs: AllocationInputs, result: AllocationRes
     files = _files(session, inputs)
     caption = f"Kostnad per trinn {result.year}"
     table, formats = step_frame(result.steps)
-    session.save_table(table, f"per-trinn-{result.year}", caption, files)
-    display(styled(table, formats, caption=caption))
-    _source(session, files)
+    session.show_table(table, formats, f"per-trinn-{result.year}", caption, files)
     return None
 
 
@@ -192,10 +185,9 @@ def without_school_table(
     )
     caption = f"{VARIANTS['uten']} ({', '.join(excluded)}), {result.year}"
     table, formats = step_frame(without)
-    session.save_table(
-        table, f"per-trinn-uten-barnehage-skole-sfo-{result.year}", caption, _files(session, inputs)
-    )
-    return styled(table, formats, caption=caption)
+    stem = f"per-trinn-uten-barnehage-skole-sfo-{result.year}"
+    session.show_table(table, formats, stem, caption, _files(session, inputs))
+    return None
 
 
 def reconciliation_table(
@@ -205,8 +197,9 @@ def reconciliation_table(
     if result is None:
         return None
     table, formats = reconciliation_frame(result.reconciliation)
-    session.save_table(table, "avstemming", "Avstemming mot regnskapet", _files(session, inputs))
-    return styled(table, formats, caption="Avstemming mot regnskapet")
+    caption = "Avstemming mot regnskapet"
+    session.show_table(table, formats, "avstemming", caption, _files(session, inputs))
+    return None
 
 
 def area_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
@@ -216,11 +209,15 @@ def area_table(session: Session, inputs: AllocationInputs, result: AllocationRes
     table, formats = wide_frame(
         allocation.by_area(result.allocation, result.year), "area", inputs.steps
     )
-    return styled(
-        table.rename(columns={"area": "Tjenesteområde"}),
+    shown = table.rename(columns={"area": "Tjenesteområde"})
+    session.show_table(
+        shown,
         {("Tjenesteområde" if k == "area" else k): v for k, v in formats.items()},
-        caption=f"Kostnad per tjenesteområde og trinn {result.year}",
+        f"per-tjenesteomrade-{result.year}",
+        f"Kostnad per tjenesteområde og trinn {result.year}",
+        _files(session, inputs),
     )
+    return None
 
 
 def drill_down_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
@@ -232,11 +229,15 @@ def drill_down_table(session: Session, inputs: AllocationInputs, result: Allocat
     table, formats = wide_frame(
         allocation.drill_down(result.allocation, result.year, focus), "ansvar", inputs.steps
     )
-    return styled(
-        table.rename(columns={"ansvar": "Ansvar"}),
-        {("Ansvar" if k == "ansvar" else k): v for k, v in formats.items()},
-        caption=f"{focus}: per ansvar og trinn {result.year}",
+    display(
+        styled(
+            table.rename(columns={"ansvar": "Ansvar"}),
+            {("Ansvar" if k == "ansvar" else k): v for k, v in formats.items()},
+            caption=f"{focus}: per ansvar og trinn {result.year}",
+        )
     )
+    session.show_source(_files(session, inputs))
+    return None
 
 
 def year_over_year_table(
@@ -246,8 +247,9 @@ def year_over_year_table(
     if result is None:
         return None
     table, formats = yoy_frame(allocation.year_over_year(result.allocation, inputs.steps))
-    session.save_table(table, "per-trinn-og-ar", "Kostnad per trinn og år", _files(session, inputs))
-    return styled(table, formats, caption="Kostnad per trinn og år")
+    caption = "Kostnad per trinn og år"
+    session.show_table(table, formats, "per-trinn-og-ar", caption, _files(session, inputs))
+    return None
 
 
 def comparison(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
@@ -274,7 +276,7 @@ def unallocated_table(session: Session, inputs: AllocationInputs, result: Alloca
     )
     table, formats = unallocated_frame(result.allocation, result.year)
     display(styled(table, formats, caption=f"Ikke fordelt {result.year}, per ansvar og funksjon"))
-    _source(session, files)
+    session.show_source(files)
     return None
 
 
@@ -361,14 +363,9 @@ def _show_comparison(session: Session, inputs: AllocationInputs, result: Allocat
     shown = table.assign(step=[str(s) if s else "Ikke fordelt" for s in table["step"]]).rename(
         columns={"step": "Trinn"}
     )
-    display(
-        styled(
-            shown,
-            {c: ("text" if c == "Trinn" else "number") for c in shown.columns},
-            caption="Kroner per innbygger",
-        )
-    )
-    session.save_table(shown, f"sammenligning-{result.year}", "Kroner per innbygger", files)
+    formats = {c: ("text" if c == "Trinn" else "number") for c in shown.columns}
+    stem = f"sammenligning-{result.year}"
+    session.show_table(shown, formats, stem, "Kroner per innbygger", files)
 
 
 def _reference_figure(session: Session, inputs: AllocationInputs) -> None:
@@ -421,4 +418,4 @@ def _reference_step_table(session: Session, inputs: AllocationInputs) -> None:
     display(
         HTML(f"<p>Totalen kildens andeler impliserer: om lag {number(total / 1e6)} mill. kr.</p>")
     )
-    _source(session, files)
+    session.show_source(files)

@@ -13,7 +13,6 @@ from workbench import plots
 from workbench.analyses.calculator.engine import PERIOD_LABELS, Result
 from workbench.analyses.calculator.load import CalculatorInputs, PackageFile
 from workbench.catalogue import UNITS
-from workbench.formatting import styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
 
@@ -104,11 +103,6 @@ def _renamed(
     return shown, {headers[c][0]: headers[c][1] for c in columns}
 
 
-def _source(session: Session, inputs: CalculatorInputs, package_file: PackageFile) -> None:
-    source = session.source_line([*inputs.catalogue_files, package_file.path])
-    display(HTML(f"<p style='font-size:0.85em;color:#444'>Kilde: {source}</p>"))
-
-
 def _files(inputs: CalculatorInputs, package_file: PackageFile) -> list:
     return [*inputs.catalogue_files, package_file.path]
 
@@ -126,13 +120,10 @@ def summary_tables(session: Session, inputs: CalculatorInputs, results: list[Res
     for package_file, result in zip(inputs.packages, results, strict=True):
         display(HTML(f"<h3>{package_file.package.title}</h3>"))
         table, formats = summary_frame(result.summary)
-        session.save_table(
-            table, f"{package_file.stem}-sammendrag", caption, _files(inputs, package_file)
-        )
-        display(styled(table, formats, caption=caption))
+        stem = f"{package_file.stem}-sammendrag"
+        session.show_table(table, formats, stem, caption, _files(inputs, package_file))
         if result.summary["hours_incomplete"].any():
             display(HTML(f"<p><em>{HOURS_NOTE}</em></p>"))
-        _source(session, inputs, package_file)
 
 
 def cost_figures(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
@@ -154,11 +145,8 @@ def line_tables(session: Session, inputs: CalculatorInputs, results: list[Result
     for package_file, result in zip(inputs.packages, results, strict=True):
         display(HTML(f"<h3>{package_file.package.title}</h3>"))
         table, formats = lines_frame(result.lines)
-        session.save_table(
-            table, f"{package_file.stem}-linjer", caption, _files(inputs, package_file)
-        )
-        display(styled(table, formats, caption=caption))
-        _source(session, inputs, package_file)
+        stem = f"{package_file.stem}-linjer"
+        session.show_table(table, formats, stem, caption, _files(inputs, package_file))
 
 
 def affordable_tables(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
@@ -172,14 +160,8 @@ def affordable_tables(session: Session, inputs: CalculatorInputs, results: list[
         display(HTML(f"<h3>{package_file.package.title}</h3>"))
         names = list(result.summary["alternative"])
         table, formats = affordable_frame(result.affordable, names)
-        session.save_table(
-            table,
-            f"{package_file.stem}-rad-til",
-            "Hva har vi råd til?",
-            _files(inputs, package_file),
-        )
-        display(styled(table, formats, caption=caption))
-        _source(session, inputs, package_file)
+        stem = f"{package_file.stem}-rad-til"
+        session.show_table(table, formats, stem, caption, _files(inputs, package_file))
 
 
 def key_figures(inputs: CalculatorInputs, results: list[Result]) -> list[KeyFigure]:

@@ -85,7 +85,6 @@ MODEL_FILES = (
     "persons_per_dwelling",
 )
 """The settings naming the files the model is computed from."""
-SOURCE_STYLE = "font-size:0.85em;color:#444"
 
 
 def _files(session: Session, inputs: HousingInputs, *fields: str) -> list[Path]:
@@ -93,10 +92,6 @@ def _files(session: Session, inputs: HousingInputs, *fields: str) -> list[Path]:
         session.data_file(getattr(inputs.settings, f), key=f"analyses.housing.{f}")
         for f in fields or MODEL_FILES
     ]
-
-
-def _source(session: Session, files: list[Path]) -> None:
-    display(HTML(f"<p style='{SOURCE_STYLE}'>Kilde: {session.source_line(files)}</p>"))
 
 
 def summary_table(session: Session, inputs: HousingInputs, result: HousingResult):
@@ -114,7 +109,7 @@ def summary_table(session: Session, inputs: HousingInputs, result: HousingResult
             "i aldersgruppen; trinn 4–6 én boenhet per beboer.</em></p>"
         )
     )
-    _source(session, files)
+    session.show_source(files)
 
 
 def reference_table(session: Session, inputs: HousingInputs):
@@ -134,7 +129,7 @@ def reference_table(session: Session, inputs: HousingInputs):
             caption="Til sammenligning: kildens egne tall",
         )
     )
-    _source(session, _files(session, inputs, "reference_summary"))
+    session.show_source(_files(session, inputs, "reference_summary"))
     return None
 
 
@@ -222,10 +217,8 @@ def yearly_table(session: Session, inputs: HousingInputs, result: HousingResult)
         for c in yearly.columns
         if c not in ("År", "Befolkning")
     }
-    files = _files(session, inputs)
-    session.save_table(yearly, "per-ar", "Per år", files)
-    display(styled(yearly, {"År": "text", "Befolkning": "text", **formats}, caption="Per år"))
-    _source(session, files)
+    formats.update({"År": "text", "Befolkning": "text"})
+    session.show_table(yearly, formats, "per-ar", "Per år", _files(session, inputs))
 
 
 def step_table(session: Session, inputs: HousingInputs, result: HousingResult):
@@ -245,11 +238,14 @@ def step_table(session: Session, inputs: HousingInputs, result: HousingResult):
     )
     target = table[table["År"] == session.municipality.target_year]
     formats = {c: "number" for c in target.columns if c not in ("År", "Boligtrinn")}
-    return styled(
-        target,
-        {"År": "text", "Boligtrinn": "text", **formats},
-        caption=f"Behov per boligtrinn i {session.municipality.target_year}",
+    display(
+        styled(
+            target,
+            {"År": "text", "Boligtrinn": "text", **formats},
+            caption=f"Behov per boligtrinn i {session.municipality.target_year}",
+        )
     )
+    session.show_source(_files(session, inputs))
 
 
 def key_figures(result: HousingResult) -> list[KeyFigure]:

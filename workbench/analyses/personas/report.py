@@ -11,8 +11,8 @@ from workbench.analyses.personas.engine import (
     PersonaResult,
     first_saving_year,
 )
-from workbench.analyses.personas.load import PersonaFile, PersonaInputs
-from workbench.formatting import number, styled
+from workbench.analyses.personas.load import PersonaInputs
+from workbench.formatting import number
 from workbench.outputs import KeyFigure
 from workbench.session import Session
 
@@ -130,15 +130,6 @@ def _heading(persona: Persona) -> None:
     display(HTML(f"<h3>{persona.title}</h3>"))
 
 
-def _source(session: Session, persona_file: PersonaFile) -> None:
-    display(
-        HTML(
-            "<p style='font-size:0.85em;color:#444'>Kilde: "
-            f"{session.source_line([persona_file.path])}</p>"
-        )
-    )
-
-
 def stories(inputs: PersonaInputs) -> None:
     """Each persona's story and its trajectories, as the source documents tell them."""
     for persona_file in inputs.personas:
@@ -169,9 +160,10 @@ def yearly_tables(session: Session, inputs: PersonaInputs, results: list[Persona
     for persona_file, result in zip(inputs.personas, results, strict=True):
         _heading(persona_file.persona)
         table, formats = yearly_frame(result.yearly)
-        session.save_table(table, f"{persona_file.stem}-per-ar", "Kostnad og personinnsats per år")
-        display(styled(table, formats, caption="Kostnad og personinnsats per år"))
-        _source(session, persona_file)
+        caption = "Kostnad og personinnsats per år"
+        session.show_table(
+            table, formats, f"{persona_file.stem}-per-ar", caption, [persona_file.path]
+        )
 
 
 def total_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
@@ -181,9 +173,8 @@ def total_tables(session: Session, inputs: PersonaInputs, results: list[PersonaR
         _heading(persona)
         caption = f"Sum over forløpet ({persona.start_age}–{persona.end_age} år)"
         table, formats = totals_frame(result.totals, persona.trajectory(result.reference).name)
-        session.save_table(table, f"{persona_file.stem}-sum", caption)
-        display(styled(table, formats, caption=caption))
-        _source(session, persona_file)
+        stem = f"{persona_file.stem}-sum"
+        session.show_table(table, formats, stem, caption, [persona_file.path])
 
 
 def scaled_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
@@ -200,9 +191,8 @@ def scaled_tables(session: Session, inputs: PersonaInputs, results: list[Persona
         caption = "Kostnad per år når alle er i samme forløp"
         reference = persona_file.persona.trajectory(result.reference).name
         table, formats = scaled_frame(result.scaled, reference)
-        session.save_table(table, f"{persona_file.stem}-skalert", caption)
-        display(styled(table, formats, caption=caption))
-        _source(session, persona_file)
+        stem = f"{persona_file.stem}-skalert"
+        session.show_table(table, formats, stem, caption, [persona_file.path])
 
 
 def phase_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
@@ -212,9 +202,8 @@ def phase_tables(session: Session, inputs: PersonaInputs, results: list[PersonaR
         display(HTML(f"<p>{phase_summary(result)}</p>"))
         caption = "Merkostnad (+) eller besparelse (−) per år"
         table, formats = phase_frame(result.phase)
-        session.save_table(table, f"{persona_file.stem}-innfasing", caption)
-        display(styled(table, formats, caption=caption))
-        _source(session, persona_file)
+        stem = f"{persona_file.stem}-innfasing"
+        session.show_table(table, formats, stem, caption, [persona_file.path])
 
 
 def phase_figures(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
