@@ -116,6 +116,8 @@ def reference_table(inputs: AllocationInputs) -> pd.DataFrame | None:
     )
 
 
+LEDGER_MISSING = HTML("<p><em>Vises når kommunens regnskap er lagt inn.</em></p>")
+"""What a section that needs the ledger shows while only the source's figures exist."""
 FOCUS_AREA = "Pleie og omsorg"
 """The service area the drill-down per ansvar shows when the municipality has it."""
 
@@ -178,7 +180,7 @@ def without_school_table(
     """The same allocation with kindergarten, school and SFO left out (the same allocated
     lines, not a second allocation)."""
     if result is None:
-        return None
+        return LEDGER_MISSING
     excluded = inputs.settings.exclude_functions
     without = allocation.by_step(
         result.allocation, inputs.steps, result.year, inputs.recipients, tuple(excluded)
@@ -195,7 +197,7 @@ def reconciliation_table(
 ):
     """Allocated + not allocated = the ledger, to the øre, every year."""
     if result is None:
-        return None
+        return LEDGER_MISSING
     table, formats = reconciliation_frame(result.reconciliation)
     caption = "Avstemming mot regnskapet"
     session.show_table(table, formats, "avstemming", caption, _files(session, inputs))
@@ -205,7 +207,7 @@ def reconciliation_table(
 def area_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
     """Cost per service area and step."""
     if result is None:
-        return None
+        return LEDGER_MISSING
     table, formats = wide_frame(
         allocation.by_area(result.allocation, result.year), "area", inputs.steps
     )
@@ -223,7 +225,7 @@ def area_table(session: Session, inputs: AllocationInputs, result: AllocationRes
 def drill_down_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
     """One service area (care, where the municipality has it) per ansvar and step."""
     if result is None:
-        return None
+        return LEDGER_MISSING
     areas = sorted(set(result.allocation["area"]) - {allocation.NOT_ALLOCATED_NAME})
     focus = FOCUS_AREA if FOCUS_AREA in areas else areas[0]
     table, formats = wide_frame(
@@ -245,7 +247,7 @@ def year_over_year_table(
 ):
     """Cost per step and year, comparable across the 254 → 257/258 split."""
     if result is None:
-        return None
+        return LEDGER_MISSING
     table, formats = yoy_frame(allocation.year_over_year(result.allocation, inputs.steps))
     caption = "Kostnad per trinn og år"
     session.show_table(table, formats, "per-trinn-og-ar", caption, _files(session, inputs))
@@ -255,8 +257,10 @@ def year_over_year_table(
 def comparison(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
     """Kroner per inhabitant per step against the comparison municipalities (where the
     municipality has comparison data)."""
-    if result is None or inputs.comparisons is None or inputs.inhabitants is None:
-        return None
+    if result is None:
+        return LEDGER_MISSING
+    if inputs.comparisons is None or inputs.inhabitants is None:
+        return HTML("<p><em>Kommunen har ikke lagt inn tall for sammenligningskommuner.</em></p>")
     _show_comparison(session, inputs, result)
     return None
 
@@ -264,7 +268,7 @@ def comparison(session: Session, inputs: AllocationInputs, result: AllocationRes
 def unallocated_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
     """Lines no rule matched, per ansvar and funksjon: in the totals and listed here."""
     if result is None:
-        return None
+        return LEDGER_MISSING
     files = _files(session, inputs)
     session.save_table(
         result.allocation[result.allocation["step"] == allocation.NOT_ALLOCATED]
