@@ -189,7 +189,9 @@ def test_report_output_reads_back_what_the_session_wrote(project, tmp_path):
     calculator_report.summary_tables(session, inputs, results)
     output = ReportOutput.read(session.output_dir, "Ressurskalkulator")
     (entry, frame), *_ = output.tables()
-    assert entry["title"] == "Sammenligning av alternativene per år"
+    assert entry["title"] == (
+        f"{inputs.packages[0].package.title}: Sammenligning av alternativene per år"
+    )
     again = tmp_path / "again.csv"
     write_table(frame, again)
     assert again.read_bytes() == (session.output_dir / entry["csv"]).read_bytes()

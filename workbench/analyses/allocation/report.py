@@ -301,7 +301,9 @@ def key_figures(inputs: AllocationInputs, result: AllocationResult | None) -> li
         for row in ref.itertuples():
             figures.append(KeyFigure(f"step_{row.step}", f"Trinn {row.step}", row.amount, "kr"))
             figures.append(
-                KeyFigure(f"step_{row.step}_share", f"Trinn {row.step}: andel", row.share, "andel")
+                KeyFigure(
+                    f"step_{row.step}_share", f"Andel på trinn {row.step}", row.share, "andel"
+                )
             )
         return figures
     steps = result.steps.set_index("step")
@@ -314,11 +316,11 @@ def key_figures(inputs: AllocationInputs, result: AllocationResult | None) -> li
         KeyFigure("year", "År", result.year, "år"),
         KeyFigure("total", "Driftsutgifter fordelt", total, "kr"),
         KeyFigure("steps_1_4", "Trinn 1–4", low, "kr"),
-        KeyFigure("steps_1_4_share", "Trinn 1–4: andel", low / total, "andel"),
+        KeyFigure("steps_1_4_share", "Andel på trinn 1–4", low / total, "andel"),
         KeyFigure("steps_9_12", "Trinn 9–12", high, "kr"),
-        KeyFigure("steps_9_12_share", "Trinn 9–12: andel", high / total, "andel"),
+        KeyFigure("steps_9_12_share", "Andel på trinn 9–12", high / total, "andel"),
         KeyFigure("not_allocated", "Ikke fordelt", not_allocated, "kr"),
-        KeyFigure("not_allocated_share", "Ikke fordelt: andel", not_allocated / total, "andel"),
+        KeyFigure("not_allocated_share", "Andel ikke fordelt", not_allocated / total, "andel"),
         KeyFigure("difference_ore", "Avvik mot regnskapet", int(row["difference_ore"]), "øre"),
     ]
 

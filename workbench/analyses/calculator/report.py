@@ -121,7 +121,8 @@ def summary_tables(session: Session, inputs: CalculatorInputs, results: list[Res
         display(HTML(f"<h3>{package_file.package.title}</h3>"))
         table, formats = summary_frame(result.summary)
         stem = f"{package_file.stem}-sammendrag"
-        session.show_table(table, formats, stem, caption, _files(inputs, package_file))
+        title = f"{package_file.package.title}: {caption}"
+        session.show_table(table, formats, stem, title, _files(inputs, package_file))
         if result.summary["hours_incomplete"].any():
             display(HTML(f"<p><em>{HOURS_NOTE}</em></p>"))
 
@@ -146,7 +147,8 @@ def line_tables(session: Session, inputs: CalculatorInputs, results: list[Result
         display(HTML(f"<h3>{package_file.package.title}</h3>"))
         table, formats = lines_frame(result.lines)
         stem = f"{package_file.stem}-linjer"
-        session.show_table(table, formats, stem, caption, _files(inputs, package_file))
+        title = f"{package_file.package.title}: {caption}"
+        session.show_table(table, formats, stem, title, _files(inputs, package_file))
 
 
 def affordable_tables(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
@@ -161,7 +163,8 @@ def affordable_tables(session: Session, inputs: CalculatorInputs, results: list[
         names = list(result.summary["alternative"])
         table, formats = affordable_frame(result.affordable, names)
         stem = f"{package_file.stem}-rad-til"
-        session.show_table(table, formats, stem, caption, _files(inputs, package_file))
+        title = f"{package_file.package.title}: {caption}"
+        session.show_table(table, formats, stem, title, _files(inputs, package_file))
 
 
 def key_figures(inputs: CalculatorInputs, results: list[Result]) -> list[KeyFigure]:
@@ -173,15 +176,15 @@ def key_figures(inputs: CalculatorInputs, results: list[Result]) -> list[KeyFigu
         for i, row in enumerate(result.summary.itertuples()):
             found.append(
                 KeyFigure(
-                    f"{s}.{i}.annual_cost", f"{row.alternative}: årskostnad", row.annual_cost, "kr"
+                    f"{s}.{i}.annual_cost", f"Årskostnad, {row.alternative}", row.annual_cost, "kr"
                 )
             )
             found.append(
-                KeyFigure(f"{s}.{i}.fte", f"{row.alternative}: årsverk", row.fte, "årsverk")
+                KeyFigure(f"{s}.{i}.fte", f"Årsverk, {row.alternative}", row.fte, "årsverk")
             )
             found.append(
                 KeyFigure(
-                    f"{s}.{i}.hours", f"{row.alternative}: personaltimer per år", row.hours, "timer"
+                    f"{s}.{i}.hours", f"Personaltimer per år, {row.alternative}", row.hours, "timer"
                 )
             )
     return found

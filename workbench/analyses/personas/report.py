@@ -160,7 +160,7 @@ def yearly_tables(session: Session, inputs: PersonaInputs, results: list[Persona
     for persona_file, result in zip(inputs.personas, results, strict=True):
         _heading(persona_file.persona)
         table, formats = yearly_frame(result.yearly)
-        caption = "Kostnad og personinnsats per år"
+        caption = f"{persona_file.persona.title}: kostnad og personinnsats per år"
         session.show_table(
             table, formats, f"{persona_file.stem}-per-ar", caption, [persona_file.path]
         )
@@ -174,7 +174,9 @@ def total_tables(session: Session, inputs: PersonaInputs, results: list[PersonaR
         caption = f"Sum over forløpet ({persona.start_age}–{persona.end_age} år)"
         table, formats = totals_frame(result.totals, persona.trajectory(result.reference).name)
         stem = f"{persona_file.stem}-sum"
-        session.show_table(table, formats, stem, caption, [persona_file.path])
+        session.show_table(
+            table, formats, stem, f"{persona_file.persona.title}: {caption}", [persona_file.path]
+        )
 
 
 def scaled_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
@@ -192,7 +194,9 @@ def scaled_tables(session: Session, inputs: PersonaInputs, results: list[Persona
         reference = persona_file.persona.trajectory(result.reference).name
         table, formats = scaled_frame(result.scaled, reference)
         stem = f"{persona_file.stem}-skalert"
-        session.show_table(table, formats, stem, caption, [persona_file.path])
+        session.show_table(
+            table, formats, stem, f"{persona_file.persona.title}: {caption}", [persona_file.path]
+        )
 
 
 def phase_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
@@ -203,7 +207,9 @@ def phase_tables(session: Session, inputs: PersonaInputs, results: list[PersonaR
         caption = "Merkostnad (+) eller besparelse (−) per år"
         table, formats = phase_frame(result.phase)
         stem = f"{persona_file.stem}-innfasing"
-        session.show_table(table, formats, stem, caption, [persona_file.path])
+        session.show_table(
+            table, formats, stem, f"{persona_file.persona.title}: {caption}", [persona_file.path]
+        )
 
 
 def phase_figures(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
@@ -233,7 +239,7 @@ def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[Key
             found.append(
                 KeyFigure(
                     f"{s}.{row.trajectory}.total_cost",
-                    f"{row.trajectory_name}: kostnad over forløpet ({years})",
+                    f"Kostnad over forløpet ({years}), {row.trajectory_name.lower()}",
                     row.total_cost,
                     "kr",
                 )
@@ -241,7 +247,7 @@ def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[Key
             found.append(
                 KeyFigure(
                     f"{s}.{row.trajectory}.hours",
-                    f"{row.trajectory_name}: personinnsats over forløpet",
+                    f"Personinnsats over forløpet, {row.trajectory_name.lower()}",
                     row.hours,
                     "timer",
                 )
@@ -261,7 +267,7 @@ def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[Key
             strict=True,
         ):
             found.append(
-                KeyFigure(f"{s}.phase.{year}", f"Innfasing år {year}: merkostnad", extra, "kr")
+                KeyFigure(f"{s}.phase.{year}", f"Merkostnad i innfasingsår {year}", extra, "kr")
             )
         saving = first_saving_year(result.phase)
         found.append(
