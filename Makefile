@@ -58,7 +58,7 @@ validate: $(STAMP)
 ## lab: open JupyterLab on notebooks/
 .PHONY: lab
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 ## app: serve the apps with Voilà on http://localhost:$(PORT) (all four, or APP=calculator|personas|housing|allocation)
 .PHONY: app
