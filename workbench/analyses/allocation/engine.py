@@ -700,3 +700,14 @@ def evaluate(
         result, inputs.steps, year, inputs.recipients, excluded, None if area == ALL else area
     )
     return AllocationResult(result, year, table, reconcile(inputs.ledger, result))
+
+
+FOCUS_AREA = "Pleie og omsorg"
+"""The service area the drill-down per ansvar shows when the municipality has it."""
+
+
+def focus_area(allocated: pd.DataFrame) -> str:
+    """The area to drill into: care (:data:`FOCUS_AREA`) where the ledger has it, else the
+    first area alphabetically."""
+    areas = sorted(set(allocated["area"]) - {NOT_ALLOCATED_NAME})
+    return FOCUS_AREA if FOCUS_AREA in areas else areas[0]

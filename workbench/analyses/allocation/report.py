@@ -118,8 +118,6 @@ def reference_table(inputs: AllocationInputs) -> pd.DataFrame | None:
 
 LEDGER_MISSING = HTML("<p><em>Vises når kommunens regnskap er lagt inn.</em></p>")
 """What a section that needs the ledger shows while only the source's figures exist."""
-FOCUS_AREA = "Pleie og omsorg"
-"""The service area the drill-down per ansvar shows when the municipality has it."""
 
 
 def _files(session: Session, inputs: AllocationInputs) -> list[Path]:
@@ -226,8 +224,7 @@ def drill_down_table(session: Session, inputs: AllocationInputs, result: Allocat
     """One service area (care, where the municipality has it) per ansvar and step."""
     if result is None:
         return LEDGER_MISSING
-    areas = sorted(set(result.allocation["area"]) - {allocation.NOT_ALLOCATED_NAME})
-    focus = FOCUS_AREA if FOCUS_AREA in areas else areas[0]
+    focus = allocation.focus_area(result.allocation)
     table, formats = wide_frame(
         allocation.drill_down(result.allocation, result.year, focus), "ansvar", inputs.steps
     )

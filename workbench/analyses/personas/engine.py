@@ -40,6 +40,7 @@ from workbench.models import StrictModel
 
 if TYPE_CHECKING:
     from workbench.analyses.personas.load import PersonaInputs
+    from workbench.analyses.personas.settings import PersonaSettings
 
 NO_SERVICES = "Ingen kommunale tjenester"
 KEY_PATTERN = r"^[a-z0-9_-]+$"
@@ -416,6 +417,17 @@ YEARS_AFTER = 3
 """Phase-in years shown beyond the trajectory's length (the steady state)."""
 
 
+def trajectory_length(settings: PersonaSettings, persona_length: int) -> float:
+    """L in N ÷ L: the municipality's trajectory length, else the persona's own."""
+    return settings.trajectory_years or persona_length
+
+
+def phase_in_horizon(settings: PersonaSettings, persona_length: int) -> int:
+    """Years the phase-in is shown for: the municipality's choice, else the persona's length
+    and :data:`YEARS_AFTER` years of steady state."""
+    return settings.phase_in_years or persona_length + YEARS_AFTER
+
+
 @dataclass(frozen=True)
 class PersonaResult:
     """Everything the persona report shows for one persona."""
@@ -449,11 +461,11 @@ def evaluate(
     persons = persons or settings.persons
     reference = reference or settings.reference
     phase_in_to = phase_in_to or settings.phase_in_to
-    length = settings.trajectory_years or persona.length
+    length = trajectory_length(settings, persona.length)
     table = yearly(persona, inputs.catalogue, inputs.assumptions)
     total_table = totals(table, reference)
     scaled = scale(total_table, persons, length, inputs.assumptions.hours_per_fte, reference)
-    years = settings.phase_in_years or persona.length + YEARS_AFTER
+    years = phase_in_horizon(settings, persona.length)
     phase = phase_in(table, persons, reference, phase_in_to, years, length)
     if trajectories:
         table, total_table, scaled = (

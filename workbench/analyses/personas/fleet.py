@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from workbench.analyses.personas import engine as personas
-from workbench.analyses.personas.engine import YEARS_AFTER
 from workbench.fleet import Municipal, stack_priced
 
 FILES = {"personas": "personas", "phase_in": "personas-innfasing"}
@@ -54,7 +53,9 @@ def _personas(groups: dict[tuple, list]) -> tuple[pd.DataFrame, pd.DataFrame]:
         numbers = np.array([number for number, _ in members])
         persons = np.array([s.persons for s in settings], dtype=float)
         trajectory_years = int(table["year"].max())
-        lengths = np.array([s.trajectory_years or trajectory_years for s in settings], dtype=float)
+        lengths = np.array(
+            [personas.trajectory_length(s, trajectory_years) for s in settings], dtype=float
+        )
         share = persons / lengths  # N ÷ L per municipality; every figure below scales with it
         unit = personas.totals(table, settings[0].reference)  # total_cost: reference-free
         total = unit["total_cost"].to_numpy()
@@ -91,9 +92,7 @@ def _phase_in(
     (:func:`workbench.analyses.personas.engine.phase_in` is linear in N ÷ L), times each municipality's N ÷ L."""
     settings = [inputs.settings for _, inputs in members]
     length = int(table["year"].max())
-    choices = [
-        (s.reference, s.phase_in_to, s.phase_in_years or length + YEARS_AFTER) for s in settings
-    ]
+    choices = [(s.reference, s.phase_in_to, personas.phase_in_horizon(s, length)) for s in settings]
     frames = []
     for old, new, years in sorted(set(choices)):
         rows = np.array([choice == (old, new, years) for choice in choices])
