@@ -20,10 +20,10 @@ from playwright.sync_api import sync_playwright
 
 from workbench import formatting
 from workbench.project import Project
-from workbench.server import CHROMIUM, CHROMIUM_ARGS, environment, free_port, voila_command
+from workbench.server import CHROMIUM, CHROMIUM_ARGS, free_port, voila_command
 
 REPO = Path(__file__).resolve().parent.parent
-WAIT = "t => document.body.innerText.replaceAll('\\u00a0', ' ').includes(t)"
+WAIT = "t => !!document.body && document.body.innerText.replaceAll('\\u00a0', ' ').includes(t)"
 
 
 MEASURE = """([label, value, expected]) => new Promise(resolve => {
@@ -59,7 +59,7 @@ APPS = (
         nb(formatting.kr(365 * 799 + 52 * 560 + 52 * 55)),
     ),
     ("personas.ipynb", "nye personer per år", "Personer (N)", "500", "27,8 nye personer per år"),
-    ("housing_profile.ipynb", "Vekst i behov for årsverk", "Framskriving", "HHMH", None),
+    ("housing.ipynb", "Vekst i behov for årsverk", "Framskriving", "HHMH", None),
     ("allocation.ipynb", "Flytt en regel", "År", "2022", None),
 )
 SETTLE_SECONDS = 2.0
@@ -75,7 +75,7 @@ def main() -> None:
     project = Project(REPO)
     server = subprocess.Popen(
         voila_command(project, None, port=port, preheat=True),
-        env=environment(project),
+        cwd=project.root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
