@@ -99,6 +99,28 @@ def open_app(page, server: str, notebook: str, ready: str) -> None:
     wait_for_text(page, ready)
 
 
+CHARTS = "Array.from(document.querySelectorAll('img.widget-image'))"
+
+
+def wait_for_charts(page, count: int) -> list[str]:
+    """Wait until ``count`` chart images are drawn and visible; their ``src`` values."""
+    page.wait_for_function(
+        f"n => {CHARTS}.filter(i => i.naturalWidth > 100 && i.offsetWidth > 100).length >= n",
+        arg=count,
+        timeout=TIMEOUT_MS,
+    )
+    return page.evaluate(f"{CHARTS}.map(i => i.src)")
+
+
+def wait_for_new_charts(page, before: list[str]) -> None:
+    """Wait until the charts are drawn again (a new image) after a change."""
+    page.wait_for_function(
+        f"old => {CHARTS}.some(i => !old.includes(i.src) && i.naturalWidth > 100)",
+        arg=before,
+        timeout=TIMEOUT_MS,
+    )
+
+
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -129,12 +151,14 @@ def test_calculator(page, server):
     open_app(page, server, "calculator.ipynb", "Sammenligning per år")
     assert_no_code(page)
     assert "ILLUSTRATIVE TALL" in visible_text(page)
+    charts = wait_for_charts(page, 1)
     quantity = page.locator(".widget-inline-hbox:has(label:text-is('Antall')) input").first
     quantity.fill("1")
     quantity.press("Enter")
     # Hjemmetjenester: nursing 1 t/dag × 365 × 799 + praktisk bistand 52 × 560 (demo price) + alarm 52 × 55
     expected = formatting.kr(1 * 365 * 799 + 52 * 560 + 52 * 55)
     wait_for_text(page, plain(expected))
+    wait_for_new_charts(page, charts)
     shot(page, "kalkulator")
 
 
@@ -142,10 +166,12 @@ def test_personas(page, server):
     open_app(page, server, "personas.ipynb", "nye personer per år")
     assert_no_code(page)
     wait_for_text(page, "13,9 nye personer per år")  # 250 ÷ 18 years
+    charts = wait_for_charts(page, 2)
     persons = page.locator(".widget-inline-hbox:has(label:text-is('Personer (N)')) input").first
     persons.fill("500")
     persons.press("Enter")
     wait_for_text(page, "27,8 nye personer per år")  # 500 ÷ 18
+    wait_for_new_charts(page, charts)
     shot(page, "personas")
 
 
@@ -160,8 +186,10 @@ def test_housing(page, server):
     expected = evaluate(load_housing(session), 2024, 2040, projection="HHMH").summary.set_index(
         "key"
     )
+    charts = wait_for_charts(page, 2)
     page.locator(".widget-dropdown:has(label:text-is('Framskriving')) select").select_option("HHMH")
     wait_for_text(page, f"{plain(formatting.number(expected.loc['growth', 'value']))} årsverk")
+    wait_for_new_charts(page, charts)
     shot(page, "boligprofil")
 
 
@@ -174,10 +202,12 @@ def test_allocation(page, server):
     assert_no_code(page)
     session = open_session("allocation", "9999", project_dir=str(REPO))
     without = evaluate(load_allocation(session), variant="uten").steps.set_index("step")
+    charts = wait_for_charts(page, 1)
     page.locator(".widget-dropdown:has(label:text-is('Variant')) select").select_option(
         label="Uten barnehage, skole og SFO"
     )
     wait_for_text(page, plain(formatting.mill_kr(without.loc[1, "amount"])))
+    wait_for_new_charts(page, charts)
     shot(page, "okonomifordeling")
 
 

@@ -1,6 +1,6 @@
 """What every widget app shares: muting callbacks while widgets are set in code, Norwegian
-error messages instead of tracebacks, redrawing charts into their ``Output``, and download
-links for the current table."""
+error messages instead of tracebacks, redrawing charts as images, and download links for the
+current table."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import display
 from matplotlib.figure import Figure
 from pydantic import ValidationError
 
@@ -24,6 +23,8 @@ from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR
 
 ERROR_STYLE = "color:#b00020"
 DRAW_DELAY_SECONDS = 0.02
+CHART_DPI = 100
+"""Resolution of the charts in the apps (the screen's, not the slides')."""
 
 
 class LiveApp:
@@ -45,7 +46,7 @@ class LiveApp:
         """Evaluate the current state and redraw the tables (each app defines it)."""
         raise NotImplementedError
 
-    def charts(self) -> list[tuple[widgets.Output, Figure]]:
+    def charts(self) -> list[tuple[widgets.Image, Figure]]:
         """The charts for the current result (each app defines them)."""
         return []
 
@@ -67,7 +68,7 @@ class LiveApp:
     def _error(self, message: str) -> None:
         self.status.value = f"<span style='{ERROR_STYLE}'>{html.escape(message)}</span>"
 
-    def _draw(self, make: Callable[[], Iterable[tuple[widgets.Output, Figure]]]) -> None:
+    def _draw(self, make: Callable[[], Iterable[tuple[widgets.Image, Figure]]]) -> None:
         """Redraw charts just after the current callback returns, so the new numbers reach
         the browser first; a newer change replaces a redraw still waiting. Without a running
         event loop (tests, scripts) the charts are drawn at once."""
@@ -83,13 +84,21 @@ class LiveApp:
         else:
             self._pending_draw = loop.call_later(DRAW_DELAY_SECONDS, self._render, make)
 
-    def _render(self, make: Callable[[], Iterable[tuple[widgets.Output, Figure]]]) -> None:
+    def _render(self, make: Callable[[], Iterable[tuple[widgets.Image, Figure]]]) -> None:
         self._pending_draw = None
-        for output, figure in make():
-            with output:
-                output.clear_output(wait=True)
-                display(figure)
+        for image, figure in make():
+            image.value = plots.png_bytes(figure, CHART_DPI)
+            image.alt = plots.title_of(figure)
             plots.plt.close(figure)
+
+
+def chart_image() -> widgets.Image:
+    """Where an app shows a chart: an image widget whose PNG the app replaces on every
+    change. (Voilà shows nothing a deferred callback writes into an ``Output`` widget; an
+    image's value is widget state, which reaches the page from any callback.)"""
+    return widgets.Image(
+        format="png", layout=widgets.Layout(max_width="100%", height="auto", width="auto")
+    )
 
 
 def _message(exc: Exception) -> str:

@@ -25,7 +25,7 @@ from workbench.analyses.allocation.report import (
     step_frame,
     years,
 )
-from workbench.apps import Downloads, LiveApp
+from workbench.apps import Downloads, LiveApp, chart_image
 from workbench.errors import InputError
 from workbench.formatting import percent, styled
 from workbench.session import Session
@@ -80,7 +80,7 @@ class AllocationApp(LiveApp):
         self.status = widgets.HTML()
         self.downloads = Downloads("okonomifordeling")
         self.table_html = widgets.HTML()
-        self.chart = widgets.Output()
+        self.chart = chart_image()
         for control in (self.year, self.variant, self.area):
             control.observe(lambda _change: self.refresh(), names="value")
         self.part_picker.observe(lambda _change: self._show_part(), names="value")

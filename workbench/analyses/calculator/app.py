@@ -25,7 +25,7 @@ from workbench.analyses.calculator.engine import (
 )
 from workbench.analyses.calculator.load import CalculatorInputs, load
 from workbench.analyses.calculator.report import HOURS_NOTE, affordable_frame, summary_frame
-from workbench.apps import Downloads, LiveApp
+from workbench.apps import Downloads, LiveApp, chart_image
 from workbench.catalogue import service_label
 from workbench.formatting import styled
 from workbench.session import Session
@@ -164,7 +164,7 @@ class CalculatorApp(LiveApp):
         self.downloads = Downloads("ressurskalkulator")
         self.summary_html = widgets.HTML()
         self.affordable_html = widgets.HTML()
-        self.chart = widgets.Output()
+        self.chart = chart_image()
         footer = widgets.HTML(
             f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
         )

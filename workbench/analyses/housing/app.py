@@ -24,7 +24,7 @@ from workbench.analyses.housing.report import (
     summary_frame,
     summary_numbers,
 )
-from workbench.apps import Downloads, LiveApp
+from workbench.apps import Downloads, LiveApp, chart_image
 from workbench.formatting import styled
 from workbench.session import Session
 
@@ -101,8 +101,8 @@ class HousingApp(LiveApp):
         self.summary_html = widgets.HTML()
         self.status = widgets.HTML()
         self.downloads = Downloads("boligprofil-sammendrag")
-        self.profile_chart = widgets.Output()
-        self.staffing_chart = widgets.Output()
+        self.profile_chart = chart_image()
+        self.staffing_chart = chart_image()
         self.widget = widgets.VBox(
             [
                 widgets.HBox([self.target_year, self.projection]),

@@ -29,7 +29,7 @@ from workbench.analyses.personas.report import (
     scaled_frame,
     totals_frame,
 )
-from workbench.apps import Downloads, LiveApp
+from workbench.apps import Downloads, LiveApp, chart_image
 from workbench.errors import InputError
 from workbench.formatting import styled
 from workbench.models import translate_errors
@@ -79,8 +79,8 @@ class PersonasApp(LiveApp):
         self.totals_html = widgets.HTML()
         self.scaled_html = widgets.HTML()
         self.phase_html = widgets.HTML()
-        self.chart = widgets.Output()
-        self.phase_chart = widgets.Output()
+        self.chart = chart_image()
+        self.phase_chart = chart_image()
         self.persona_picker.observe(lambda change: self.load(change["new"]), names="value")
         for control in (self.persons, self.shown, self.reference, self.phase_to):
             control.observe(lambda _change: self.refresh(), names="value")
