@@ -33,7 +33,7 @@ def calculator() -> tuple[object, Callable[[int], None]]:
     quantity = app.editors[1].lines[0].quantity  # 4 alternatives, 9 lines, 34 services
 
     def change(i: int) -> None:
-        quantity.value = 10 + i % 7
+        quantity.text.value = str(10 + i % 7)
 
     return app, change
 
@@ -43,7 +43,7 @@ def personas() -> tuple[object, Callable[[int], None]]:
     app = PersonasApp(load_personas(session), session.source_line(), illustrative=False)
 
     def change(i: int) -> None:
-        app.persons.value = 600 + i
+        app.persons.text.value = str(600 + i)
 
     return app, change
 

@@ -152,7 +152,7 @@ def test_calculator(page, server):
     assert_no_code(page)
     assert "ILLUSTRATIVE TALL" in visible_text(page)
     charts = wait_for_charts(page, 1)
-    quantity = page.locator(".widget-inline-hbox:has(label:text-is('Antall')) input").first
+    quantity = page.locator(".workbench-number input").first
     quantity.fill("1")
     quantity.press("Enter")
     # Hjemmetjenester: nursing 1 t/dag × 365 × 799 + praktisk bistand 52 × 560 (demo price) + alarm 52 × 55
@@ -162,12 +162,33 @@ def test_calculator(page, server):
     shot(page, "kalkulator")
 
 
+@pytest.mark.parametrize("locale", ["nb-NO", "en-US"])
+def test_a_decimal_comma_is_a_decimal_comma_in_any_browser_language(browser, server, locale):
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        open_app(page, server, "calculator.ipynb", "Sammenligning per år")
+        quantity = page.locator(".workbench-number input").first
+        quantity.fill("1,5")
+        quantity.press("Enter")
+        # 1,5 t/dag × 365 × 799 kr + praktisk bistand 52 × 560 kr + trygghetsalarm 52 × 55 kr
+        wait_for_text(page, plain(formatting.kr(1.5 * 365 * 799 + 52 * 560 + 52 * 55)))
+        assert quantity.input_value() == "1,5"
+        quantity.fill("25")
+        quantity.press("Enter")
+        wait_for_text(page, "må være mellom 0 og 24 timer per dag")
+        assert quantity.input_value() == "1,5"  # the previous value stays
+    finally:
+        context.close()
+
+
 def test_personas(page, server):
     open_app(page, server, "personas.ipynb", "nye personer per år")
     assert_no_code(page)
     wait_for_text(page, "13,9 nye personer per år")  # 250 ÷ 18 years
     charts = wait_for_charts(page, 2)
-    persons = page.locator(".widget-inline-hbox:has(label:text-is('Personer (N)')) input").first
+    persons = page.locator(".workbench-number input").first
     persons.fill("500")
     persons.press("Enter")
     wait_for_text(page, "27,8 nye personer per år")  # 500 ÷ 18

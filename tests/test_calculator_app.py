@@ -23,7 +23,7 @@ def test_opens_on_the_seed_example(app):
 
 
 def test_changing_a_quantity_updates_cost_and_affordable(app):
-    app.editors[0].lines[0].quantity.value = 20
+    app.editors[0].lines[0].quantity.text.value = "20"
     hand = 20 * 52 * 219 + 10 * 52 * 799
     assert app.result.summary.loc[0, "annual_cost"] == pytest.approx(hand)
     rows = app.result.affordable.set_index("service_id")
@@ -79,3 +79,42 @@ def test_duplicate_names_are_reported_not_raised(app):
     assert "alternativnavn må være unike (gjentatt: Alternativ 1)" in app.status.value
     app.editors[1].name.value = "Annet"
     assert app.status.value == ""
+
+
+def test_a_decimal_comma_and_point_mean_the_same(app):
+    """«1,5» is one and a half, never fifteen, whatever the browser's language."""
+    line = app.editors[0].lines[0]  # 16,5 timer per uke dagaktivitet at 219 kr
+    line.quantity.text.value = "1,5"
+    assert line.quantity.value == 1.5 and line.quantity.text.value == "1,5"
+    comma = app.result.summary.loc[0, "annual_cost"]
+    line.quantity.text.value = "1.5"
+    assert (
+        app.result.summary.loc[0, "annual_cost"]
+        == comma
+        == pytest.approx(1.5 * 52 * 219 + 10 * 52 * 799)
+    )
+
+
+def test_a_value_out_of_bounds_is_refused_with_a_message_and_the_old_value_kept(app):
+    line = app.editors[0].lines[0]
+    line.period.value = "day"  # timer per dag: at most 24
+    line.quantity.text.value = "30"
+    assert "må være mellom 0 og 24 timer per dag" in line.quantity.message.value
+    assert line.quantity.value == 16.5 and line.quantity.text.value == "16,5"
+    line.quantity.text.value = "abc"
+    assert "«abc» er ikke et tall" in line.quantity.message.value
+    line.quantity.text.value = "-1"
+    assert "må være mellom 0 og 24" in line.quantity.message.value
+    line.quantity.text.value = "8"
+    assert line.quantity.message.value == "" and line.quantity.value == 8
+
+
+def test_a_new_period_brings_the_quantity_within_its_bound(app):
+    line = app.editors[0].lines[0]  # 16,5 timer per uke
+    line.period.value = "day"
+    assert line.quantity.value == 16.5  # below 24 timer per dag
+    line.period.value = "week"
+    line.quantity.text.value = "20"  # 20 timer per uke
+    line.service.value = next(s for s in app.options if app.unit_of(s[1]) == "døgn")[1]
+    assert line.quantity.value == 7  # at most 7 døgn per uke
+    assert line.quantity.maximum == 7 and line.quantity.unit == "døgn per uke"

@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from workbench import formatting as f
 
@@ -36,3 +37,37 @@ def test_format_frame_turns_columns_into_text():
     shown = f.format_frame(frame, {"a": "kr"})
     assert shown.loc[0, "a"] == f"1{NB}234{NB}kr"
     assert frame.loc[0, "a"] == 1234.0  # the original is untouched
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("1,5", 1.5),
+        ("1.5", 1.5),
+        ("0,75", 0.75),
+        ("1 234,5", 1234.5),
+        ("1\u00a0234,5", 1234.5),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("−2", -2.0),
+        (" 16 ", 16.0),
+    ],
+)
+def test_numbers_are_read_as_people_type_them(typed, value):
+    assert f.parse_number(typed) == value
+
+
+@pytest.mark.parametrize("typed", ["abc", "", "1,2,3", "nan", "inf"])
+def test_what_is_not_a_number_is_refused_in_norwegian(typed):
+    with pytest.raises(ValueError, match="er ikke et tall"):
+        f.parse_number(typed)
+
+
+def test_editable_numbers_have_no_trailing_zeros():
+    assert [f.editable(v) for v in (1.5, 16.5, 8.0, 1234.5, 0.125)] == [
+        "1,5",
+        "16,5",
+        "8",
+        "1\u00a0234,5",
+        "0,13",
+    ]

@@ -19,13 +19,13 @@ def app(repo):
 
 
 def test_changing_n_rescales_the_phase_in(app):
-    app.persons.value = 342
+    app.persons.text.value = "342"
     assert app.result.phase.loc[0, "extra_running_cost"] == pytest.approx(342 / 19 * 118_431)
     assert "18,0 nye personer per år" in app.summary.value
 
 
 def test_editing_an_episode_cost(app):
-    app.amounts.children[0].value = 300_000  # normal, ages 73–75
+    app.fields[0].text.value = "300 000"  # normal, ages 73–75
     normal = app.result.totals.set_index("trajectory").loc["normal", "running_cost"]
     assert normal == pytest.approx(5_997_040 + 3 * (300_000 - 218_102))
 
@@ -47,6 +47,6 @@ def test_choosing_trajectories_and_phase_in(app):
 
 def test_editing_a_priced_episode(app):
     app.persona_picker.value = 1  # Johs built from services
-    app.amounts.children[0].value = 1.0  # home nursing 1 h a day instead of 45 min
+    app.fields[0].text.value = "1,0"  # home nursing 1 h a day instead of 45 min
     first = app.result.yearly.set_index(["trajectory", "age"]).loc[("normal", 73), "running_cost"]
     assert first == pytest.approx(365 * 799)

@@ -16,13 +16,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pydantic import ValidationError
 
-from workbench import plots
+from workbench import formatting, plots
 from workbench.errors import InputError
 from workbench.models import translate_errors
 from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR
 
 ERROR_STYLE = "color:#b00020"
 DRAW_DELAY_SECONDS = 0.02
+WRAP = widgets.Layout(flex_flow="row wrap", align_items="flex-end")
+"""A row of controls that wraps on a narrow screen (a projector at 1024 × 768)."""
 CHART_DPI = 100
 """Resolution of the charts in the apps (the screen's, not the slides')."""
 
@@ -152,3 +154,92 @@ class Downloads:
     def _make_excel(self) -> None:
         if self.frame is not None:
             self.excel.value = xlsx_link(self.frame, self.stem)
+
+
+class NumberField:
+    """A number field that reads ``1,5`` and ``1.5`` alike (whatever the browser's language)
+    and shows the number in Norwegian format. A value that is not a number or lies outside
+    the field's bounds is refused with a Norwegian message beside the field, and the previous
+    value stays.
+
+    Args:
+        value: The starting value.
+        label: The label, shown above the field so it is never cut.
+        on_change: Called after an accepted change.
+        minimum, maximum: Bounds, inclusive.
+        unit: Shown after the bounds in the message, e.g. ``t/dag``.
+        decimals: Decimals shown (the value itself is kept as typed).
+        width: CSS width of the field.
+    """
+
+    def __init__(
+        self,
+        value: float,
+        label: str,
+        on_change: Callable[[], None],
+        *,
+        minimum: float = 0.0,
+        maximum: float = 1e9,
+        unit: str = "",
+        decimals: int = 1,
+        width: str = "110px",
+    ):
+        self.value = value
+        self.minimum, self.maximum, self.unit, self.decimals = minimum, maximum, unit, decimals
+        self._on_change = on_change
+        self._quiet = False
+        self.text = widgets.Text(
+            value=self._shown(value),
+            continuous_update=False,
+            layout=widgets.Layout(width=width),
+        )
+        self.text.add_class("workbench-number")
+        self.message = widgets.HTML()
+        self.label = widgets.HTML(f"<span style='font-size:0.9em'>{html.escape(label)}</span>")
+        self.text.observe(self._changed, names="value")
+        self.widget = widgets.VBox(
+            [self.label, widgets.HBox([self.text, self.message])],
+            layout=widgets.Layout(margin="0 12px 4px 0"),
+        )
+
+    def _shown(self, value: float) -> str:
+        return formatting.editable(value, self.decimals)
+
+    def set(self, value: float, maximum: float | None = None) -> None:
+        """Set the value (and bound) from code, without calling back."""
+        if maximum is not None:
+            self.maximum = maximum
+        self.value = value
+        self._quiet = True
+        try:
+            self.text.value = self._shown(value)
+        finally:
+            self._quiet = False
+        self.message.value = ""
+
+    def _changed(self, change) -> None:
+        if self._quiet:
+            return
+        try:
+            value = formatting.parse_number(change["new"])
+            if not self.minimum <= value <= self.maximum:
+                unit = f" {self.unit}" if self.unit else ""
+                raise ValueError(
+                    f"må være mellom {self._shown(self.minimum)} og "
+                    f"{self._shown(self.maximum)}{unit}"
+                )
+        except ValueError as exc:
+            self.message.value = f"<span style='{ERROR_STYLE}'>{html.escape(str(exc))}</span>"
+            self.set_text_only(self.value)
+            return
+        self.message.value = ""
+        self.value = value
+        self.set_text_only(value)
+        self._on_change()
+
+    def set_text_only(self, value: float) -> None:
+        self._quiet = True
+        try:
+            self.text.value = self._shown(value)
+        finally:
+            self._quiet = False

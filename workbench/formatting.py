@@ -78,6 +78,38 @@ def with_unit(value: Any, unit: str) -> str:
     return f"{number(value, decimals)}{NBSP}{unit}" if unit else number(value, decimals)
 
 
+def editable(value: Any, decimals: int = 2) -> str:
+    """A number in an input field: Norwegian, no trailing zeros (``1,5``, ``16,5``, ``8``)."""
+    if _is_missing(value):
+        return ""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) + 0
+    return format_decimal(rounded, format="#,##0." + "#" * decimals, locale=LOCALE)
+
+
+def parse_number(text: str) -> float:
+    """A number as people type it: ``1,5``, ``1.5``, ``1 234,5``, ``1.234,5`` or ``1,234.5``
+    (with both separators, the last one is the decimal mark; spaces group thousands).
+
+    Raises:
+        ValueError: Not a number, in Norwegian.
+    """
+    cleaned = str(text).strip().replace(NBSP, "").replace(" ", "").replace("\u202f", "")
+    cleaned = cleaned.replace("−", "-").replace("–", "-")
+    if "," in cleaned and "." in cleaned:
+        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        grouping = "." if decimal == "," else ","
+        cleaned = cleaned.replace(grouping, "").replace(decimal, ".")
+    elif cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError(f"«{text}» er ikke et tall") from None
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"«{text}» er ikke et tall")
+    return value
+
+
 FORMATTERS: dict[str, Callable[[Any], str]] = {
     "number": number,
     "number1": lambda v: number(v, 1),

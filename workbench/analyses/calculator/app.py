@@ -22,16 +22,16 @@ from workbench.analyses.calculator.engine import (
     PackageLine,
     Result,
     evaluate,
+    quantity_limit,
 )
 from workbench.analyses.calculator.load import CalculatorInputs, load
 from workbench.analyses.calculator.report import HOURS_NOTE, affordable_frame, summary_frame
-from workbench.apps import Downloads, LiveApp, chart_image
+from workbench.apps import Downloads, LiveApp, NumberField, chart_image
 from workbench.catalogue import service_label
 from workbench.formatting import styled
 from workbench.session import Session
 
 ALL_STEPS = 0
-MAX_QUANTITY = 100_000.0
 
 
 class _LineEditor:
@@ -43,21 +43,18 @@ class _LineEditor:
         line: PackageLine,
         on_change: Callable[[], None],
         on_remove: Callable[[_LineEditor], None],
+        unit_of: Callable[[str], str],
     ):
         self.service = widgets.Dropdown(
             options=options,
             value=line.service,
             description="Tjeneste",
             layout=widgets.Layout(width="560px"),
+            style={"description_width": "initial"},
         )
-        self.quantity = widgets.BoundedFloatText(
-            value=line.quantity,
-            min=0,
-            max=MAX_QUANTITY,
-            step=0.5,
-            description="Antall",
-            layout=widgets.Layout(width="170px"),
-        )
+        self.unit_of = unit_of
+        self.on_change = on_change
+        self.quantity = NumberField(line.quantity, "Antall", self._quantity_changed, decimals=2)
         self.period = widgets.Dropdown(
             options=[(label, key) for key, label in PERIOD_LABELS.items()],
             value=line.period,
@@ -70,10 +67,26 @@ class _LineEditor:
             layout=widgets.Layout(width="80px"),
             tooltip="Fjern linjen",
         )
-        for control in (self.service, self.quantity, self.period):
-            control.observe(lambda _change: on_change(), names="value")
+        for control in (self.service, self.period):
+            control.observe(lambda _change: self._bounds_changed(), names="value")
         self.remove.on_click(lambda _button: on_remove(self))
-        self.box = widgets.HBox([self.service, self.quantity, self.period, self.remove])
+        self._bounds_changed(notify=False)
+        self.box = widgets.HBox(
+            [self.service, self.quantity.widget, self.period, self.remove],
+            layout=widgets.Layout(align_items="flex-end", flex_flow="row wrap"),
+        )
+
+    def _quantity_changed(self) -> None:
+        self.on_change()
+
+    def _bounds_changed(self, notify: bool = True) -> None:
+        """A new service or period: the quantity's bound follows its unit (24 timer per
+        dag, 7 døgn per uke); a quantity above it is brought down to it."""
+        maximum, unit = quantity_limit(self.unit_of(self.service.value), self.period.value)
+        self.quantity.unit = unit
+        self.quantity.set(min(self.quantity.value, maximum), maximum)
+        if notify:
+            self.on_change()
 
     def line(self) -> PackageLine:
         return PackageLine(
@@ -109,7 +122,9 @@ class _AlternativeEditor:
         )
 
     def _append(self, line: PackageLine) -> None:
-        editor = _LineEditor(self.app.options, line, self.app.refresh, self.remove_line)
+        editor = _LineEditor(
+            self.app.options, line, self.app.refresh, self.remove_line, self.app.unit_of
+        )
         self.lines.append(editor)
         self.lines_box.children = [e.box for e in self.lines]
 
@@ -215,6 +230,10 @@ class CalculatorApp(LiveApp):
         self.editors.remove(editor)
         self.editors_box.children = [e.box for e in self.editors]
         self.refresh()
+
+    def unit_of(self, service: str) -> str:
+        """The catalogue's unit of a service (``time``, ``døgn`` …)."""
+        return self.inputs.catalogue.loc[service, "unit"]
 
     def package(self) -> Package:
         """The package as the widgets show it now."""

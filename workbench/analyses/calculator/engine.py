@@ -57,6 +57,32 @@ PERIOD_LABELS: dict[Period, str] = {
     "year": "per år",
     "once": "én gang",
 }
+MAX_QUANTITY = 100_000.0
+"""The most of anything one line can hold (units without a natural bound: stk, once)."""
+QUANTITY_LIMITS: dict[tuple[str, str], tuple[float, str]] = {
+    ("time", "day"): (24, "timer per dag"),
+    ("time", "week"): (168, "timer per uke"),
+    ("time", "year"): (8_760, "timer per år"),
+    ("døgn", "day"): (1, "døgn per dag"),
+    ("døgn", "week"): (7, "døgn per uke"),
+    ("døgn", "year"): (365, "døgn per år"),
+    ("uke", "day"): (1, "uke per dag"),
+    ("uke", "week"): (1, "uke per uke"),
+    ("uke", "year"): (52, "uker per år"),
+    ("år", "day"): (1, "år per dag"),
+    ("år", "week"): (1, "år per uke"),
+    ("år", "year"): (1, "år per år"),
+}
+"""(unit, period) → the most one person can receive, and how to say it: a day has 24 hours,
+a week 7 days."""
+
+
+def quantity_limit(unit: str, period: str) -> tuple[float, str]:
+    """The largest quantity of ``unit`` per ``period`` one person can receive, with its
+    Norwegian wording (``(24, "timer per dag")``)."""
+    return QUANTITY_LIMITS.get((unit, period), (MAX_QUANTITY, ""))
+
+
 YEARLY_UNITS = frozenset({"år"})
 """Units whose *råd til* is counted per year rather than per week."""
 

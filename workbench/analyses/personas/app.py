@@ -29,7 +29,7 @@ from workbench.analyses.personas.report import (
     scaled_frame,
     totals_frame,
 )
-from workbench.apps import Downloads, LiveApp, chart_image
+from workbench.apps import WRAP, Downloads, LiveApp, NumberField, chart_image
 from workbench.errors import InputError
 from workbench.formatting import styled
 from workbench.models import translate_errors
@@ -60,8 +60,14 @@ class PersonasApp(LiveApp):
             description="Persona",
             layout=layout,
         )
-        self.persons = widgets.BoundedIntText(
-            value=inputs.settings.persons, min=1, max=MAX_PERSONS, description="Personer (N)"
+        self.persons = NumberField(
+            inputs.settings.persons,
+            "Personer (N)",
+            self.refresh,
+            minimum=1,
+            maximum=MAX_PERSONS,
+            unit="personer",
+            decimals=0,
         )
         self.shown = widgets.SelectMultiple(description="Vis forløp", rows=3, layout=layout)
         self.reference = widgets.Dropdown(description="Sammenlign mot", layout=layout)
@@ -73,6 +79,7 @@ class PersonasApp(LiveApp):
         self.from_age = widgets.BoundedIntText(description="Fra alder", min=0, max=120)
         self.to_age = widgets.BoundedIntText(description="Til alder", min=0, max=120)
         self.amounts = widgets.VBox()
+        self.fields: list[NumberField] = []
         self.status = widgets.HTML()
         self.downloads = Downloads("personas-sum")
         self.summary = widgets.HTML()
@@ -82,7 +89,7 @@ class PersonasApp(LiveApp):
         self.chart = chart_image()
         self.phase_chart = chart_image()
         self.persona_picker.observe(lambda change: self.load(change["new"]), names="value")
-        for control in (self.persons, self.shown, self.reference, self.phase_to):
+        for control in (self.shown, self.reference, self.phase_to):
             control.observe(lambda _change: self.refresh(), names="value")
         self.episode_trajectory.observe(lambda _change: self._list_episodes(), names="value")
         self.episode_picker.observe(lambda _change: self._show_episode(), names="value")
@@ -91,7 +98,7 @@ class PersonasApp(LiveApp):
         self.widget = widgets.VBox(
             [
                 self.persona_picker,
-                widgets.HBox([self.persons, self.reference]),
+                widgets.HBox([self.persons.widget, self.reference], layout=WRAP),
                 widgets.HBox([self.shown, self.phase_to]),
                 widgets.HTML("<h3>Endre en episode</h3>"),
                 widgets.HBox([self.episode_trajectory, self.episode_picker]),
@@ -155,6 +162,7 @@ class PersonasApp(LiveApp):
     def _show_episode(self) -> None:
         episode = self._episode()
         if episode is None:
+            self.fields = []
             self.amounts.children = []
             return
         with self._muted():
@@ -166,31 +174,20 @@ class PersonasApp(LiveApp):
                 ("annual_cost", "Årskostnad (kr)"),
                 ("annual_hours", "Timer per år"),
             ):
-                box = widgets.BoundedFloatText(
-                    value=getattr(episode, field),
-                    min=0,
-                    max=1e9,
-                    description=label,
-                    style={"description_width": "initial"},
+                controls.append(
+                    NumberField(getattr(episode, field), label, self._edit_episode, width="160px")
                 )
-                box.observe(lambda _change: self._edit_episode(), names="value")
-                controls.append(box)
         else:
             for line in episode.services:
                 name = self.inputs.catalogue.loc[line.service, "service"]
                 category = self.inputs.catalogue.loc[line.service, "category"]
-                box = widgets.BoundedFloatText(
-                    value=line.quantity,
-                    min=0,
-                    max=1e6,
-                    step=0.25,
-                    description=f"{category} – {name}",
-                    style={"description_width": "initial"},
-                    layout=widgets.Layout(width="640px"),
+                controls.append(
+                    NumberField(
+                        line.quantity, f"{category} – {name}", self._edit_episode, decimals=2
+                    )
                 )
-                box.observe(lambda _change: self._edit_episode(), names="value")
-                controls.append(box)
-        self.amounts.children = controls
+        self.fields = controls
+        self.amounts.children = [c.widget for c in controls]
 
     def _episode(self) -> Episode | None:
         trajectory = self._current_trajectory()
@@ -205,7 +202,7 @@ class PersonasApp(LiveApp):
         if episode is None:
             return
         update = {"from_age": self.from_age.value, "to_age": self.to_age.value}
-        values = [c.value for c in self.amounts.children]
+        values = [c.value for c in self.fields]
         if episode.services is None:
             update.update(annual_cost=values[0], annual_hours=values[1])
         else:
