@@ -20,7 +20,7 @@ from playwright.sync_api import sync_playwright
 
 from workbench import formatting
 from workbench.project import Project
-from workbench.server import CHROMIUM, CHROMIUM_ARGS, free_port, voila_command
+from workbench.server import CHROMIUM, CHROMIUM_ARGS, environment, free_port, voila_command
 
 REPO = Path(__file__).resolve().parent.parent
 WAIT = "t => !!document.body && document.body.innerText.replaceAll('\\u00a0', ' ').includes(t)"
@@ -76,6 +76,7 @@ def main() -> None:
     server = subprocess.Popen(
         voila_command(project, None, port=port, preheat=True),
         cwd=project.root,
+        env=environment(project),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -20,7 +20,7 @@ from conftest import REPO
 from workbench import formatting
 from workbench import server as server_module
 from workbench.project import Project
-from workbench.server import voila_command
+from workbench.server import environment, voila_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = Path(os.environ.get("CHROMIUM", server_module.CHROMIUM))
@@ -39,7 +39,11 @@ def server():
     port = server_module.free_port()
     command = voila_command(project, None, port=port, preheat=False)
     process = subprocess.Popen(
-        command, cwd=project.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        cwd=project.root,
+        env=environment(project),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -72,13 +76,26 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+def new_page(browser, **options):
+    """A page that records every request to a host other than this machine (a town hall
+    may have no internet: nothing may depend on it)."""
+    context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **options})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    page.outside = []
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else page.outside.append(r.url))
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = new_page(browser)
     yield page
     context.close()
+    assert page.outside == [], "the page asked for something outside the machine"
 
 
 def visible_text(page) -> str:
@@ -135,16 +152,21 @@ def assert_no_code(page) -> None:
     assert "open_session" not in text and "Traceback" not in text and "import " not in text
 
 
-def test_landing_page_lists_the_four_apps(page, server):
+def test_landing_page_lists_the_apps_and_municipalities_in_norwegian(page, server):
+    from workbench.analyses import ANALYSES
+
     page.goto(server + "/", wait_until="domcontentloaded")
-    for notebook in (
-        "allocation.ipynb",
-        "calculator.ipynb",
-        "housing.ipynb",
-        "personas.ipynb",
-    ):
-        wait_for_text(page, notebook)
+    wait_for_text(page, "Helhetlig innsatstrapp")
+    text = visible_text(page)
+    for analysis in ANALYSES.values():
+        assert analysis.title in text and analysis.summary in text
+    assert "9999 Demokommune (fiktiv kommune, illustrative tall)" in text
+    assert "3911 Færder" in text
+    assert ".ipynb" not in text and "Select items" not in text
+    assert page.evaluate("document.documentElement.lang") == "nb"
     shot(page, "forside")
+    page.get_by_role("link", name="Ressurskalkulator").click()
+    wait_for_text(page, "Sammenligning per år")
 
 
 def test_calculator(page, server):
@@ -164,9 +186,7 @@ def test_calculator(page, server):
 
 @pytest.mark.parametrize("locale", ["nb-NO", "en-US"])
 def test_a_decimal_comma_is_a_decimal_comma_in_any_browser_language(browser, server, locale):
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+    context, page = new_page(browser, locale=locale, viewport={"width": 1280, "height": 800})
     try:
         open_app(page, server, "calculator.ipynb", "Sammenligning per år")
         quantity = page.locator(".workbench-number input").first
@@ -181,6 +201,7 @@ def test_a_decimal_comma_is_a_decimal_comma_in_any_browser_language(browser, ser
         assert quantity.input_value() == "1,5"  # the previous value stays
     finally:
         context.close()
+    assert page.outside == []
 
 
 def test_personas(page, server):

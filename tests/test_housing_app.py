@@ -37,3 +37,19 @@ def test_target_year_and_projection(app):
     assert low < high
     app.target_year.value = 2035
     assert "i 2035" in app.summary_html.value
+
+
+def test_slider_read_outs_are_norwegian_percent_and_follow_the_rebalance(app):
+    app.sliders[("90+", 1)].value = 60.0
+    assert "60,0\u00a0%" in app.sliders[("90+", 1)].readout.value
+    others = [app.sliders[("90+", s)] for s in range(2, 7)]
+    for slider in others:  # the rest of the age group was scaled to fill 40 %
+        shown = slider.readout.value
+        assert f"{slider.value:.1f}".replace(".", ",") + "\u00a0%" in shown
+
+
+def test_key_figures_come_first_in_large_type(app):
+    first = app.widget.children[0].value
+    growth = app.result.summary.set_index("key").loc["growth"]
+    assert "font-size:1.7em" in first
+    assert growth["label"] in first

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from workbench import formatting, plots
 from workbench.errors import InputError
 from workbench.models import translate_errors
-from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR
+from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR, KeyFigure
 
 ERROR_STYLE = "color:#b00020"
 DRAW_DELAY_SECONDS = 0.02
@@ -243,3 +243,66 @@ class NumberField:
             self.text.value = self._shown(value)
         finally:
             self._quiet = False
+
+
+KEY_FIGURES_SHOWN = 5
+"""At most this many key figures in the band at the top of an app."""
+
+
+def key_figure_band(figures: Iterable[KeyFigure]) -> str:
+    """HTML with the key figures as large numbers, each with its label under it: what a
+    leader reads first."""
+    cells = [
+        "<div style='min-width:170px;max-width:260px;margin:0 18px 8px 0'>"
+        f"<div style='font-size:1.7em;font-weight:bold;color:#1f3f5b'>"
+        f"{html.escape(formatting.with_unit(f.value, f.unit))}</div>"
+        f"<div style='font-size:0.9em;color:#333'>{html.escape(f.label)}</div></div>"
+        for f in list(figures)[:KEY_FIGURES_SHOWN]
+    ]
+    return f"<div style='display:flex;flex-wrap:wrap;margin:6px 0 10px 0'>{''.join(cells)}</div>"
+
+
+class PercentSlider:
+    """A slider for a share in percent with its label above it (never cut) and its read-out
+    in Norwegian (``45,0 %``) beside it.
+
+    Args:
+        value: Percent, 0–100.
+        label: Shown above the slider.
+        on_change: Called with the new percent.
+    """
+
+    def __init__(self, value: float, label: str, on_change: Callable[[float], None]):
+        self.slider = widgets.FloatSlider(
+            value=value,
+            min=0,
+            max=100,
+            step=0.5,
+            readout=False,
+            continuous_update=False,
+            layout=widgets.Layout(width="220px"),
+        )
+        self.readout = widgets.HTML(self._text(value))
+        self.slider.observe(lambda change: self._moved(change["new"], on_change), names="value")
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f"<span style='font-size:0.9em'>{html.escape(label)}</span>"),
+                widgets.HBox([self.slider, self.readout]),
+            ]
+        )
+
+    @staticmethod
+    def _text(value: float) -> str:
+        return f"<span style='display:inline-block;width:60px'>{formatting.percent(value / 100)}</span>"
+
+    @property
+    def value(self) -> float:
+        return self.slider.value
+
+    @value.setter
+    def value(self, percent: float) -> None:
+        self.slider.value = percent
+
+    def _moved(self, percent: float, on_change: Callable[[float], None]) -> None:
+        self.readout.value = self._text(percent)
+        on_change(percent)

@@ -81,7 +81,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=list(analyses.ANALYSES),
         help="appen (standard: en side med alle)",
     )
-    app.add_argument("--port", type=int, default=8866, help="port på localhost (standard 8866)")
+    app.add_argument("--port", type=int, default=8866, help="porten (standard 8866)")
+    app.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="adressen appene lytter på; 0.0.0.0 for et verksted (krever --token)",
+    )
+    app.add_argument("--token", default="", help="passord deltakerne legger til i adressen")
     app.add_argument("--no-preheat", action="store_true", help="ikke hold en kjerne varm per app")
     app.set_defaults(handler=_app)
 
@@ -175,28 +181,27 @@ def _where(args: argparse.Namespace) -> str:
 
 
 def _app(project: Project, args: argparse.Namespace) -> int:
-    import subprocess
+    from workbench.server import environment, serve, voila_command
 
-    from workbench.server import voila_command
-
-    command = voila_command(project, args.name, port=args.port, preheat=not args.no_preheat)
-    print(f"Appen startes på http://127.0.0.1:{args.port}/ (Ctrl-C avslutter)")
-    try:
-        return subprocess.run(command, cwd=project.root, check=False).returncode
-    except KeyboardInterrupt:
-        return EXIT_OK
+    command = voila_command(
+        project,
+        args.name,
+        port=args.port,
+        preheat=not args.no_preheat,
+        host=args.host,
+        token=args.token,
+    )
+    shown = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else "<maskinens adresse>"
+    query = f"?token={args.token}" if args.token else ""
+    print(f"Appene startes på http://{shown}:{args.port}/{query} (Ctrl-C avslutter)", flush=True)
+    return serve(command, environment(project), project.root)
 
 
 def _fetch(project: Project, args: argparse.Namespace) -> int:
     from workbench import ssb
-    from workbench.config import Municipality
+    from workbench.config import Municipality, parameter_file
 
-    matches = sorted(project.parameters_dir.glob(f"{args.municipality}-*.y*ml"))
-    if not matches:
-        raise InputError(
-            project.parameters_dir, f"ingen parameterfil for kommune {args.municipality}"
-        )
-    municipality = Municipality.from_file(matches[0])
+    municipality = Municipality.from_file(parameter_file(project.parameters_dir, args.municipality))
     client = ssb.Client(
         project.root / ".cache" / "ssb",
         base_url=args.base_url or ssb.BASE_URL,
@@ -216,7 +221,7 @@ def _fetch(project: Project, args: argparse.Namespace) -> int:
         print(f"Skrev {display_path(path)}")
     relative = folder.relative_to(project.data_dir).as_posix()
     print(
-        f"Bruk tallene ved å vise til dem i {display_path(matches[0])}, f.eks. population: {relative}/befolkning.csv"
+        f"Bruk tallene ved å vise til dem i {display_path(municipality.source_file)}, f.eks. population: {relative}/befolkning.csv"
     )
     return EXIT_OK
 

@@ -1,17 +1,33 @@
 """Serving the analyses as Voilà apps.
 
-One app (``workbench app calculator``, ``notebooks/apps/calculator.ipynb``) or all four
-behind Voilà's page listing the notebooks in ``notebooks/apps/`` (``workbench app``). Sources are stripped and tracebacks never sent to the browser; each
-notebook keeps a pre-heated kernel so a page opens without waiting for Python to start.
+One app (``workbench app calculator``, ``notebooks/apps/calculator.ipynb``) or all four behind
+a Norwegian landing page (``workbench app``). Sources are stripped and tracebacks never sent
+to the browser; each notebook keeps a pre-heated kernel so a page opens without waiting for
+Python to start, and kernels left idle are shut down. The pages load nothing from outside the
+machine: the server uses its own Voilà template (``innsatstrapp``), made at start from
+Voilà's installed ``lab`` template without its links to a font CDN (the icons are in Voilà's
+own bundle), with the landing page in place of Voilà's file list.
 """
 
 from __future__ import annotations
 
+import contextlib
+import html
+import json
+import os
+import re
+import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
+from jupyter_core.paths import jupyter_path
+
 from workbench import analyses
+from workbench.config import Municipality, municipality_files
+from workbench.errors import InputError
+from workbench.outputs import atomic_write_text
 from workbench.project import Project
 
 DEFAULT_PORT = 8866
@@ -19,14 +35,39 @@ APPS = "apps"
 """The folder in ``notebooks/`` with one app notebook per analysis."""
 
 
+TEMPLATE = "innsatstrapp"
+"""The Voilà template the apps are served with (written to ``.cache/voila/`` at start)."""
+IDLE_KERNEL_SECONDS = 900
+"""A kernel nobody has used for this long is shut down (its page shows a message to reload)."""
+CULL_INTERVAL_SECONDS = 60
+BASE_URL = "\x00base_url\x00"
+EXTERNAL_LINK = re.compile(r"^\s*<link[^>]*href=\"https?://[^>]*>\s*\n", re.M)
+
+
 def voila_command(
-    project: Project, name: str | None = None, *, port: int = DEFAULT_PORT, preheat: bool = True
+    project: Project,
+    name: str | None = None,
+    *,
+    port: int = DEFAULT_PORT,
+    preheat: bool = True,
+    host: str = "127.0.0.1",
+    token: str = "",
 ) -> list[str]:
     """The ``voila`` command line for one app (an analysis key) or all of them.
 
+    Args:
+        host: The address to listen on; ``0.0.0.0`` serves the room (then give a token).
+        token: Participants must add ``?token=…`` to the address; empty for none.
+
     Raises:
-        InputError: An unknown app name (in Norwegian, with the known names).
+        InputError: An unknown app name (in Norwegian, with the known names), or a host other
+            than this machine without a token.
     """
+    if host not in ("127.0.0.1", "localhost") and not token:
+        raise InputError(
+            None,
+            f"appene på {host} er synlige for andre maskiner: gi et passord med --token",
+        )
     apps = project.notebooks_dir / APPS
     target = project.notebooks_dir / analyses.get(name).app_notebook if name else apps
     voila = Path(sys.executable).with_name("voila")
@@ -35,14 +76,151 @@ def voila_command(
         str(target),
         f"--port={port}",
         "--no-browser",
-        "--Voila.ip=127.0.0.1",
+        f"--Voila.ip={host}",
+        f"--Voila.token={token}",
+        f"--template={TEMPLATE}",
         "--strip_sources=True",
         "--show_tracebacks=False",
         f"--preheat_kernel={preheat}",
+        f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
     ]
     if preheat:
         command.append("--pool_size=1")
     return command
+
+
+class _Stop(Exception):
+    """SIGTERM arrived."""
+
+
+def serve(command: list[str], env: dict[str, str], cwd: Path) -> int:
+    """Run Voilà until it exits, Ctrl-C or SIGTERM; then stop it and every kernel it started.
+
+    Returns:
+        Voilà's exit code, or 0 when stopped by Ctrl-C or SIGTERM.
+    """
+    process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
+
+    def stop(_signum, _frame):
+        raise _Stop
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return process.wait()
+    except (KeyboardInterrupt, _Stop):
+        return 0
+    finally:
+        shutdown(process)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def shutdown(process: subprocess.Popen, grace_seconds: float = 10.0) -> None:
+    """Stop Voilà (its own clean shutdown first) and then any kernel still running."""
+    family = descendants(process.pid)
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    for pid in family | descendants(process.pid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def descendants(pid: int) -> set[int]:
+    """Every living process below ``pid`` (children, their children …), from ``/proc``."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            text = stat.read_text()
+            parents[int(stat.parent.name)] = int(text[text.rindex(")") + 2 :].split()[1])
+    found, frontier = set(), [pid]
+    while frontier:
+        current = frontier.pop()
+        for child, parent in parents.items():
+            if parent == current and child not in found:
+                found.add(child)
+                frontier.append(child)
+    return found
+
+
+def environment(project: Project) -> dict[str, str]:
+    """The server's environment: this process's, with the folder of the apps' template first
+    on Jupyter's data path (the template is written there first)."""
+    data = write_template(project)
+    paths = [str(data), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+    return {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths)}
+
+
+def write_template(project: Project) -> Path:
+    """Write the ``innsatstrapp`` Voilà template into ``.cache/voila/`` and return that
+    Jupyter data folder.
+
+    The template is Voilà's ``lab`` template without links to outside the machine, and a
+    Norwegian landing page listing the apps and the municipalities set up.
+
+    Raises:
+        InputError: Voilà's own templates are not installed.
+    """
+    data = project.root / ".cache" / "voila"
+    folder = data / "voila" / "templates" / TEMPLATE
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(folder / "conf.json", json.dumps({"base_template": "lab"}) + "\n")
+    for name, base in (("index.html.j2", "lab"), ("page.html", "base")):
+        atomic_write_text(folder / name, EXTERNAL_LINK.sub("", _installed(base, name)))
+    page = landing_page(project)
+    for name in ("tree.html", "tree-lab.html"):
+        atomic_write_text(folder / name, page)
+    return data
+
+
+def _installed(template: str, name: str) -> str:
+    for root in jupyter_path("voila", "templates", template):
+        path = Path(root) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise InputError(None, f"Voilàs mal {template}/{name} finnes ikke: kjør make install")
+
+
+def landing_page(project: Project) -> str:
+    """The first page a workshop sees: each app with one sentence on what it answers, and the
+    municipalities set up (a Jinja template for Voilà; ``base_url`` is filled in by it)."""
+    municipalities = []
+    for path in municipality_files(project.parameters_dir):
+        try:
+            municipality = Municipality.from_file(path)
+        except InputError:
+            continue  # `workbench validate` reports it
+        if any(a.enabled_for(municipality) for a in analyses.ANALYSES.values()):
+            marker = " (fiktiv kommune, illustrative tall)" if municipality.fictional else ""
+            municipalities.append(html.escape(municipality.title + marker))
+    apps = "".join(
+        f"<li><a href='{BASE_URL}voila/render/{html.escape(Path(a.app_notebook).name)}'>"
+        f"{html.escape(a.title)}</a><p>{html.escape(a.summary)}</p></li>"
+        for a in analyses.ANALYSES.values()
+    )
+    listed = "".join(f"<li>{name}</li>" for name in municipalities) or "<li>ingen ennå</li>"
+    page = (
+        "<!DOCTYPE html>\n<html lang='nb'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<title>Helhetlig innsatstrapp – appene</title><style>"
+        "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:900px;padding:0 1em;"
+        "color:#222}li{margin-bottom:1em}a{font-size:1.25em;font-weight:bold;color:#1f5f8b}"
+        "p{margin:0.2em 0}ul.apps{list-style:none;padding:0}</style></head><body>"
+        "<h1>Helhetlig innsatstrapp</h1><p>Velg en analyse. I hver app velger du kommune øverst; "
+        "tallene og figurene oppdateres når du endrer noe.</p>"
+        f"<ul class='apps'>{apps}</ul><h2>Kommuner som er satt opp</h2><ul>{listed}</ul>"
+        "</body></html>\n"
+    )
+    # a Jinja template for Voilà: everything literal except the server's base address
+    return (
+        "{% raw %}" + page.replace(BASE_URL, "{% endraw %}{{ base_url }}{% raw %}") + "{% endraw %}"
+    )
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -16,19 +16,22 @@ import pandas as pd
 
 from workbench import plots
 from workbench.analyses.allocation import engine as allocation
-from workbench.analyses.allocation.load import AllocationInputs, load
-from workbench.analyses.allocation.report import (
+from workbench.analyses.allocation.engine import (
     ALL,
     VARIANTS,
     AllocationResult,
     evaluate,
-    step_frame,
     years,
 )
-from workbench.apps import Downloads, LiveApp, chart_image
+from workbench.analyses.allocation.load import AllocationInputs, load
+from workbench.analyses.allocation.report import key_figures, step_frame
+from workbench.apps import WRAP, Downloads, LiveApp, chart_image, key_figure_band
 from workbench.errors import InputError
 from workbench.formatting import percent, styled
 from workbench.session import Session
+
+KEY_FIGURES = ("total", "steps_1_4_share", "steps_9_12_share", "not_allocated_share")
+"""The figures shown as large numbers at the top."""
 
 
 class AllocationApp(LiveApp):
@@ -85,16 +88,18 @@ class AllocationApp(LiveApp):
             control.observe(lambda _change: self.refresh(), names="value")
         self.part_picker.observe(lambda _change: self._show_part(), names="value")
         self.new_step.observe(lambda _change: self._move(), names="value")
+        self.key_html = widgets.HTML()
         self.widget = widgets.VBox(
             [
-                widgets.HBox([self.year, self.variant, self.area]),
+                self.key_html,
+                self.chart,
+                widgets.HBox([self.year, self.variant, self.area], layout=WRAP),
+                self.table_html,
+                self.downloads.widget,
                 widgets.HTML("<h3>Flytt en regel</h3>"),
                 self.part_picker,
                 self.new_step,
                 self.status,
-                self.chart,
-                self.table_html,
-                self.downloads.widget,
                 widgets.HTML(
                     f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
                 ),
@@ -155,6 +160,8 @@ class AllocationApp(LiveApp):
         )
         table = step_frame(self.result.steps)
         self.table_html.value = styled(*table).to_html()
+        figures = {f.key: f for f in key_figures(self.inputs, self.result)}
+        self.key_html.value = key_figure_band(figures[k] for k in KEY_FIGURES)
         self.downloads.update(table[0])
         self.last_seconds = time.perf_counter() - started
         return self.result

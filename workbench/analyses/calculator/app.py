@@ -26,9 +26,10 @@ from workbench.analyses.calculator.engine import (
 )
 from workbench.analyses.calculator.load import CalculatorInputs, load
 from workbench.analyses.calculator.report import HOURS_NOTE, affordable_frame, summary_frame
-from workbench.apps import Downloads, LiveApp, NumberField, chart_image
+from workbench.apps import Downloads, LiveApp, NumberField, chart_image, key_figure_band
 from workbench.catalogue import service_label
 from workbench.formatting import styled
+from workbench.outputs import KeyFigure
 from workbench.session import Session
 
 ALL_STEPS = 0
@@ -183,17 +184,19 @@ class CalculatorApp(LiveApp):
         footer = widgets.HTML(
             f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
         )
+        self.key_html = widgets.HTML()
         self.widget = widgets.VBox(
             [
-                self.package_picker,
-                widgets.HTML("<h3>Alternativer</h3>"),
-                self.editors_box,
-                add,
-                self.status,
+                self.key_html,
+                self.chart,
                 widgets.HTML("<h3>Sammenligning per år</h3>"),
                 self.summary_html,
                 self.downloads.widget,
-                self.chart,
+                widgets.HTML("<h3>Endre alternativene</h3>"),
+                self.package_picker,
+                self.editors_box,
+                add,
+                self.status,
                 widgets.HTML("<h3>Hva har vi råd til for samme sum?</h3>"),
                 self.step_filter,
                 self.affordable_html,
@@ -249,6 +252,10 @@ class CalculatorApp(LiveApp):
             f"<p><em>{HOURS_NOTE}</em></p>" if self.result.summary["hours_incomplete"].any() else ""
         )
         self.summary_html.value = styled(summary, formats).to_html() + note
+        self.key_html.value = key_figure_band(
+            KeyFigure("", f"Årskostnad, {row.alternative}", row.annual_cost, "kr")
+            for row in self.result.summary.itertuples()
+        )
         self.downloads.update(summary)
         self._render_affordable()
         self.last_seconds = time.perf_counter() - started

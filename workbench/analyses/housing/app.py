@@ -15,18 +15,28 @@ import pandas as pd
 
 from workbench import plots
 from workbench.analyses.housing import engine as housing
+from workbench.analyses.housing.engine import HousingResult, evaluate
 from workbench.analyses.housing.load import HousingInputs, load
 from workbench.analyses.housing.report import (
-    HousingResult,
-    evaluate,
+    key_figures,
     profile_frame,
     step_names,
     summary_frame,
     summary_numbers,
 )
-from workbench.apps import Downloads, LiveApp, chart_image
+from workbench.apps import (
+    WRAP,
+    Downloads,
+    LiveApp,
+    PercentSlider,
+    chart_image,
+    key_figure_band,
+)
 from workbench.formatting import styled
 from workbench.session import Session
+
+KEY_FIGURES = ("staff_base", "growth", "practice", "cost_share")
+"""The summary rows shown as large numbers at the top."""
 
 
 class HousingApp(LiveApp):
@@ -74,46 +84,41 @@ class HousingApp(LiveApp):
             group: dict(zip(part["step"], part["share"], strict=True))
             for group, part in inputs.data.target_shares.groupby("age_group", sort=False)
         }
-        self.sliders: dict[tuple[str, int], widgets.FloatSlider] = {}
-        columns = []
+        self.sliders: dict[tuple[str, int], PercentSlider] = {}
+        groups = []
         for group in housing.AGE_GROUPS:
-            rows = [widgets.HTML(f"<b>{group} år</b>")]
             for step in housing.STEPS:
-                slider = widgets.FloatSlider(
-                    value=round(self.shares[group][step] * 100, 1),
-                    min=0,
-                    max=100,
-                    step=0.5,
-                    description=f"{step} {step_names[step - 1][:22]}",
-                    readout_format=".1f",
-                    continuous_update=False,
-                    style={"description_width": "170px"},
-                    layout=widgets.Layout(width="380px"),
+                self.sliders[(group, step)] = PercentSlider(
+                    round(self.shares[group][step] * 100, 1),
+                    f"{step} {step_names[step - 1]}",
+                    lambda percent, g=group, s=step: self._slide(g, s, percent),
                 )
-                slider.observe(
-                    lambda change, g=group, s=step: self._slide(g, s, change["new"]), names="value"
-                )
-                self.sliders[(group, step)] = slider
-                rows.append(slider)
-            columns.append(widgets.VBox(rows))
+            groups.append(
+                widgets.HBox([self.sliders[(group, s)].widget for s in housing.STEPS], layout=WRAP)
+            )
+        profile = widgets.Accordion(children=groups)
+        for index, group in enumerate(housing.AGE_GROUPS):
+            profile.set_title(index, f"{group} år: alternativ profil i målåret (prosent)")
         for control in (self.target_year, self.projection):
             control.observe(lambda _change: self.refresh(), names="value")
         self.summary_html = widgets.HTML()
+        self.key_html = widgets.HTML()
         self.status = widgets.HTML()
         self.downloads = Downloads("boligprofil-sammendrag")
         self.profile_chart = chart_image()
         self.staffing_chart = chart_image()
         self.widget = widgets.VBox(
             [
-                widgets.HBox([self.target_year, self.projection]),
-                widgets.HTML("<h3>Alternativ profil i målåret (prosent av aldersgruppen)</h3>"),
-                widgets.HBox(columns),
+                self.key_html,
+                self.profile_chart,
+                self.staffing_chart,
+                widgets.HTML("<h3>Velg scenario</h3>"),
+                widgets.HBox([self.target_year, self.projection], layout=WRAP),
+                profile,
                 self.status,
                 widgets.HTML("<h3>Sammendrag</h3>"),
                 self.summary_html,
                 self.downloads.widget,
-                self.profile_chart,
-                self.staffing_chart,
                 widgets.HTML(
                     f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
                 ),
@@ -148,6 +153,8 @@ class HousingApp(LiveApp):
         )
         summary = summary_frame(self.result.summary)
         self.summary_html.value = styled(*summary).to_html()
+        figures = {f.key: f for f in key_figures(self.result)}
+        self.key_html.value = key_figure_band(figures[k] for k in KEY_FIGURES)
         self.downloads.update(summary_numbers(self.result.summary))
         self.last_seconds = time.perf_counter() - started
         return self.result

@@ -21,6 +21,7 @@ from workbench.analyses.personas.engine import (
     check_ages,
     check_persona_services,
     evaluate,
+    first_saving_year,
 )
 from workbench.analyses.personas.load import PersonaInputs, load
 from workbench.analyses.personas.report import (
@@ -29,10 +30,11 @@ from workbench.analyses.personas.report import (
     scaled_frame,
     totals_frame,
 )
-from workbench.apps import WRAP, Downloads, LiveApp, NumberField, chart_image
+from workbench.apps import WRAP, Downloads, LiveApp, NumberField, chart_image, key_figure_band
 from workbench.errors import InputError
 from workbench.formatting import styled
 from workbench.models import translate_errors
+from workbench.outputs import KeyFigure
 from workbench.session import Session
 
 MAX_PERSONS = 1_000_000
@@ -95,25 +97,38 @@ class PersonasApp(LiveApp):
         self.episode_picker.observe(lambda _change: self._show_episode(), names="value")
         for control in (self.from_age, self.to_age):
             control.observe(lambda _change: self._edit_episode(), names="value")
+        self.key_html = widgets.HTML()
         self.widget = widgets.VBox(
             [
+                self.key_html,
+                self.chart,
+                self.phase_chart,
+                widgets.HTML("<h3>Velg persona og forløp</h3>"),
                 self.persona_picker,
                 widgets.HBox([self.persons.widget, self.reference], layout=WRAP),
-                widgets.HBox([self.shown, self.phase_to]),
-                widgets.HTML("<h3>Endre en episode</h3>"),
-                widgets.HBox([self.episode_trajectory, self.episode_picker]),
-                widgets.HBox([self.from_age, self.to_age]),
-                self.amounts,
+                widgets.HBox([self.shown, self.phase_to], layout=WRAP),
                 self.status,
                 widgets.HTML("<h3>Forløpene</h3>"),
-                self.chart,
                 self.totals_html,
                 self.downloads.widget,
                 widgets.HTML("<h3>Skalert og innfaset</h3>"),
                 self.summary,
                 self.scaled_html,
-                self.phase_chart,
                 self.phase_html,
+                widgets.Accordion(
+                    children=[
+                        widgets.VBox(
+                            [
+                                widgets.HBox(
+                                    [self.episode_trajectory, self.episode_picker], layout=WRAP
+                                ),
+                                widgets.HBox([self.from_age, self.to_age], layout=WRAP),
+                                self.amounts,
+                            ]
+                        )
+                    ],
+                    titles=("Endre en episode",),
+                ),
                 widgets.HTML(
                     f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
                 ),
@@ -263,6 +278,27 @@ class PersonasApp(LiveApp):
         self.scaled_html.value = styled(*scaled_frame(self.result.scaled, reference_name)).to_html()
         self.phase_html.value = styled(*phase_frame(self.result.phase)).to_html()
         self.summary.value = f"<p>{html.escape(phase_summary(self.result))}</p>"
+        saving = first_saving_year(self.result.phase)
+        self.key_html.value = key_figure_band(
+            [
+                *(
+                    KeyFigure("", f"Per år, {row.trajectory_name.lower()}", row.annual_cost, "kr")
+                    for row in self.result.scaled.itertuples()
+                ),
+                KeyFigure(
+                    "",
+                    "Nye personer per år",
+                    self.result.persons / self.result.length,
+                    "personer",
+                ),
+                KeyFigure(
+                    "",
+                    "Første innfasingsår med besparelse",
+                    saving or "ingen i perioden",
+                    "år" if saving else "tekst",
+                ),
+            ]
+        )
         self.last_seconds = time.perf_counter() - started
         return self.result
 
