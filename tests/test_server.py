@@ -1,0 +1,104 @@
+"""``workbench app``: the command line, the landing page and a clean stop (no browser)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import make_project
+
+from workbench import server
+from workbench.errors import InputError
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_room_needs_a_token(project):
+    with pytest.raises(InputError, match="gi et passord med --token"):
+        server.voila_command(project, host="0.0.0.0")
+    command = server.voila_command(project, host="0.0.0.0", token="verksted", port=9000)
+    assert "--Voila.ip=0.0.0.0" in command and "--Voila.token=verksted" in command
+    assert "--port=9000" in command
+
+
+def test_idle_kernels_are_culled(project):
+    command = server.voila_command(project)
+    assert f"--MappingKernelManager.cull_idle_timeout={server.IDLE_KERNEL_SECONDS}" in command
+
+
+def test_the_template_has_no_outside_links_and_a_norwegian_landing_page(project):
+    data = server.write_template(project)
+    folder = data / "voila" / "templates" / server.TEMPLATE
+    for name in ("index.html.j2", "page.html", "tree-lab.html"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "cdn.jsdelivr" not in text and '<link rel="stylesheet" href="http' not in text
+    landing = (folder / "tree-lab.html").read_text(encoding="utf-8")
+    assert "<html lang='nb'>" in landing and "Kommuner som er satt opp" in landing
+    assert "9999 Demokommune (fiktiv kommune, illustrative tall)" in landing
+
+
+def running(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().split(")")[1].split()[0] != "Z":
+                    alive.add(pid)
+        except OSError:
+            continue
+    return alive
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_workbench_app_stops_voila_and_every_kernel(tmp_path, stop):
+    project = make_project(tmp_path / "p")
+    port = server.free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "--project",
+            str(project.root),
+            "app",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:  # up, with its pre-heated kernels started
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                kernels = [p for p in server.descendants(process.pid) if "ipykernel" in _cmdline(p)]
+                if kernels:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "Voilà did not start its kernels"
+            time.sleep(0.5)
+        family = server.descendants(process.pid)
+        os.kill(process.pid, stop)
+        assert process.wait(timeout=30) == 0
+        deadline = time.monotonic() + 15
+        while running(family) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert running(family) == set(), [_cmdline(p) for p in running(family)]
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
