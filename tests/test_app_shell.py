@@ -3,6 +3,7 @@
 import contextlib
 import io
 
+import ipywidgets as widgets
 import pandas as pd
 import pytest
 from conftest import make_project
@@ -39,13 +40,29 @@ def test_a_broken_municipality_shows_a_norwegian_message(tmp_path, quiet):
     shell.picker.value = "3911"
     assert "Ressurskalkulator kan ikke vises for 3911 Færder" in shell.status.value
     assert "ugyldig YAML" in shell.status.value and "Traceback" not in shell.status.value
+    assert "seed-eksempel.yaml" not in shell.status.value  # the reason, not the file
     assert shell.app is None and shell.body.children == ()
 
 
-def test_allocation_without_a_ledger_says_so(repo, quiet):
-    session = open_session("allocation", "3911", project_dir=str(repo.root))
-    shell = AppShell(session)
-    assert "har ikke lagt inn regnskapet" in shell.status.value
+def test_allocation_without_a_ledger_shows_the_source_figures(tmp_path, quiet):
+    """Færder has only the presentation's own per-step figures: the app shows them, as the
+    report does, with their total (717 mill. kr is 34,5 % on step 1)."""
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
+    shell = AppShell(open_session("allocation", "9999", project_dir=str(project.root)))
+    assert "Demokommune" in shell.sources.value
+    shell.picker.value = "3911"
+    assert shell.status.value == ""
+    shown = "".join(
+        getattr(w, "value", "")
+        for w in shell.app.widget.children
+        if hasattr(w, "value") and isinstance(w.value, str)
+    )
+    assert "har ikke lagt inn regnskapet" in shown and "Kildens tall 2024" in shown
+    assert "717" in shown and "34,5" in shown
+    chart = next(w for w in shell.app.widget.children if isinstance(w, widgets.Image))
+    assert bytes(chart.value).startswith(b"\x89PNG")
+    assert "Færder" in shell.sources.value and "Demokommune" not in shell.sources.value
+    assert "data/" not in shell.sources.value
 
 
 def test_download_links_carry_the_table():

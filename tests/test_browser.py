@@ -259,3 +259,19 @@ def test_a_query_string_cannot_name_a_file(server):
     )
     page = urllib.request.urlopen(url, timeout=60).read().decode("utf-8")
     assert "root:" not in page and "Traceback" not in page
+
+
+def test_switching_municipality_brings_its_own_figures_banner_and_sources(page, server):
+    open_app(page, server, "allocation.ipynb", "Flytt en regel")
+    assert "ILLUSTRATIVE TALL" in visible_text(page)
+    page.locator(".widget-dropdown:has(label:text-is('Kommune')) select").select_option(
+        label="3911 Færder"
+    )
+    wait_for_text(page, "Kildens tall 2024")
+    wait_for_charts(page, 1)
+    page.get_by_text("Datagrunnlag").click()
+    text = visible_text(page)
+    assert "Økonomifordeling – 3911 Færder" in text and "ILLUSTRATIVE TALL" not in text
+    sources = page.locator("details").inner_text()
+    assert "Færder" in sources and "Demokommune" not in sources and "data/" not in sources
+    shot(page, "okonomifordeling-faerder")

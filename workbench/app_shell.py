@@ -18,6 +18,7 @@ import ipywidgets as widgets
 from workbench.apps import ERROR_STYLE
 from workbench.config import Municipality, municipality_files
 from workbench.errors import InputError
+from workbench.provenance import STATUS_LABELS
 from workbench.session import Session, open_session
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class AppShell:
         self.status = widgets.HTML()
         self.banner = widgets.HTML()
         self.body = widgets.VBox()
+        self.sources = widgets.HTML()
         self.picker.observe(lambda change: self.load(change["new"]), names="value")
         self.widget = widgets.VBox(
             [
@@ -52,6 +54,7 @@ class AppShell:
                 self.status,
                 self.banner,
                 self.body,
+                self.sources,
             ],
             layout=widgets.Layout(max_width="1400px"),
         )
@@ -83,13 +86,16 @@ class AppShell:
     def _fail(self, municipality: str, exc: Exception) -> None:
         """Show a short Norwegian message and log the detail (never a traceback on the page)."""
         log.warning("could not open %s for %s: %s", self.analysis.key, municipality, exc)
-        message = str(exc)
-        first = message.splitlines()[0] if message else type(exc).__name__
+        if isinstance(exc, InputError) and exc.problems:
+            first = exc.problems[0].message  # the reason, without file names
+        else:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         self.status.value = (
             f"<p style='{ERROR_STYLE}'>{html.escape(self.analysis.title)} kan ikke vises for "
             f"{html.escape(municipality)}: {html.escape(first)}</p>"
         )
         self.banner.value = ""
+        self.sources.value = ""
         self.body.children = []
         self.app = None
 
@@ -103,3 +109,19 @@ class AppShell:
         self.status.value = ""
         self.banner.value = session.banner().data
         self.body.children = [app.widget]
+        self.sources.value = sources_html(session)
+
+
+def sources_html(session: Session) -> str:
+    """The data behind the app for this municipality: each dataset's title, source and
+    status (no file names)."""
+    rows = "".join(
+        f"<tr><td>{html.escape(p.title)}</td><td>{html.escape(p.source)}</td>"
+        f"<td>{html.escape(STATUS_LABELS[p.status])}</td></tr>"
+        for p in session.sources
+    )
+    return (
+        "<details style='margin-top:1em'><summary>Datagrunnlag</summary>"
+        "<table style='font-size:0.85em'><tr><th>Datasett</th><th>Kilde</th><th>Status</th></tr>"
+        f"{rows}</table></details>"
+    )

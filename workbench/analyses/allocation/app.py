@@ -24,9 +24,14 @@ from workbench.analyses.allocation.engine import (
     years,
 )
 from workbench.analyses.allocation.load import AllocationInputs, load
-from workbench.analyses.allocation.report import key_figures, step_frame
-from workbench.apps import WRAP, Downloads, LiveApp, chart_image, key_figure_band
-from workbench.errors import InputError
+from workbench.analyses.allocation.report import (
+    SOURCE_FORMATS,
+    key_figures,
+    source_figure,
+    source_frame,
+    step_frame,
+)
+from workbench.apps import CHART_DPI, WRAP, Downloads, LiveApp, chart_image, key_figure_band
 from workbench.formatting import percent, styled
 from workbench.session import Session
 
@@ -186,14 +191,36 @@ class AllocationApp(LiveApp):
         return self.result.steps.set_index("step")["amount"]
 
 
+class SourceFigures:
+    """What the app shows for a municipality that has not entered its accounts: the
+    source's own figures per step, as the report does."""
+
+    def __init__(self, session: Session, inputs: AllocationInputs):
+        figures = {f.key: f for f in key_figures(inputs, None)}
+        chart = chart_image()
+        figure = source_figure(session, inputs)
+        chart.value = plots.png_bytes(figure, CHART_DPI)
+        plots.plt.close(figure)
+        table = styled(source_frame(inputs), SOURCE_FORMATS).to_html()
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(key_figure_band([figures["source_total"]])),
+                widgets.HTML(
+                    "<p>Kommunen har ikke lagt inn regnskapet ennå; her er fordelingen slik "
+                    "kilden oppgir den.</p>"
+                ),
+                chart,
+                widgets.HTML(f"<h3>Kildens tall {inputs.settings.year}</h3>{table}"),
+            ]
+        )
+
+
 def build(session: Session, inputs=None):
-    """The app for an open session (inputs loaded when not given)."""
+    """The app for an open session (inputs loaded when not given); the source's own figures
+    when the municipality has no ledger."""
     inputs = inputs or load(session)
     if inputs.ledger is None:
-        raise InputError(
-            session.municipality.source_file,
-            "kommunen har ikke lagt inn regnskapet ennå; rapporten viser kildens tall",
-        )
+        return SourceFigures(session, inputs)
     return AllocationApp(
         inputs, session.municipality.title, session.source_line(), illustrative=session.illustrative
     )

@@ -371,25 +371,22 @@ def _show_comparison(session: Session, inputs: AllocationInputs, result: Allocat
     session.show_table(shown, formats, stem, "Kroner per innbygger", files)
 
 
-def _reference_figure(session: Session, inputs: AllocationInputs) -> None:
-    m = session.municipality
-    files = [session.data_file(inputs.settings.reference, key="analyses.allocation.reference")]
-    ref = reference_table(inputs)
-    steps = inputs.steps[["step", "name"]].merge(ref, on="step", how="left")
-    figure = plots.staircase_chart(
-        steps.assign(share=steps["share"]),
-        f"Økonomifordeling {inputs.settings.year} – {m.title} (kildens tall)",
-        session.source_line(files),
-        illustrative=session.illustrative_for(files),
-    )
-    session.show_figure(figure, f"trapp-{inputs.settings.year}-kilde", sources=files)
+SOURCE_FORMATS = {
+    "Trinn": "text",
+    "Navn": "text",
+    "Kostnad (kr)": "mill_kr",
+    "Andel": "percent",
+    "Mottakere": "number",
+    "Pris per mottaker (kr)": "kr",
+    "Merknad": "text",
+}
 
 
-def _reference_step_table(session: Session, inputs: AllocationInputs) -> None:
-    files = [session.data_file(inputs.settings.reference, key="analyses.allocation.reference")]
+def source_frame(inputs: AllocationInputs) -> pd.DataFrame:
+    """The source's own figures per step with Norwegian headers (see :data:`SOURCE_FORMATS`)."""
     ref = reference_table(inputs)
     names = inputs.steps.set_index("step")["name"]
-    shown = pd.DataFrame(
+    return pd.DataFrame(
         {
             "Trinn": ref["step"].astype(str),
             "Navn": [names[s] for s in ref["step"]],
@@ -400,25 +397,34 @@ def _reference_step_table(session: Session, inputs: AllocationInputs) -> None:
             "Merknad": ref["note"].fillna(""),
         }
     )
-    caption = f"Kildens tall {inputs.settings.year}"
-    session.save_table(shown, f"kilde-{inputs.settings.year}", caption, files)
-    total = ref["amount"].sum() / ref["share"].sum()
-    display(
-        styled(
-            shown,
-            {
-                "Trinn": "text",
-                "Navn": "text",
-                "Kostnad (kr)": "mill_kr",
-                "Andel": "percent",
-                "Mottakere": "number",
-                "Pris per mottaker (kr)": "kr",
-                "Merknad": "text",
-            },
-            caption=caption,
-        )
+
+
+def source_figure(session: Session, inputs: AllocationInputs):
+    """The staircase with the source's own figures (steps the source lacks stay empty)."""
+    files = [session.data_file(inputs.settings.reference, key="analyses.allocation.reference")]
+    steps = inputs.steps[["step", "name"]].merge(reference_table(inputs), on="step", how="left")
+    return plots.staircase_chart(
+        steps,
+        f"Økonomifordeling {inputs.settings.year} – {session.municipality.title} (kildens tall)",
+        session.source_line(files),
+        illustrative=session.illustrative_for(files),
     )
+
+
+def _reference_figure(session: Session, inputs: AllocationInputs) -> None:
+    files = [session.data_file(inputs.settings.reference, key="analyses.allocation.reference")]
+    figure = source_figure(session, inputs)
+    session.show_figure(figure, f"trapp-{inputs.settings.year}-kilde", sources=files)
+
+
+def _reference_step_table(session: Session, inputs: AllocationInputs) -> None:
+    files = [session.data_file(inputs.settings.reference, key="analyses.allocation.reference")]
+    ref = reference_table(inputs)
+    caption = f"Kildens tall {inputs.settings.year}"
+    session.show_table(
+        source_frame(inputs), SOURCE_FORMATS, f"kilde-{inputs.settings.year}", caption, files
+    )
+    total = ref["amount"].sum() / ref["share"].sum()
     display(
         HTML(f"<p>Totalen kildens andeler impliserer: om lag {number(total / 1e6)} mill. kr.</p>")
     )
-    session.show_source(files)
