@@ -275,3 +275,56 @@ def test_switching_municipality_brings_its_own_figures_banner_and_sources(page, 
     sources = page.locator("details").inner_text()
     assert "Færder" in sources and "Demokommune" not in sources and "data/" not in sources
     shot(page, "okonomifordeling-faerder")
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and everything below it."""
+    total = 0
+    for member in {pid} | server_module.descendants(pid):
+        try:
+            with open(f"/proc/{member}/status") as status:
+                total += sum(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+        except OSError:
+            continue
+    return total / 1024
+
+
+def test_twenty_page_opens_keep_memory_bounded_and_an_open_page_keeps_its_kernel(browser):
+    """Each page open starts a kernel (~160 MiB); closed pages' kernels are culled, so a
+    workshop's page opens do not add up, while a page still open keeps working."""
+    project = Project(REPO)
+    port = server_module.free_port()
+    command = voila_command(project, None, port=port, preheat=False, idle_seconds=5)
+    process = subprocess.Popen(
+        command,
+        cwd=project.root,
+        env=server_module.environment(project),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        context, kept = new_page(browser)
+        open_app(kept, base, "calculator.ipynb", "Sammenligning per år")
+        peak = 0.0
+        for _ in range(20):
+            other_context, other = new_page(browser)
+            open_app(other, base, "personas.ipynb", "nye personer per år")
+            other_context.close()
+            time.sleep(1)
+            peak = max(peak, rss_mib(process.pid))
+        assert peak < 1500, f"{peak:.0f} MiB after 20 page opens"
+        quantity = kept.locator(".workbench-number input").first
+        quantity.fill("1")
+        quantity.press("Enter")
+        wait_for_text(kept, plain(formatting.kr(1 * 365 * 799 + 52 * 560 + 52 * 55)))
+        context.close()
+    finally:
+        server_module.shutdown(process)

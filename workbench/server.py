@@ -37,9 +37,10 @@ APPS = "apps"
 
 TEMPLATE = "innsatstrapp"
 """The Voilà template the apps are served with (written to ``.cache/voila/`` at start)."""
-IDLE_KERNEL_SECONDS = 900
-"""A kernel nobody has used for this long is shut down (its page shows a message to reload)."""
-CULL_INTERVAL_SECONDS = 60
+IDLE_KERNEL_SECONDS = 120
+"""A kernel whose page has been closed is shut down after this many idle seconds (kernels of
+open pages are kept however long they wait: Jupyter's ``cull_connected`` stays off)."""
+CULL_INTERVAL_SECONDS = 30
 BASE_URL = "\x00base_url\x00"
 EXTERNAL_LINK = re.compile(r"^\s*<link[^>]*href=\"https?://[^>]*>\s*\n", re.M)
 
@@ -52,12 +53,14 @@ def voila_command(
     preheat: bool = True,
     host: str = "127.0.0.1",
     token: str = "",
+    idle_seconds: int = IDLE_KERNEL_SECONDS,
 ) -> list[str]:
     """The ``voila`` command line for one app (an analysis key) or all of them.
 
     Args:
         host: The address to listen on; ``0.0.0.0`` serves the room (then give a token).
         token: Participants must add ``?token=…`` to the address; empty for none.
+        idle_seconds: Shut down a closed page's kernel after this many idle seconds.
 
     Raises:
         InputError: An unknown app name (in Norwegian, with the known names), or a host other
@@ -82,8 +85,8 @@ def voila_command(
         "--strip_sources=True",
         "--show_tracebacks=False",
         f"--preheat_kernel={preheat}",
-        f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_SECONDS}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
+        f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL_SECONDS, idle_seconds)}",
     ]
     if preheat:
         command.append("--pool_size=1")
