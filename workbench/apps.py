@@ -48,7 +48,7 @@ class LiveApp:
         """Evaluate the current state and redraw the tables (each app defines it)."""
         raise NotImplementedError
 
-    def charts(self) -> list[tuple[widgets.Image, Figure]]:
+    def charts(self) -> Iterable[tuple[widgets.Image, Figure]]:
         """The charts for the current result (each app defines them)."""
         return []
 
@@ -89,7 +89,7 @@ class LiveApp:
     def _render(self, make: Callable[[], Iterable[tuple[widgets.Image, Figure]]]) -> None:
         self._pending_draw = None
         for image, figure in make():
-            image.value = plots.png_bytes(figure, CHART_DPI)
+            image.value = plots.png_bytes(figure, CHART_DPI, tight=False)
             image.alt = plots.title_of(figure)
             plots.plt.close(figure)
 

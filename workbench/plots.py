@@ -116,10 +116,21 @@ SLIDE_DPI = 200
 """Resolution of figures placed on slides (a 11 in wide chart is 2 200 px)."""
 
 
-def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
-    """A figure as PNG, without the (version-dependent) software stamp."""
+def png_bytes(fig: Figure, dpi: int = DPI, *, tight: bool = True) -> bytes:
+    """A figure as PNG, without the (version-dependent) software stamp.
+
+    Args:
+        tight: Crop to the drawn content (a second drawing pass); the apps, which redraw on
+            every change, leave the figure at its own size instead.
+    """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=dpi,
+        metadata={"Software": None},
+        bbox_inches="tight" if tight else None,
+    )
     return buffer.getvalue()
 
 

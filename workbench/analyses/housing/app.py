@@ -160,30 +160,28 @@ class HousingApp(LiveApp):
         return self.result
 
     def charts(self):
-        """The charts for the current result."""
+        """The charts for the current result, each made as the previous one has been sent."""
         target = self.target_year.value
-        return [
-            (
-                self.profile_chart,
-                plots.profile_chart(
-                    profile_frame(self.inputs, self.target_shares(), self.base_year, target),
-                    self.step_names,
-                    "Boligprofil",
-                    self.source,
-                    illustrative=self.illustrative,
-                ),
+        yield (
+            self.profile_chart,
+            plots.profile_chart(
+                profile_frame(self.inputs, self.target_shares(), self.base_year, target),
+                self.step_names,
+                "Boligprofil",
+                self.source,
+                illustrative=self.illustrative,
             ),
-            (
-                self.staffing_chart,
-                plots.staffing_chart(
-                    self.result.band,
-                    self.projection.value,
-                    "Årsverk og kostnader",
-                    self.source,
-                    illustrative=self.illustrative,
-                ),
+        )
+        yield (
+            self.staffing_chart,
+            plots.staffing_chart(
+                self.result.band,
+                self.projection.value,
+                "Årsverk og kostnader",
+                self.source,
+                illustrative=self.illustrative,
             ),
-        ]
+        )
 
 
 def build(session: Session, inputs=None):

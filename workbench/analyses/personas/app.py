@@ -303,27 +303,25 @@ class PersonasApp(LiveApp):
         return self.result
 
     def charts(self):
-        """The charts for the current result."""
-        return [
-            (
-                self.chart,
-                plots.trajectory_chart(
-                    self.result.yearly,
-                    self.persona.title,
-                    self.source,
-                    illustrative=self.illustrative,
-                ),
+        """The charts for the current result, each made as the previous one has been sent."""
+        yield (
+            self.chart,
+            plots.trajectory_chart(
+                self.result.yearly,
+                self.persona.title,
+                self.source,
+                illustrative=self.illustrative,
             ),
-            (
-                self.phase_chart,
-                plots.phase_in_chart(
-                    self.result.phase,
-                    f"Innfasing – {self.persona.title}",
-                    self.source,
-                    illustrative=self.illustrative,
-                ),
+        )
+        yield (
+            self.phase_chart,
+            plots.phase_in_chart(
+                self.result.phase,
+                f"Innfasing – {self.persona.title}",
+                self.source,
+                illustrative=self.illustrative,
             ),
-        ]
+        )
 
 
 def build(session: Session, inputs=None):
