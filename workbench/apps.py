@@ -88,10 +88,12 @@ class LiveApp:
 
     def _render(self, make: Callable[[], Iterable[tuple[widgets.Image, Figure]]]) -> None:
         self._pending_draw = None
-        for image, figure in make():
-            image.value = plots.png_bytes(figure, CHART_DPI, tight=False)
-            image.alt = plots.title_of(figure)
-            plots.plt.close(figure)
+        layouts = self.__dict__.setdefault("_layouts", {})
+        with plots.remembered_layout(layouts):
+            for image, figure in make():
+                image.value = plots.png_bytes(figure, CHART_DPI, tight=False)
+                image.alt = plots.title_of(figure)
+                plots.plt.close(figure)
 
 
 def chart_image() -> widgets.Image:

@@ -6,7 +6,9 @@ carry a visible marker, so a chart copied into a slide still says what it is.
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -38,13 +40,40 @@ def apply_style() -> None:
     )
 
 
+_LAYOUTS: dict | None = None
+LAYOUT = ("left", "right", "bottom", "top", "wspace", "hspace")
+
+
+@contextlib.contextmanager
+def remembered_layout(store: dict) -> Iterator[None]:
+    """Inside, a figure reuses the margins the first figure of its kind got (same size, axes
+    and axis titles) instead of being laid out again. An app redraws the same chart on every
+    change, and laying it out costs more than drawing it."""
+    global _LAYOUTS
+    previous, _LAYOUTS = _LAYOUTS, store
+    try:
+        yield
+    finally:
+        _LAYOUTS = previous
+
+
 def finish(fig: Figure, title: str, source: str, *, illustrative: bool) -> Figure:
     """Title at the top, the illustrative marker on its own line under it, the source line
     at the bottom, and the axes laid out between them (bands sized in inches)."""
     height = fig.get_figheight()
     header = 0.75 if illustrative else 0.5
     fig.set_label(f"{title}. {ILLUSTRATIVE_MARK}" if illustrative else title)  # alt text
-    fig.tight_layout(rect=(0, 0.45 / height, 1, 1 - header / height))
+    kind = (
+        tuple(fig.get_size_inches()),
+        illustrative,
+        tuple(ax.get_title() for ax in fig.axes),
+    )
+    if _LAYOUTS is not None and kind in _LAYOUTS:
+        fig.subplots_adjust(**_LAYOUTS[kind])
+    else:
+        fig.tight_layout(rect=(0, 0.45 / height, 1, 1 - header / height))
+        if _LAYOUTS is not None:
+            _LAYOUTS[kind] = {name: getattr(fig.subplotpars, name) for name in LAYOUT}
     # plain text, not suptitle: tight_layout would reserve room for a suptitle a second time
     fig.text(0.01, 1 - 0.08 / height, title, ha="left", va="top", fontsize=13, fontweight="bold")
     if illustrative:
@@ -93,12 +122,13 @@ def calculator_chart(
     height = 2.6 + 0.55 * len(data)
     fig, (cost_ax, fte_ax) = plt.subplots(1, 2, figsize=(11, height), sharey=True)
     colours = sns.color_palette(PALETTE, len(data))
-    sns.barplot(
-        data=data, y="label", x="cost", hue="label", palette=colours, legend=False, ax=cost_ax
-    )
-    sns.barplot(
-        data=data, y="label", x="fte", hue="label", palette=colours, legend=False, ax=fte_ax
-    )
+    rows = np.arange(len(data))
+    for ax, column in ((cost_ax, "cost"), (fte_ax, "fte")):
+        # one bar container per row, as seaborn draws them, but without its overhead
+        for row, value, colour in zip(rows, data[column], colours, strict=True):
+            ax.barh(row, value, color=colour, height=0.8)
+    cost_ax.set_yticks(rows, data["label"])
+    cost_ax.set_ylim(len(data) - 0.5, -0.5)
     cost_ax.set(title="Årskostnad", xlabel="tusen kr", ylabel="")
     fte_ax.set(title="Årsverk", xlabel="årsverk per år", ylabel="")
     thousands_axis(cost_ax.xaxis)

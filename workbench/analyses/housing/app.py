@@ -66,6 +66,7 @@ class HousingApp(LiveApp):
         self.source = source
         self.illustrative = illustrative
         self.result: HousingResult | None = None
+        self._drawn_profile: pd.DataFrame | None = None
         self.last_seconds = 0.0
         last_year = int(inputs.data.population["year"].max())
         self.target_year = widgets.IntSlider(
@@ -160,19 +161,10 @@ class HousingApp(LiveApp):
         return self.result
 
     def charts(self):
-        """The charts for the current result, each made as the previous one has been sent."""
+        """The charts that changed, each made as the previous one has been sent: årsverk and
+        cost first (every control moves it), the profile only when shares or year moved."""
         target = self.target_year.value
-        yield (
-            self.profile_chart,
-            plots.profile_chart(
-                profile_frame(self.inputs, self.target_shares(), self.base_year, target),
-                self.step_names,
-                "Boligprofil",
-                self.source,
-                illustrative=self.illustrative,
-            ),
-        )
-        yield (
+        staffing = (
             self.staffing_chart,
             plots.staffing_chart(
                 self.result.band,
@@ -180,6 +172,17 @@ class HousingApp(LiveApp):
                 "Årsverk og kostnader",
                 self.source,
                 illustrative=self.illustrative,
+            ),
+        )
+        yield staffing
+        profile = profile_frame(self.inputs, self.target_shares(), self.base_year, target)
+        if self._drawn_profile is not None and self._drawn_profile.equals(profile):
+            return
+        self._drawn_profile = profile
+        yield (
+            self.profile_chart,
+            plots.profile_chart(
+                profile, self.step_names, "Boligprofil", self.source, illustrative=self.illustrative
             ),
         )
 

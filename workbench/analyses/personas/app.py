@@ -55,6 +55,7 @@ class PersonasApp(LiveApp):
         self.illustrative = illustrative
         self.persona: Persona = inputs.personas[0].persona
         self.result: PersonaResult | None = None
+        self._drawn_yearly = None
         self.last_seconds = 0.0
         layout = widgets.Layout(width="460px")
         self.persona_picker = widgets.Dropdown(
@@ -303,16 +304,8 @@ class PersonasApp(LiveApp):
         return self.result
 
     def charts(self):
-        """The charts for the current result, each made as the previous one has been sent."""
-        yield (
-            self.chart,
-            plots.trajectory_chart(
-                self.result.yearly,
-                self.persona.title,
-                self.source,
-                illustrative=self.illustrative,
-            ),
-        )
+        """The charts that changed, each made as the previous one has been sent: the phase-in
+        first (the number of persons moves it), the trajectories only when they changed."""
         yield (
             self.phase_chart,
             plots.phase_in_chart(
@@ -320,6 +313,15 @@ class PersonasApp(LiveApp):
                 f"Innfasing – {self.persona.title}",
                 self.source,
                 illustrative=self.illustrative,
+            ),
+        )
+        if self._drawn_yearly is not None and self._drawn_yearly.equals(self.result.yearly):
+            return
+        self._drawn_yearly = self.result.yearly
+        yield (
+            self.chart,
+            plots.trajectory_chart(
+                self.result.yearly, self.persona.title, self.source, illustrative=self.illustrative
             ),
         )
 
