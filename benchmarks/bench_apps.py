@@ -12,16 +12,14 @@ Targets: numbers and charts within 1,5 s of the request; a change shows new numb
 from __future__ import annotations
 
 import argparse
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from workbench import formatting
 from workbench.project import Project
-from workbench.server import CHROMIUM, CHROMIUM_ARGS, environment, free_port, voila_command
+from workbench.server import CHROMIUM, CHROMIUM_ARGS, free_port, shutdown, start
 
 REPO = Path(__file__).resolve().parent.parent
 WAIT = "t => !!document.body && document.body.innerText.replaceAll('\\u00a0', ' ').includes(t)"
@@ -89,22 +87,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     port = free_port()
-    project = Project(REPO)
-    server = subprocess.Popen(
-        voila_command(project, None, port=port, preheat=True),
-        cwd=project.root,
-        env=environment(project),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start(Project(REPO), port=port, preheat=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
         time.sleep(args.warmup)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -132,8 +117,7 @@ def main() -> None:
                 page.close()
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        shutdown(server)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ inputs (housing, allocation), whose own arithmetic other tests check by hand.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -20,7 +19,6 @@ from conftest import REPO
 from workbench import formatting
 from workbench import server as server_module
 from workbench.project import Project
-from workbench.server import environment, voila_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = Path(os.environ.get("CHROMIUM", server_module.CHROMIUM))
@@ -35,33 +33,10 @@ if not CHROMIUM.exists():
 
 @pytest.fixture(scope="module")
 def server():
-    project = Project(REPO)
     port = server_module.free_port()
-    command = voila_command(project, None, port=port, preheat=False)
-    process = subprocess.Popen(
-        command,
-        cwd=project.root,
-        env=environment(project),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("Voilà did not start")
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    process = server_module.start(Project(REPO), port=port, preheat=False)
+    yield f"http://127.0.0.1:{port}"
+    server_module.shutdown(process)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +80,7 @@ def visible_text(page) -> str:
 def wait_for_text(page, text: str) -> None:
     """Wait until the page shows ``text`` (non-breaking spaces read as spaces)."""
     page.wait_for_function(
-        "t => document.body.innerText.replaceAll('\\u00a0', ' ').includes(t)",
+        "t => !!document.body && document.body.innerText.replaceAll('\\u00a0', ' ').includes(t)",
         arg=text,
         timeout=TIMEOUT_MS,
     )
@@ -166,6 +141,7 @@ def test_landing_page_lists_the_apps_and_municipalities_in_norwegian(page, serve
     assert page.evaluate("document.documentElement.lang") == "nb"
     shot(page, "forside")
     page.get_by_role("link", name="Ressurskalkulator").click()
+    page.wait_for_url("**/voila/render/calculator.ipynb")
     wait_for_text(page, "Sammenligning per år")
 
 
@@ -292,25 +268,10 @@ def rss_mib(pid: int) -> float:
 def test_twenty_page_opens_keep_memory_bounded_and_an_open_page_keeps_its_kernel(browser):
     """Each page open starts a kernel (~160 MiB); closed pages' kernels are culled, so a
     workshop's page opens do not add up, while a page still open keeps working."""
-    project = Project(REPO)
     port = server_module.free_port()
-    command = voila_command(project, None, port=port, preheat=False, idle_seconds=5)
-    process = subprocess.Popen(
-        command,
-        cwd=project.root,
-        env=server_module.environment(project),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = server_module.start(Project(REPO), port=port, preheat=False, idle_seconds=5)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
         context, kept = new_page(browser)
         open_app(kept, base, "calculator.ipynb", "Sammenligning per år")
         peak = 0.0

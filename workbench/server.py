@@ -20,6 +20,8 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_path
@@ -238,6 +240,35 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def start(
+    project: Project, *, port: int, preheat: bool = True, idle_seconds: int = IDLE_KERNEL_SECONDS
+):
+    """Start Voilà with all the apps on ``port`` (in its own session, so :func:`shutdown`
+    stops it and its kernels) and wait until it answers (for tests and benchmarks).
+
+    Raises:
+        RuntimeError: Voilà did not answer within a minute.
+    """
+    command = voila_command(project, None, port=port, preheat=preheat, idle_seconds=idle_seconds)
+    process = subprocess.Popen(
+        command,
+        cwd=project.root,
+        env=environment(project),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.3)
+    shutdown(process)
+    raise RuntimeError("Voilà did not start within a minute")
 
 
 def free_port() -> int:
