@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from workbench import formatting
+from workbench import analyses, formatting
 from workbench.project import Project
 from workbench.server import CHROMIUM, CHROMIUM_ARGS, free_port, shutdown, start
 
@@ -63,20 +63,27 @@ def nb(text: str) -> str:
 
 
 APPS = (
-    # notebook, text that shows the app is ready, charts, control's label (None: the first
-    # number field), new value, expected text (None: any change)
+    # analysis key, text that shows the app is ready, charts, control's label (None: the
+    # first number field), new value, expected text (None: any change)
     (
-        "calculator.ipynb",
+        "calculator",
         "Sammenligning per år",
         1,
         None,
         "1",
         nb(formatting.kr(365 * 799 + 52 * 560 + 52 * 55)),
     ),
-    ("personas.ipynb", "nye personer per år", 2, None, "500", "27,8 nye personer per år"),
-    ("housing.ipynb", "Vekst i behov for årsverk", 2, "Framskriving", "HHMH", None),
-    ("allocation.ipynb", "Flytt en regel", 1, "År", "2022", None),
+    ("personas", "nye personer per år", 2, None, "500", "27,8 nye personer per år"),
+    ("housing", "Vekst i behov for årsverk", 2, "Framskriving", "HHMH", None),
+    ("allocation", "Flytt en regel", 1, "År", "2022", None),
 )
+
+
+def url(base: str, key: str) -> str:
+    """The page of an app when Voilà serves ``notebooks/apps/`` (as ``workbench app`` does)."""
+    return f"{base}/voila/render/{Path(analyses.get(key).app_notebook).name}"
+
+
 SETTLE_SECONDS = 2.0
 
 
@@ -93,11 +100,11 @@ def main() -> None:
         time.sleep(args.warmup)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for notebook, ready, charts, selector, value, expected in APPS:
+            for key, ready, charts, selector, value, expected in APPS:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.set_default_timeout(120_000)
                 started = time.perf_counter()
-                page.goto(f"{base}/voila/render/{notebook}", wait_until="commit")
+                page.goto(url(base, key), wait_until="commit")
                 first_byte = time.perf_counter() - started
                 page.wait_for_function(WAIT, arg=ready)
                 interactive = time.perf_counter() - started
@@ -109,7 +116,7 @@ def main() -> None:
                 again = {"HHMH": "LLML", "2022": "2023"}.get(value, "2")
                 numbers, chart = page.evaluate(MEASURE, [selector, again, None])
                 print(
-                    f"{notebook:18s} first byte {first_byte * 1000:4.0f} ms  numbers {interactive:4.2f} s  "
+                    f"{key:12s} first byte {first_byte * 1000:4.0f} ms  numbers {interactive:4.2f} s  "
                     f"charts {drawn:4.2f} s ({met(drawn <= 1.5)} ≤ 1,5 s)  change → numbers "
                     f"{numbers:4.0f} ms ({met(numbers <= 150)} ≤ 150 ms), → chart {chart:4.0f} ms "
                     f"({met(chart <= 400)} ≤ 400 ms)"

@@ -1,5 +1,7 @@
 """Time one widget update in each app and print the figures.
 
+Each app is built as its Voilà notebook (``notebooks/apps/<key>.ipynb``) builds it: through
+the analysis's spec, for a session on this repository's project.
 Target: an update recomputes (engine + tables) in under 50 ms. The chart redraw is timed
 separately ("full update"), since it is matplotlib's cost rather than the analysis's.
 
@@ -14,22 +16,23 @@ import io
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from workbench.analyses.calculator.app import CalculatorApp
-from workbench.analyses.calculator.load import load as load_calculator
-from workbench.analyses.housing.app import HousingApp
-from workbench.analyses.housing.load import load as load_housing
-from workbench.analyses.housing.report import step_names
-from workbench.analyses.personas.app import PersonasApp
-from workbench.analyses.personas.load import load as load_personas
+from workbench import analyses
 from workbench.session import open_session
 
 TARGET_MS = 50.0
+REPO = Path(__file__).resolve().parent.parent
+
+
+def app_for(key: str, municipality: str):
+    """The app for one analysis and municipality, built as its app notebook builds it."""
+    session = open_session(key, municipality, project_dir=str(REPO))
+    return analyses.get(key).app(session)
 
 
 def calculator() -> tuple[object, Callable[[int], None]]:
-    session = open_session("calculator", "9999")
-    app = CalculatorApp(load_calculator(session), session.source_line(), illustrative=True)
+    app = app_for("calculator", "9999")
     quantity = app.editors[1].lines[0].quantity  # 4 alternatives, 9 lines, 34 services
 
     def change(i: int) -> None:
@@ -39,8 +42,7 @@ def calculator() -> tuple[object, Callable[[int], None]]:
 
 
 def personas() -> tuple[object, Callable[[int], None]]:
-    session = open_session("personas", "3911")
-    app = PersonasApp(load_personas(session), session.source_line(), illustrative=False)
+    app = app_for("personas", "3911")
 
     def change(i: int) -> None:
         app.persons.text.value = str(600 + i)
@@ -49,18 +51,20 @@ def personas() -> tuple[object, Callable[[int], None]]:
 
 
 def housing() -> tuple[object, Callable[[int], None]]:
-    session = open_session("housing", "9999")
-    app = HousingApp(
-        load_housing(session),
-        2024,
-        2040,
-        step_names(session),
-        session.source_line(),
-        illustrative=True,
-    )
+    app = app_for("housing", "9999")
 
     def change(i: int) -> None:
         app.sliders[("90+", 1)].value = 20 + i % 30
+
+    return app, change
+
+
+def allocation() -> tuple[object, Callable[[int], None]]:
+    app = app_for("allocation", "9999")  # the demo municipality has a ledger
+    variants = [key for _label, key in app.variant.options]
+
+    def change(i: int) -> None:
+        app.variant.value = variants[(i + 1) % len(variants)]
 
     return app, change
 
@@ -83,7 +87,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=30)
     args = parser.parse_args()
-    for name, build in (("calculator", calculator), ("personas", personas), ("housing", housing)):
+    for name, build in (
+        ("calculator", calculator),
+        ("personas", personas),
+        ("housing", housing),
+        ("allocation", allocation),
+    ):
         recompute, full = measure(build, args.updates)
         verdict = "met" if statistics.median(recompute) < TARGET_MS else "MISSED"
         for label, values in (

@@ -1,22 +1,29 @@
+"""The allocation viewer: moving a rule, and year, variant and area, change the right amounts."""
+
 import contextlib
 import io
 
 import pytest
+from conftest import make_project
 
 from workbench.analyses.allocation import engine as a
-from workbench.analyses.allocation.app import AllocationApp
-from workbench.analyses.allocation.load import load as load_allocation
+from workbench.analyses.allocation.app import AllocationApp, build
+from workbench.project import Project
 from workbench.session import open_session
 
 
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Project:
+    return make_project(tmp_path_factory.mktemp("allocation-app") / "p", ("9999-demokommune.yaml",))
+
+
 @pytest.fixture
-def app(repo):
-    session = open_session("allocation", "9999", project_dir=str(repo.root))
-    inputs = load_allocation(session)
+def app(project) -> AllocationApp:
+    session = open_session("allocation", "9999", project_dir=str(project.root))
     with contextlib.redirect_stdout(io.StringIO()):
-        yield AllocationApp(
-            inputs, session.municipality.title, session.source_line(), illustrative=True
-        )
+        app = build(session)
+    assert isinstance(app, AllocationApp)  # the demo municipality has a ledger
+    yield app
 
 
 def test_moving_a_rule_moves_exactly_its_amount(app):

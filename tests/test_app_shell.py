@@ -9,9 +9,15 @@ import pytest
 from conftest import make_project
 
 from workbench.analyses.calculator.load import load as load_calculator
-from workbench.app_shell import AppShell
+from workbench.app_shell import AppShell, open_app
 from workbench.apps import Downloads, download_links
 from workbench.session import open_session
+
+
+def shown_text(widget) -> str:
+    """Every text the widget and those inside it show."""
+    own = widget.value if isinstance(getattr(widget, "value", None), str) else ""
+    return own + "".join(shown_text(child) for child in getattr(widget, "children", ()))
 
 
 @pytest.fixture
@@ -75,3 +81,39 @@ def test_download_links_carry_the_table():
     downloads.update(pd.DataFrame({"a": [1]}))
     downloads._make_excel()
     assert "spreadsheetml" in downloads.excel.value
+
+
+def test_an_app_notebook_finds_its_project_from_its_own_folder(tmp_path, quiet, monkeypatch):
+    """Voilà and nbval run an app notebook in ``notebooks/apps/``: the project is the folder
+    above it, with no project folder given and nothing set in the environment."""
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml",))
+    monkeypatch.delenv("WORKBENCH_PROJECT", raising=False)
+    monkeypatch.chdir(project.notebooks_dir / "apps")
+    text = shown_text(open_app("personas", "9999"))
+    assert "9999 Demokommune" in text and "ILLUSTRATIVE TALL" in text
+    assert "kan ikke" not in text
+
+
+def test_a_municipality_the_project_lacks_opens_the_first_one_it_has(tmp_path, quiet):
+    """A project without the demo municipality: the app opens on one that is set up and
+    says why, in Norwegian, without a traceback."""
+    project = make_project(tmp_path / "p", ("3911-faerder.yaml",))
+    widget = open_app("calculator", "9999", project_dir=str(project.root))
+    text = shown_text(widget)
+    assert "Kommune 9999 kan ikke åpnes (ingen parameterfil for kommune 9999" in text
+    assert "viser 3911 Færder" in text and "Traceback" not in text
+    picker = widget.children[0].children[0]
+    assert picker.value == "3911"
+
+
+def test_no_municipality_with_the_analysis_is_a_norwegian_message(tmp_path, quiet):
+    project = make_project(tmp_path / "p", ())
+    widget = open_app("housing", "9999", project_dir=str(project.root))
+    assert "Boligprofil kan ikke vises: ingen parameterfil for kommune 9999" in widget.value
+    assert "ingen annen kommune i prosjektet har satt opp analysen" in widget.value
+
+
+def test_an_unknown_app_is_a_norwegian_message_not_a_key_error(tmp_path, quiet):
+    project = make_project(tmp_path / "p")
+    widget = open_app("ukjent", "9999", project_dir=str(project.root))
+    assert "Appen kan ikke vises: ukjent analyse «ukjent»" in widget.value

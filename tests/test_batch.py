@@ -12,9 +12,10 @@ from conftest import make_project
 from workbench import analyses, batch
 from workbench.batch import plan, run_batch, run_job
 from workbench.cli import main
+from workbench.errors import InputError
 from workbench.index_page import write_index
+from workbench.project import Project
 
-pytestmark = pytest.mark.slow
 MUNICIPALITIES = ("9999-demokommune.yaml", "9998-feilkommune.yaml", "9997-ugyldig.yaml")
 
 
@@ -36,6 +37,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_good_municipality_gets_a_complete_report(ran):
     project, results = ran
     result = results[("9999-demokommune", "calculator")]
@@ -56,6 +58,7 @@ def test_good_municipality_gets_a_complete_report(ran):
         } <= files
 
 
+@pytest.mark.slow
 def test_html_report_has_no_code_and_says_it_is_illustrative(ran):
     project, _ = ran
     page = (project.reports_dir / "9999-demokommune/calculator/calculator.html").read_text(
@@ -73,6 +76,7 @@ def test_html_report_has_no_code_and_says_it_is_illustrative(ran):
     assert "No description has been provided" not in page
 
 
+@pytest.mark.slow
 def test_tables_hold_numbers_for_excel(ran):
     project, _ = ran
     text = (
@@ -82,6 +86,7 @@ def test_tables_hold_numbers_for_excel(ran):
     assert ";603382,0;" in text.decode("utf-8-sig")
 
 
+@pytest.mark.slow
 def test_failing_notebook_is_reported_with_its_executed_notebook(ran):
     project, results = ran
     failed = results[("9998-feilkommune", "calculator")]
@@ -92,6 +97,19 @@ def test_failing_notebook_is_reported_with_its_executed_notebook(ran):
     assert not (project.reports_dir / "9998-feilkommune").exists()
 
 
+@pytest.mark.slow
+def test_deliverables_wait_for_the_reports_and_name_the_failed_one(ran):
+    project, results = ran
+    demo = results[("9999-demokommune", batch.DELIVERABLES)]
+    assert demo.status == "ok"
+    assert (demo.report_dir / "9999-demokommune-innsatstrapp.xlsx").exists()
+    blocked = results[("9998-feilkommune", batch.DELIVERABLES)]
+    assert blocked.status == "failed"
+    assert "rapporten «Ressurskalkulator» feilet" in blocked.message
+    assert not (project.reports_dir / "9998-feilkommune").exists()
+
+
+@pytest.mark.slow
 def test_invalid_parameter_file_fails_without_a_kernel(ran):
     _, results = ran
     invalid = results[("9997-ugyldig", "calculator")]
@@ -99,6 +117,7 @@ def test_invalid_parameter_file_fails_without_a_kernel(ran):
     assert "9997-ugyldig.yaml: ugyldig YAML" in invalid.message
 
 
+@pytest.mark.slow
 def test_persona_report_for_the_demo(ran):
     project, _ = ran
     folder = project.reports_dir / "9999-demokommune" / "personas"
@@ -113,6 +132,7 @@ def test_persona_report_for_the_demo(ran):
     assert "ILLUSTRATIVE TALL" in page and "Første år med besparelse" in page
 
 
+@pytest.mark.slow
 def test_housing_report_for_the_demo(ran):
     project, _ = ran
     folder = project.reports_dir / "9999-demokommune" / "housing"
@@ -127,6 +147,7 @@ def test_housing_report_for_the_demo(ran):
     assert "ILLUSTRATIVE TALL" in page and "Dagens bemanning, 2024" in page
 
 
+@pytest.mark.slow
 def test_allocation_report_for_the_demo(ran):
     project, _ = ran
     folder = project.reports_dir / "9999-demokommune" / "allocation"
@@ -141,6 +162,7 @@ def test_allocation_report_for_the_demo(ran):
     assert "ILLUSTRATIVE TALL" in page and "Avstemming" in page and "Ikke fordelt" in page
 
 
+@pytest.mark.slow
 def test_no_staging_left_and_index_links_everything(ran):
     project, _ = ran
     assert not (project.reports_dir / batch.STAGING).exists()
@@ -151,6 +173,7 @@ def test_no_staging_left_and_index_links_everything(ran):
     assert "fiktiv kommune" in index
 
 
+@pytest.mark.slow
 def test_cold_isolated_runs_give_the_warm_batch_byte_for_byte(ran, tmp_path):
     """The batch reuses warm kernels across notebooks; each report must be exactly what a new
     kernel running that one notebook alone produces (and the deliverables, read from those
@@ -165,6 +188,7 @@ def test_cold_isolated_runs_give_the_warm_batch_byte_for_byte(ran, tmp_path):
     assert tree_digest(again / "9999-demokommune") == warm_batch
 
 
+@pytest.mark.slow
 def test_warm_kernels_give_the_same_reports_as_cold_ones(ran, tmp_path):
     project, _ = ran
     cold = tree_digest(project.reports_dir / "9999-demokommune")
@@ -181,6 +205,7 @@ def test_warm_kernels_give_the_same_reports_as_cold_ones(ran, tmp_path):
     assert tree_digest(tmp_path / "warm" / "9999-demokommune") == cold
 
 
+@pytest.mark.slow
 def test_a_crash_while_writing_leaves_the_old_report(ran, monkeypatch):
     project, _ = ran
     folder = project.reports_dir / "9999-demokommune"
@@ -201,6 +226,7 @@ def test_a_crash_while_writing_leaves_the_old_report(ran, monkeypatch):
     assert not any((project.reports_dir / batch.STAGING).glob("*"))
 
 
+@pytest.mark.slow
 def test_a_failed_job_is_retried_once(ran, tmp_path, monkeypatch):
     project, _ = ran
     calls = []
@@ -218,6 +244,7 @@ def test_a_failed_job_is_retried_once(ran, tmp_path, monkeypatch):
     assert result.status == "ok" and calls == [job.label, job.label]
 
 
+@pytest.mark.slow
 def test_resume_runs_only_what_failed_or_is_missing(ran, capsys):
     project, _ = ran
     code = main(
@@ -241,6 +268,7 @@ def test_resume_runs_only_what_failed_or_is_missing(ran, capsys):
     assert not batch.done(project.reports_dir, batch.Job("9998", "9998-feilkommune", "calculator"))
 
 
+@pytest.mark.slow
 def test_cli_exit_code_and_summary(ran, capsys):
     project, _ = ran
     code = main(["--project", str(project.root), "run", "--no-progress", "-m", "9997"])
@@ -248,3 +276,92 @@ def test_cli_exit_code_and_summary(ran, capsys):
     assert code == 1
     assert "0 av 4 rapporter laget" in out  # every analysis of the invalid file
     assert "FEILET 9997-ugyldig/calculator:" in out
+
+
+class FakeJobs:
+    """Stands in for ``run_job``: records the order jobs run in; chosen jobs fail."""
+
+    def __init__(self, failing: dict[batch.Job, int]):
+        self.failing = dict(failing)  # job → how many times it fails before it succeeds
+        self.calls: list[str] = []
+
+    def __call__(self, root, reports, job, warm=False):
+        self.calls.append(job.label)
+        if self.failing.get(job, 0) > 0:
+            self.failing[job] -= 1
+            return batch.JobResult(job, "failed", message="kjernen døde")
+        return batch.JobResult(job, "ok", report_dir=reports / job.key / job.analysis)
+
+
+def test_deliverables_run_after_every_report_and_its_retries(tmp_path, monkeypatch):
+    demo = [batch.Job("9999", "9999-demokommune", a) for a in ("calculator", "personas")]
+    broken = batch.Job("9998", "9998-feilkommune", "calculator")
+    demo_deliverables = batch.Job("9999", "9999-demokommune", batch.DELIVERABLES)
+    broken_deliverables = batch.Job("9998", "9998-feilkommune", batch.DELIVERABLES)
+    fake = FakeJobs({demo[0]: 1, broken: 2})  # the demo's calculator fails once, then works
+    monkeypatch.setattr(batch, "run_job", fake)
+    jobs = [demo_deliverables, demo[0], broken_deliverables, broken, demo[1]]
+    results = run_batch(
+        Project(tmp_path), jobs, reports_dir=tmp_path / "r", progress=False, warm=False
+    )
+    assert fake.calls == [
+        "9999-demokommune/calculator",
+        "9998-feilkommune/calculator",
+        "9999-demokommune/personas",
+        "9999-demokommune/calculator",  # the retry round, still before any deliverables
+        "9998-feilkommune/calculator",
+        "9999-demokommune/leveranse",
+    ]
+    assert [r.status for r in results] == ["ok", "ok", "failed", "failed", "ok"]
+    assert results[2].message == (
+        "Excel og lysark er ikke laget: rapporten «Ressurskalkulator» feilet, og leveransen "
+        "lages av de skrevne rapportene"
+    )
+
+
+def test_blocked_deliverables_name_every_failed_report(tmp_path, monkeypatch):
+    reports = [batch.Job("9999", "9999-demokommune", a) for a in ("housing", "personas")]
+    fake = FakeJobs({job: 2 for job in reports})
+    monkeypatch.setattr(batch, "run_job", fake)
+    deliverables = batch.Job("9999", "9999-demokommune", batch.DELIVERABLES)
+    *_, result = run_batch(
+        Project(tmp_path),
+        [*reports, deliverables],
+        reports_dir=tmp_path / "r",
+        progress=False,
+        warm=False,
+    )
+    assert result.status == "failed" and "leveranse" not in " ".join(fake.calls)
+    assert "rapportene «Boligprofil», «Personas og forløp» feilet" in result.message
+
+
+def test_the_notebooks_get_municipality_output_and_project_folder(tmp_path, monkeypatch):
+    import papermill
+
+    given = {}
+
+    def execute(input_path, output_path, parameters, **kwargs):
+        given.update(parameters, input_path=input_path, cwd=kwargs["cwd"])
+        raise RuntimeError("stopp her")
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    project = make_project(tmp_path / "p")
+    job = batch.Job("9999", "9999-demokommune", "housing")
+    result = run_job(project.root, tmp_path / "r", job, warm=False)
+    assert result.status == "failed" and "RuntimeError: stopp her" in result.message
+    assert given.pop("input_path") == str(project.notebooks_dir / "housing_profile.ipynb")
+    assert Path(given.pop("cwd")).parent == tmp_path / "r" / batch.STAGING
+    assert given == {"municipality": "9999", "output_dir": ".", "project_dir": str(project.root)}
+
+
+def test_plan_finds_files_by_number_and_adds_the_deliverables(tmp_path):
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
+    chosen = plan(project, ["9999"])
+    assert [job.label for job in chosen.jobs] == [
+        *(f"9999-demokommune/{key}" for key in analyses.ANALYSES),
+        "9999-demokommune/leveranse",
+    ]
+    only = plan(project, ["3911", "9999", "3911"], ["housing"])
+    assert [job.label for job in only.jobs] == ["3911-faerder/housing", "9999-demokommune/housing"]
+    with pytest.raises(InputError, match="ingen parameterfil for kommune 0301"):
+        plan(project, ["0301"])

@@ -1,9 +1,12 @@
-"""The four Voilà apps driven in a real browser (Debian's Chromium through Playwright).
+"""The four Voilà apps (``notebooks/apps/<key>.ipynb``) driven in a real browser (Debian's
+Chromium through Playwright).
 
-For each app: open it, change a widget, and check that the visible result changes to the
-right number; a screenshot of each goes to ``test-artifacts/``. The expected numbers are
-hand calculations (calculator, personas) or the engine run in this process on the same
-inputs (housing, allocation), whose own arithmetic other tests check by hand.
+Voilà serves a temporary copy of the project holding the demo municipality and Færder, so
+the tests do not depend on which municipalities ``parameters/`` holds. For each app: open
+it, change a widget, and check that the visible result changes to the right number; a
+screenshot of each goes to ``test-artifacts/``. The expected numbers are hand calculations
+(calculator, personas) or the engine run in this process on the same inputs (housing,
+allocation), whose own arithmetic other tests check by hand.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, make_project
 
 from workbench import formatting
 from workbench import server as server_module
 from workbench.project import Project
+from workbench.session import open_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = Path(os.environ.get("CHROMIUM", server_module.CHROMIUM))
@@ -32,9 +36,16 @@ if not CHROMIUM.exists():
 
 
 @pytest.fixture(scope="module")
-def server():
+def project(tmp_path_factory) -> Project:
+    return make_project(
+        tmp_path_factory.mktemp("browser") / "p", ("9999-demokommune.yaml", "3911-faerder.yaml")
+    )
+
+
+@pytest.fixture(scope="module")
+def server(project):
     port = server_module.free_port()
-    process = server_module.start(Project(REPO), port=port, preheat=False)
+    process = server_module.start(project, port=port, preheat=False)
     yield f"http://127.0.0.1:{port}"
     server_module.shutdown(process)
 
@@ -193,17 +204,16 @@ def test_personas(page, server):
     shot(page, "personas")
 
 
-def test_housing(page, server):
+def test_housing(page, server, project):
+    from workbench.analyses.housing import engine
     from workbench.analyses.housing.load import load as load_housing
-    from workbench.analyses.housing.report import evaluate
-    from workbench.session import open_session
 
     open_app(page, server, "housing.ipynb", "Vekst i behov for årsverk")
     assert_no_code(page)
-    session = open_session("housing", "9999", project_dir=str(REPO))
-    expected = evaluate(load_housing(session), 2024, 2040, projection="HHMH").summary.set_index(
-        "key"
-    )
+    session = open_session("housing", "9999", project_dir=str(project.root))
+    years = session.municipality.base_year, session.municipality.target_year
+    result = engine.evaluate(load_housing(session), *years, projection="HHMH")
+    expected = result.summary.set_index("key")
     charts = wait_for_charts(page, 2)
     page.locator(".widget-dropdown:has(label:text-is('Framskriving')) select").select_option("HHMH")
     wait_for_text(page, f"{plain(formatting.number(expected.loc['growth', 'value']))} årsverk")
@@ -211,15 +221,14 @@ def test_housing(page, server):
     shot(page, "boligprofil")
 
 
-def test_allocation(page, server):
+def test_allocation(page, server, project):
+    from workbench.analyses.allocation import engine
     from workbench.analyses.allocation.load import load as load_allocation
-    from workbench.analyses.allocation.report import evaluate
-    from workbench.session import open_session
 
     open_app(page, server, "allocation.ipynb", "Flytt en regel")
     assert_no_code(page)
-    session = open_session("allocation", "9999", project_dir=str(REPO))
-    without = evaluate(load_allocation(session), variant="uten").steps.set_index("step")
+    session = open_session("allocation", "9999", project_dir=str(project.root))
+    without = engine.evaluate(load_allocation(session), variant="uten").steps.set_index("step")
     charts = wait_for_charts(page, 1)
     page.locator(".widget-dropdown:has(label:text-is('Variant')) select").select_option(
         label="Uten barnehage, skole og SFO"
@@ -265,11 +274,11 @@ def rss_mib(pid: int) -> float:
     return total / 1024
 
 
-def test_twenty_page_opens_keep_memory_bounded_and_an_open_page_keeps_its_kernel(browser):
+def test_twenty_page_opens_keep_memory_bounded_and_an_open_page_keeps_its_kernel(browser, project):
     """Each page open starts a kernel (~160 MiB); closed pages' kernels are culled, so a
     workshop's page opens do not add up, while a page still open keeps working."""
     port = server_module.free_port()
-    process = server_module.start(Project(REPO), port=port, preheat=False, idle_seconds=5)
+    process = server_module.start(project, port=port, preheat=False, idle_seconds=5)
     base = f"http://127.0.0.1:{port}"
     try:
         context, kept = new_page(browser)

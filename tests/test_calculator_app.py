@@ -1,17 +1,24 @@
 """The widget app: changing a widget updates the numbers to what a hand calculation gives."""
 
 import pytest
+from conftest import make_project
 
-from workbench.analyses.calculator.app import CalculatorApp
-from workbench.analyses.calculator.load import load as load_calculator
+from workbench.analyses.calculator.app import CalculatorApp, build
+from workbench.project import Project
 from workbench.session import open_session
 
 
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Project:
+    return make_project(
+        tmp_path_factory.mktemp("calculator-app") / "p",
+        ("9999-demokommune.yaml", "3911-faerder.yaml"),
+    )
+
+
 @pytest.fixture
-def app(repo):
-    session = open_session("calculator", "3911", project_dir=str(repo.root))
-    inputs = load_calculator(session)
-    return CalculatorApp(inputs, session.source_line(), illustrative=session.illustrative)
+def app(project) -> CalculatorApp:
+    return build(open_session("calculator", "3911", project_dir=str(project.root)))
 
 
 def test_opens_on_the_seed_example(app):
@@ -63,10 +70,8 @@ def test_removing_a_line_and_the_last_alternative(app):
     assert len(app.editors) == 1
 
 
-def test_switching_package_resets_the_editors(repo):
-    session = open_session("calculator", "9999", project_dir=str(repo.root))
-    inputs = load_calculator(session)
-    app = CalculatorApp(inputs, session.source_line(), illustrative=True)
+def test_switching_package_resets_the_editors(project):
+    app = build(open_session("calculator", "9999", project_dir=str(project.root)))
     assert len(app.editors) == 4
     app.package_picker.value = 1
     assert [e.name.value for e in app.editors] == ["Alternativ 1"]

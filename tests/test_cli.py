@@ -25,27 +25,52 @@ def test_validate_reports_every_broken_file(tmp_path, capsys):
 
 def test_unknown_municipality_is_a_usage_error(project, capsys):
     assert main(["--project", str(project.root), "run", "-m", "0301"]) == 2
-    assert "ingen parameterfil for kommune 0301" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("Feil: ") and "ingen parameterfil for kommune 0301" in err
+    assert "Traceback" not in err
 
 
-def test_list(repo, capsys):
-    assert main(["--project", str(repo.root), "list"]) == 0
+def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path, capsys):
+    assert main(["--project", str(tmp_path), "list"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("Feil: ") and "er ikke en prosjektmappe: mangler parameters/, data/" in err
+    )
+
+
+def test_list(tmp_path, capsys):
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
+    assert main(["--project", str(project.root), "list"]) == 0
     out = capsys.readouterr().out
-    assert "3911 Færder: allocation, housing, personas, calculator" in out
-    assert "9999 Demokommune (fiktiv): allocation, housing, personas, calculator" in out
+    assert out.splitlines() == [
+        "3911 Færder: allocation, housing, personas, calculator",
+        "9999 Demokommune (fiktiv): allocation, housing, personas, calculator",
+    ]
 
 
-def test_python_dash_m(repo):
+def test_python_dash_m(project):
     import subprocess
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-m", "workbench", "--project", str(repo.root), "list"],
+        [sys.executable, "-m", "workbench", "--project", str(project.root), "list"],
         capture_output=True,
         text=True,
         check=True,
     )
-    assert "3911 Færder" in done.stdout
+    assert done.stdout == "9999 Demokommune (fiktiv): allocation, housing, personas, calculator\n"
+
+
+def test_the_project_is_found_from_the_working_directory_not_the_environment(
+    project, tmp_path, monkeypatch
+):
+    from workbench.project import Project
+
+    elsewhere = make_project(tmp_path / "elsewhere")
+    monkeypatch.setenv("WORKBENCH_PROJECT", str(elsewhere.root))  # no longer read
+    monkeypatch.chdir(project.notebooks_dir)
+    assert Project.locate() == project
+    assert Project.locate(str(elsewhere.root)) == elsewhere
 
 
 def test_windows_1252_prices_with_decimal_commas_are_read(tmp_path, capsys):
@@ -80,16 +105,30 @@ def test_validate_names_an_unknown_service(tmp_path, capsys):
     ) in err
 
 
-def test_a_bug_is_a_traceback_and_exit_1_not_a_user_error(project, monkeypatch):
+def test_a_bug_is_a_traceback_and_exit_1_not_a_user_error(project, monkeypatch, capsys):
     """Only InputError is the user's to fix («Feil: …», exit 2); anything else is a bug."""
     from workbench import validation
 
     def broken(_project):
-        raise KeyError("intern nøkkel")
+        return {}["intern nøkkel"]
 
     monkeypatch.setattr(validation, "validate_project", broken)
-    with pytest.raises(KeyError, match="intern nøkkel"):
-        main(["--project", str(project.root), "validate"])
+    assert main(["--project", str(project.root), "validate"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):")
+    assert "KeyError: 'intern nøkkel'" in err and "Feil: " not in err
+
+
+def test_a_runtime_error_in_the_batch_is_a_bug_too(project, monkeypatch, capsys):
+    from workbench import batch
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("uventet")
+
+    monkeypatch.setattr(batch, "plan", broken)
+    assert main(["--project", str(project.root), "run", "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "RuntimeError: uventet" in err and "Traceback" in err and "Feil: " not in err
 
 
 def test_an_unknown_app_is_a_norwegian_input_error(project):

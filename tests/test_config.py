@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.config import Defaults, Municipality
+from workbench.config import Defaults, Municipality, parameter_file
 from workbench.errors import InputError
 
 VALID = """number: "9001"
@@ -109,3 +109,66 @@ def test_assumption_must_be_positive(repo, tmp_path):
     )
     with pytest.raises(InputError, match="hours_per_fte: verdien må være større enn 0"):
         Defaults.from_file(write(tmp_path, "defaults.yaml", text))
+
+
+def parameters_folder(tmp_path: Path, *names: str) -> Path:
+    folder = tmp_path / "parameters"
+    folder.mkdir()
+    (folder / "defaults.yaml").write_text("{}\n", encoding="utf-8")
+    for name in names:
+        (folder / name).write_text(VALID, encoding="utf-8")
+    return folder
+
+
+def test_parameter_file_is_found_by_its_number(tmp_path):
+    folder = parameters_folder(tmp_path, "9001-testby.yaml", "0301-oslo.yaml")
+    assert parameter_file(folder, "0301") == folder / "0301-oslo.yaml"
+    assert parameter_file(folder, " 9001 ") == folder / "9001-testby.yaml"
+
+
+@pytest.mark.parametrize("number", ["301", "03011", "Oslo", 301, ""])
+def test_parameter_file_wants_four_digits_as_text(tmp_path, number):
+    folder = parameters_folder(tmp_path, "0301-oslo.yaml")
+    with pytest.raises(InputError, match=f"kommunenummeret «{number}» må ha fire sifre som tekst"):
+        parameter_file(folder, number)
+
+
+def test_no_parameter_file_names_the_ones_there_are(tmp_path):
+    folder = parameters_folder(tmp_path, "9001-testby.yaml", "3911-faerder.yaml")
+    with pytest.raises(InputError) as caught:
+        parameter_file(folder, "0301")
+    assert str(caught.value).endswith(
+        "ingen parameterfil for kommune 0301 (finnes: 3911-faerder, 9001-testby)"
+    )
+    assert not isinstance(caught.value, KeyError)
+
+
+def test_no_parameter_file_in_an_empty_folder(tmp_path):
+    with pytest.raises(InputError, match=r"ingen parameterfil for kommune 0301 \(finnes: ingen\)"):
+        parameter_file(parameters_folder(tmp_path), "0301")
+
+
+def test_several_parameter_files_for_one_number_are_named(tmp_path):
+    folder = parameters_folder(tmp_path, "0301-oslo.yaml", "0301-kristiania.yaml")
+    with pytest.raises(
+        InputError,
+        match=r"flere parameterfiler for kommune 0301: 0301-kristiania.yaml, 0301-oslo.yaml",
+    ):
+        parameter_file(folder, "0301")
+
+
+def test_a_file_not_named_number_dash_name_is_not_a_parameter_file(tmp_path):
+    folder = parameters_folder(tmp_path, "0301-oslo.yaml")
+    (folder / "0301 Oslo.yaml").write_text(VALID, encoding="utf-8")
+    assert parameter_file(folder, "0301") == folder / "0301-oslo.yaml"
+
+
+def test_error_paths_are_shown_relative_to_the_working_directory(tmp_path, monkeypatch):
+    from workbench.errors import display_path
+
+    inside = tmp_path / "parameters" / "0301-oslo.yaml"
+    monkeypatch.chdir(tmp_path)
+    assert display_path(inside) == str(Path("parameters") / "0301-oslo.yaml")
+    outside = tmp_path.parent / "annet" / "fil.csv"
+    assert display_path(outside) == str(outside)
+    assert str(InputError(inside, "feil")) == f"{Path('parameters') / '0301-oslo.yaml'}: feil"

@@ -169,3 +169,12 @@ def test_cli_writes_the_tables_with_norwegian_headers(project, tmp_path, capsys)
     assert set(housing_table["Kommune"]) == {5001, 5002, 5003, 9999}
     for name in fleet.table_files().values():
         assert (folder / f"{name}.csv").read_bytes().startswith("\ufeff".encode())
+
+
+def test_cli_unknown_municipality_is_a_usage_error(project, tmp_path, capsys):
+    from workbench.cli import main
+
+    code = main(["--project", str(project.root), "fleet", "-m", "0301", "--reports", str(tmp_path)])
+    assert code == 2
+    assert "ingen parameterfil for kommune 0301 (finnes: 5001-synt-1" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())

@@ -1,22 +1,26 @@
+"""The housing scenario app: sliders, target year and projection move the figures as they should."""
+
 import contextlib
 import io
 
 import pytest
+from conftest import make_project
 
-from workbench.analyses.housing.app import HousingApp
-from workbench.analyses.housing.load import load as load_housing
-from workbench.analyses.housing.report import step_names
+from workbench.analyses.housing.app import HousingApp, build
+from workbench.project import Project
 from workbench.session import open_session
 
 
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Project:
+    return make_project(tmp_path_factory.mktemp("housing-app") / "p", ("9999-demokommune.yaml",))
+
+
 @pytest.fixture
-def app(repo):
-    session = open_session("housing", "9999", project_dir=str(repo.root))
-    inputs = load_housing(session)
+def app(project) -> HousingApp:
+    session = open_session("housing", "9999", project_dir=str(project.root))
     with contextlib.redirect_stdout(io.StringIO()):
-        yield HousingApp(
-            inputs, 2024, 2040, step_names(session), session.source_line(), illustrative=True
-        )
+        yield build(session)
 
 
 def test_a_slider_keeps_its_age_group_at_100_percent(app):

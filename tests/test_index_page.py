@@ -36,3 +36,15 @@ def test_same_folders_same_page(tmp_path):
     project = make_project(tmp_path / "p")
     first = write_index(project, project.reports_dir).read_bytes()
     assert write_index(project, project.reports_dir).read_bytes() == first
+
+
+def test_analyses_not_set_up_and_deliverables_not_made_are_said_so(tmp_path):
+    project = make_project(tmp_path / "p")
+    path = project.parameters_dir / "9999-demokommune.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("analyses:")] + "analyses: {}\n", encoding="utf-8")
+    page = write_index(project, project.reports_dir).read_text(encoding="utf-8")
+    row = page[page.index("9999 Demokommune") :]
+    assert row.count("<td class='mangler'>ikke satt opp</td>") == 4
+    assert "<td class='mangler'>ikke laget</td>" in row
+    assert "href=" not in row

@@ -12,7 +12,7 @@ import pytest
 from conftest import ASSETS
 
 from workbench.analyses.personas.engine import (
-    NO_SERVICES,
+    NO_EPISODE,
     Persona,
     check_persona_services,
     first_saving_year,
@@ -78,7 +78,7 @@ def test_ages_without_an_episode_have_no_services(johs_yearly):
     first = johs_yearly[(johs_yearly["trajectory"] == "normal") & (johs_yearly["age"] == 70)].iloc[
         0
     ]
-    assert (first["episode"], first["running_cost"]) == (NO_SERVICES, 0)
+    assert (first["episode"], first["running_cost"]) == (NO_EPISODE, 0)
 
 
 def test_phase_in_gives_the_seeds_4_9_13_9_million(johs_yearly):

@@ -4,24 +4,29 @@ import contextlib
 import io
 
 import pytest
+from conftest import make_project
 
-from workbench.analyses.personas.app import PersonasApp
-from workbench.analyses.personas.load import load as load_personas
+from workbench.analyses.personas.app import PersonasApp, build
+from workbench.project import Project
 from workbench.session import open_session
 
 
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Project:
+    return make_project(tmp_path_factory.mktemp("personas-app") / "p", ("3911-faerder.yaml",))
+
+
 @pytest.fixture
-def app(repo):
-    session = open_session("personas", "3911", project_dir=str(repo.root))
-    inputs = load_personas(session)
+def app(project) -> PersonasApp:
+    session = open_session("personas", "3911", project_dir=str(project.root))
     with contextlib.redirect_stdout(io.StringIO()):
-        yield PersonasApp(inputs, session.source_line(), illustrative=session.illustrative)
+        yield build(session)
 
 
 def test_changing_n_rescales_the_phase_in(app):
     app.persons.text.value = "342"
     assert app.result.phase.loc[0, "extra_running_cost"] == pytest.approx(342 / 19 * 118_431)
-    assert "18,0 nye personer per år" in app.summary.value
+    assert "18 nye personer per år" in app.summary.value  # 342 ÷ 19, a whole number
 
 
 def test_editing_an_episode_cost(app):

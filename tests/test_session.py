@@ -6,23 +6,24 @@ from workbench.errors import InputError
 from workbench.session import open_session
 
 
-def test_open_session_for_the_demo(repo):
-    session = open_session("calculator", "9999", project_dir=str(repo.root))
+def test_open_session_for_the_demo(project):
+    session = open_session("calculator", "9999", project_dir=str(project.root))
     assert session.municipality.title == "9999 Demokommune"
     assert session.output_dir is None
     assert session.illustrative  # fictional municipality
 
 
-def test_faerder_with_seed_data_is_not_illustrative(repo):
-    session = open_session("calculator", "3911", project_dir=str(repo.root))
+def test_faerder_with_seed_data_is_not_illustrative(tmp_path):
+    project = make_project(tmp_path / "p", ("3911-faerder.yaml",))
+    session = open_session("calculator", "3911", project_dir=str(project.root))
     load_calculator(session)
     assert not session.illustrative
     assert [p.status for p in session.sources] == ["real", "derived", "real"]
     assert "ILLUSTRATIVE" not in session.banner().data
 
 
-def test_illustrative_data_marks_the_banner(repo):
-    session = open_session("calculator", "9999", project_dir=str(repo.root))
+def test_illustrative_data_marks_the_banner(project):
+    session = open_session("calculator", "9999", project_dir=str(project.root))
     load_calculator(session)
     assert "ILLUSTRATIVE TALL" in session.banner().data
     statuses = {p.relative: p.status for p in session.sources}
@@ -30,9 +31,9 @@ def test_illustrative_data_marks_the_banner(repo):
 
 
 @pytest.mark.parametrize("number", ["301", "03011", "Oslo", 301])
-def test_malformed_municipality_numbers(repo, number):
+def test_malformed_municipality_numbers(project, number):
     with pytest.raises(InputError, match="må ha fire sifre som tekst"):
-        open_session("calculator", number, project_dir=str(repo.root))
+        open_session("calculator", number, project_dir=str(project.root))
 
 
 def test_unknown_municipality_lists_the_known_ones(tmp_path):
@@ -55,27 +56,27 @@ def test_analysis_not_configured(project):
 @pytest.mark.parametrize(
     "name", ["../parameters/defaults.yaml", "/etc/passwd", "packages/../../x.yaml"]
 )
-def test_file_names_cannot_leave_the_data_folder(repo, name):
-    session = open_session("calculator", "9999", project_dir=str(repo.root))
+def test_file_names_cannot_leave_the_data_folder(project, name):
+    session = open_session("calculator", "9999", project_dir=str(project.root))
     with pytest.raises(InputError, match="må være et filnavn relativt til data/-mappen"):
         load_calculator(session, package_file=name)
 
 
-def test_missing_package_file_names_the_key(repo):
-    session = open_session("calculator", "9999", project_dir=str(repo.root))
+def test_missing_package_file_names_the_key(project):
+    session = open_session("calculator", "9999", project_dir=str(project.root))
     with pytest.raises(
         InputError, match=r"nøkkel «package_file»: filen data/packages/finnes-ikke.yaml finnes ikke"
     ):
         load_calculator(session, package_file="packages/finnes-ikke.yaml")
 
 
-def test_outputs_written_only_with_an_output_folder(repo, tmp_path):
+def test_outputs_written_only_with_an_output_folder(project, tmp_path):
     import pandas as pd
 
-    quiet = open_session("calculator", "9999", project_dir=str(repo.root))
+    quiet = open_session("calculator", "9999", project_dir=str(project.root))
     assert quiet.save_table(pd.DataFrame({"a": [1]}), "t") is None
     loud = open_session(
-        "calculator", "9999", project_dir=str(repo.root), output_dir=str(tmp_path / "out")
+        "calculator", "9999", project_dir=str(project.root), output_dir=str(tmp_path / "out")
     )
     path = loud.save_table(pd.DataFrame({"Årskostnad": [1.5]}), "t")
     assert path.read_bytes() == "\ufeffÅrskostnad\n1,5\n".encode()

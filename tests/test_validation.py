@@ -32,3 +32,35 @@ def test_broken_files_are_all_reported_with_file_and_place(tmp_path):
     assert "3911-faerder.yaml: nøkkel «base_yeer»: ukjent nøkkel" in text
     assert "uten-kilde.yaml" in text
     assert len(messages) == len(set(messages))  # each problem once
+
+
+def test_a_broken_data_file_is_one_error_naming_it(tmp_path):
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
+    prices = project.data_dir / "prices/national-23-11.csv"
+    prices.write_text(
+        prices.read_text(encoding="utf-8").replace(",219,", ",-219,"), encoding="utf-8"
+    )
+    errors, _ = validate_project(project)
+    assert [e.path for e in errors] == [prices]
+    assert str(errors[0]).endswith("kolonne «unit_price»: kan ikke være negativ")
+
+
+def test_a_broken_parameter_file_is_one_error_naming_it(tmp_path):
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
+    faerder = project.parameters_dir / "3911-faerder.yaml"
+    faerder.write_text(
+        faerder.read_text(encoding="utf-8").replace("target_year: 2040", "target_year: 2020"),
+        encoding="utf-8",
+    )
+    errors, _ = validate_project(project)
+    assert [e.path for e in errors] == [faerder]
+    assert "målåret (2020) må være etter basisåret (2024)" in str(errors[0])
+
+
+def test_a_missing_data_file_names_the_parameter_file_and_key(tmp_path):
+    project = make_project(tmp_path / "p")
+    (project.data_dir / "municipalities/9999-demokommune/prices.csv").unlink()
+    errors, _ = validate_project(project)
+    text = "\n".join(str(e) for e in errors)
+    assert "9999-demokommune" in text
+    assert "filen data/municipalities/9999-demokommune/prices.csv finnes ikke" in text

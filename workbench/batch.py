@@ -6,6 +6,12 @@ to ``reports/<nr>-<slug>/<analysis>/``. A job builds its folder in ``reports/.st
 swaps it in whole when everything is written, so a crash or Ctrl-C never leaves a half
 report. One failing job never stops the others: its executed notebook is kept in
 ``reports/_failed/`` and the summary names it.
+
+A municipality's Excel workbook and slide deck (the ``leveranse`` job) are made from its
+written report folders, so they run in a second phase, after every report job and its retry;
+if one of that municipality's reports failed, the job is marked failed with a message naming
+the report instead of being run. Each notebook is given its municipality, its output folder
+and the project folder as papermill parameters (nothing reaches it through the environment).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from pathlib import Path
 from typing import Literal
 
 from workbench import analyses
-from workbench.config import Municipality, municipality_files
+from workbench.config import Municipality, municipality_files, parameter_file
 from workbench.errors import InputError
 from workbench.outputs import atomic_write_text, replace_folder
 from workbench.project import Project
@@ -97,17 +103,10 @@ def plan(
     keys = list(analysis_keys) if analysis_keys else None
     deliverables = keys is None or DELIVERABLES in keys
     chosen = [analyses.get(k) for k in keys if k != DELIVERABLES] if keys else None
-    files = municipality_files(project.parameters_dir)
     if numbers:
-        wanted = list(dict.fromkeys(numbers))
-        known = {p.name[:4] for p in files}
-        missing = [n for n in wanted if n not in known]
-        if missing:
-            raise InputError(
-                project.parameters_dir,
-                f"ingen parameterfil for kommune {', '.join(missing)} (finnes: {', '.join(sorted(known))})",
-            )
-        files = [p for p in files if p.name[:4] in wanted]
+        files = sorted({parameter_file(project.parameters_dir, n) for n in dict.fromkeys(numbers)})
+    else:
+        files = municipality_files(project.parameters_dir)
     jobs: list[Job] = []
     settled: list[JobResult] = []
     for path in files:
@@ -134,7 +133,7 @@ def plan(
 
 
 @contextlib.contextmanager
-def _workspace(root: Path, reports_dir: Path, job: Job) -> Iterator[Path]:
+def _workspace(reports_dir: Path, job: Job) -> Iterator[Path]:
     """A staging folder for one job, removed afterwards whatever happens."""
     staging_root = reports_dir / STAGING
     staging_root.mkdir(parents=True, exist_ok=True)
@@ -165,7 +164,7 @@ def run_job(root: Path, reports_dir: Path, job: Job, warm: bool = True) -> JobRe
     if job.analysis == DELIVERABLES:
         return run_deliverables(root, reports_dir, job)
     started = time.perf_counter()
-    with _workspace(root, reports_dir, job) as staging:
+    with _workspace(reports_dir, job) as staging:
         try:
             result = _run_notebook(root, reports_dir, job, staging, started, warm)
         except Exception as exc:  # one job never stops the batch
@@ -187,7 +186,7 @@ def _run_notebook(
     if warm:
         from workbench import warm as warm_kernels
 
-        km, kc = warm_kernels.kernel(KERNEL, warm_kernels.environment(root))
+        km, kc = warm_kernels.kernel(KERNEL)
         warm_kernels.prepare(kc, staging)
         engine = {"engine_name": warm_kernels.ENGINE, "km": km, "kc": kc}
 
@@ -242,11 +241,13 @@ def run_deliverables(root: Path, reports_dir: Path, job: Job) -> JobResult:
     from workbench import deliverables
 
     started = time.perf_counter()
-    with _workspace(root, reports_dir, job) as staging:
+    with _workspace(reports_dir, job) as staging:
         try:
             deliverables.build(Project(root), job.number, staging, reports_dir)
             target = reports_dir / job.key / DELIVERABLES
             replace_folder(staging, target)
+        except InputError as exc:  # a report or one of its tables is missing
+            return JobResult(job, "failed", message=str(exc), seconds=time.perf_counter() - started)
         except Exception as exc:  # one municipality's deliverables never stop the batch
             return _crashed(job, exc, started)
     return JobResult(job, "ok", report_dir=target, seconds=time.perf_counter() - started)
@@ -312,15 +313,19 @@ def _blocked(jobs: list[Job], results: dict[Job, JobResult]) -> list[Job]:
     runnable = []
     for job in jobs:
         failed = [
-            analyses.get(other.analysis).title
+            f"«{analyses.get(other.analysis).title}»"
             for other, result in results.items()
             if other.number == job.number and result.status == "failed"
         ]
         if job.analysis == DELIVERABLES and failed:
+            reports = "rapportene" if len(failed) > 1 else "rapporten"
             results[job] = JobResult(
                 job,
                 "failed",
-                message=f"Excel og lysark lages ikke: rapporten {', '.join(failed)} feilet",
+                message=(
+                    f"Excel og lysark er ikke laget: {reports} {', '.join(failed)} feilet, "
+                    "og leveransen lages av de skrevne rapportene"
+                ),
             )
         else:
             runnable.append(job)

@@ -7,7 +7,8 @@
     workbench fleet [-m 3911 ...]
     workbench list
 
-Exit codes: 0 all well, 1 some report failed, 2 invalid input or usage.
+Exit codes: 0 all well, 1 some report failed (or a bug in the workbench: a traceback), 2
+invalid input or usage (``InputError``: «Feil: …»).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from workbench import analyses
@@ -31,9 +33,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project = Project.locate(args.project)
         return args.handler(project, args)
-    except InputError as exc:  # anything else is a bug: a traceback and exit 1
+    except InputError as exc:  # the user's to fix: a file, a number or an option
         print(f"Feil: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except Exception:  # anything else is a bug: the whole traceback, for a bug report
+        traceback.print_exc()
+        print(
+            "Dette er en feil i workbench, ikke i filene dine; send meldingen over til "
+            "den som vedlikeholder verktøyet.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,8 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     app.add_argument(
         "name",
         nargs="?",
-        choices=list(analyses.ANALYSES),
-        help="appen (standard: en side med alle)",
+        help=f"appen: {', '.join(analyses.ANALYSES)} (standard: en side med alle)",
     )
     app.add_argument("--port", type=int, default=8866, help="porten (standard 8866)")
     app.add_argument(
@@ -228,7 +237,10 @@ def _fetch(project: Project, args: argparse.Namespace) -> int:
 
 def _fleet(project: Project, args: argparse.Namespace) -> int:
     from workbench import fleet
+    from workbench.config import parameter_file
 
+    for wanted in args.municipality or []:
+        parameter_file(project.parameters_dir, wanted)  # an unknown number is an InputError
     started = time.process_time()
     inputs = fleet.load(project, args.municipality)
     loaded = time.process_time()

@@ -55,9 +55,9 @@ class Project:
     @classmethod
     def _checked(cls, root: Path) -> Project:
         root = root.resolve()
-        missing = [d for d in ("parameters", "data") if not (root / d).is_dir()]
+        missing = [f"{d}/" for d in ("parameters", "data") if not (root / d).is_dir()]
         if missing:
-            raise InputError(root, f"er ikke en prosjektmappe: mangler {', '.join(missing)}/")
+            raise InputError(root, f"er ikke en prosjektmappe: mangler {', '.join(missing)}")
         return cls(root)
 
     def data_path(self, relative: str, *, source: Path, key: str) -> Path:

@@ -59,14 +59,23 @@ def voila_command(
 ) -> list[str]:
     """The ``voila`` command line for one app (an analysis key) or all of them.
 
+    One app serves ``notebooks/apps/<key>.ipynb``; all of them serve the folder
+    ``notebooks/apps/`` behind the landing page. The project reaches the apps through their
+    folder (Voilà starts each kernel in its notebook's folder, and the notebook locates the
+    project upwards from there), never through an environment variable.
+
     Args:
+        project: The project whose apps are served.
+        name: An analysis key, or None for all the apps.
+        port: The port to listen on.
+        preheat: Keep one kernel per app started before its page is asked for.
         host: The address to listen on; ``0.0.0.0`` serves the room (then give a token).
         token: Participants must add ``?token=…`` to the address; empty for none.
         idle_seconds: Shut down a closed page's kernel after this many idle seconds.
 
     Raises:
-        InputError: An unknown app name (in Norwegian, with the known names), or a host other
-            than this machine without a token.
+        InputError: An unknown app name (in Norwegian, with the known names), a project
+            without the app notebooks, or a host other than this machine without a token.
     """
     if host not in ("127.0.0.1", "localhost") and not token:
         raise InputError(
@@ -75,6 +84,8 @@ def voila_command(
         )
     apps = project.notebooks_dir / APPS
     target = project.notebooks_dir / analyses.get(name).app_notebook if name else apps
+    if not target.exists():
+        raise InputError(target, "appens notatbok finnes ikke i prosjektet (notebooks/apps/)")
     voila = Path(sys.executable).with_name("voila")
     command = [
         str(voila) if voila.exists() else "voila",
@@ -156,7 +167,8 @@ def descendants(pid: int) -> set[int]:
 
 def environment(project: Project) -> dict[str, str]:
     """The server's environment: this process's, with the folder of the apps' template first
-    on Jupyter's data path (the template is written there first)."""
+    on Jupyter's data path (the template is written there first). Voilà finds templates only
+    on that path; the project itself is not passed this way (see :func:`voila_command`)."""
     data = write_template(project)
     paths = [str(data), *filter(None, [os.environ.get("JUPYTER_PATH")])]
     return {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths)}

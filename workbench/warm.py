@@ -58,14 +58,18 @@ class WarmEngine(NBClientEngine):
 papermill_engines.register(ENGINE, WarmEngine)
 
 
-def kernel(kernel_name: str, environment: dict[str, str]):
-    """This process's warm kernel manager and client, started on first use."""
+def kernel(kernel_name: str):
+    """This process's warm kernel manager and client, started on first use.
+
+    The kernel inherits this process's environment; the project folder reaches each
+    notebook as its ``project_dir`` parameter, never through an environment variable.
+    """
     if "km" not in _KERNEL:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         km = AsyncKernelManager(kernel_name=kernel_name)
-        run_sync(km.start_kernel)(env=environment)
+        run_sync(km.start_kernel)(env=dict(os.environ))
         kc = km.client()
         kc.start_channels()
         run_sync(kc.wait_for_ready)(timeout=120)
@@ -101,9 +105,3 @@ def discard() -> None:
         kc.stop_channels()
     if km is not None:
         run_sync(km.shutdown_kernel)(now=True)
-
-
-def environment(root: Path) -> dict[str, str]:
-    """The kernel's environment: this process's (the project folder reaches each notebook
-    as its ``project_dir`` parameter, not through the environment)."""
-    return dict(os.environ)

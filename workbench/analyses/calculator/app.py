@@ -16,7 +16,6 @@ import pandas as pd
 
 from workbench import plots
 from workbench.analyses.calculator.engine import (
-    PERIOD_LABELS,
     Alternative,
     Package,
     PackageLine,
@@ -25,7 +24,12 @@ from workbench.analyses.calculator.engine import (
     quantity_limit,
 )
 from workbench.analyses.calculator.load import CalculatorInputs, load
-from workbench.analyses.calculator.report import HOURS_NOTE, affordable_frame, summary_frame
+from workbench.analyses.calculator.report import (
+    HOURS_NOTE,
+    PERIOD_LABELS,
+    affordable_frame,
+    summary_frame,
+)
 from workbench.apps import Downloads, LiveApp, NumberField, chart_image, key_figure_band
 from workbench.catalogue import service_label
 from workbench.formatting import styled

@@ -51,12 +51,6 @@ PERIOD_ALIASES: dict[str, Period] = {
     "en gang": "once",
     "engangs": "once",
 }
-PERIOD_LABELS: dict[Period, str] = {
-    "week": "per uke",
-    "day": "per dag",
-    "year": "per år",
-    "once": "én gang",
-}
 MAX_QUANTITY = 100_000.0
 """The most of anything one line can hold (units without a natural bound: stk, once)."""
 QUANTITY_LIMITS: dict[tuple[str, str], tuple[float, str]] = {

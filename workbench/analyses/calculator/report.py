@@ -1,21 +1,33 @@
-"""How calculator results are shown: Norwegian tables, the chart and the static report.
+"""How calculator results are shown: one function per table or figure of the report
+notebook, the Norwegian headers they share with the widget app, and the key figures.
 
-The static report (batch, HTML) and the widget app use the same table builders, so a
-number looks the same wherever a user meets it.
+Each block repeats per package (a heading per package) and writes what it shows into the
+report folder with its sources, so a number looks the same wherever a user meets it.
 """
 
 from __future__ import annotations
+
+import html
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, display
 
 from workbench import plots
-from workbench.analyses.calculator.engine import PERIOD_LABELS, Result
+from workbench.analyses.calculator.engine import Period, Result
 from workbench.analyses.calculator.load import CalculatorInputs, PackageFile
 from workbench.catalogue import UNITS
+from workbench.formatting import styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
 
+PERIOD_LABELS: dict[Period, str] = {
+    "week": "per uke",
+    "day": "per dag",
+    "year": "per år",
+    "once": "én gang",
+}
+"""How a line's period reads in tables and in the app's period picker."""
 SUMMARY_HEADERS = {
     "alternative": ("Alternativ", "text"),
     "annual_cost": ("Årskostnad (kr)", "kr"),
@@ -103,32 +115,61 @@ def _renamed(
     return shown, {headers[c][0]: headers[c][1] for c in columns}
 
 
-def _files(inputs: CalculatorInputs, package_file: PackageFile) -> list:
+def _files(inputs: CalculatorInputs, package_file: PackageFile) -> list[Path]:
+    """The data files a package's figures come from: the price catalogue and the package."""
     return [*inputs.catalogue_files, package_file.path]
+
+
+def _heading(package_file: PackageFile) -> None:
+    display(HTML(f"<h3>{html.escape(package_file.package.title)}</h3>"))
+
+
+def _show(
+    session: Session,
+    inputs: CalculatorInputs,
+    package_file: PackageFile,
+    shown: tuple[pd.DataFrame, dict[str, str]],
+    kind: str,
+    caption: str,
+) -> None:
+    """Write one package's table ``<pakke>-<kind>`` (titled with the package, for the
+    workbook) and show it under the package's heading with its caption and source line."""
+    table, formats = shown
+    sources = _files(inputs, package_file)
+    title = f"{package_file.package.title}: {caption}"
+    session.save_table(table, f"{package_file.stem}-{kind}", title, sources)
+    display(styled(table, formats, caption=caption))
+    session.show_source(sources)
 
 
 def packages(inputs: CalculatorInputs) -> None:
     """Each package's title and description."""
     for package_file in inputs.packages:
         package = package_file.package
-        display(HTML(f"<h3>{package.title}</h3><p>{package.description}</p>"))
+        display(
+            HTML(f"<h3>{html.escape(package.title)}</h3><p>{html.escape(package.description)}</p>")
+        )
+
+
+SUMMARY_CAPTION = "Sammenligning av alternativene per år"
+LINES_CAPTION = "Tjenestene i hvert alternativ"
+AFFORDABLE_CAPTION = (
+    "Hva har vi råd til? Antall enheter av hver tjeneste som årskostnaden til hvert alternativ gir"
+)
 
 
 def summary_tables(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
-    """Per package: the alternatives side by side, per year."""
-    caption = "Sammenligning av alternativene per år"
+    """Per package: the alternatives side by side, per year (``<pakke>-sammendrag``)."""
     for package_file, result in zip(inputs.packages, results, strict=True):
-        display(HTML(f"<h3>{package_file.package.title}</h3>"))
-        table, formats = summary_frame(result.summary)
-        stem = f"{package_file.stem}-sammendrag"
-        title = f"{package_file.package.title}: {caption}"
-        session.show_table(table, formats, stem, title, _files(inputs, package_file))
+        _heading(package_file)
+        shown = summary_frame(result.summary)
+        _show(session, inputs, package_file, shown, "sammendrag", SUMMARY_CAPTION)
         if result.summary["hours_incomplete"].any():
             display(HTML(f"<p><em>{HOURS_NOTE}</em></p>"))
 
 
 def cost_figures(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
-    """Per package: annual cost and årsverk per alternative."""
+    """Per package: annual cost and årsverk per alternative (``<pakke>-kostnad-og-arsverk``)."""
     for package_file, result in zip(inputs.packages, results, strict=True):
         files = _files(inputs, package_file)
         figure = plots.calculator_chart(
@@ -141,50 +182,35 @@ def cost_figures(session: Session, inputs: CalculatorInputs, results: list[Resul
 
 
 def line_tables(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
-    """Per package: every service in every alternative."""
-    caption = "Tjenestene i hvert alternativ"
+    """Per package: every service in every alternative (``<pakke>-linjer``)."""
     for package_file, result in zip(inputs.packages, results, strict=True):
-        display(HTML(f"<h3>{package_file.package.title}</h3>"))
-        table, formats = lines_frame(result.lines)
-        stem = f"{package_file.stem}-linjer"
-        title = f"{package_file.package.title}: {caption}"
-        session.show_table(table, formats, stem, title, _files(inputs, package_file))
+        _heading(package_file)
+        shown = lines_frame(result.lines)
+        _show(session, inputs, package_file, shown, "linjer", LINES_CAPTION)
 
 
 def affordable_tables(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:
     """Per package: *hva har vi råd til* – what each alternative's annual cost buys of each
-    other service."""
-    caption = (
-        "Hva har vi råd til? Antall enheter av hver tjeneste som årskostnaden til hvert "
-        "alternativ gir"
-    )
+    other service (``<pakke>-rad-til``)."""
     for package_file, result in zip(inputs.packages, results, strict=True):
-        display(HTML(f"<h3>{package_file.package.title}</h3>"))
+        _heading(package_file)
         names = list(result.summary["alternative"])
-        table, formats = affordable_frame(result.affordable, names)
-        stem = f"{package_file.stem}-rad-til"
-        title = f"{package_file.package.title}: {caption}"
-        session.show_table(table, formats, stem, title, _files(inputs, package_file))
+        shown = affordable_frame(result.affordable, names)
+        _show(session, inputs, package_file, shown, "rad-til", AFFORDABLE_CAPTION)
 
 
 def key_figures(inputs: CalculatorInputs, results: list[Result]) -> list[KeyFigure]:
-    """Per package: its title, and each alternative's annual cost, årsverk and hours."""
+    """Per package (keys ``<pakke>.…``): its title, and for each alternative ``i`` in the
+    package's order its annual cost, årsverk and staff hours per year, unrounded."""
     found = []
     for package_file, result in zip(inputs.packages, results, strict=True):
         s = package_file.stem
         found.append(KeyFigure(f"{s}.title", "Tjenestepakke", package_file.package.title, "tekst"))
         for i, row in enumerate(result.summary.itertuples()):
-            found.append(
-                KeyFigure(
-                    f"{s}.{i}.annual_cost", f"Årskostnad, {row.alternative}", row.annual_cost, "kr"
-                )
-            )
-            found.append(
-                KeyFigure(f"{s}.{i}.fte", f"Årsverk, {row.alternative}", row.fte, "årsverk")
-            )
-            found.append(
-                KeyFigure(
-                    f"{s}.{i}.hours", f"Personaltimer per år, {row.alternative}", row.hours, "timer"
-                )
-            )
+            name = row.alternative
+            found += [
+                KeyFigure(f"{s}.{i}.annual_cost", f"{name}: årskostnad", row.annual_cost, "kr"),
+                KeyFigure(f"{s}.{i}.fte", f"{name}: årsverk", row.fte, "årsverk"),
+                KeyFigure(f"{s}.{i}.hours", f"{name}: personaltimer per år", row.hours, "timer"),
+            ]
     return found

@@ -80,6 +80,7 @@ class HousingApp(LiveApp):
             options=inputs.data.alternatives,
             value=inputs.settings.projection,
             description="Framskriving",
+            style={"description_width": "initial"},
         )
         self.shares: dict[str, dict[int, float]] = {
             group: dict(zip(part["step"], part["share"], strict=True))

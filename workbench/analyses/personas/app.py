@@ -73,7 +73,9 @@ class PersonasApp(LiveApp):
             decimals=0,
         )
         self.shown = widgets.SelectMultiple(description="Vis forløp", rows=3, layout=layout)
-        self.reference = widgets.Dropdown(description="Sammenlign mot", layout=layout)
+        self.reference = widgets.Dropdown(
+            description="Sammenlign mot", layout=layout, style={"description_width": "initial"}
+        )
         self.phase_to = widgets.Dropdown(description="Innfas", layout=layout)
         self.episode_trajectory = widgets.Dropdown(description="Forløp", layout=layout)
         self.episode_picker = widgets.Dropdown(

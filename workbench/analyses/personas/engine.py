@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from workbench.analyses.personas.load import PersonaInputs
     from workbench.analyses.personas.settings import PersonaSettings
 
-NO_SERVICES = "Ingen kommunale tjenester"
+NO_EPISODE = ""
+"""The episode of an age no episode covers: no municipal services that year."""
 KEY_PATTERN = r"^[a-z0-9_-]+$"
 
 
@@ -254,7 +255,8 @@ def yearly(persona: Persona, catalogue: pd.DataFrame, assumptions: Assumptions) 
     Returns:
         One row per trajectory and age from ``start_age`` to ``end_age``: running cost,
         investment (one-off items, including ``once`` services of priced episodes), hours
-        and årsverk. Ages no episode covers have no municipal services (zero).
+        and årsverk. Ages no episode covers have no municipal services: zero, and
+        :data:`NO_EPISODE` as their episode.
     """
     records = []
     for trajectory in persona.trajectories:
@@ -268,7 +270,7 @@ def yearly(persona: Persona, catalogue: pd.DataFrame, assumptions: Assumptions) 
         for investment in trajectory.investments:
             one_off[investment.age] = one_off.get(investment.age, 0.0) + investment.amount
         for age in range(persona.start_age, persona.end_age + 1):
-            label, cost, hours = by_age.get(age, (NO_SERVICES, 0.0, 0.0))
+            label, cost, hours = by_age.get(age, (NO_EPISODE, 0.0, 0.0))
             records.append(
                 {
                     "trajectory": trajectory.key,

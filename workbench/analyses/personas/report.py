@@ -1,20 +1,32 @@
-"""How persona results are shown: Norwegian tables, charts and the static report."""
+"""How persona results are shown: one function per table or figure of the report notebook,
+the Norwegian headers they share with the widget app, and the key figures.
+
+Each block repeats per persona (a heading per persona) and writes what it shows into the
+report folder with the persona file as its source.
+"""
 
 from __future__ import annotations
+
+import html
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from workbench import plots
-from workbench.analyses.personas.engine import (
-    Persona,
-    PersonaResult,
-    first_saving_year,
-)
-from workbench.analyses.personas.load import PersonaInputs
-from workbench.formatting import number
+from workbench.analyses.personas.engine import PersonaResult, first_saving_year
+from workbench.analyses.personas.load import PersonaFile, PersonaInputs
+from workbench.formatting import number, styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
+
+PHASE_YEARS_IN_KEY_FIGURES = 4
+"""The first phase-in years whose extra cost is a key figure (the source names four)."""
+
+
+def _plain(value: float) -> str:
+    """A count or a length in Norwegian: ``19`` when whole, else one decimal (``13,9``)."""
+    return number(value, 0 if float(value).is_integer() else 1)
 
 
 def yearly_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -38,6 +50,7 @@ def yearly_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 def totals_frame(table: pd.DataFrame, reference_name: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The sums per trajectory with Norwegian headers, differences named by the reference."""
     shown = table.rename(
         columns={
             "trajectory_name": "Forløp",
@@ -63,6 +76,7 @@ def totals_frame(table: pd.DataFrame, reference_name: str) -> tuple[pd.DataFrame
 
 
 def scaled_frame(table: pd.DataFrame, reference_name: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The steady state for the municipality's persons with Norwegian headers."""
     shown = table.rename(
         columns={
             "trajectory_name": "Forløp",
@@ -85,6 +99,7 @@ def scaled_frame(table: pd.DataFrame, reference_name: str) -> tuple[pd.DataFrame
 
 
 def phase_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The phase-in year by year with Norwegian headers."""
     shown = table.rename(
         columns={
             "year": "År",
@@ -115,26 +130,58 @@ def phase_summary(result: PersonaResult) -> str:
     cohort = result.persons / result.length
     text = (
         f"Fra år 1 får alle nye personer {names[result.phase_in_to].lower()} i stedet for "
-        f"{names[result.reference].lower()}: {number(cohort, 1)} nye personer per år "
-        f"({number(result.persons)} personer ÷ {number(result.length, 1)} år). "
+        f"{names[result.reference].lower()}: {_plain(cohort)} nye personer per år "
+        f"({number(result.persons)} personer ÷ {_plain(result.length)} år). "
     )
     if total is None:
         return text + "Innfasingen gir ingen besparelse i perioden som vises."
-    return (
-        text
-        + f"Første år med besparelse: år {total} med investeringer, år {running} for driften alene."
-    )
+    text += f"Første år med besparelse: år {total} med investeringer"
+    if running is None:
+        return text + "; driften alene gir ingen besparelse i perioden som vises."
+    return text + f", år {running} for driften alene."
 
 
-def _heading(persona: Persona) -> None:
-    display(HTML(f"<h3>{persona.title}</h3>"))
+def _heading(persona_file: PersonaFile) -> None:
+    display(HTML(f"<h3>{html.escape(persona_file.persona.title)}</h3>"))
+
+
+def _sources(session: Session, inputs: PersonaInputs, persona_file: PersonaFile) -> list[Path]:
+    """The data files a persona's figures come from: the persona file and the price files its
+    priced episodes take their prices from."""
+    services = {
+        line.service
+        for trajectory in persona_file.persona.trajectories
+        for episode in trajectory.episodes
+        for line in episode.services or []
+    }
+    origins = set(inputs.catalogue.loc[sorted(services), "origin"])
+    return [persona_file.path] + [p.path for p in session.sources if p.relative in origins]
+
+
+def _show(
+    session: Session,
+    inputs: PersonaInputs,
+    persona_file: PersonaFile,
+    shown: tuple[pd.DataFrame, dict[str, str]],
+    kind: str,
+    caption: str,
+) -> None:
+    """Write one persona's table ``<persona>-<kind>`` (titled with the persona, for the
+    workbook) and show it under the persona's heading with its caption and source line."""
+    table, formats = shown
+    sources = _sources(session, inputs, persona_file)
+    title = f"{persona_file.persona.title}: {caption}"
+    session.save_table(table, f"{persona_file.stem}-{kind}", title, sources)
+    display(styled(table, formats, caption=caption))
+    session.show_source(sources)
 
 
 def stories(inputs: PersonaInputs) -> None:
     """Each persona's story and its trajectories, as the source documents tell them."""
     for persona_file in inputs.personas:
         persona = persona_file.persona
-        display(HTML(f"<h3>{persona.title}</h3><p>{persona.description}</p>"))
+        _heading(persona_file)
+        display(HTML(f"<p>{html.escape(persona.description)}</p>"))
         display(
             Markdown(
                 f"**{persona.name} ({persona.start_age}):** {persona.story}\n\n"
@@ -144,138 +191,120 @@ def stories(inputs: PersonaInputs) -> None:
 
 
 def trajectory_figures(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
-    """Per persona: cost per age, cumulative cost and hours per trajectory."""
+    """Per persona: cost per age, cumulative cost and hours per trajectory (``<persona>-forlop``)."""
     for persona_file, result in zip(inputs.personas, results, strict=True):
+        sources = _sources(session, inputs, persona_file)
         figure = plots.trajectory_chart(
             result.yearly,
             persona_file.persona.title,
-            session.source_line([persona_file.path]),
-            illustrative=session.illustrative_for([persona_file.path]),
+            session.source_line(sources),
+            illustrative=session.illustrative_for(sources),
         )
-        session.show_figure(figure, f"{persona_file.stem}-forlop", sources=[persona_file.path])
+        session.show_figure(figure, f"{persona_file.stem}-forlop", sources=sources)
 
 
 def yearly_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
-    """Per persona: investment, annual cost and hours per age and trajectory."""
+    """Per persona: investment, annual cost and hours per age and trajectory
+    (``<persona>-per-ar``)."""
     for persona_file, result in zip(inputs.personas, results, strict=True):
-        _heading(persona_file.persona)
-        table, formats = yearly_frame(result.yearly)
-        caption = f"{persona_file.persona.title}: kostnad og personinnsats per år"
-        session.show_table(
-            table, formats, f"{persona_file.stem}-per-ar", caption, [persona_file.path]
-        )
+        _heading(persona_file)
+        shown = yearly_frame(result.yearly)
+        caption = "Kostnad og personinnsats per år"
+        _show(session, inputs, persona_file, shown, "per-ar", caption)
 
 
 def total_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
-    """Per persona: the sums over the whole trajectory, and the difference to the reference."""
+    """Per persona: the sums over the whole trajectory, and the difference to the reference
+    (``<persona>-sum``)."""
     for persona_file, result in zip(inputs.personas, results, strict=True):
         persona = persona_file.persona
-        _heading(persona)
+        _heading(persona_file)
         caption = f"Sum over forløpet ({persona.start_age}–{persona.end_age} år)"
-        table, formats = totals_frame(result.totals, persona.trajectory(result.reference).name)
-        stem = f"{persona_file.stem}-sum"
-        session.show_table(
-            table, formats, stem, f"{persona_file.persona.title}: {caption}", [persona_file.path]
-        )
+        shown = totals_frame(result.totals, persona.trajectory(result.reference).name)
+        _show(session, inputs, persona_file, shown, "sum", caption)
 
 
 def scaled_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
-    """Per persona: the cost per year for the municipality's number of persons."""
+    """Per persona: the cost per year for the municipality's number of persons
+    (``<persona>-skalert``)."""
     for persona_file, result in zip(inputs.personas, results, strict=True):
-        _heading(persona_file.persona)
+        _heading(persona_file)
         display(
             HTML(
                 f"<p>{number(result.persons)} personer. Kilde for antallet: "
-                f"{inputs.settings.persons_source}. Likevektsår: personene er jevnt fordelt over "
-                f"et forløp på {number(result.length, 1)} år.</p>"
+                f"{html.escape(inputs.settings.persons_source)}. Likevektsår: personene er jevnt "
+                f"fordelt over et forløp på {_plain(result.length)} år.</p>"
             )
         )
         caption = "Kostnad per år når alle er i samme forløp"
         reference = persona_file.persona.trajectory(result.reference).name
-        table, formats = scaled_frame(result.scaled, reference)
-        stem = f"{persona_file.stem}-skalert"
-        session.show_table(
-            table, formats, stem, f"{persona_file.persona.title}: {caption}", [persona_file.path]
-        )
+        shown = scaled_frame(result.scaled, reference)
+        _show(session, inputs, persona_file, shown, "skalert", caption)
 
 
 def phase_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
-    """Per persona: extra cost (+) or saving (−) per year while the new trajectory is phased in."""
+    """Per persona: extra cost (+) or saving (−) per year while the new trajectory is phased
+    in (``<persona>-innfasing``)."""
     for persona_file, result in zip(inputs.personas, results, strict=True):
-        _heading(persona_file.persona)
-        display(HTML(f"<p>{phase_summary(result)}</p>"))
+        _heading(persona_file)
+        display(HTML(f"<p>{html.escape(phase_summary(result))}</p>"))
         caption = "Merkostnad (+) eller besparelse (−) per år"
-        table, formats = phase_frame(result.phase)
-        stem = f"{persona_file.stem}-innfasing"
-        session.show_table(
-            table, formats, stem, f"{persona_file.persona.title}: {caption}", [persona_file.path]
-        )
+        shown = phase_frame(result.phase)
+        _show(session, inputs, persona_file, shown, "innfasing", caption)
 
 
 def phase_figures(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
-    """Per persona: the phase-in year by year, running cost and investments apart."""
+    """Per persona: the phase-in year by year, running cost and investments apart
+    (``<persona>-innfasing``)."""
     for persona_file, result in zip(inputs.personas, results, strict=True):
+        sources = _sources(session, inputs, persona_file)
         figure = plots.phase_in_chart(
             result.phase,
             f"Innfasing – {persona_file.persona.title}",
-            session.source_line([persona_file.path]),
-            illustrative=session.illustrative_for([persona_file.path]),
+            session.source_line(sources),
+            illustrative=session.illustrative_for(sources),
         )
-        session.show_figure(figure, f"{persona_file.stem}-innfasing", sources=[persona_file.path])
-
-
-PHASE_YEARS_IN_KEY_FIGURES = 4
+        session.show_figure(figure, f"{persona_file.stem}-innfasing", sources=sources)
 
 
 def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[KeyFigure]:
-    """Per persona: each trajectory's cost and hours over the trajectory, the number of
-    persons, the new persons per year, the first phase-in years and the first saving year."""
+    """Per persona (keys ``<persona>.…``): its title; each trajectory's cost and staff hours
+    over the trajectory; the number of persons and the new persons per year (N ÷ L); the
+    extra cost of the first phase-in years; and the first year with a saving (``None`` when
+    the phase-in saves nothing in the years shown). Values are unrounded."""
     found = []
     for persona_file, result in zip(inputs.personas, results, strict=True):
         s, persona = persona_file.stem, persona_file.persona
-        years = f"{persona.start_age}–{persona.end_age} år"
+        years = f"{persona.length} år"
         found.append(KeyFigure(f"{s}.title", "Persona", persona.title, "tekst"))
         for row in result.totals.itertuples():
-            found.append(
+            name, key = row.trajectory_name, f"{s}.{row.trajectory}"
+            found += [
                 KeyFigure(
-                    f"{s}.{row.trajectory}.total_cost",
-                    f"Kostnad over forløpet ({years}), {row.trajectory_name.lower()}",
-                    row.total_cost,
-                    "kr",
-                )
-            )
-            found.append(
+                    f"{key}.total_cost", f"{name}: kostnad over {years}", row.total_cost, "kr"
+                ),
                 KeyFigure(
-                    f"{s}.{row.trajectory}.hours",
-                    f"Personinnsats over forløpet, {row.trajectory_name.lower()}",
-                    row.hours,
-                    "timer",
-                )
-            )
-        found.append(KeyFigure(f"{s}.persons", "Personer i kommunen", result.persons, "personer"))
+                    f"{key}.hours", f"{name}: personaltimer over {years}", row.hours, "timer"
+                ),
+            ]
+        found.append(KeyFigure(f"{s}.persons", "Personer i målgruppen", result.persons, "personer"))
         found.append(
             KeyFigure(
                 f"{s}.new_per_year",
-                "Nye personer per år (personer ÷ forløpets lengde)",
+                f"Nye personer per år ({number(result.persons)} personer ÷ "
+                f"{_plain(result.length)} år)",
                 result.persons / result.length,
                 "personer",
             )
         )
-        for year, extra in zip(
-            result.phase["year"][:PHASE_YEARS_IN_KEY_FIGURES],
-            result.phase["extra_total_cost"][:PHASE_YEARS_IN_KEY_FIGURES],
-            strict=True,
-        ):
+        first = result.phase.head(PHASE_YEARS_IN_KEY_FIGURES)
+        for year, extra in zip(first["year"], first["extra_total_cost"], strict=True):
             found.append(
-                KeyFigure(f"{s}.phase.{year}", f"Merkostnad i innfasingsår {year}", extra, "kr")
+                KeyFigure(f"{s}.phase.{year}", f"Innfasing år {year}: merkostnad", extra, "kr")
             )
         saving = first_saving_year(result.phase)
-        found.append(
-            KeyFigure(
-                f"{s}.first_saving_year",
-                "Første innfasingsår med besparelse",
-                saving if saving else "ingen i perioden",
-                "år" if saving else "tekst",
-            )
-        )
+        label = "Første innfasingsår med besparelse"
+        if saving is None:
+            label += f" (ingen i løpet av {len(result.phase)} år)"
+        found.append(KeyFigure(f"{s}.first_saving_year", label, saving, "år"))
     return found

@@ -1,0 +1,237 @@
+"""The personas' report blocks (``workbench/analyses/personas/report.py``): what each shows,
+what it writes into the report folder and what ``nokkeltall.json`` says about it.
+
+Hand figures are from the Færder presentation's table «Forskjeller mellom proaktivt-, normal-
+eller reaktivt forløp» (Johs, 70 to 88 years, 19 rows) and its 684 persons with presumed
+dementia: normal 3 × 218 102 + 6 × 246 432 + 5 × 371 442 + 2 × 1 003 466 = 5 997 040 kr and
+11 938 hours; proactive 11 × 118 431 + 7 × 246 432 + 1 003 466 kr and 100 000 kr invested at 70;
+reactive 546 666 + 4 × 969 468 + 9 × 579 076 kr.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from itertools import accumulate
+
+import pandas as pd
+import pytest
+from conftest import make_project
+from IPython.display import HTML
+
+from workbench.analyses.personas import engine, report
+from workbench.analyses.personas.load import load
+from workbench.formatting import Table, with_unit
+from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR, KEY_FIGURES
+from workbench.session import open_session
+
+SEED = "personas/johs-seed.yaml"
+PERSONS = 684
+YEARS = 19  # ages 70 to 88
+NORMAL = [0] * 3 + [218_102] * 3 + [246_432] * 6 + [371_442] * 5 + [1_003_466] * 2
+PROACTIVE = [118_431] * 11 + [246_432] * 7 + [1_003_466]
+REACTIVE = [0] * 5 + [546_666] + [969_468] * 4 + [579_076] * 9
+INVESTMENT = 100_000  # proactive, at 70 (year 1)
+COHORT = PERSONS / YEARS
+# year k of the phase-in: every cohort started so far is at its own year of the trajectory
+RUNNING = list(accumulate(p - n for p, n in zip(PROACTIVE, NORMAL, strict=True)))
+EXTRA = [COHORT * (r + INVESTMENT) for r in RUNNING]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return make_project(
+        tmp_path_factory.mktemp("personas") / "project",
+        ("9999-demokommune.yaml", "3911-faerder.yaml"),
+    )
+
+
+@pytest.fixture
+def shown(monkeypatch) -> list:
+    """Everything the blocks display, in order (instead of printing it)."""
+    found: list = []
+    monkeypatch.setattr(report, "display", found.append)
+    monkeypatch.setattr("workbench.session.display", found.append)
+    return found
+
+
+def opened(project, tmp_path, number: str, persona_file: str = ""):
+    session = open_session(
+        "personas", number, output_dir=str(tmp_path / "out"), project_dir=str(project.root)
+    )
+    inputs = load(session, persona_file)
+    return session, inputs, [engine.evaluate(p.persona, inputs) for p in inputs.personas]
+
+
+def manifest(session) -> dict:
+    return json.loads((session.output_dir / KEY_FIGURES).read_text(encoding="utf-8"))
+
+
+def csv(session, stem: str) -> pd.DataFrame:
+    return pd.read_csv(
+        session.output_dir / "tabeller" / f"{stem}.csv",
+        sep=CSV_SEPARATOR,
+        decimal=CSV_DECIMAL,
+        encoding=CSV_ENCODING,
+    )
+
+
+def test_hand_figures_are_the_sources():
+    assert sum(NORMAL) == 5_997_040
+    assert COHORT == 36
+
+
+def test_yearly_table_is_the_source_table_year_by_year(project, tmp_path, shown):
+    session, inputs, results = opened(project, tmp_path, "3911", SEED)
+    report.yearly_tables(session, inputs, results)
+    title = inputs.personas[0].persona.title
+    heading, table, source = shown
+    assert heading.data == f"<h3>{title}</h3>"
+    assert table.caption == "Kostnad og personinnsats per år"
+    assert "Kilde: " in source.data
+    written = csv(session, "johs-seed-per-ar")
+    assert list(written["Alder"]) == list(range(70, 70 + YEARS))
+    assert list(written["Årskostnad – normalforløp"]) == NORMAL
+    assert list(written["Årskostnad – proaktivt forløp"]) == PROACTIVE
+    assert list(written["Årskostnad – reaktivt forløp"]) == REACTIVE
+    assert list(written["Investering – proaktivt forløp"]) == [INVESTMENT] + [0] * (YEARS - 1)
+    (entry,) = manifest(session)["tables"]
+    assert entry["title"] == f"{title}: Kostnad og personinnsats per år"
+    persona_source = [p.title for p in session.sources if p.relative == SEED]
+    assert entry["sources"] == persona_source  # the source's own figures: no prices used
+    assert entry["illustrative"] is False
+
+
+def test_totals_table_sums_the_trajectories(project, tmp_path, shown):
+    session, inputs, results = opened(project, tmp_path, "3911", SEED)
+    report.total_tables(session, inputs, results)
+    assert shown[1].caption == "Sum over forløpet (70–88 år)"
+    written = csv(session, "johs-seed-sum").set_index("Forløp")
+    assert list(written.columns) == [
+        "Årskostnader i sum (kr)",
+        "Investeringer (kr)",
+        "Totalt (kr)",
+        "Personinnsats (t)",
+        "Årsverk (sum over årene)",
+        "Totalt mot normalforløp (kr)",
+        "Timer mot normalforløp",
+    ]
+    assert written.loc["Normalforløp", "Totalt (kr)"] == sum(NORMAL)
+    assert written.loc["Proaktivt forløp", "Totalt (kr)"] == sum(PROACTIVE) + INVESTMENT
+    assert written.loc["Reaktivt forløp", "Totalt mot normalforløp (kr)"] == sum(REACTIVE) - sum(
+        NORMAL
+    )
+    assert written.loc["Normalforløp", "Personinnsats (t)"] == 11_938
+
+
+def test_scaled_table_and_its_note_on_the_number_of_persons(project, tmp_path, shown):
+    session, inputs, results = opened(project, tmp_path, "3911", SEED)
+    report.scaled_tables(session, inputs, results)
+    note = shown[1].data
+    assert note.startswith(f"<p>{PERSONS} personer. Kilde for antallet: ")
+    assert f"jevnt fordelt over et forløp på {YEARS} år." in note
+    written = csv(session, "johs-seed-skalert").set_index("Forløp")
+    assert written.loc["Normalforløp", "Kostnad per år (kr)"] == pytest.approx(COHORT * sum(NORMAL))
+    assert written.loc["Proaktivt forløp", "Per år mot normalforløp (kr)"] == pytest.approx(
+        COHORT * (sum(PROACTIVE) + INVESTMENT - sum(NORMAL))
+    )
+
+
+def test_phase_table_gives_the_sources_4_9_13_9_million(project, tmp_path, shown):
+    """The presentation: «merkostnaden det første året 4 mill, det andre året 9 mill, det
+    tredje året 13 mill, fjerde året 9 mill og etter det syvende året … besparelse»."""
+    session, inputs, results = opened(project, tmp_path, "3911", SEED)
+    report.phase_tables(session, inputs, results)
+    sentence = shown[1].data
+    assert "36 nye personer per år (684 personer ÷ 19 år)" in sentence
+    first_total = next(k for k, e in enumerate(EXTRA, start=1) if e < 0)
+    first_running = next(k for k, r in enumerate(RUNNING, start=1) if r < 0)
+    assert (first_total, first_running) == (8, 7)
+    assert f"år {first_total} med investeringer, år {first_running} for driften alene" in sentence
+    written = csv(session, "johs-seed-innfasing")
+    assert [round(v / 1e6) for v in written["Drift (kr)"][:4]] == [4, 9, 13, 9]
+    assert list(written["Sum (kr)"][:YEARS]) == pytest.approx(EXTRA)
+    assert list(written["Akkumulert (kr)"][:YEARS]) == pytest.approx(list(accumulate(EXTRA)))
+
+
+def test_figures_are_written_with_their_sources(project, tmp_path, shown):
+    session, inputs, results = opened(project, tmp_path, "3911", SEED)
+    report.trajectory_figures(session, inputs, results)
+    report.phase_figures(session, inputs, results)
+    assert [o.format for o in shown] == ["png", "png"]
+    figures = manifest(session)["figures"]
+    assert [f["stem"] for f in figures] == ["johs-seed-forlop", "johs-seed-innfasing"]
+    for figure in figures:
+        assert (session.output_dir / figure["png"]).is_file()
+        assert (session.output_dir / figure["svg"]).is_file()
+        assert figure["sources"] == [p.title for p in session.sources if p.relative == SEED]
+
+
+def test_a_persona_priced_from_the_catalogue_cites_the_prices(project, tmp_path, shown):
+    session, inputs, results = opened(project, tmp_path, "9999")
+    report.total_tables(session, inputs, results)
+    (entry,) = manifest(session)["tables"]
+    titles = {p.relative: p.title for p in session.sources}
+    assert titles["personas/johs-tjenester.yaml"] in entry["sources"]
+    assert titles["prices/national-23-11.csv"] in entry["sources"]
+    assert entry["illustrative"] is True  # Demokommune is fictional
+
+
+def test_key_figures_are_the_sources_figures(project, tmp_path, shown):
+    session, inputs, results = opened(project, tmp_path, "3911", SEED)
+    session.show_key_figures(report.key_figures(inputs, results))
+    figures = {f["key"]: f for f in manifest(session)["key_figures"]}
+    persona = inputs.personas[0].persona
+    assert figures["johs-seed.title"]["value"] == persona.title
+    normal = figures["johs-seed.normal.total_cost"]
+    assert normal == {
+        "key": "johs-seed.normal.total_cost",
+        "label": f"Normalforløp: kostnad over {YEARS} år",
+        "value": 5_997_040,
+        "unit": "kr",
+    }
+    assert figures["johs-seed.proactive.total_cost"]["value"] == sum(PROACTIVE) + INVESTMENT
+    assert figures["johs-seed.reactive.total_cost"]["value"] == sum(REACTIVE)
+    assert (
+        figures["johs-seed.normal.hours"]["value"],
+        figures["johs-seed.normal.hours"]["unit"],
+    ) == (
+        11_938,
+        "timer",
+    )
+    assert figures["johs-seed.persons"]["value"] == PERSONS
+    assert figures["johs-seed.new_per_year"]["value"] == pytest.approx(COHORT)
+    assert figures["johs-seed.new_per_year"]["unit"] == "personer"
+    for k in (1, 2, 3, 4):
+        phase = figures[f"johs-seed.phase.{k}"]
+        assert (phase["label"], phase["unit"]) == (f"Innfasing år {k}: merkostnad", "kr")
+        assert phase["value"] == pytest.approx(EXTRA[k - 1])
+    assert "johs-seed.phase.5" not in figures
+    saving = figures["johs-seed.first_saving_year"]
+    assert (saving["value"], saving["unit"]) == (8, "år")
+    assert saving["label"] == "Første innfasingsår med besparelse"
+
+
+def test_no_saving_in_the_years_shown_is_none_with_a_label_that_says_so(project, tmp_path):
+    """Reactive instead of normal for three years: the first three years of both are without
+    municipal services, so nothing is saved."""
+    _, inputs, _ = opened(project, tmp_path, "3911", SEED)
+    settings = inputs.settings.model_copy(update={"phase_in_years": 3})
+    short = dataclasses.replace(inputs, settings=settings)
+    result = engine.evaluate(short.personas[0].persona, short, phase_in_to="reactive")
+    figures = {f.key: f for f in report.key_figures(short, [result])}
+    saving = figures["johs-seed.first_saving_year"]
+    assert saving.value is None and saving.unit == "år"
+    assert f"{saving.label}: {with_unit(saving.value, saving.unit)}" == (
+        "Første innfasingsår med besparelse (ingen i løpet av 3 år): –"
+    )
+    assert [k for k in figures if ".phase." in k] == [f"johs-seed.phase.{k}" for k in (1, 2, 3)]
+
+
+def test_stories_show_each_persona_with_its_trajectories(project, tmp_path, shown):
+    _, inputs, _ = opened(project, tmp_path, "3911")
+    report.stories(inputs)
+    headings = [o.data for o in shown if isinstance(o, HTML) and o.data.startswith("<h3>")]
+    assert headings == [f"<h3>{p.persona.title}</h3>" for p in inputs.personas]
+    stories = [o.data for o in shown if not isinstance(o, HTML | Table)]
+    assert all("**Normalforløp.**" in s for s in stories)
