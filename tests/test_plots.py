@@ -246,3 +246,20 @@ def test_figures_are_written_as_png_and_svg_byte_stable(draw, tmp_path):
     for one, other in zip(first, second, strict=True):
         assert one.read_bytes() == other.read_bytes()
     assert plots.ILLUSTRATIVE_MARK in first[1].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("width", [6.0, 11.0, 13.33])
+def test_a_long_source_line_is_broken_to_fit_the_figure_and_keeps_every_word(width):
+    source = "; ".join(
+        f"Befolkningsframskriving 67+ for Demokommune, alternativ {n} (SSB, tabell 14288)"
+        for n in range(6)
+    )
+    fig = plt.figure(figsize=(width, 4))
+    plots.finish(fig, "Tittel", source, illustrative=False)
+    line = next(t for t in fig.texts if t.get_text().startswith("Kilde: "))
+    renderer = fig.canvas.get_renderer()
+    extent = line.get_window_extent(renderer)
+    assert extent.x1 <= fig.bbox.width  # nothing runs past the right edge
+    assert line.get_text().count("\n") >= 1
+    assert line.get_text().split() == f"Kilde: {source}".split()  # no word lost
+    plt.close(fig)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,14 +91,30 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool) -> Figur
     fig.text(
         0.01,
         0.08 / height,
-        f"Kilde: {source}",
-        fontsize=8,
+        wrapped(f"Kilde: {source}", fig.get_figwidth() * 0.98, SOURCE_FONT_SIZE),
+        fontsize=SOURCE_FONT_SIZE,
         color="#444444",
         ha="left",
         va="bottom",
-        wrap=True,
     )
     return fig
+
+
+SOURCE_FONT_SIZE = 8
+AVERAGE_CHARACTER_EM = 0.6
+"""Average width of a character of running text in DejaVu Sans, in em (a little more than
+measured, so a wrapped line never runs past the figure's edge)."""
+
+
+def wrapped(text: str, width_inches: float, fontsize: float) -> str:
+    """``text`` broken into lines that fit ``width_inches`` at ``fontsize`` points.
+
+    Breaking the line here, from an average character width, replaces matplotlib's
+    ``wrap=True``, which measures the text word by word on every draw (a quarter of an app
+    chart's drawing time).
+    """
+    per_line = max(20, int(width_inches * 72 / (fontsize * AVERAGE_CHARACTER_EM)))
+    return "\n".join(textwrap.wrap(text, per_line, break_on_hyphens=False)) or text
 
 
 def thousands_axis(axis) -> None:
