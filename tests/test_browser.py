@@ -129,6 +129,15 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def first_quantity(page):
+    """Open the calculator's first alternative (as a click on its section does) and return
+    its first quantity field."""
+    page.locator(".jupyter-widget-Collapse-header").first.click()
+    quantity = page.locator(".workbench-number input").first
+    quantity.wait_for(state="visible", timeout=TIMEOUT_MS)
+    return quantity
+
+
 def plain(text: str) -> str:
     return text.replace("\u00a0", " ")
 
@@ -161,7 +170,8 @@ def test_calculator(page, server):
     assert_no_code(page)
     assert "ILLUSTRATIVE TALL" in visible_text(page)
     charts = wait_for_charts(page, 1)
-    quantity = page.locator(".workbench-number input").first
+    assert page.locator(".workbench-number input").count() == 0  # closed until opened
+    quantity = first_quantity(page)
     quantity.fill("1")
     quantity.press("Enter")
     # Hjemmetjenester: nursing 1 t/dag × 365 × 799 + praktisk bistand 52 × 560 (demo price) + alarm 52 × 55
@@ -176,7 +186,7 @@ def test_a_decimal_comma_is_a_decimal_comma_in_any_browser_language(browser, ser
     context, page = new_page(browser, locale=locale, viewport={"width": 1280, "height": 800})
     try:
         open_app(page, server, "calculator.ipynb", "Sammenligning per år")
-        quantity = page.locator(".workbench-number input").first
+        quantity = first_quantity(page)
         quantity.fill("1,5")
         quantity.press("Enter")
         # 1,5 t/dag × 365 × 799 kr + praktisk bistand 52 × 560 kr + trygghetsalarm 52 × 55 kr
@@ -291,7 +301,7 @@ def test_twenty_page_opens_keep_memory_bounded_and_an_open_page_keeps_its_kernel
             time.sleep(1)
             peak = max(peak, rss_mib(process.pid))
         assert peak < 1500, f"{peak:.0f} MiB after 20 page opens"
-        quantity = kept.locator(".workbench-number input").first
+        quantity = first_quantity(kept)
         quantity.fill("1")
         quantity.press("Enter")
         wait_for_text(kept, plain(formatting.kr(1 * 365 * 799 + 52 * 560 + 52 * 55)))

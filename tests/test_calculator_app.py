@@ -123,3 +123,18 @@ def test_a_new_period_brings_the_quantity_within_its_bound(app):
     line.service.value = next(s for s in app.options if app.unit_of(s[1]) == "døgn")[1]
     assert line.quantity.value == 7  # at most 7 døgn per uke
     assert line.quantity.maximum == 7 and line.quantity.unit == "døgn per uke"
+
+
+def test_alternatives_open_as_closed_sections_and_are_made_when_opened(project):
+    app = build(open_session("calculator", "9999", project_dir=str(project.root)))
+    titles = [a.name for a in app.inputs.packages[0].package.alternatives]
+    assert app.sections.widget.titles == tuple(titles)
+    assert app.sections.widget.selected_index is None
+    assert not any(e.built for e in app.editors)  # the page opens without the line editors
+    app.sections.widget.selected_index = 2  # a click on the third section
+    assert [e.built for e in app.editors] == [False, False, True, False]
+    third = app.inputs.packages[0].package.alternatives[2]
+    assert [line.line() for line in app.editors[2].lines] == list(third.lines)
+    app.editors[2].name.value = "Omdøpt"
+    assert app.sections.widget.titles[2] == "Omdøpt"
+    assert list(app.result.summary["alternative"])[2] == "Omdøpt"

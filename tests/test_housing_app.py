@@ -25,6 +25,7 @@ def app(project) -> HousingApp:
 
 def test_a_slider_keeps_its_age_group_at_100_percent(app):
     before = app.result.summary.set_index("key").loc["staff_alt", "value"]
+    app.open_group("90+")
     app.sliders[("90+", 1)].value = 60.0
     group = [app.sliders[("90+", s)].value for s in range(1, 7)]
     assert sum(group) == pytest.approx(100, abs=0.3)
@@ -44,12 +45,22 @@ def test_target_year_and_projection(app):
 
 
 def test_slider_read_outs_are_norwegian_percent_and_follow_the_rebalance(app):
+    app.open_group("90+")
     app.sliders[("90+", 1)].value = 60.0
     assert "60,0\u00a0%" in app.sliders[("90+", 1)].readout.value
     others = [app.sliders[("90+", s)] for s in range(2, 7)]
     for slider in others:  # the rest of the age group was scaled to fill 40 %
         shown = slider.readout.value
         assert f"{slider.value:.1f}".replace(".", ",") + "\u00a0%" in shown
+
+
+def test_sliders_are_made_when_their_age_group_is_opened(app):
+    assert app.sliders == {}  # the page opens without them
+    app.open_group("80-89")
+    assert {group for group, _ in app.sliders} == {"80-89"}
+    assert app.profile.widget.selected_index == 1
+    shown = [app.sliders[("80-89", s)].value for s in range(1, 7)]
+    assert shown == [round(app.shares["80-89"][s] * 100, 1) for s in range(1, 7)]
 
 
 def test_key_figures_come_first_in_large_type(app):

@@ -22,7 +22,7 @@ from workbench.models import translate_errors
 from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR, KeyFigure
 
 ERROR_STYLE = "color:#b00020"
-DRAW_DELAY_SECONDS = 0.02
+DRAW_DELAY_SECONDS = 0.005
 WRAP = widgets.Layout(flex_flow="row wrap", align_items="flex-end")
 """A row of controls that wraps on a narrow screen (a projector at 1024 × 768)."""
 CHART_DPI = 100
@@ -245,6 +245,41 @@ class NumberField:
             self.text.value = self._shown(value)
         finally:
             self._quiet = False
+
+
+class LazySections:
+    """Collapsible sections (an accordion, all closed at first) whose controls are made the
+    first time a section is opened, or asked for in code.
+
+    A page opens as fast as the browser can set up its widgets, so controls nobody has
+    opened yet are not sent: the housing app's 18 sliders and the calculator's line editors
+    wait inside their sections.
+
+    Args:
+        titles: One title per section.
+        build: Called with a section's index the first time it opens; returns its widgets.
+    """
+
+    def __init__(self, titles: Iterable[str], build: Callable[[int], list[widgets.Widget]]):
+        self._build = build
+        titles = list(titles)
+        self.boxes = [widgets.VBox() for _ in titles]
+        self.built = [False] * len(titles)
+        self.widget = widgets.Accordion(children=self.boxes, titles=tuple(titles))
+        self.widget.observe(self._opened, names="selected_index")
+
+    def _opened(self, change) -> None:
+        if change["new"] is not None:
+            self.ensure(change["new"])
+
+    def ensure(self, index: int) -> None:
+        """Make section ``index``'s controls, if not made yet."""
+        if not self.built[index]:
+            self.built[index] = True
+            self.boxes[index].children = self._build(index)
+
+    def set_titles(self, titles: Iterable[str]) -> None:
+        self.widget.titles = tuple(titles)
 
 
 KEY_FIGURES_SHOWN = 5

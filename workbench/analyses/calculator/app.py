@@ -30,7 +30,14 @@ from workbench.analyses.calculator.report import (
     affordable_frame,
     summary_frame,
 )
-from workbench.apps import Downloads, LiveApp, NumberField, chart_image, key_figure_band
+from workbench.apps import (
+    Downloads,
+    LazySections,
+    LiveApp,
+    NumberField,
+    chart_image,
+    key_figure_band,
+)
 from workbench.catalogue import service_label
 from workbench.formatting import styled
 from workbench.outputs import KeyFigure
@@ -103,49 +110,76 @@ class _LineEditor:
 
 
 class _AlternativeEditor:
-    """One alternative: its name and lines, with buttons to add a line or drop it."""
+    """One alternative: its name and lines, with buttons to add a line or drop it.
+
+    Its widgets are made the first time its section is opened (or its ``name`` or ``lines``
+    are asked for); until then it stands for the alternative as the package file gives it.
+    """
 
     def __init__(self, app: CalculatorApp, alternative: Alternative):
         self.app = app
-        self.name = widgets.Text(
-            value=alternative.name, description="Navn", layout=widgets.Layout(width="420px")
+        self.start = alternative
+        self.box = widgets.VBox()
+        self._name: widgets.Text | None = None
+        self._lines: list[_LineEditor] = []
+
+    @property
+    def built(self) -> bool:
+        return self._name is not None
+
+    @property
+    def title(self) -> str:
+        return (self._name.value if self._name is not None else self.start.name).strip() or "Uten navn"
+
+    @property
+    def name(self) -> widgets.Text:
+        self.build()
+        return self._name
+
+    @property
+    def lines(self) -> list[_LineEditor]:
+        self.build()
+        return self._lines
+
+    def build(self) -> None:
+        """Make the widgets (once)."""
+        if self.built:
+            return
+        app = self.app
+        self._name = widgets.Text(
+            value=self.start.name, description="Navn", layout=widgets.Layout(width="420px")
         )
-        self.name.observe(lambda _change: app.refresh(), names="value")
-        self.lines: list[_LineEditor] = []
+        self._name.observe(lambda _change: app.name_changed(), names="value")
         self.lines_box = widgets.VBox()
         add = widgets.Button(description="Legg til tjeneste", icon="plus")
         add.on_click(lambda _button: self.add_line())
-        self.remove = widgets.Button(
-            description="Fjern alternativ", icon="trash", button_style="warning"
-        )
-        self.remove.on_click(lambda _button: app.remove_alternative(self))
-        for line in alternative.lines:
+        remove = widgets.Button(description="Fjern alternativ", icon="trash", button_style="warning")
+        remove.on_click(lambda _button: app.remove_alternative(self))
+        for line in self.start.lines:
             self._append(line)
-        self.box = widgets.VBox(
-            [widgets.HBox([self.name, self.remove]), self.lines_box, add],
-            layout=widgets.Layout(border="1px solid #cccccc", padding="6px", margin="4px 0"),
-        )
+        self.box.children = [widgets.HBox([self._name, remove]), self.lines_box, add]
 
     def _append(self, line: PackageLine) -> None:
         editor = _LineEditor(
             self.app.options, line, self.app.refresh, self.remove_line, self.app.unit_of
         )
-        self.lines.append(editor)
-        self.lines_box.children = [e.box for e in self.lines]
+        self._lines.append(editor)
+        self.lines_box.children = [e.box for e in self._lines]
 
     def add_line(self) -> None:
+        self.build()
         self._append(PackageLine(service=self.app.options[0][1], quantity=1, period="week"))
         self.app.refresh()
 
     def remove_line(self, editor: _LineEditor) -> None:
-        self.lines.remove(editor)
-        self.lines_box.children = [e.box for e in self.lines]
+        self._lines.remove(editor)
+        self.lines_box.children = [e.box for e in self._lines]
         self.app.refresh()
 
     def alternative(self) -> Alternative:
-        return Alternative(
-            name=self.name.value.strip() or "Uten navn", lines=[e.line() for e in self.lines]
-        )
+        if not self.built:
+            return self.start
+        return Alternative(name=self.title, lines=[e.line() for e in self._lines])
 
 
 class CalculatorApp(LiveApp):
@@ -179,7 +213,7 @@ class CalculatorApp(LiveApp):
         add = widgets.Button(description="Legg til alternativ", icon="plus", button_style="info")
         add.on_click(lambda _button: self.add_alternative())
         self.editors: list[_AlternativeEditor] = []
-        self.editors_box = widgets.VBox()
+        self.sections = LazySections([], self._open_editor)
         self.status = widgets.HTML()
         self.downloads = Downloads("ressurskalkulator")
         self.summary_html = widgets.HTML()
@@ -198,7 +232,11 @@ class CalculatorApp(LiveApp):
                 self.downloads.widget,
                 widgets.HTML("<h3>Endre alternativene</h3>"),
                 self.package_picker,
-                self.editors_box,
+                widgets.HTML(
+                    "<p style='font-size:0.9em;color:#333'>Åpne et alternativ for å endre "
+                    "tjenester, antall og periode.</p>"
+                ),
+                self.sections.widget,
                 add,
                 self.status,
                 widgets.HTML("<h3>Hva har vi råd til for samme sum?</h3>"),
@@ -211,12 +249,29 @@ class CalculatorApp(LiveApp):
 
     def load(self, index: int) -> None:
         """Start over from package ``index`` of the inputs."""
+        self.editors = [
+            _AlternativeEditor(self, a) for a in self.inputs.packages[index].package.alternatives
+        ]
+        self._show_editors()
+        self.refresh()
+
+    def _show_editors(self) -> None:
+        """One closed section per alternative (its widgets made when it is opened)."""
+        self.sections.widget.selected_index = None
+        self.sections.boxes = [e.box for e in self.editors]
+        self.sections.built = [e.built for e in self.editors]
+        self.sections.widget.children = self.sections.boxes
+        self.sections.set_titles(e.title for e in self.editors)
+
+    def _open_editor(self, index: int) -> list[widgets.Widget]:
+        editor = self.editors[index]
         with self._muted():
-            self.editors = [
-                _AlternativeEditor(self, a)
-                for a in self.inputs.packages[index].package.alternatives
-            ]
-            self.editors_box.children = [e.box for e in self.editors]
+            editor.build()
+        return list(editor.box.children)
+
+    def name_changed(self) -> None:
+        """An alternative was renamed: its section's title and the figures follow."""
+        self.sections.set_titles(e.title for e in self.editors)
         self.refresh()
 
     def add_alternative(self) -> None:
@@ -225,7 +280,8 @@ class CalculatorApp(LiveApp):
         while f"Alternativ {number}" in taken:
             number += 1
         self.editors.append(_AlternativeEditor(self, Alternative(name=f"Alternativ {number}")))
-        self.editors_box.children = [e.box for e in self.editors]
+        self._show_editors()
+        self.sections.widget.selected_index = len(self.editors) - 1  # opened, to fill in
         self.refresh()
 
     def remove_alternative(self, editor: _AlternativeEditor) -> None:
@@ -235,7 +291,7 @@ class CalculatorApp(LiveApp):
             )
             return
         self.editors.remove(editor)
-        self.editors_box.children = [e.box for e in self.editors]
+        self._show_editors()
         self.refresh()
 
     def unit_of(self, service: str) -> str:

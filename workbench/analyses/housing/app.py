@@ -27,6 +27,7 @@ from workbench.analyses.housing.report import (
 from workbench.apps import (
     WRAP,
     Downloads,
+    LazySections,
     LiveApp,
     PercentSlider,
     chart_image,
@@ -87,20 +88,11 @@ class HousingApp(LiveApp):
             for group, part in inputs.data.target_shares.groupby("age_group", sort=False)
         }
         self.sliders: dict[tuple[str, int], PercentSlider] = {}
-        groups = []
-        for group in housing.AGE_GROUPS:
-            for step in housing.STEPS:
-                self.sliders[(group, step)] = PercentSlider(
-                    round(self.shares[group][step] * 100, 1),
-                    f"{step} {step_names[step - 1]}",
-                    lambda percent, g=group, s=step: self._slide(g, s, percent),
-                )
-            groups.append(
-                widgets.HBox([self.sliders[(group, s)].widget for s in housing.STEPS], layout=WRAP)
-            )
-        profile = widgets.Accordion(children=groups)
-        for index, group in enumerate(housing.AGE_GROUPS):
-            profile.set_title(index, f"{group} år: alternativ profil i målåret (prosent)")
+        """The sliders of the age groups opened so far, by (age group, step)."""
+        self.profile = LazySections(
+            (f"{group} år: alternativ profil i målåret (prosent)" for group in housing.AGE_GROUPS),
+            self._group_sliders,
+        )
         for control in (self.target_year, self.projection):
             control.observe(lambda _change: self.refresh(), names="value")
         self.summary_html = widgets.HTML()
@@ -116,7 +108,7 @@ class HousingApp(LiveApp):
                 self.staffing_chart,
                 widgets.HTML("<h3>Velg scenario</h3>"),
                 widgets.HBox([self.target_year, self.projection], layout=WRAP),
-                profile,
+                self.profile.widget,
                 self.status,
                 widgets.HTML("<h3>Sammendrag</h3>"),
                 self.summary_html,
@@ -127,6 +119,23 @@ class HousingApp(LiveApp):
             ]
         )
         self.refresh()
+
+    def _group_sliders(self, index: int) -> list[widgets.Widget]:
+        """The sliders of one age group (made when its section is first opened)."""
+        group = housing.AGE_GROUPS[index]
+        for step in housing.STEPS:
+            self.sliders[(group, step)] = PercentSlider(
+                round(self.shares[group][step] * 100, 1),
+                f"{step} {self.step_names[step - 1]}",
+                lambda percent, s=step: self._slide(group, s, percent),
+            )
+        return [widgets.HBox([self.sliders[(group, s)].widget for s in housing.STEPS], layout=WRAP)]
+
+    def open_group(self, group: str) -> None:
+        """Open an age group's sliders, as a click on its section does."""
+        index = housing.AGE_GROUPS.index(group)
+        self.profile.ensure(index)
+        self.profile.widget.selected_index = index
 
     def target_shares(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -140,7 +149,7 @@ class HousingApp(LiveApp):
         self.shares[group] = housing.rebalance(self.shares[group], step, percent / 100)
         with self._muted():
             for other, value in self.shares[group].items():
-                self.sliders[(group, other)].value = round(value * 100, 1)
+                self.sliders[(group, other)].value = round(value * 100, 1)  # its group is open
         self.refresh()
 
     def recompute(self) -> HousingResult:
