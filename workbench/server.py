@@ -43,6 +43,10 @@ IDLE_KERNEL_SECONDS = 120
 """A kernel whose page has been closed is shut down after this many idle seconds (kernels of
 open pages are kept however long they wait: Jupyter's ``cull_connected`` stays off)."""
 CULL_INTERVAL_SECONDS = 30
+REFILL_DELAY_SECONDS = 5
+"""After a page takes its app's pre-heated kernel, the next one starts this many seconds
+later (Voilà's default is one): starting a kernel takes seconds of processor time, which
+would otherwise be taken from the browser while it builds the page just asked for."""
 BASE_URL = "\x00base_url\x00"
 EXTERNAL_LINK = re.compile(r"^\s*<link[^>]*href=\"https?://[^>]*>\s*\n", re.M)
 
@@ -102,7 +106,7 @@ def voila_command(
         f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL_SECONDS, idle_seconds)}",
     ]
     if preheat:
-        command.append("--pool_size=1")
+        command += ["--pool_size=1", f"--VoilaKernelManager.fill_delay={REFILL_DELAY_SECONDS}"]
     return command
 
 
