@@ -232,3 +232,17 @@ def test_unknown_projection_in_parameters_names_the_key(project):
         match=r"nøkkel «analyses.housing.projection»: framskrivingsalternativet «MHMM» finnes ikke",
     ):
         load_housing(open_session("housing", "9999", project_dir=str(project.root)))
+
+
+def test_evaluate_uses_the_chosen_alternative_and_bands_them_all(small):
+    from workbench.analyses.housing.load import HousingInputs
+
+    inputs = HousingInputs(small, None, 0.67, None, None)  # projection always given below
+    for chosen in ("MMMM", "LLML"):
+        result = housing.evaluate(inputs, 2024, 2034, projection=chosen)
+        final = result.band[result.band["year"] == 2034].set_index("alternative")
+        assert set(final.index) == {"MMMM", "LLML"}
+        # the table's årsverk in 2034 with today's profile is the chosen alternative's band line
+        staff = result.totals.set_index("year").loc[2034, "fte_today"]
+        assert staff == pytest.approx(final.loc[chosen, "fte_today"])
+    assert final.loc["LLML", "fte_today"] < final.loc["MMMM", "fte_today"]

@@ -472,14 +472,38 @@ def band(
 ) -> pd.DataFrame:
     """Årsverk and cost per year under both profiles for every projection alternative that
     covers the years: the sensitivity band."""
-    frames = []
+    return band_of(projections(data, base_year, target_year, target_shares))
+
+
+def projections(
+    data: HousingData,
+    base_year: int,
+    target_year: int,
+    target_shares: pd.DataFrame | None = None,
+    *,
+    required: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`project` for every projection alternative that covers the years.
+
+    Raises:
+        InputError: The ``required`` alternative does not cover the years.
+    """
+    frames = {}
     for alternative in data.alternatives:
         try:
-            totals = by_year(project(data, alternative, base_year, target_year, target_shares))
+            frames[alternative] = project(data, alternative, base_year, target_year, target_shares)
         except InputError:  # this alternative does not cover the years
-            continue
-        frames.append(totals.assign(alternative=alternative))
-    return pd.concat(frames, ignore_index=True)
+            if alternative == required:
+                raise
+    return frames
+
+
+def band_of(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The sensitivity band from :func:`projections`."""
+    return pd.concat(
+        [by_year(frame).assign(alternative=name) for name, frame in frames.items()],
+        ignore_index=True,
+    )
 
 
 def rebalance(shares: dict[int, float], changed: int, value: float) -> dict[int, float]:
@@ -519,12 +543,16 @@ def evaluate(
 ) -> HousingResult:
     """All housing tables for one projection alternative and (optionally) edited target shares."""
     alternative = projection or inputs.settings.projection
-    frame = project(inputs.data, alternative, base_year, target_year, target_shares)
+    frames = projections(inputs.data, base_year, target_year, target_shares, required=alternative)
+    if alternative in frames:
+        frame = frames[alternative]  # projected once, for the table and the band alike
+    else:  # not one of the file's alternatives: project says so
+        frame = project(inputs.data, alternative, base_year, target_year, target_shares)
     return HousingResult(
         projection=frame,
         totals=by_year(frame),
         steps=by_step(frame),
         summary=summary(frame, base_year, target_year, inputs.position_size),
-        band=band(inputs.data, base_year, target_year, target_shares),
+        band=band_of(frames),
         population=population_by_year(inputs.data.population, alternative, base_year, target_year),
     )
