@@ -308,3 +308,52 @@ def test_twenty_page_opens_keep_memory_bounded_and_an_open_page_keeps_its_kernel
         context.close()
     finally:
         server_module.shutdown(process)
+
+
+LAYOUT = """() => {
+    const top = e => e.getBoundingClientRect().top + window.scrollY;
+    const figures = Array.from(document.querySelectorAll('div'))
+        .filter(d => d.style.fontSize === '1.7em');
+    const chart = document.querySelector('img.widget-image');
+    const labels = Array.from(document.querySelectorAll('label, .widget-label, .widget-html span'))
+        .filter(e => e.offsetWidth > 0);
+    const cut = labels.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim());
+    return {
+        figureTop: figures.length ? top(figures[0]) : null,
+        chartTop: top(chart),
+        chartRight: chart.getBoundingClientRect().right,
+        cut: cut,
+        labels: labels.length,
+    };
+}"""
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800)])
+@pytest.mark.parametrize(
+    ("notebook", "ready"),
+    [
+        ("calculator.ipynb", "Sammenligning per år"),
+        ("personas.ipynb", "nye personer per år"),
+        ("housing.ipynb", "Vekst i behov for årsverk"),
+        ("allocation.ipynb", "Flytt en regel"),
+    ],
+)
+def test_key_figures_and_a_chart_on_the_first_screen_of_a_projector(
+    browser, server, notebook, ready, size
+):
+    width, height = size
+    context, page = new_page(browser, viewport={"width": width, "height": height})
+    try:
+        open_app(page, server, notebook, ready)
+        wait_for_charts(page, 1)
+        layout = page.evaluate(LAYOUT)
+        assert layout["figureTop"] is not None, "no key figures in large type"
+        assert layout["figureTop"] < layout["chartTop"] < height  # numbers, then the chart
+        assert layout["chartRight"] <= width  # the chart fits the screen's width
+        assert layout["labels"] > 0
+        assert layout["cut"] == [], f"labels cut: {layout['cut']}"
+        if size == (1024, 768):
+            shot(page, f"projektor-{notebook.removesuffix('.ipynb')}")
+    finally:
+        context.close()
+    assert page.outside == []
