@@ -169,7 +169,10 @@ def test_bad_rule_files_name_the_rows(tmp_path):
         a.read_rules(path, a.DEFAULT, STEPS)
     message = str(caught.value)
     assert "rad 2, kolonne «step»: trinn 13 finnes ikke" in message
-    assert "rad 3: andelene i regelen summerer til 0.9, ikke 1 (rad 3, 4)" in message
+    assert (
+        "rad 3: andelene i regelen summerer til 0,9, ikke 1 (rad 3, 4; høyst 0,000000001 fra 1 "
+        "godtas)" in message
+    )
     assert "rad 6: regelen står mer enn én gang for trinn 7 (rad 5, 6)" in message
     assert "rad 7: regelen må ha minst én av ansvar, funksjon og art" in message
     assert "rad 8, kolonne «valid_from»: valid_from er etter valid_to" in message
@@ -281,3 +284,105 @@ def test_reconciliation_is_exact_for_any_ledger(tmp_path, amounts, functions, ye
     exact = lines["amount_ore"].to_numpy()[merged["line"]] * merged["fraction"].fillna(1).to_numpy()
     assert (np.abs(merged["amount_ore"].to_numpy() - exact) < 1 + 1e-6).all()
     assert (a.reconcile(lines, result)["difference_ore"] == 0).all()
+
+
+def three_way(fractions: tuple[str, str, str]) -> str:
+    return "".join(f";253;;;;{s};{f};P;\n" for s, f in zip((9, 11, 12), fractions, strict=True))
+
+
+@pytest.mark.parametrize("third", ["0,333333333", "0,3333333334", "1/3", "33,3333333333 %"])
+def test_a_100_million_line_split_in_thirds_is_whole_to_the_ore(tmp_path, third):
+    rules, parts = compile_(tmp_path, default=three_way((third, third, third)))
+    lines = ledger(
+        [(2024, "1", "253", None, 100_000_000.0), (2024, "1", "253", None, -100_000_000.0)]
+    )
+    result = a.allocate(lines, rules, parts)
+    # 10 000 000 000 øre ÷ 3 = 3 333 333 333 1/3: one part gets the øre left over
+    third = [3_333_333_334, 3_333_333_333, 3_333_333_333]
+    assert list(result["amount_ore"]) == [*third, *(-part for part in third)]
+    assert (a.reconcile(lines, result)["difference_ore"] == 0).all()
+
+
+def test_shares_as_people_write_them(tmp_path):
+    rules, parts = compile_(tmp_path, default=three_way(("50 %", "1/4", "0,25")))
+    result = a.allocate(ledger([(2024, "1", "253", None, 100.0)]), rules, parts)
+    assert list(result["amount_ore"]) == [5000, 2500, 2500]
+
+
+@pytest.mark.parametrize(
+    ("fractions", "shown"),
+    [
+        (("0,33333333", "0,33333333", "0,33333333"), "0,99999999"),  # :g once printed «1»
+        (("33,3 %", "33,3 %", "33,3 %"), "0,999"),
+        (("0,3333333337", "0,3333333337", "0,3333333337"), "1,0000000011"),
+        (("1/3", "1/3", "1/7"), "om lag 0,809523809524"),
+    ],
+)
+def test_fractions_outside_the_tolerance_are_refused_with_their_exact_sum(
+    tmp_path, fractions, shown
+):
+    with pytest.raises(InputError) as caught:
+        a.read_rules(rules_file(tmp_path, three_way(fractions)), a.DEFAULT, STEPS)
+    assert f"andelene i regelen summerer til {shown}, ikke 1 (rad 2, 3, 4;" in str(caught.value)
+
+
+def test_fractions_at_the_tolerance_edge_are_accepted(tmp_path):
+    # 0,3333333336 + 0,3333333337 + 0,3333333337 = 1,000000001: exactly at the edge
+    table = a.read_rules(
+        rules_file(tmp_path, three_way(("0,3333333336", "0,3333333337", "0,3333333337"))),
+        a.DEFAULT,
+        STEPS,
+    )
+    assert table["fraction"].sum() == pytest.approx(1, abs=1e-15)
+
+
+def test_a_share_that_is_not_a_share_names_the_forms_it_may_take(tmp_path):
+    with pytest.raises(InputError) as caught:
+        a.read_rules(rules_file(tmp_path, three_way(("en tredel", "1/3", "1/0"))), a.DEFAULT, STEPS)
+    message = str(caught.value)
+    assert (
+        "rad 2, kolonne «fraction»: «en tredel» er ikke en andel (skriv 0,25, 25 % eller 1/4)"
+        in message
+    )
+    assert "rad 4, kolonne «fraction»: «1/0» er ikke en andel" in message
+
+
+EDGE_DIGITS = st.integers(min_value=9, max_value=11)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    amounts=st.lists(AMOUNTS, min_size=1, max_size=30),
+    weights=st.lists(st.integers(min_value=1, max_value=997), min_size=2, max_size=5),
+    digits=EDGE_DIGITS,
+    nudge=st.integers(min_value=-1, max_value=1),
+)
+def test_splits_are_whole_for_fractions_at_the_tolerance_edge(
+    tmp_path, amounts, weights, digits, nudge
+):
+    from decimal import ROUND_DOWN, Decimal
+    from fractions import Fraction
+
+    # each weight's share cut to `digits` decimals, the last one nudged up to 1e-9 off 1
+    unit = Decimal(1).scaleb(-digits)
+    cut = [(Decimal(w) / Decimal(sum(weights))).quantize(unit, ROUND_DOWN) for w in weights]
+    cut[-1] = Decimal(1) - sum(cut[:-1]) + nudge * Decimal("1e-9")
+    assert abs(sum(cut) - 1) <= Decimal("1e-9")
+    rule = "".join(
+        f";253;;;;{s};{str(f).replace('.', ',')};P;\n"
+        for s, f in zip(range(1, 13), cut, strict=False)
+    )
+    rules, parts = compile_(tmp_path, default=rule)
+    lines = ledger([(2024, "1", "253", None, 0.0) for _ in amounts])
+    lines["amount_ore"] = np.array(amounts, dtype=np.int64)
+    result = a.allocate(lines, rules, parts)
+    per_line = result.groupby("line")["amount_ore"].sum()
+    assert (per_line.to_numpy() == lines["amount_ore"].to_numpy()).all()
+    # each part within one øre of its exact share of the line (the rule's fractions over their sum)
+    total = sum(Fraction(f) for f in cut)
+    shares = [Fraction(f) / total for f in cut]
+    for row in result.itertuples():
+        exact = amounts[row.line] * shares[row.step - 1]
+        assert abs(row.amount_ore - exact) < 1

@@ -13,6 +13,8 @@ import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,7 +26,7 @@ from workbench.errors import InputError, Problem
 ROW_COLUMN = "source_row"
 """Column added to every table read (named so itertuples keeps it): the row number the user sees in the file."""
 
-Kind = Literal["str", "float", "int", "bool"]
+Kind = Literal["str", "float", "int", "bool", "fraction"]
 
 TRUE_WORDS = frozenset({"true", "ja", "yes", "1", "x", "sann"})
 FALSE_WORDS = frozenset({"false", "nei", "no", "0", "", "usann"})
@@ -124,6 +126,43 @@ def parse_number(text: Any, *, decimal_comma: bool = True) -> float:
     if math.isnan(value) or math.isinf(value):
         raise ValueError(text)
     return value
+
+
+FRACTION_FORMS = "0,25, 25 % eller 1/4"
+
+
+def parse_fraction(text: Any, *, decimal_comma: bool = True) -> Fraction:
+    """A share as people write it, exactly: ``0,333333333``, ``33,3 %``, ``1/3`` or a number
+    a spreadsheet already holds. Raises ValueError otherwise.
+
+    The result is an exact rational (``Fraction``): ``1/3`` stays a third, and a decimal is
+    read digit for digit (a spreadsheet's float by its shortest decimal form, 0.1 as 1/10).
+    """
+    if isinstance(text, bool):
+        raise ValueError(text)
+    if isinstance(text, int | float):
+        if isinstance(text, float) and not math.isfinite(text):
+            raise ValueError(text)
+        return Fraction(repr(text)) if isinstance(text, float) else Fraction(text)
+    cleaned = str(text).translate(SPACES).replace("\u2212", "-")
+    percent = cleaned.endswith("%")
+    if percent:
+        cleaned = cleaned[:-1]
+    if "/" in cleaned:
+        numerator, _, denominator = cleaned.partition("/")
+        value = _decimal(numerator, decimal_comma) / _decimal(denominator, decimal_comma)
+    else:
+        value = _decimal(cleaned, decimal_comma)
+    return value / 100 if percent else value
+
+
+def _decimal(text: str, decimal_comma: bool) -> Fraction:
+    if decimal_comma and "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        return Fraction(Decimal(text))
+    except (InvalidOperation, ValueError, OverflowError):
+        raise ValueError(text) from None
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -279,6 +318,11 @@ def _convert_cell(cell: _Cell, column: Column) -> Any:
         if word in FALSE_WORDS:
             return False
         raise ValueError(f"«{raw}» er ikke ja/nei (bruk true/false eller ja/nei)")
+    if column.kind == "fraction":
+        try:
+            return parse_fraction(raw, decimal_comma=cell.decimal_comma)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"«{raw}» er ikke en andel (skriv {FRACTION_FORMS})") from None
     try:
         number = parse_number(raw, decimal_comma=cell.decimal_comma)
     except ValueError:

@@ -24,6 +24,7 @@ import functools
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
 NOT_ALLOCATED = 0
 """Step id of *Ikke fordelt*."""
 NOT_ALLOCATED_NAME = "Ikke fordelt"
-FRACTION_TOLERANCE = 1e-9
+FRACTION_TOLERANCE = Fraction(1, 10**9)
+"""How far a rule's fractions may sum from 1 (exactly: 0,000000001 either way)."""
 GROSS_ART_LIMIT = 600
 """KOSTRA arts below 600 are expenses (driftsutgifter); 600 and above are income."""
 MUNICIPAL, DEFAULT = "kommune", "standard"
@@ -59,7 +61,7 @@ RULE_SCHEMA = {
     "valid_from": Column("int", required=False, nullable=True),
     "valid_to": Column("int", required=False, nullable=True),
     "step": Column("int"),
-    "fraction": Column("float"),
+    "fraction": Column("fraction"),
     "area": Column(),
     "target_group": Column(required=False, nullable=True),
     "note": Column(required=False, nullable=True),
@@ -154,19 +156,41 @@ def read_rules(path: Path, source: str, steps: set[int]) -> pd.DataFrame:
                     row=int(repeated[ROW_COLUMN].iloc[-1]),
                 )
             )
-        total = rows["fraction"].sum()
+        total = sum(rows["fraction"], Fraction(0))
         if abs(total - 1) > FRACTION_TOLERANCE and len(repeated) == 0:
             problems.append(
                 Problem(
-                    f"andelene i regelen summerer til {total:g}, ikke 1 (rad {row_numbers})",
+                    f"andelene i regelen summerer til {exact_text(total)}, ikke 1 "
+                    f"(rad {row_numbers}; høyst {exact_text(FRACTION_TOLERANCE)} "
+                    "fra 1 godtas)",
                     row=int(rows[ROW_COLUMN].iloc[0]),
                 )
             )
     if problems:
         raise InputError(path, problems)
+    # Each rule's fractions, exact, divided by their sum: they then sum to exactly 1 (three
+    # times 0,333333333 becomes three thirds), and a line's parts to the whole line.
+    totals: dict[str, Fraction] = {}
+    for key, fraction in zip(table["rule_key"], table["fraction"], strict=True):
+        totals[key] = totals.get(key, Fraction(0)) + fraction
+    table["fraction"] = [
+        float(f / totals[k]) for k, f in zip(table["rule_key"], table["fraction"], strict=True)
+    ]
     table["source"] = source
     table["file"] = path.name
     return table
+
+
+def exact_text(value: Fraction) -> str:
+    """A share in Norwegian with every decimal it has, up to twelve (``0,999999999``);
+    beyond that rounded, and said so (``om lag 0,333333333333``)."""
+    places = 12
+    scaled = value * 10**places
+    rounded = round(scaled)
+    digits = f"{abs(rounded):0{places + 1}d}"
+    text = f"{digits[:-places]},{digits[-places:]}".rstrip("0").rstrip(",")
+    text = ("-" if rounded < 0 else "") + text
+    return text if scaled == rounded else f"om lag {text}"
 
 
 def read_recipients(path: Path) -> pd.DataFrame:
@@ -441,8 +465,12 @@ def split_exactly(
         order: Tie-break for equal remainders (lower first).
 
     Returns:
-        Each part's amount in øre: the floor of its exact share, plus one øre for the parts
-        with the largest remainders until the line is whole (signs handled symmetrically).
+        Each part's amount in øre: the floor of its share, then whatever the floors leave
+        of the line handed out by largest remainder: every part gets the same whole number
+        of øre when the gap is larger than the number of parts (it is not, for fractions
+        that sum to 1, but floating point may leave one øre either way), and the rest goes
+        one øre each to the parts with the largest remainders. A line's parts therefore
+        sum to the line for any fractions (signs handled symmetrically).
     """
     sign = np.sign(amount)
     exact = np.abs(amount).astype(np.float64) * fraction
@@ -463,10 +491,12 @@ def split_exactly(
         ["line", "remainder", "order"], ascending=[True, False, True], kind="stable"
     )
     rank = ranked.groupby("line").cumcount().to_numpy()
+    position = ranked["position"].to_numpy()
+    gap = missing.to_numpy()[position]
+    parts = frame.groupby("line")["line"].transform("size").to_numpy()[position]
     bonus = np.zeros(len(frame), dtype=np.int64)
-    bonus[ranked["position"].to_numpy()] = (
-        rank < missing.to_numpy()[ranked["position"].to_numpy()]
-    ).astype(np.int64)
+    # floor division and modulo round towards minus infinity, so a negative gap works too
+    bonus[position] = gap // parts + (rank < gap % parts).astype(np.int64)
     return sign * (base + bonus)
 
 
