@@ -246,3 +246,21 @@ def test_evaluate_uses_the_chosen_alternative_and_bands_them_all(small):
         staff = result.totals.set_index("year").loc[2034, "fte_today"]
         assert staff == pytest.approx(final.loc[chosen, "fte_today"])
     assert final.loc["LLML", "fte_today"] < final.loc["MMMM", "fte_today"]
+
+
+@pytest.mark.parametrize("dash", ["\u2013", "\u2014", "\u2212", " - "])
+def test_age_groups_written_with_a_dash_or_minus_are_read(tmp_path, dash):
+    lines = ["age_group;persons_per_dwelling"]
+    lines += [f"{g.replace('-', dash)};1,5" for g in housing.AGE_GROUPS]
+    table = housing.read_persons_per_dwelling(write(tmp_path, "p.csv", "\n".join(lines) + "\n"))
+    assert list(table.index) == list(housing.AGE_GROUPS)
+
+
+def test_an_unknown_age_group_names_the_character_that_is_wrong(tmp_path):
+    text = "age_group;persons_per_dwelling\n67_79;1,5\n80-89;1,5\n90+;1\n"
+    with pytest.raises(InputError) as caught:
+        housing.read_persons_per_dwelling(write(tmp_path, "p.csv", text))
+    assert (
+        "rad 2, kolonne «age_group»: ukjent aldersgruppe «67_79»: tegnet «_» (U+005F) hører "
+        "ikke hjemme i en aldersgruppe (bruk 67-79, 80-89, 90+)"
+    ) in str(caught.value)

@@ -129,6 +129,14 @@ def parse_number(text: Any, *, decimal_comma: bool = True) -> float:
 
 
 FRACTION_FORMS = "0,25, 25 % eller 1/4"
+DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+"""Hyphens, en and em dashes and the minus sign, all read as the plain hyphen."""
+
+
+def with_hyphens(text: str) -> str:
+    """A range such as an age group as the files name it: ``67–79`` (en dash, as Norwegian
+    text writes it), ``67—79`` or ``67 − 79`` all become ``67-79``."""
+    return text.translate(DASHES).translate(SPACES)
 
 
 def parse_fraction(text: Any, *, decimal_comma: bool = True) -> Fraction:

@@ -28,7 +28,7 @@ import pandas as pd
 
 from workbench.errors import InputError, Problem
 from workbench.formatting import number, percent
-from workbench.loaders import ROW_COLUMN, Column, read_table
+from workbench.loaders import ROW_COLUMN, Column, read_table, with_hyphens
 from workbench.reference import HOUSING_STEP_COUNT
 
 if TYPE_CHECKING:
@@ -176,13 +176,28 @@ def read_persons_per_dwelling(path: Path) -> pd.DataFrame:
 
 
 def _age_group_problems(table: pd.DataFrame) -> list[Problem]:
+    """Read the ``age_group`` column with any dash as the hyphen (in place) and report the
+    groups that are still unknown, naming a character that does not belong in one."""
+    table["age_group"] = [with_hyphens(g) for g in table["age_group"]]
     return [
         Problem(
-            f"ukjent aldersgruppe «{g}» (bruk {', '.join(AGE_GROUPS)})", row=r, column="age_group"
+            f"ukjent aldersgruppe «{g}»{_odd_character(g)} (bruk {', '.join(AGE_GROUPS)})",
+            row=r,
+            column="age_group",
         )
         for r, g in zip(table[ROW_COLUMN], table["age_group"], strict=True)
         if g not in AGE_GROUPS
     ]
+
+
+AGE_GROUP_CHARACTERS = frozenset("0123456789-+")
+
+
+def _odd_character(group: str) -> str:
+    odd = next((c for c in group if c not in AGE_GROUP_CHARACTERS), None)
+    if odd is None:
+        return ""
+    return f": tegnet «{odd}» (U+{ord(odd):04X}) hører ikke hjemme i en aldersgruppe"
 
 
 def _step_problems(table: pd.DataFrame) -> list[Problem]:
