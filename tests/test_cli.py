@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from conftest import make_project
 
@@ -105,7 +107,7 @@ def test_validate_names_an_unknown_service(tmp_path, capsys):
     ) in err
 
 
-def test_a_bug_is_a_traceback_and_exit_1_not_a_user_error(project, monkeypatch, capsys):
+def test_a_bug_is_one_line_and_exit_1_with_the_traceback_in_a_log(project, monkeypatch, capsys):
     """Only InputError is the user's to fix («Feil: …», exit 2); anything else is a bug."""
     from workbench import validation
 
@@ -115,8 +117,13 @@ def test_a_bug_is_a_traceback_and_exit_1_not_a_user_error(project, monkeypatch, 
     monkeypatch.setattr(validation, "validate_project", broken)
     assert main(["--project", str(project.root), "validate"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("Traceback (most recent call last):")
-    assert "KeyError: 'intern nøkkel'" in err and "Feil: " not in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err and "Feil: " not in err
+    assert err.startswith("Feil i workbench, ikke i filene dine (KeyError).")
+    log = Path(err.split("Detaljene står i ", 1)[1].split("; send", 1)[0])
+    assert log.parent == project.root / ".cache" / "feil"
+    trace = log.read_text(encoding="utf-8")
+    assert trace.startswith("Traceback (most recent call last):")
+    assert "KeyError: 'intern nøkkel'" in trace
 
 
 def test_a_runtime_error_in_the_batch_is_a_bug_too(project, monkeypatch, capsys):
@@ -128,7 +135,9 @@ def test_a_runtime_error_in_the_batch_is_a_bug_too(project, monkeypatch, capsys)
     monkeypatch.setattr(batch, "plan", broken)
     assert main(["--project", str(project.root), "run", "--no-progress"]) == 1
     err = capsys.readouterr().err
-    assert "RuntimeError: uventet" in err and "Traceback" in err and "Feil: " not in err
+    assert "(RuntimeError)" in err and "Traceback" not in err and "Feil: " not in err
+    log = Path(err.split("Detaljene står i ", 1)[1].split("; send", 1)[0])
+    assert "RuntimeError: uventet" in log.read_text(encoding="utf-8")
 
 
 def test_an_unknown_app_is_a_norwegian_input_error(project):

@@ -7,14 +7,17 @@
     workbench fleet [-m 3911 ...]
     workbench list
 
-Exit codes: 0 all well, 1 some report failed (or a bug in the workbench: a traceback), 2
-invalid input or usage (``InputError``: «Feil: …»).
+Exit codes: 0 all well, 1 some report failed (or a bug in the workbench: one line saying so,
+the traceback in a log file under ``.cache/feil/``), 2 invalid input or usage
+(``InputError``: «Feil: …»).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -30,20 +33,34 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    project = None
     try:
         project = Project.locate(args.project)
         return args.handler(project, args)
     except InputError as exc:  # the user's to fix: a file, a number or an option
         print(f"Feil: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    except Exception:  # anything else is a bug: the whole traceback, for a bug report
-        traceback.print_exc()
+    except Exception as exc:  # anything else is a bug: one line here, the traceback in a log
+        log = bug_log(project, traceback.format_exc())
         print(
-            "Dette er en feil i workbench, ikke i filene dine; send meldingen over til "
-            "den som vedlikeholder verktøyet.",
+            f"Feil i workbench, ikke i filene dine ({type(exc).__name__}). Detaljene står i "
+            f"{log}; send den filen til den som vedlikeholder verktøyet.",
             file=sys.stderr,
         )
         return EXIT_FAILED
+
+
+def bug_log(project: Project | None, text: str) -> Path:
+    """Write a bug's traceback to ``.cache/feil/`` in the project (the temporary folder when
+    there is no project) and return the file's path."""
+    folder = project.root / ".cache" / "feil" if project else Path(tempfile.gettempdir())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    path = folder / f"workbench-feil-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def _parser() -> argparse.ArgumentParser:
