@@ -281,6 +281,13 @@ class LazySections:
     def set_titles(self, titles: Iterable[str]) -> None:
         self.widget.titles = tuple(titles)
 
+    def replace(self, boxes: list[widgets.VBox], built: list[bool], titles: Iterable[str]) -> None:
+        """Show other sections (all closed): each box, whether its controls are made, its title."""
+        self.widget.selected_index = None
+        self.boxes, self.built = list(boxes), list(built)
+        self.widget.children = self.boxes
+        self.set_titles(titles)
+
 
 KEY_FIGURES_SHOWN = 5
 """At most this many key figures in the band at the top of an app."""

@@ -129,7 +129,9 @@ class _AlternativeEditor:
 
     @property
     def title(self) -> str:
-        return (self._name.value if self._name is not None else self.start.name).strip() or "Uten navn"
+        return (
+            self._name.value if self._name is not None else self.start.name
+        ).strip() or "Uten navn"
 
     @property
     def name(self) -> widgets.Text:
@@ -153,7 +155,9 @@ class _AlternativeEditor:
         self.lines_box = widgets.VBox()
         add = widgets.Button(description="Legg til tjeneste", icon="plus")
         add.on_click(lambda _button: self.add_line())
-        remove = widgets.Button(description="Fjern alternativ", icon="trash", button_style="warning")
+        remove = widgets.Button(
+            description="Fjern alternativ", icon="trash", button_style="warning"
+        )
         remove.on_click(lambda _button: app.remove_alternative(self))
         for line in self.start.lines:
             self._append(line)
@@ -257,11 +261,11 @@ class CalculatorApp(LiveApp):
 
     def _show_editors(self) -> None:
         """One closed section per alternative (its widgets made when it is opened)."""
-        self.sections.widget.selected_index = None
-        self.sections.boxes = [e.box for e in self.editors]
-        self.sections.built = [e.built for e in self.editors]
-        self.sections.widget.children = self.sections.boxes
-        self.sections.set_titles(e.title for e in self.editors)
+        self.sections.replace(
+            [e.box for e in self.editors],
+            [e.built for e in self.editors],
+            (e.title for e in self.editors),
+        )
 
     def _open_editor(self, index: int) -> list[widgets.Widget]:
         editor = self.editors[index]
