@@ -493,7 +493,7 @@ def split_exactly(
     rank = ranked.groupby("line").cumcount().to_numpy()
     position = ranked["position"].to_numpy()
     gap = missing.to_numpy()[position]
-    parts = frame.groupby("line")["line"].transform("size").to_numpy()[position]
+    parts = np.bincount(line)[line][position]  # how many parts each line has
     bonus = np.zeros(len(frame), dtype=np.int64)
     # floor division and modulo round towards minus infinity, so a negative gap works too
     bonus[position] = gap // parts + (rank < gap % parts).astype(np.int64)
