@@ -62,8 +62,25 @@ def test_stray_key_in_defaults(repo, tmp_path):
 
 
 def test_number_written_without_quotes_is_explained(tmp_path):
+    # YAML 1.1 reads 0301 as the octal number 193, and 3911 as a number.
     path = write(tmp_path, "0301-oslo.yaml", VALID.replace('"9001"', "0301"))
-    with pytest.raises(InputError, match="nøkkel «number»: må være tekst"):
+    with pytest.raises(InputError) as caught:
+        Municipality.from_file(path)
+    assert str(caught.value).endswith(
+        'nøkkel «number»: skriv kommunenummeret i anførselstegn, number: "0301" '
+        "(uten anførselstegn leser YAML 0301 som tallet 193)"
+    )
+    path = write(tmp_path, "9001-testby.yaml", VALID.replace('"9001"', "9001"))
+    with pytest.raises(
+        InputError, match='«number»: skriv kommunenummeret i anførselstegn, number: "9001"$'
+    ):
+        Municipality.from_file(path)
+    path = write(
+        tmp_path,
+        "9001-testby.yaml",
+        VALID.replace('number: "9001"', 'number: "9001"\nformer_numbers: [0722]'),
+    )
+    with pytest.raises(InputError, match='«former_numbers»: .*former_numbers: "0722"'):
         Municipality.from_file(path)
 
 

@@ -175,7 +175,7 @@ def test_shares_not_summing_to_one_are_an_error(tmp_path):
     )
     with pytest.raises(
         InputError,
-        match=r"p.csv: andelene for aldersgruppe 80-89 summerer til 0,970 \(skal være 1\)",
+        match=r"p.csv: kolonne «share»: andelene for aldersgruppe 80-89 summerer til 0,970 \(skal være 1; høyst 0,005 fra 1 godtas\)",
     ):
         housing.read_target_shares(write(tmp_path, "p.csv", text))
 

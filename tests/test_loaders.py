@@ -115,6 +115,45 @@ def test_broken_yaml_names_the_line(tmp_path):
         read_yaml(path)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "a: [1, 2\nb: 3\n",
+            "linje 2, tegn 2: en liste i [ ] som begynner på linje 1 er ikke lukket",
+        ),
+        ("a:\n  b: 1\n c: 2\n", "linje 3, tegn 2: innrykket stemmer ikke med nøklene over"),
+        ("a:\n\tb: 1\n", "linje 2, tegn 1: et tegn som ikke kan stå her, ofte en tabulator"),
+        ("a: 'x\n", "filen slutter før anførselstegnet fra linje 1 er lukket"),
+        ("a: b: c\n", "kolon der det ikke er lov; sett verdien i anførselstegn"),
+    ],
+)
+def test_yaml_mistakes_are_explained_in_norwegian(tmp_path, text, message):
+    with pytest.raises(InputError, match="ugyldig YAML") as caught:
+        read_yaml(write(tmp_path / "p.yaml", text))
+    assert message in str(caught.value)
+
+
+def test_a_yaml_key_written_twice_is_refused_not_overwritten(tmp_path):
+    path = write(tmp_path / "p.yaml", "persons: 250\nname: Demo\npersons: 520\n")
+    with pytest.raises(InputError) as caught:
+        read_yaml(path)
+    assert "nøkkelen «persons» står to ganger (linje 1 og 3)" in str(caught.value)
+    nested = write(tmp_path / "n.yaml", "lines:\n  - {service: gps, service: tt}\n")
+    with pytest.raises(InputError, match="«service» står to ganger \\(linje 2\\)"):
+        read_yaml(nested)
+    merged = write(tmp_path / "m.yaml", "a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n")
+    assert read_yaml(merged) == {"a": {"b": 1}, "c": {"b": 1, "d": 2}}
+
+
+def test_a_header_only_table_is_refused_unless_allowed(tmp_path):
+    path = write(tmp_path / "h.csv", "year;value\n")
+    schema = {"year": Column("int"), "value": Column("float")}
+    with pytest.raises(InputError, match="h.csv: filen har bare overskriftsraden, ingen data"):
+        read_table(path, schema)
+    assert read_table(path, schema, allow_empty=True).empty
+
+
 def test_yaml_must_be_a_mapping(tmp_path):
     with pytest.raises(InputError, match="øverste nivå"):
         read_yaml(write(tmp_path / "l.yaml", "- a\n- b\n"))

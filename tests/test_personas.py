@@ -140,9 +140,9 @@ def test_catalogue_priced_johs(repo, catalogue, assumptions):
 
 def test_the_seed_table_as_printed_is_rejected():
     with pytest.raises(InputError) as caught:
-        Persona.from_file(ASSETS / "johs-som-trykket.yaml")
+        Persona.from_file(ASSETS / "bad/johs-alder-77-to-ganger.yaml")
     message = str(caught.value)
-    assert "johs-som-trykket.yaml: nøkkel «trajectories[0].episodes[5]»" in message
+    assert "johs-alder-77-to-ganger.yaml: nøkkel «trajectories[0].episodes[5]»" in message
     assert "forløpet «Normalforløp»: alder 77 er dekket både av «rad 77» og «rad 77»" in message
 
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, create_model, field_validator, model_validator
+from pydantic import Field, ValidationInfo, create_model, field_validator, model_validator
 
 from workbench.analyses import ANALYSES
 from workbench.errors import InputError, Problem
@@ -94,6 +94,14 @@ class Municipality(StrictModel):
     slug: str = Field(default="", exclude=True)
     source_file: Path | None = Field(default=None, exclude=True)
 
+    @field_validator("number", "former_numbers", mode="before")
+    @classmethod
+    def _quoted(cls, value: object, info: ValidationInfo) -> object:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, int) and not isinstance(item, bool):
+                raise ValueError(unquoted_number(item, info.field_name))
+        return value
+
     @field_validator("step_names")
     @classmethod
     def _known_steps(cls, value: dict[int, StepOverride]) -> dict[int, StepOverride]:
@@ -149,6 +157,18 @@ class Municipality(StrictModel):
                 ),
             )
         return municipality.model_copy(update={"slug": match["slug"], "source_file": path})
+
+
+def unquoted_number(value: int, key: str) -> str:
+    """Message for a municipality number YAML read as a number: without quotes ``3911`` is
+    the number 3911, and ``0301`` (leading zero, digits 0–7) the octal number 193."""
+    written = f"0{value:o}" if value < 1000 and len(f"{value:o}") == 3 else f"{value:04d}"
+    octal = (
+        f" (uten anførselstegn leser YAML {written} som tallet {value})"
+        if written[0] == "0"
+        else ""
+    )
+    return f'skriv kommunenummeret i anførselstegn, {key}: "{written}"{octal}'
 
 
 def municipality_files(parameters_dir: Path) -> list[Path]:

@@ -56,6 +56,80 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML was built with it (about ten times faster)."""
 
 
+class _UniqueKeyLoader(SAFE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a key written twice in one mapping: plain YAML keeps the
+    last value and drops the first without a word."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                lines = f"linje {line}" if seen[key] == line else f"linje {seen[key]} og {line}"
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"nøkkelen «{key}» står to ganger ({lines}); den ene verdien ville blitt borte",
+                    key_node.start_mark,
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _UniqueKeyLoader.construct_mapping
+)
+
+_YAML_PROBLEMS = {
+    "did not find expected ',' or ']'": (
+        "en liste i [ ] som begynner på linje {start} er ikke lukket (mangler «,» eller «]»)"
+    ),
+    "did not find expected ',' or '}'": (
+        "en mapping i {{ }} som begynner på linje {start} er ikke lukket (mangler «,» eller «}}»)"
+    ),
+    "did not find expected key": (
+        "innrykket stemmer ikke med nøklene over (blokken begynner på linje {start})"
+    ),
+    "did not find expected '-' indicator": (
+        "innrykket stemmer ikke: her ventet et nytt listepunkt «-» (listen begynner på linje "
+        "{start})"
+    ),
+    "could not find expected ':'": "mangler «:» etter nøkkelen på linje {start}",
+    "mapping values are not allowed in this context": (
+        "kolon der det ikke er lov; sett verdien i anførselstegn hvis den inneholder «: »"
+    ),
+    "mapping values are not allowed here": (
+        "kolon der det ikke er lov; sett verdien i anførselstegn hvis den inneholder «: »"
+    ),
+    "found character that cannot start any token": (
+        "et tegn som ikke kan stå her, ofte en tabulator (bruk mellomrom til innrykk)"
+    ),
+    "found character '\\t' that cannot start any token": (
+        "en tabulator; bruk mellomrom til innrykk"
+    ),
+    "found unexpected end of stream": (
+        "filen slutter før anførselstegnet fra linje {start} er lukket"
+    ),
+    "found undefined alias": "ukjent alias «*…» (et alias må være definert med «&» først)",
+}
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """A YAML parser error in Norwegian, with where it is and, for an unclosed list or
+    block, where that began."""
+    mark = getattr(exc, "problem_mark", None)
+    start = getattr(exc, "context_mark", None)
+    reason = getattr(exc, "problem", None) or str(exc)
+    template = _YAML_PROBLEMS.get(reason)
+    if template is not None:
+        reason = template.format(start=(start or mark).line + 1 if (start or mark) else "?")
+    where = f"linje {mark.line + 1}, tegn {mark.column + 1}: " if mark else ""
+    return f"ugyldig YAML ({where}{reason})"
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """Read a YAML file whose top level is a mapping.
 
@@ -65,14 +139,11 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InputError(path, "filen finnes ikke")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except UnicodeDecodeError:
         raise InputError(path, "filen er ikke lagret som UTF-8") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc)
-        where = f"linje {mark.line + 1}, tegn {mark.column + 1}: " if mark else ""
-        raise InputError(path, f"ugyldig YAML ({where}{reason})") from None
+        raise InputError(path, _yaml_problem(exc)) from None
     if data is None:
         raise InputError(path, "filen er tom")
     if not isinstance(data, dict):
@@ -82,7 +153,9 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path, schema: Schema, *, sheet: str | None = None, allow_empty: bool = False
+) -> pd.DataFrame:
     """Read a CSV or XLSX table and convert its columns.
 
     Column names are matched without regard to case or surrounding spaces. Columns not in
@@ -93,9 +166,11 @@ def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> pd.Da
         path: A ``.csv``, ``.txt`` or ``.xlsx`` file.
         schema: Column name → how to read it.
         sheet: For XLSX, the sheet name; default the first sheet.
+        allow_empty: A file with a header and no rows is an empty table, not an error.
 
     Raises:
-        InputError: Naming every missing column and every cell that cannot be converted.
+        InputError: Naming every missing column and every cell that cannot be converted,
+            or the file has no rows (unless ``allow_empty``).
     """
     if not path.is_file():
         raise InputError(path, "filen finnes ikke")
@@ -106,6 +181,8 @@ def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> pd.Da
         header, rows = _csv_rows(path)
     else:
         raise InputError(path, f"ukjent filtype «{path.suffix}»: bruk .csv eller .xlsx")
+    if not rows and not allow_empty:
+        raise InputError(path, "filen har bare overskriftsraden, ingen data")
     return _convert(path, header, rows, schema)
 
 

@@ -69,7 +69,8 @@ class Project:
             key: The key in that file (for the error message).
 
         Raises:
-            InputError: The name is absolute, leaves ``data/`` or the file does not exist.
+            InputError: The name is absolute or leaves ``data/``, the file does not exist, or
+                it is a link to a file outside ``data/``.
         """
         pure = PurePosixPath(relative.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
@@ -80,4 +81,13 @@ class Project:
         path = self.data_dir.joinpath(*pure.parts)
         if not path.is_file():
             raise InputError(source, Problem(f"filen data/{pure} finnes ikke", key=key))
+        if not path.resolve().is_relative_to(self.data_dir.resolve()):
+            raise InputError(
+                source,
+                Problem(
+                    f"data/{pure} er en lenke til en fil utenfor data/-mappen; kopier filen "
+                    "inn i data/ i stedet",
+                    key=key,
+                ),
+            )
         return path

@@ -113,13 +113,7 @@ def read_rules(path: Path, source: str, steps: set[int]) -> pd.DataFrame:
         if all(getattr(record, k) is None for k in KEYS):
             problems.append(Problem("regelen må ha minst én av ansvar, funksjon og art", row=row))
         if record.step not in steps:
-            problems.append(
-                Problem(
-                    f"trinn {record.step} finnes ikke (trinn: {', '.join(map(str, sorted(steps)))})",
-                    row=row,
-                    column="step",
-                )
-            )
+            problems.append(Problem(unknown_step(record.step, steps), row=row, column="step"))
         if not 0 < record.fraction <= 1:
             problems.append(
                 Problem("andelen må være større enn 0 og høyst 1", row=row, column="fraction")
@@ -181,6 +175,16 @@ def read_rules(path: Path, source: str, steps: set[int]) -> pd.DataFrame:
     return table
 
 
+def unknown_step(step: int, steps: set[int]) -> str:
+    """Message for a step the staircase lacks: ``trinn 13 finnes ikke (trinnene er 1–12)``."""
+    ordered = sorted(steps)
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        known = f"{ordered[0]}–{ordered[-1]}"
+    else:
+        known = ", ".join(map(str, ordered))
+    return f"trinn {step} finnes ikke (trinnene er {known})"
+
+
 def exact_text(value: Fraction) -> str:
     """A share in Norwegian with every decimal it has, up to twelve (``0,999999999``);
     beyond that rounded, and said so (``om lag 0,333333333333``)."""
@@ -193,12 +197,26 @@ def exact_text(value: Fraction) -> str:
     return text if scaled == rounded else f"om lag {text}"
 
 
-def read_recipients(path: Path) -> pd.DataFrame:
+def read_recipients(path: Path, steps: set[int]) -> pd.DataFrame:
+    """Service recipients per year and step.
+
+    Args:
+        path: CSV or XLSX with ``year``, ``step`` and ``recipients``.
+        steps: The step ids the municipality's staircase has.
+
+    Raises:
+        InputError: A negative count, a step the staircase lacks, or a year and step twice.
+    """
     table = read_table(path, RECIPIENT_SCHEMA)
     problems = [
         Problem("kan ikke være negativ", row=r, column="recipients")
         for r, v in zip(table[ROW_COLUMN], table["recipients"], strict=True)
         if v < 0
+    ]
+    problems += [
+        Problem(unknown_step(s, steps), row=r, column="step")
+        for r, s in zip(table[ROW_COLUMN], table["step"], strict=True)
+        if s not in steps
     ]
     repeated = table[table.duplicated(["year", "step"])]
     problems += [

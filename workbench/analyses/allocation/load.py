@@ -93,7 +93,9 @@ def load(session: Session) -> AllocationInputs:
         if settings.steps is None:
             tables.append(default_table)
         rules, parts = allocation.compile_rules(*tables)
-    recipients = allocation.read_recipients(path("recipients")) if settings.recipients else None
+    recipients = (
+        allocation.read_recipients(path("recipients"), step_ids) if settings.recipients else None
+    )
     inhabitants = (
         read_table(path("inhabitants"), INHABITANT_SCHEMA) if settings.inhabitants else None
     )

@@ -153,7 +153,9 @@ def share_sum_problems(shares: pd.DataFrame) -> list[Problem]:
         if abs(total - 1) > SHARE_TOLERANCE:
             problems.append(
                 Problem(
-                    f"andelene for aldersgruppe {group} summerer til {number(total, 3)} (skal være 1)"
+                    f"andelene for aldersgruppe {group} summerer til {number(total, 3)} "
+                    f"(skal være 1; høyst {number(SHARE_TOLERANCE, 3)} fra 1 godtas)",
+                    column="share",
                 )
             )
     return problems
