@@ -64,3 +64,34 @@ def test_a_missing_data_file_names_the_parameter_file_and_key(tmp_path):
     text = "\n".join(str(e) for e in errors)
     assert "9999-demokommune" in text
     assert "filen data/municipalities/9999-demokommune/prices.csv finnes ikke" in text
+
+
+def test_every_bad_file_of_one_analysis_is_named_in_one_pass(tmp_path):
+    project = make_project(tmp_path / "p")
+    folder = project.data_dir / "municipalities/9999-demokommune"
+    residents = folder / "bolig/beboere.csv"
+    residents.write_text(
+        residents.read_text(encoding="utf-8").replace("67-79;3;45", "67-79;3;-45"),
+        encoding="utf-8",
+    )
+    costs = folder / "bolig/trinnkostnader.csv"
+    costs.write_text(
+        costs.read_text(encoding="utf-8").replace("2;0,04;45 000", "2;0,04;mye"),
+        encoding="utf-8",
+    )
+    rules = folder / "okonomi/regler.csv"
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace(";11;0,65;", ";11;0,55;"), encoding="utf-8"
+    )
+    inhabitants = folder / "okonomi/innbyggere.csv"
+    inhabitants.write_text("year;inhabitants\n", encoding="utf-8")
+    errors, _ = validate_project(project)
+    assert sorted(e.path.name for e in errors) == [
+        "beboere.csv",
+        "innbyggere.csv",
+        "regler.csv",
+        "trinnkostnader.csv",
+    ]
+    text = "\n".join(str(e) for e in errors)
+    assert "beboere.csv: rad 4, kolonne «residents»: kan ikke være negativ" in text
+    assert "trinnkostnader.csv: rad 3, kolonne «cost_per_resident»: «mye» er ikke et tall" in text

@@ -7,9 +7,12 @@ consultant can fix them in one pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -69,6 +72,49 @@ class InputError(ValueError):
         if hidden > 0:
             lines.append(f"{name or 'Feil'}: … og {hidden} feil til")
         return "\n".join(lines)
+
+
+class InputErrors(InputError):
+    """Several files at fault at once, each its own :class:`InputError` (``errors``)."""
+
+    def __init__(self, errors: Iterable[InputError]):
+        self.errors: list[InputError] = []
+        for error in errors:
+            self.errors += error.errors if isinstance(error, InputErrors) else [error]
+        super().__init__(self.errors[0].path, [p for e in self.errors for p in e.problems])
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in getattr(self, "errors", []))
+
+
+class Collector:
+    """Reads several files and reports every one at fault, not only the first.
+
+    Example::
+
+        found = Collector()
+        residents = found.attempt(read_residents, path)
+        costs = found.attempt(read_step_costs, other)
+        found.raise_any()
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def attempt(self, read: Callable[..., T], *args: object, **kwargs: object) -> T | None:
+        """``read(*args, **kwargs)``, or None with the error kept when the input is bad."""
+        try:
+            return read(*args, **kwargs)
+        except InputError as exc:
+            self.errors.append(exc)
+            return None
+
+    def raise_any(self) -> None:
+        """Raise what was found: the one error, or :class:`InputErrors` for several."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InputErrors(self.errors)
 
 
 def display_path(path: Path) -> str:

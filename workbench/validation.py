@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from workbench import analyses, reference
 from workbench.config import Defaults, Municipality, municipality_files
-from workbench.errors import InputError
+from workbench.errors import InputError, InputErrors
 from workbench.inputs import price_catalogue
 from workbench.project import Project
 from workbench.provenance import check_manifests
@@ -30,8 +30,9 @@ def validate_project(project: Project) -> tuple[list[InputError], int]:
         try:
             return check()
         except InputError as exc:
-            if all(str(exc) != str(e) for e in errors):
-                errors.append(exc)
+            for error in exc.errors if isinstance(exc, InputErrors) else [exc]:
+                if all(str(error) != str(e) for e in errors):
+                    errors.append(error)
             return None
 
     defaults = attempt(lambda: Defaults.from_file(project.parameters_dir / "defaults.yaml"))

@@ -3,15 +3,17 @@ loaders with their sources recorded in the session, as plain objects the engine 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from workbench import reference
 from workbench.analyses.allocation import engine as allocation
 from workbench.analyses.allocation.settings import AllocationSettings
-from workbench.errors import InputError
+from workbench.errors import Collector, InputError
 from workbench.loaders import Column, read_table
 from workbench.session import Session
 
@@ -31,6 +33,8 @@ class AllocationInputs:
     canonical_rules: tuple[list[allocation.Rule], pd.DataFrame]
     reference: pd.DataFrame | None
 
+
+T = TypeVar("T")
 
 INHABITANT_SCHEMA = {"year": Column("int"), "inhabitants": Column("float")}
 COMPARISON_SCHEMA = {
@@ -59,50 +63,51 @@ def load(session: Session) -> AllocationInputs:
     """
     settings = session.municipality.analyses.allocation
     key = "analyses.allocation"
+    found = Collector()
 
-    def path(field: str) -> Path | None:
+    def read(field: str, reader: Callable[[Path], T]) -> T | None:
+        """The file named by ``field`` read with ``reader``, or None when the setting is
+        empty or the file is bad (kept in ``found``, so every bad file is named at once)."""
         name = getattr(settings, field)
-        return session.data_file(name, key=f"{key}.{field}") if name else None
+        if not name:
+            return None
+        file = found.attempt(session.data_file, name, key=f"{key}.{field}")
+        return None if file is None else found.attempt(reader, file)
 
     canonical = reference.steps(session.project.data_dir, session.municipality)
     canonical = canonical.assign(canonical_step=canonical["step"])
+    canonical_ids = set(canonical["step"])
     steps = (
-        allocation.read_steps(path("steps"), set(canonical["step"]))
-        if settings.steps
-        else canonical
+        read("steps", lambda f: allocation.read_steps(f, canonical_ids)) if settings.steps else None
     )
-    step_ids = set(steps["step"])
-    default_table = allocation.read_rules(
-        path("default_rules"), allocation.DEFAULT, set(canonical["step"])
+    # Without a valid step list, the rules are checked against the canonical steps.
+    step_ids = set((canonical if steps is None else steps)["step"])
+    default_table = read(
+        "default_rules", lambda f: allocation.read_rules(f, allocation.DEFAULT, canonical_ids)
     )
+    ledger = read("ledger", allocation.read_ledger)
+    if ledger is not None and settings.basis == "gross":
+        try:
+            ledger = allocation.gross(ledger)
+        except ValueError as exc:
+            found.errors.append(
+                InputError(session.data_file(settings.ledger, key=f"{key}.ledger"), str(exc))
+            )
+    own_rules = read("rules", lambda f: allocation.read_rules(f, allocation.MUNICIPAL, step_ids))
+    recipients = read("recipients", lambda f: allocation.read_recipients(f, step_ids))
+    inhabitants = read("inhabitants", lambda f: read_table(f, INHABITANT_SCHEMA))
+    comparisons = read("comparisons", lambda f: read_table(f, COMPARISON_SCHEMA))
+    ref = read("reference", lambda f: read_table(f, ALLOCATION_REFERENCE_SCHEMA))
+    found.raise_any()
+    if steps is None:
+        steps = canonical
     canonical_rules = allocation.compile_rules(default_table)
-    ledger = None
     rules, parts = canonical_rules
-    if settings.ledger:
-        ledger = allocation.read_ledger(path("ledger"))
-        if settings.basis == "gross":
-            try:
-                ledger = allocation.gross(ledger)
-            except ValueError as exc:
-                raise InputError(path("ledger"), str(exc)) from None
-        tables = (
-            [allocation.read_rules(path("rules"), allocation.MUNICIPAL, step_ids)]
-            if settings.rules
-            else []
-        )
+    if ledger is not None:
+        tables = [own_rules] if own_rules is not None else []
         if settings.steps is None:
             tables.append(default_table)
         rules, parts = allocation.compile_rules(*tables)
-    recipients = (
-        allocation.read_recipients(path("recipients"), step_ids) if settings.recipients else None
-    )
-    inhabitants = (
-        read_table(path("inhabitants"), INHABITANT_SCHEMA) if settings.inhabitants else None
-    )
-    comparisons = (
-        read_table(path("comparisons"), COMPARISON_SCHEMA) if settings.comparisons else None
-    )
-    ref = read_table(path("reference"), ALLOCATION_REFERENCE_SCHEMA) if settings.reference else None
     return AllocationInputs(
         settings,
         steps,

@@ -3,14 +3,16 @@ loaders with their sources recorded in the session, as plain objects the engine 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.settings import HousingSettings
-from workbench.errors import InputError, Problem
+from workbench.errors import Collector, InputError, Problem
 from workbench.loaders import Column, read_table
 from workbench.session import Session
 
@@ -25,6 +27,8 @@ class HousingInputs:
 
 
 OVER_80_SCHEMA = {"region": Column(), "year": Column("int"), "share": Column("float")}
+T = TypeVar("T")
+
 REFERENCE_SCHEMA = {"label": Column(), "value": Column("float"), "unit": Column()}
 
 
@@ -38,16 +42,33 @@ def load(session: Session) -> HousingInputs:
     settings = session.municipality.analyses.housing
     key = "analyses.housing"
 
-    def path(field: str) -> Path:
-        return session.data_file(getattr(settings, field), key=f"{key}.{field}")
+    found = Collector()
 
-    data = housing.HousingData(
-        population=housing.read_population(path("population")),
-        residents=housing.read_residents(path("residents")),
-        step_costs=housing.read_step_costs(path("step_costs")),
-        target_shares=housing.read_target_shares(path("alternative_profile")),
-        persons_per_dwelling=housing.read_persons_per_dwelling(path("persons_per_dwelling")),
+    def read(field: str, reader: Callable[[Path], T]) -> T | None:
+        """The file named by ``field`` read with ``reader``; a bad one is kept in ``found``."""
+        file = found.attempt(session.data_file, getattr(settings, field), key=f"{key}.{field}")
+        return None if file is None else found.attempt(reader, file)
+
+    # Every file is read before any error is raised, so all bad files are named at once.
+    tables = {
+        "population": read("population", housing.read_population),
+        "residents": read("residents", housing.read_residents),
+        "step_costs": read("step_costs", housing.read_step_costs),
+        "target_shares": read("alternative_profile", housing.read_target_shares),
+        "persons_per_dwelling": read("persons_per_dwelling", housing.read_persons_per_dwelling),
+    }
+    over_80 = (
+        read("over_80_without_services", lambda f: read_table(f, OVER_80_SCHEMA))
+        if settings.over_80_without_services
+        else None
     )
+    reference = (
+        read("reference_summary", lambda f: read_table(f, REFERENCE_SCHEMA))
+        if settings.reference_summary
+        else None
+    )
+    found.raise_any()
+    data = housing.HousingData(**tables)
     m = session.municipality
     try:
         housing.population_by_year(data.population, settings.projection, m.base_year, m.target_year)
@@ -55,16 +76,6 @@ def load(session: Session) -> HousingInputs:
         raise InputError(
             m.source_file, [Problem(p.message, key=f"{key}.projection") for p in exc.problems]
         ) from None
-    over_80 = (
-        read_table(path("over_80_without_services"), OVER_80_SCHEMA)
-        if settings.over_80_without_services
-        else None
-    )
-    reference = (
-        read_table(path("reference_summary"), REFERENCE_SCHEMA)
-        if settings.reference_summary
-        else None
-    )
     position = (
         settings.average_position_size or session.defaults.assumptions.average_position_size.value
     )
