@@ -17,9 +17,11 @@ and the project folder as papermill parameters (nothing reaches it through the e
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
+import os
 import shutil
-import tempfile
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -30,8 +32,8 @@ from typing import Literal
 
 from workbench import analyses
 from workbench.config import Municipality, municipality_files, parameter_file
-from workbench.errors import InputError
-from workbench.outputs import atomic_write_text, replace_folder
+from workbench.errors import InputError, display_path
+from workbench.outputs import atomic_write_text, private_folder, recover_folders, replace_folder
 from workbench.project import Project
 
 DELIVERABLES = "leveranse"
@@ -135,9 +137,7 @@ def plan(
 @contextlib.contextmanager
 def _workspace(reports_dir: Path, job: Job) -> Iterator[Path]:
     """A staging folder for one job, removed afterwards whatever happens."""
-    staging_root = reports_dir / STAGING
-    staging_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{job.key}-{job.analysis}-"))
+    staging = private_folder(reports_dir / STAGING, f"{job.key}-{job.analysis}-")
     try:
         yield staging
     finally:
@@ -146,12 +146,45 @@ def _workspace(reports_dir: Path, job: Job) -> Iterator[Path]:
 
 def _crashed(job: Job, exc: Exception, started: float) -> JobResult:
     """A job that failed outside the notebook (a dead kernel, a full disk): reported, never raised."""
-    return JobResult(
-        job,
-        "failed",
-        message=_error_text(type(exc).__name__, str(exc)),
-        seconds=time.perf_counter() - started,
-    )
+    message = disk_problem(exc) or _error_text(type(exc).__name__, str(exc))
+    return JobResult(job, "failed", message=message, seconds=time.perf_counter() - started)
+
+
+def disk_problem(exc: BaseException) -> str | None:
+    """What a failed write means for the user, in Norwegian (None if it was no disk error)."""
+    if not isinstance(exc, OSError) or exc.errno not in DISK_ERRORS:
+        return None
+    where = f" ({display_path(Path(exc.filename))})" if exc.filename else ""
+    return f"{DISK_ERRORS[exc.errno]}{where}"
+
+
+DISK_ERRORS = {
+    errno.ENOSPC: "disken er full; frigjør plass og kjør `workbench run --resume`",
+    errno.EDQUOT: "diskkvoten er brukt opp; frigjør plass og kjør `workbench run --resume`",
+    errno.EACCES: "ingen skrivetilgang til rapportmappen",
+    errno.EPERM: "ingen skrivetilgang til rapportmappen",
+    errno.EROFS: "rapportmappen ligger på en disk som bare kan leses",
+}
+
+
+def check_writable(reports: Path) -> None:
+    """Make sure reports can be written to ``reports`` before any job starts.
+
+    Raises:
+        InputError: The folder cannot be created or written to, or the disk is full.
+    """
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        probe = reports / f".skrivetest-{os.getpid()}"
+        probe.write_bytes(b"x" * 4096)
+        probe.unlink()
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(
+            reports, "finnes som en fil, ikke en mappe; velg en annen rapportmappe med --reports"
+        ) from None
+    except OSError as exc:
+        reason = disk_problem(exc) or f"kan ikke skrive her ({exc.strerror or exc})"
+        raise InputError(reports, f"{reason}; ingen rapporter er laget") from None
 
 
 def run_job(root: Path, reports_dir: Path, job: Job, warm: bool = True) -> JobResult:
@@ -282,8 +315,10 @@ def run_batch(
         InputError: The Dask scheduler cannot be reached or its workers cannot see the project.
     """
     reports = (reports_dir or project.reports_dir).resolve()
-    reports.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(reports / STAGING, ignore_errors=True)  # leftovers of an interrupted run
+    check_writable(reports)
+    # Leftovers of a run that was killed: unfinished folders go, set-aside reports come back.
+    shutil.rmtree(reports / STAGING, ignore_errors=True)
+    recover_folders(reports)
     results: dict[Job, JobResult] = {}
     if not jobs:
         return []
@@ -377,7 +412,15 @@ def _backend(
                 for future in as_completed(futures):
                     yield futures[future], future.result()
             except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
+                # Stopped (Ctrl-C): drop what has not started and stop the running jobs now
+                # instead of letting them finish. Their unfinished folders are in staging,
+                # which run_batch removes; a warm kernel notices its worker is gone and exits.
+                running = list((getattr(pool, "_processes", None) or {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for process in running:
+                    process.terminate()
+                for process in running:  # gone before run_batch clears their staging
+                    process.join(timeout=10)
                 raise
 
         yield execute
@@ -398,13 +441,24 @@ def _run_round(
 
 
 def _worker_start(warm: bool) -> None:
-    """In each worker process: stop its warm kernel when the worker exits."""
+    """In each worker process: leave Ctrl-C to the main process (which stops the pool), and
+    stop the warm kernel when the worker exits."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
     if warm:
         import atexit
 
         from workbench import warm as warm_kernels
 
         atexit.register(warm_kernels.discard)
+
+
+def _worker_stop(signum: int, frame: object) -> None:
+    """A worker told to stop (the batch was interrupted): kill its kernel, then exit at once."""
+    from workbench import warm as warm_kernels
+
+    warm_kernels.kill_now()
+    os._exit(1)
 
 
 def done(reports_dir: Path, job: Job) -> bool:

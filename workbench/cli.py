@@ -9,13 +9,15 @@
 
 Exit codes: 0 all well, 1 some report failed (or a bug in the workbench: one line saying so,
 the traceback in a log file under ``.cache/feil/``), 2 invalid input or usage
-(``InputError``: «Feil: …»).
+(``InputError``: «Feil: …»), 130 stopped with Ctrl-C (finished reports kept; ``--resume``
+makes the rest).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -28,6 +30,8 @@ from workbench.formatting import number
 from workbench.project import Project
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130
+"""Stopped with Ctrl-C (as shells report a process ended by SIGINT)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,15 +176,27 @@ def _run(project: Project, args: argparse.Namespace) -> int:
     if args.resume:
         print(f"{len(chosen.jobs) - len(jobs)} rapporter er allerede laget; kjører {len(jobs)}.")
     started = time.perf_counter()
-    results = chosen.settled + run_batch(
-        project,
-        jobs,
-        workers=args.workers,
-        warm=not args.cold,
-        scheduler=args.scheduler,
-        reports_dir=reports,
-        progress=not args.no_progress,
-    )
+    signal.signal(signal.SIGTERM, _stop)  # a stop from outside (a timeout, systemd) is Ctrl-C
+    try:
+        results = chosen.settled + run_batch(
+            project,
+            jobs,
+            workers=args.workers,
+            warm=not args.cold,
+            scheduler=args.scheduler,
+            reports_dir=reports,
+            progress=not args.no_progress,
+        )
+    except KeyboardInterrupt:
+        finished = sum(done(reports, job) for job in chosen.jobs)
+        write_index(project, reports)
+        print(
+            f"\nAvbrutt. {finished} av {len(chosen.jobs)} rapporter er ferdige i "
+            f"{display_path(reports)}; rapporter som var påbegynt er forkastet, og tidligere "
+            "versjoner av dem ligger urørt. Kjør `workbench run --resume` for å lage resten.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     index = write_index(project, reports)
     elapsed = time.perf_counter() - started
     ok = [r for r in results if r.status == "ok"]
@@ -197,6 +213,10 @@ def _run(project: Project, args: argparse.Namespace) -> int:
         print(f"  FEILET {result.job.label}: {result.message}{where}")
     print(f"Oversikt: {display_path(index)}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _where(args: argparse.Namespace) -> str:

@@ -6,6 +6,7 @@ folder of outputs is built beside its final place and swapped in whole.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -24,6 +25,30 @@ from workbench.errors import InputError
 CSV_SEPARATOR = ";"
 CSV_DECIMAL = ","
 CSV_ENCODING = "utf-8-sig"  # the BOM makes Norwegian Excel read æøå correctly
+OLD_MARK = ".old-"
+"""Infix of a report folder set aside while its replacement is moved in."""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _umask()
+"""The process's umask, read once: temporary files and folders are created private (0600,
+0700) and given the modes ordinary files get before they are renamed into place."""
+FILE_MODE = 0o666 & ~UMASK
+FOLDER_MODE = 0o777 & ~UMASK
+
+
+def private_folder(parent: Path, prefix: str) -> Path:
+    """A new empty folder under ``parent`` with a unique name, with ordinary permissions (so
+    the report it becomes can be read by whoever may read ``reports/``)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+    os.chmod(folder, FOLDER_MODE)
+    return folder
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -35,6 +60,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -55,11 +81,17 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
 def replace_folder(staging: Path, target: Path) -> None:
     """Move a finished folder into place, replacing any earlier one.
 
-    The old folder is renamed aside before the new one is renamed in, so at every moment
-    ``target`` is either the complete old folder, absent, or the complete new folder.
+    On Linux the two folders are exchanged in one step (``renameat2`` with
+    ``RENAME_EXCHANGE``), so ``target`` is at every moment the complete old folder or the
+    complete new one, even if the process is killed. Elsewhere the old folder is renamed aside
+    first; if the process dies between the two renames, :func:`recover_folders` puts it back
+    on the next run.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+    if target.exists() and _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old folder
+        return
+    old = target.parent / f".{target.name}{OLD_MARK}{uuid.uuid4().hex[:8]}"
     if target.exists():
         os.replace(target, old)
     try:
@@ -69,6 +101,52 @@ def replace_folder(staging: Path, target: Path) -> None:
             os.replace(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``). False where the system or the file
+    system cannot, so the caller falls back to two renames."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def recover_folders(root: Path) -> list[Path]:
+    """After a run was killed between the two renames of :func:`replace_folder`: put back
+    every set-aside folder whose report is missing, and remove those a newer report replaced.
+
+    Returns:
+        The folders put back.
+    """
+    restored = []
+    if not root.is_dir():
+        return restored
+    for old in sorted(root.glob(f"*/.*{OLD_MARK}*")) + sorted(root.glob(f".*{OLD_MARK}*")):
+        if not old.is_dir():
+            continue
+        target = old.parent / old.name[1:].rsplit(OLD_MARK, 1)[0]
+        if target.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(old, target)
+            restored.append(target)
+    return restored
 
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -96,6 +96,16 @@ def prepare(kc, folder: Path) -> None:
         raise RuntimeError("kjernen kunne ikke gjøres klar for neste notatbok")
 
 
+def kill_now() -> None:
+    """Kill this process's warm kernel at once (SIGKILL), from a signal handler: the kernel
+    runs in its own session, so a stopped batch would otherwise leave it writing a report."""
+    km = _KERNEL.pop("km", None)
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def discard() -> None:
     """Stop this process's warm kernel (after a failure, or at the end)."""
     from jupyter_core.utils import run_sync
