@@ -65,6 +65,10 @@ def test_html_report_has_no_code_and_says_it_is_illustrative(ran):
         encoding="utf-8"
     )
     assert "open_session" not in page and "import " not in page
+    # the analyst's «Under panseret» tables stay in the notebook, not in the report
+    assert "Under panseret" not in page and "hours_per_fte=1500" not in page
+    notebook = project.reports_dir / "9999-demokommune/calculator/calculator.ipynb"
+    assert "## Under panseret" in notebook.read_text(encoding="utf-8")
     assert "ILLUSTRATIVE TALL" in page
     assert "603\u00a0382\u00a0kr" in page  # the seed example, formatted the Norwegian way
     assert "Kilde:" in page

@@ -6,6 +6,8 @@ import re
 import pytest
 from conftest import REPO
 
+from workbench.batch import ANALYST_TAG
+
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 APPS = sorted((REPO / "notebooks" / "apps").glob("*.ipynb"))
 
@@ -62,3 +64,15 @@ def test_the_report_shows_the_engine_call_and_ends_under_the_hood(path):
     assert any(re.match(r"results? = [^=]*engine\.evaluate\(", c) for c in code)
     assert any(c.startswith("## Under panseret") for c in markdown)
     assert all(len(c.splitlines()) <= 6 for c in code[1:]), "one short call per cell"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_under_the_hood_is_for_the_analyst_only(path):
+    """From «Under panseret» on, every cell is tagged so the HTML report leaves it out, and
+    no cell before it is."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    start = next(
+        i for i, c in enumerate(cells) if "".join(c["source"]).startswith("## Under panseret")
+    )
+    tagged = [ANALYST_TAG in c["metadata"].get("tags", []) for c in cells]
+    assert tagged == [False] * start + [True] * (len(cells) - start)

@@ -41,6 +41,8 @@ DELIVERABLES = "leveranse"
 STAGING = ".staging"
 FAILED = "_failed"
 KERNEL = "python3"
+ANALYST_TAG = "analytiker"
+"""Cell tag of the notebooks' «Under panseret» cells: shown in JupyterLab, not in the HTML report."""
 Status = Literal["ok", "failed", "skipped"]
 
 
@@ -485,8 +487,15 @@ def export_html(notebook, title: str) -> str:
 def _html_exporter():
     """One exporter per process: building one loads its templates and CSS (tenths of a second)."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
+    config = Config()
+    # «Under panseret»: the engine's own tables for the analyst in JupyterLab, with the
+    # engine's column names; the report for the municipality leaves them out.
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {ANALYST_TAG}
     return HTMLExporter(
+        config=config,
         template_file=str(Path(__file__).parent / "templates" / "report.html.j2"),
         exclude_input=True,
         exclude_input_prompt=True,
