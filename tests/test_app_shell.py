@@ -42,11 +42,13 @@ def test_a_broken_municipality_shows_a_norwegian_message(tmp_path, quiet):
     project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
     session = open_session("calculator", "9999", project_dir=str(project.root))
     shell = AppShell(session)
-    (project.data_dir / "packages/seed-eksempel.yaml").write_text("title: [\n", encoding="utf-8")
+    (project.data_dir / "packages/eksempelpakker-faerder.yaml").write_text(
+        "title: [\n", encoding="utf-8"
+    )
     shell.picker.value = "3911"
     assert "Ressurskalkulator kan ikke vises for 3911 Færder" in shell.status.value
     assert "ugyldig YAML" in shell.status.value and "Traceback" not in shell.status.value
-    assert "seed-eksempel.yaml" not in shell.status.value  # the reason, not the file
+    assert "eksempelpakker-faerder.yaml" not in shell.status.value  # the reason, not the file
     assert shell.app is None and shell.body.children == ()
 
 

@@ -46,7 +46,7 @@ def test_good_municipality_gets_a_complete_report(ran):
     assert result.report_dir == folder
     files = set(tree_digest(folder))
     assert {"calculator.ipynb", "calculator.html"} <= files
-    for stem in ("hjemme-eller-institusjon", "seed-eksempel"):
+    for stem in ("hjemme-eller-institusjon", "eksempelpakker-faerder"):
         assert {
             f"figurer/{stem}-kostnad-og-arsverk.png",
             f"figurer/{stem}-kostnad-og-arsverk.svg",
@@ -84,7 +84,8 @@ def test_html_report_has_no_code_and_says_it_is_illustrative(ran):
 def test_tables_hold_numbers_for_excel(ran):
     project, _ = ran
     text = (
-        project.reports_dir / "9999-demokommune/calculator/tabeller/seed-eksempel-sammendrag.csv"
+        project.reports_dir
+        / "9999-demokommune/calculator/tabeller/eksempelpakker-faerder-sammendrag.csv"
     ).read_bytes()
     assert text.startswith("\ufeffAlternativ;Årskostnad (kr);".encode())
     assert ";603382,0;" in text.decode("utf-8-sig")

@@ -82,16 +82,18 @@ def test_summary_table_shows_and_writes_the_seed_example(project, tmp_path, show
     assert isinstance(table, Table) and table.caption == "Sammenligning av alternativene per år"
     assert f"603{NBSP}382{NBSP}kr" in table.to_html()
     assert source.data.startswith("<p style=") and "Kilde: " in source.data
-    written = csv(session, "seed-eksempel-sammendrag")
+    written = csv(session, "eksempelpakker-faerder-sammendrag")
     assert list(written.columns) == ["Alternativ", "Årskostnad (kr)", "Timer per år", "Årsverk"]
     assert written.loc[0, "Årskostnad (kr)"] == pytest.approx(SEED_COST)
     assert SEED_COST == 603_382  # as the source prints it
     (entry,) = manifest(session)["tables"]
-    assert entry["stem"] == "seed-eksempel-sammendrag"
+    assert entry["stem"] == "eksempelpakker-faerder-sammendrag"
     assert entry["title"] == f"{title}: Sammenligning av alternativene per år"
-    assert entry["csv"] == "tabeller/seed-eksempel-sammendrag.csv"
+    assert entry["csv"] == "tabeller/eksempelpakker-faerder-sammendrag.csv"
     catalogue = [p.relative for p in session.sources if p.relative.startswith("prices/")]
-    assert entry["sources"] == source_titles(session, *catalogue, "packages/seed-eksempel.yaml")
+    assert entry["sources"] == source_titles(
+        session, *catalogue, "packages/eksempelpakker-faerder.yaml"
+    )
     assert entry["illustrative"] is False  # Færder's figures are real
 
 
@@ -100,11 +102,11 @@ def test_cost_figure_is_written_as_png_and_svg_with_its_sources(project, tmp_pat
     report.cost_figures(session, inputs, results)
     assert len(shown) == 1 and shown[0].format == "png"
     (figure,) = manifest(session)["figures"]
-    assert figure["stem"] == "seed-eksempel-kostnad-og-arsverk"
+    assert figure["stem"] == "eksempelpakker-faerder-kostnad-og-arsverk"
     assert figure["title"] == inputs.packages[0].package.title
     assert (session.output_dir / figure["png"]).is_file()
     assert (session.output_dir / figure["svg"]).is_file()
-    assert source_titles(session, "packages/seed-eksempel.yaml")[0] in figure["sources"]
+    assert source_titles(session, "packages/eksempelpakker-faerder.yaml")[0] in figure["sources"]
     assert any("23-11" in s for s in figure["sources"])
 
 
@@ -113,7 +115,7 @@ def test_line_table_lists_each_service_per_year(project, tmp_path, shown):
     report.line_tables(session, inputs, results)
     assert shown[1].caption == "Tjenestene i hvert alternativ"
     assert "per uke" in shown[1].to_html()
-    written = csv(session, "seed-eksempel-linjer")
+    written = csv(session, "eksempelpakker-faerder-linjer")
     assert list(written.columns) == [
         "Alternativ",
         "Trinn",
@@ -137,7 +139,7 @@ def test_affordable_table_buys_23_2_hours_of_day_activity(project, tmp_path, sho
     session, inputs, results = opened(project, tmp_path, "3911")
     report.affordable_tables(session, inputs, results)
     assert shown[1].caption.startswith("Hva har vi råd til?")
-    written = csv(session, "seed-eksempel-rad-til").set_index("Tjeneste")
+    written = csv(session, "eksempelpakker-faerder-rad-til").set_index("Tjeneste")
     name = inputs.packages[0].package.alternatives[0].name
     bought = written.loc["Dagaktivitetstilbud – Bemanningsfaktor 1,0", name]
     assert bought == pytest.approx(SEED_COST / (500 * 52))
@@ -151,19 +153,19 @@ def test_key_figures_are_the_seed_example_with_units(project, tmp_path, shown):
     figures = {f["key"]: f for f in manifest(session)["key_figures"]}
     package = inputs.packages[0].package
     name = package.alternatives[0].name
-    assert figures["seed-eksempel.title"] == {
-        "key": "seed-eksempel.title",
+    assert figures["eksempelpakker-faerder.title"] == {
+        "key": "eksempelpakker-faerder.title",
         "label": "Tjenestepakke",
         "value": package.title,
         "unit": "tekst",
     }
-    cost = figures["seed-eksempel.0.annual_cost"]
+    cost = figures["eksempelpakker-faerder.0.annual_cost"]
     assert (cost["label"], cost["unit"]) == (f"{name}: årskostnad", "kr")
     assert cost["value"] == pytest.approx(603_382)
-    hours = figures["seed-eksempel.0.hours"]
+    hours = figures["eksempelpakker-faerder.0.hours"]
     assert hours["unit"] == "timer"
     assert hours["value"] == pytest.approx(DAY_HOURS + AMBULATORY_HOURS, rel=STORED)
-    fte = figures["seed-eksempel.0.fte"]
+    fte = figures["eksempelpakker-faerder.0.fte"]
     assert fte["unit"] == "årsverk"
     per_fte = inputs.assumptions.hours_per_fte
     assert fte["value"] == pytest.approx((DAY_HOURS + AMBULATORY_HOURS) / per_fte, rel=STORED)

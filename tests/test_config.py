@@ -11,7 +11,7 @@ base_year: 2024
 target_year: 2040
 analyses:
   calculator:
-    packages: [packages/seed-eksempel.yaml]
+    packages: [packages/eksempelpakker-faerder.yaml]
 """
 
 

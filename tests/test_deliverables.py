@@ -103,12 +103,20 @@ def test_key_figures_sheet_equals_the_reports_key_figures(built):
         assert row[2] == (pytest.approx(value) if isinstance(value, float) else value)
 
 
-def test_the_seed_package_costs_what_the_seed_says(built):
-    """NOU 2023: 4, boks 8.9: 16,5 t/uke hjemmetjenester × 219 kr and 10 dager/uke dagtilbud ×
-    799 kr, 52 uker: 603 382 kr per år."""
+def test_the_source_package_costs_what_the_source_says(built):
+    """The calculator's worked example in the Færder presentation (12 February 2025): 16,5 t/uke
+    dagaktivitet × 219 kr and 10 t/uke ambulerende helsetjenester × 799 kr, 52 uker: 603 382 kr
+    per år."""
     _, path, _ = built
     book = load_workbook(path)
-    sheet = next(book[n] for n in book.sheetnames if n.startswith("Kalk") and "sammendrag" in n)
+    contents = sheet_frame(book["Innhold"])
+    [name] = contents.loc[
+        contents["Tabell"]
+        == "Regneeksempel fra ressurskalkulatoren: Sammenligning av alternativene per år",
+        "Ark",
+    ]
+    assert name == "Kalkulator 2 Sammendrag"
+    sheet = book[name]
     cost = sheet["B2"]
     assert cost.value == 16.5 * 52 * 219 + 10 * 52 * 799
     assert cost.data_type == "n" and cost.number_format == '#,##0 "kr"'
@@ -120,14 +128,67 @@ def test_front_sources_and_assumptions(built):
     front = [r[:2] for r in book["Forside"].iter_rows(values_only=True)]
     assert ("Kommune", "9999 Demokommune") in front and ("Priskatalog", "23-11") in front
     assert front[1][0].startswith("ILLUSTRATIVE TALL")
+    # the municipality's settings as a two-column table, data files by their dataset title
+    assert ("Personas og forløp: Personer i målgruppen (N)", "250") in front
+    assert ("Boligprofil: Framskrivingsalternativ", "MMMM") in front
+    assert (
+        "Boligprofil: Beboere per boligtrinn",
+        "Innbyggere 67+ per boligtrinn i basisåret, Demokommune",
+    ) in front
+    assert ("Økonomifordeling: Grunnlag", "netto: alle linjer") in front
     sources = sheet_frame(book["Kilder"])
-    assert "data/prices/national-23-11.csv" in set(sources["Fil"])
+    assert list(sources.columns[:5]) == ["Datasett", "Utgiver", "Publisert", "Kilde", "Status"]
+    prices = sources.set_index("Datasett").loc[
+        "Nasjonal priskatalog for ressurskalkulatoren, versjon 23-11"
+    ]
+    assert (prices["Utgiver"], prices["Publisert"]) == ("Agenda Kaupang", "november 2023")
     assert set(sources["Status"]) <= {"reelle tall", "avledet", "illustrative tall"}
     assumptions = sheet_frame(book["Forutsetninger"]).set_index("Forutsetning")
-    assert (
-        assumptions.loc["hours_per_fte", "Verdi"]
-        == collected.defaults.assumptions.hours_per_fte.value
+    assert assumptions.loc["Timer per årsverk", "Verdi"] == 1600
+    share = book["Forutsetninger"].cell(
+        list(assumptions.index).index("Gjennomsnittlig stillingsstørrelse") + 2, 2
     )
+    assert share.value == 0.67 and share.number_format == "0 %"
+
+
+def test_sheet_names_are_whole_words_and_the_contents_link_to_them(built):
+    _, path, _ = built
+    book = load_workbook(path)
+    prefixes = ("Økonomi ", "Kalkulator ", "Bolig ", "Personas ")
+    tables = [n for n in book.sheetnames if n.startswith(prefixes)]
+    assert tables and all(len(n) <= 31 for n in tables)
+    assert not any("-" in n.split(" ", 2)[-1] for n in tables), tables  # no file-name slugs
+    words = {w.strip(",.") for n in tables for w in n.split()[2:]}
+    # every word is a whole Norwegian word or abbreviation from the titles
+    assert words <= {
+        "Per",
+        "per",
+        "trinn",
+        "Uten",
+        "skole",
+        "bhg",
+        "SFO",
+        "Avstemming",
+        "tjenesteområde",
+        "og",
+        "år",
+        "Sammenligning",
+        "Ikke",
+        "fordelt",
+        "Sammendrag",
+        "Tjenester",
+        "Råd",
+        "til",
+        "Behov",
+        "Sum",
+        "over",
+        "forløpet",
+        "Skalert",
+        "Innfasing",
+    }, words
+    contents = book["Innhold"]
+    for row in contents.iter_rows(min_row=2):
+        assert row[0].hyperlink.location == f"'{row[0].value}'!A1"
 
 
 def slide_texts(path) -> list[list[str]]:

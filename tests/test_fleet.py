@@ -55,7 +55,7 @@ def test_calculator_equals_the_engine_per_municipality(loaded):
             assert list(got["alternative"]) == list(expected.summary["alternative"])
             np.testing.assert_allclose(got["cost"], expected.summary["cost"])
             np.testing.assert_allclose(got["fte"], expected.summary["fte"])
-    seed = results.calculator[results.calculator["package"] == "seed-eksempel"]
+    seed = results.calculator[results.calculator["package"] == "eksempelpakker-faerder"]
     # the seed's worked example, 603 382 kr a year, at national prices (5001–5003) and in
     # Demokommune, whose own prices leave the example's services unchanged
     assert sorted(seed["municipality"]) == ["5001", "5002", "5003", "9999"]

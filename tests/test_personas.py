@@ -39,12 +39,14 @@ SEED_ROWS = {  # (annual cost, hours) per row of the seed's table, in row order
 @pytest.fixture(scope="module")
 def catalogue(repo):
     national = read_catalogue(repo.data_dir / "prices/national-23-11.csv", "n")
-    return merge(national, read_catalogue(repo.data_dir / "prices/derived-seed-002.csv", "d"))
+    return merge(
+        national, read_catalogue(repo.data_dir / "prices/avledet-johs-faerder-2025.csv", "d")
+    )
 
 
 @pytest.fixture(scope="module")
 def johs(repo):
-    return Persona.from_file(repo.data_dir / "personas/johs-seed.yaml")
+    return Persona.from_file(repo.data_dir / "personas/johs-kildens-tall.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from workbench.formatting import Table, with_unit
 from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR, KEY_FIGURES
 from workbench.session import open_session
 
-SEED = "personas/johs-seed.yaml"
+SEED = "personas/johs-kildens-tall.yaml"
 PERSONS = 684
 YEARS = 19  # ages 70 to 88
 NORMAL = [0] * 3 + [218_102] * 3 + [246_432] * 6 + [371_442] * 5 + [1_003_466] * 2
@@ -89,7 +89,7 @@ def test_yearly_table_is_the_source_table_year_by_year(project, tmp_path, shown)
     assert heading.data == f"<h3>{title}</h3>"
     assert table.caption == "Kostnad og personinnsats per år"
     assert "Kilde: " in source.data
-    written = csv(session, "johs-seed-per-ar")
+    written = csv(session, "johs-kildens-tall-per-ar")
     assert list(written["Alder"]) == list(range(70, 70 + YEARS))
     assert list(written["Årskostnad – normalforløp"]) == NORMAL
     assert list(written["Årskostnad – proaktivt forløp"]) == PROACTIVE
@@ -106,7 +106,7 @@ def test_totals_table_sums_the_trajectories(project, tmp_path, shown):
     session, inputs, results = opened(project, tmp_path, "3911", SEED)
     report.total_tables(session, inputs, results)
     assert shown[1].caption == "Sum over forløpet (70–88 år)"
-    written = csv(session, "johs-seed-sum").set_index("Forløp")
+    written = csv(session, "johs-kildens-tall-sum").set_index("Forløp")
     assert list(written.columns) == [
         "Årskostnader i sum (kr)",
         "Investeringer (kr)",
@@ -130,7 +130,7 @@ def test_scaled_table_and_its_note_on_the_number_of_persons(project, tmp_path, s
     note = shown[1].data
     assert note.startswith(f"<p>{PERSONS} personer. Kilde for antallet: ")
     assert f"jevnt fordelt over et forløp på {YEARS} år." in note
-    written = csv(session, "johs-seed-skalert").set_index("Forløp")
+    written = csv(session, "johs-kildens-tall-skalert").set_index("Forløp")
     assert written.loc["Normalforløp", "Kostnad per år (kr)"] == pytest.approx(COHORT * sum(NORMAL))
     assert written.loc["Proaktivt forløp", "Per år mot normalforløp (kr)"] == pytest.approx(
         COHORT * (sum(PROACTIVE) + INVESTMENT - sum(NORMAL))
@@ -148,7 +148,7 @@ def test_phase_table_gives_the_sources_4_9_13_9_million(project, tmp_path, shown
     first_running = next(k for k, r in enumerate(RUNNING, start=1) if r < 0)
     assert (first_total, first_running) == (8, 7)
     assert f"år {first_total} med investeringer, år {first_running} for driften alene" in sentence
-    written = csv(session, "johs-seed-innfasing")
+    written = csv(session, "johs-kildens-tall-innfasing")
     assert [round(v / 1e6) for v in written["Drift (kr)"][:4]] == [4, 9, 13, 9]
     assert list(written["Sum (kr)"][:YEARS]) == pytest.approx(EXTRA)
     assert list(written["Akkumulert (kr)"][:YEARS]) == pytest.approx(list(accumulate(EXTRA)))
@@ -160,7 +160,10 @@ def test_figures_are_written_with_their_sources(project, tmp_path, shown):
     report.phase_figures(session, inputs, results)
     assert [o.format for o in shown] == ["png", "png"]
     figures = manifest(session)["figures"]
-    assert [f["stem"] for f in figures] == ["johs-seed-forlop", "johs-seed-innfasing"]
+    assert [f["stem"] for f in figures] == [
+        "johs-kildens-tall-forlop",
+        "johs-kildens-tall-innfasing",
+    ]
     for figure in figures:
         assert (session.output_dir / figure["png"]).is_file()
         assert (session.output_dir / figure["svg"]).is_file()
@@ -182,32 +185,32 @@ def test_key_figures_are_the_sources_figures(project, tmp_path, shown):
     session.show_key_figures(report.key_figures(inputs, results))
     figures = {f["key"]: f for f in manifest(session)["key_figures"]}
     persona = inputs.personas[0].persona
-    assert figures["johs-seed.title"]["value"] == persona.title
-    normal = figures["johs-seed.normal.total_cost"]
+    assert figures["johs-kildens-tall.title"]["value"] == persona.title
+    normal = figures["johs-kildens-tall.normal.total_cost"]
     assert normal == {
-        "key": "johs-seed.normal.total_cost",
+        "key": "johs-kildens-tall.normal.total_cost",
         "label": f"Normalforløp: kostnad over {YEARS} år",
         "value": 5_997_040,
         "unit": "kr",
     }
-    assert figures["johs-seed.proactive.total_cost"]["value"] == sum(PROACTIVE) + INVESTMENT
-    assert figures["johs-seed.reactive.total_cost"]["value"] == sum(REACTIVE)
+    assert figures["johs-kildens-tall.proactive.total_cost"]["value"] == sum(PROACTIVE) + INVESTMENT
+    assert figures["johs-kildens-tall.reactive.total_cost"]["value"] == sum(REACTIVE)
     assert (
-        figures["johs-seed.normal.hours"]["value"],
-        figures["johs-seed.normal.hours"]["unit"],
+        figures["johs-kildens-tall.normal.hours"]["value"],
+        figures["johs-kildens-tall.normal.hours"]["unit"],
     ) == (
         11_938,
         "timer",
     )
-    assert figures["johs-seed.persons"]["value"] == PERSONS
-    assert figures["johs-seed.new_per_year"]["value"] == pytest.approx(COHORT)
-    assert figures["johs-seed.new_per_year"]["unit"] == "personer"
+    assert figures["johs-kildens-tall.persons"]["value"] == PERSONS
+    assert figures["johs-kildens-tall.new_per_year"]["value"] == pytest.approx(COHORT)
+    assert figures["johs-kildens-tall.new_per_year"]["unit"] == "personer"
     for k in (1, 2, 3, 4):
-        phase = figures[f"johs-seed.phase.{k}"]
+        phase = figures[f"johs-kildens-tall.phase.{k}"]
         assert (phase["label"], phase["unit"]) == (f"Innfasing år {k}: merkostnad", "kr")
         assert phase["value"] == pytest.approx(EXTRA[k - 1])
-    assert "johs-seed.phase.5" not in figures
-    saving = figures["johs-seed.first_saving_year"]
+    assert "johs-kildens-tall.phase.5" not in figures
+    saving = figures["johs-kildens-tall.first_saving_year"]
     assert (saving["value"], saving["unit"]) == (8, "år")
     assert saving["label"] == "Første innfasingsår med besparelse"
 
@@ -220,12 +223,14 @@ def test_no_saving_in_the_years_shown_is_none_with_a_label_that_says_so(project,
     short = dataclasses.replace(inputs, settings=settings)
     result = engine.evaluate(short.personas[0].persona, short, phase_in_to="reactive")
     figures = {f.key: f for f in report.key_figures(short, [result])}
-    saving = figures["johs-seed.first_saving_year"]
+    saving = figures["johs-kildens-tall.first_saving_year"]
     assert saving.value is None and saving.unit == "år"
     assert f"{saving.label}: {with_unit(saving.value, saving.unit)}" == (
         "Første innfasingsår med besparelse (ingen i løpet av 3 år): –"
     )
-    assert [k for k in figures if ".phase." in k] == [f"johs-seed.phase.{k}" for k in (1, 2, 3)]
+    assert [k for k in figures if ".phase." in k] == [
+        f"johs-kildens-tall.phase.{k}" for k in (1, 2, 3)
+    ]
 
 
 def test_stories_show_each_persona_with_its_trajectories(project, tmp_path, shown):

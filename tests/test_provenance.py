@@ -8,13 +8,25 @@ def test_every_repository_data_file_states_its_source(repo):
     assert check_manifests(repo.data_dir) == []
 
 
-def test_demo_data_is_illustrative_and_the_seed_catalogue_real(repo):
+def test_demo_data_is_illustrative_and_the_source_catalogue_real(repo):
     demo = provenance_of(
         repo.data_dir / "municipalities/9999-demokommune/prices.csv", repo.data_dir
     )
     national = provenance_of(repo.data_dir / "prices/national-23-11.csv", repo.data_dir)
     assert demo.illustrative and demo.relative == "municipalities/9999-demokommune/prices.csv"
-    assert national.status == "real" and "seed 002" in national.source
+    assert national.status == "real"
+    assert national.source.startswith(
+        "Agenda Kaupang: ressurskalkulator, enhetspriser versjon 23-11 (november 2023)"
+    )
+
+
+def test_every_repository_source_names_its_publisher_and_date(repo):
+    """The sources table shows who published each dataset and when."""
+    from workbench.provenance import MANIFEST, read_manifest
+
+    for manifest in repo.data_dir.rglob(MANIFEST):
+        for name, entry in read_manifest(manifest).items():
+            assert entry.publisher and entry.published, f"{manifest}: {name}"
 
 
 def test_file_without_entry_is_named(project):

@@ -71,19 +71,19 @@ def test_calculator_blocks_write_what_they_show_and_the_seed_example_costs_603_3
     session.show_key_figures(calculator_report.key_figures(inputs, results))
     written = manifest(session)
     assert [t["stem"] for t in written["tables"]] == [
-        "seed-eksempel-sammendrag",
-        "seed-eksempel-linjer",
-        "seed-eksempel-rad-til",
+        "eksempelpakker-faerder-sammendrag",
+        "eksempelpakker-faerder-linjer",
+        "eksempelpakker-faerder-rad-til",
     ]
     summary = pd.read_csv(
-        session.output_dir / "tabeller/seed-eksempel-sammendrag.csv", sep=";", decimal=","
+        session.output_dir / "tabeller/eksempelpakker-faerder-sammendrag.csv", sep=";", decimal=","
     )
     assert list(summary.columns[:2]) == ["Alternativ", "Årskostnad (kr)"]
     # Færder presentation, ressurskalkulator: 16,5 t/uke × 219 kr + 10 dager/uke × 799 kr, 52 uker
     assert summary.loc[0, "Årskostnad (kr)"] == pytest.approx(16.5 * 52 * 219 + 10 * 52 * 799)
-    assert figures(session)["seed-eksempel.0.annual_cost"] == pytest.approx(603_382)
+    assert figures(session)["eksempelpakker-faerder.0.annual_cost"] == pytest.approx(603_382)
     figure = written["figures"][0]
-    assert figure["stem"] == "seed-eksempel-kostnad-og-arsverk"
+    assert figure["stem"] == "eksempelpakker-faerder-kostnad-og-arsverk"
     assert (session.output_dir / figure["png"]).is_file()
     assert (session.output_dir / figure["svg"]).is_file()
     assert any("23-11" in s for s in figure["sources"])  # the price catalogue it used
@@ -96,7 +96,7 @@ def test_persona_key_figures_match_the_seed_table_for_faerder(project, tmp_path)
     normal 3 × 218 102 + 6 × 246 432 + 5 × 371 442 + 2 × 1 003 466 = 5 997 040 kr; 684 persons
     with presumed dementia over a 19-year trajectory."""
     session = opened(project, tmp_path, "personas", "3911")
-    inputs = load_personas(session, "personas/johs-seed.yaml")
+    inputs = load_personas(session, "personas/johs-kildens-tall.yaml")
     results = [personas_engine.evaluate(p.persona, inputs) for p in inputs.personas]
     personas_report.trajectory_figures(session, inputs, results)
     personas_report.yearly_tables(session, inputs, results)
@@ -107,16 +107,19 @@ def test_persona_key_figures_match_the_seed_table_for_faerder(project, tmp_path)
     session.show_key_figures(personas_report.key_figures(inputs, results))
     shown = figures(session)
     normal = 3 * 218_102 + 6 * 246_432 + 5 * 371_442 + 2 * 1_003_466
-    assert shown["johs-seed.normal.total_cost"] == pytest.approx(normal)
-    assert shown["johs-seed.persons"] == 684
-    assert shown["johs-seed.new_per_year"] == pytest.approx(684 / 19)
+    assert shown["johs-kildens-tall.normal.total_cost"] == pytest.approx(normal)
+    assert shown["johs-kildens-tall.persons"] == 684
+    assert shown["johs-kildens-tall.new_per_year"] == pytest.approx(684 / 19)
     written = manifest(session)
-    assert [f["stem"] for f in written["figures"]] == ["johs-seed-forlop", "johs-seed-innfasing"]
+    assert [f["stem"] for f in written["figures"]] == [
+        "johs-kildens-tall-forlop",
+        "johs-kildens-tall-innfasing",
+    ]
     assert {t["stem"] for t in written["tables"]} == {
-        "johs-seed-per-ar",
-        "johs-seed-sum",
-        "johs-seed-skalert",
-        "johs-seed-innfasing",
+        "johs-kildens-tall-per-ar",
+        "johs-kildens-tall-sum",
+        "johs-kildens-tall-skalert",
+        "johs-kildens-tall-innfasing",
     }
 
 

@@ -177,12 +177,14 @@ def sources_html(session: Session) -> str:
     """The data behind the app for this municipality: each dataset's title, source and
     status (no file names)."""
     rows = "".join(
-        f"<tr><td>{html.escape(p.title)}</td><td>{html.escape(p.source)}</td>"
+        f"<tr><td>{html.escape(p.title)}</td><td>{html.escape(p.publisher or '–')}</td>"
+        f"<td>{html.escape(p.published or '–')}</td><td>{html.escape(p.source)}</td>"
         f"<td>{html.escape(STATUS_LABELS[p.status])}</td></tr>"
         for p in session.sources
     )
     return (
         "<details style='margin-top:1em'><summary>Datagrunnlag</summary>"
-        "<table style='font-size:0.85em'><tr><th>Datasett</th><th>Kilde</th><th>Status</th></tr>"
+        "<table style='font-size:0.85em'><tr><th>Datasett</th><th>Utgiver</th>"
+        "<th>Publisert</th><th>Kilde</th><th>Status</th></tr>"
         f"{rows}</table></details>"
     )

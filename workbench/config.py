@@ -23,12 +23,28 @@ STEP_COUNT = 12
 
 
 class Assumption(StrictModel):
-    """A number the analyses rely on, with where it comes from."""
+    """A number the analyses rely on, with its Norwegian name and where it comes from.
 
+    A unit starting with «andel» is a share and is shown as a percentage (0,67 as 67 %).
+    """
+
+    name: str = Field(min_length=3)
     value: float
     unit: str
     kind: Literal["source", "derived", "assumption"]
     source: str = Field(min_length=3)
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit.startswith("andel")
+
+    def shown(self) -> str:
+        """The value as a reader sees it: ``1 600``, ``67 %``."""
+        from workbench.formatting import number, percent
+
+        if self.is_share:
+            return percent(self.value, 0 if float(self.value * 100).is_integer() else 1)
+        return number(self.value, 0 if float(self.value).is_integer() else 2)
 
 
 class Assumptions(StrictModel):
@@ -82,14 +98,14 @@ FourDigits = Annotated[str, Field(pattern=r"^\d{4}$")]
 class Municipality(StrictModel):
     """``parameters/<nr>-<slug>.yaml``: one municipality."""
 
-    number: FourDigits
-    name: str = Field(min_length=1)
-    fictional: bool = False
-    former_numbers: list[FourDigits] = Field(default_factory=list)
-    base_year: int = Field(ge=2000, le=2100)
-    target_year: int = Field(ge=2000, le=2100)
-    step_names: dict[int, StepOverride] = Field(default_factory=dict)
-    prices: str | None = None
+    number: FourDigits = Field(title="Kommunenummer")
+    name: str = Field(min_length=1, title="Navn")
+    fictional: bool = Field(default=False, title="Fiktiv kommune")
+    former_numbers: list[FourDigits] = Field(default_factory=list, title="Tidligere kommunenummer")
+    base_year: int = Field(ge=2000, le=2100, title="Basisår")
+    target_year: int = Field(ge=2000, le=2100, title="Målår")
+    step_names: dict[int, StepOverride] = Field(default_factory=dict, title="Egne trinnavn")
+    prices: str | None = Field(default=None, title="Lokale priser")
     analyses: AnalysesSettings
     slug: str = Field(default="", exclude=True)
     source_file: Path | None = Field(default=None, exclude=True)

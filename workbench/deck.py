@@ -192,11 +192,16 @@ def _sources_slide(deck, collected: Collected) -> None:
             Inches(2.0),
             Inches(3.5),
         )
-        for column, header in enumerate(("Datagrunnlag", "Status", "Brukt i")):
+        for column, header in enumerate(("Datagrunnlag (utgiver, dato)", "Status", "Brukt i")):
             table.cell(0, column).text = header
         for row, (source, users) in enumerate(page, start=1):
+            by = ", ".join(x for x in (source.get("publisher"), source.get("published")) if x)
             for column, text in enumerate(
-                (source["title"], STATUS_LABELS[source["status"]], ", ".join(users))
+                (
+                    f"{source['title']} ({by})" if by else source["title"],
+                    STATUS_LABELS[source["status"]],
+                    ", ".join(users),
+                )
             ):
                 table.cell(row, column).text = text
                 table.cell(row, column).text_frame.paragraphs[0].runs[0].font.size = Pt(12)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from workbench.errors import InputError, Problem
 from workbench.loaders import read_yaml
@@ -27,9 +27,29 @@ STATUS_LABELS: dict[str, str] = {
 
 
 class SourceEntry(StrictModel):
+    """One file's entry in ``sources.yaml``.
+
+    Args:
+        title: The dataset's title, as the sources table shows it.
+        publisher: Who published it (``SSB``, ``Færder kommune og Agenda Kaupang``).
+        published: When (``12. februar 2025``, ``juli 2024``).
+        subject: What the file holds as a short phrase for marking sentences
+            («beboere per boligtrinn»); default the title.
+        source: Where exactly it comes from and how it was made.
+        status: ``real``, ``derived`` or ``illustrative``.
+    """
+
     title: str = Field(min_length=3)
+    publisher: str = ""
+    published: str = ""
+    subject: str = ""
     source: str = Field(min_length=3)
     status: Status
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 @dataclass(frozen=True)
@@ -47,10 +67,45 @@ class Provenance:
     title: str
     source: str
     status: Status
+    publisher: str = ""
+    published: str = ""
+    subject: str = ""
 
     @property
     def illustrative(self) -> bool:
         return self.status == "illustrative"
+
+    @property
+    def what(self) -> str:
+        """The short phrase marking sentences use: the subject, else the title."""
+        return self.subject or self.title[:1].lower() + self.title[1:]
+
+
+SOURCE_COLUMNS = ["Datasett", "Utgiver", "Publisert", "Kilde", "Status"]
+"""The sources table: the dataset's title first, then who published it and when."""
+
+
+def asdict_provenance(p: Provenance) -> dict:
+    """A source as ``nokkeltall.json`` records it (and the workbook and deck read it)."""
+    return {
+        "file": f"data/{p.relative}",
+        "title": p.title,
+        "publisher": p.publisher,
+        "published": p.published,
+        "source": p.source,
+        "status": p.status,
+    }
+
+
+def source_row(source: dict) -> dict:
+    """One row of the sources table, from a recorded source."""
+    return {
+        "Datasett": source["title"],
+        "Utgiver": source.get("publisher") or "–",
+        "Publisert": source.get("published") or "–",
+        "Kilde": source["source"],
+        "Status": STATUS_LABELS[source["status"]],
+    }
 
 
 def provenance_of(path: Path, data_dir: Path) -> Provenance:
@@ -71,7 +126,16 @@ def provenance_of(path: Path, data_dir: Path) -> Provenance:
             ),
         )
     relative = path.resolve().relative_to(data_dir.resolve()).as_posix()
-    return Provenance(path, relative, entry.title, entry.source, entry.status)
+    return Provenance(
+        path,
+        relative,
+        entry.title,
+        entry.source,
+        entry.status,
+        entry.publisher,
+        entry.published,
+        entry.subject,
+    )
 
 
 def read_manifest(manifest: Path) -> dict[str, SourceEntry]:

@@ -31,7 +31,13 @@ from workbench.outputs import (
     write_table,
 )
 from workbench.project import Project
-from workbench.provenance import STATUS_LABELS, Provenance, provenance_of
+from workbench.provenance import (
+    SOURCE_COLUMNS,
+    Provenance,
+    asdict_provenance,
+    provenance_of,
+    source_row,
+)
 
 MUNICIPALITY_PATTERN = "^[0-9]{4}$"
 SOURCE_STYLE = "font-size:0.85em;color:#444"
@@ -148,16 +154,8 @@ class Session:
 
     def sources_table(self):
         """Every data file read, with its source and status."""
-        rows = [
-            {
-                "Fil": f"data/{p.relative}",
-                "Innhold": p.title,
-                "Kilde": p.source,
-                "Status": STATUS_LABELS[p.status],
-            }
-            for p in self.sources
-        ]
-        return styled(pd.DataFrame(rows, columns=["Fil", "Innhold", "Kilde", "Status"]), {})
+        rows = [source_row(asdict_provenance(p)) for p in self.sources]
+        return styled(pd.DataFrame(rows, columns=SOURCE_COLUMNS), {})
 
     def assumptions_table(self):
         """The shared assumptions with their sources."""
@@ -168,15 +166,15 @@ class Session:
         }
         rows = [
             {
-                "Forutsetning": name,
-                "Verdi": value.value,
+                "Forutsetning": value.name,
+                "Verdi": value.shown(),
                 "Enhet": value.unit,
                 "Type": labels[value.kind],
                 "Kilde": value.source,
             }
-            for name, value in self.defaults.assumptions
+            for _, value in self.defaults.assumptions
         ]
-        return styled(pd.DataFrame(rows), {"Verdi": "number1"})
+        return styled(pd.DataFrame(rows), {})
 
     def _chosen(self, paths: list[Path] | None) -> list[Provenance]:
         return [p for p in self.sources if paths is None or p.path in paths]
@@ -293,15 +291,7 @@ class Session:
             "key_figures": [asdict(f) for f in self.key_figures],
             "tables": [_entry(r, "csv") for r in self.tables],
             "figures": [_entry(r, "png", "svg") for r in self.figures],
-            "sources": [
-                {
-                    "file": f"data/{p.relative}",
-                    "title": p.title,
-                    "source": p.source,
-                    "status": p.status,
-                }
-                for p in self.sources
-            ],
+            "sources": [asdict_provenance(p) for p in self.sources],
         }
 
     def write_manifest(self) -> None:

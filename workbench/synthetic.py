@@ -168,7 +168,7 @@ def project(root, count: int, *, seed: int = 357, source=None):
             "base_year": 2024,
             "target_year": 2040,
             "analyses": {
-                "calculator": {"packages": ["packages/seed-eksempel.yaml"]},
+                "calculator": {"packages": ["packages/eksempelpakker-faerder.yaml"]},
                 "personas": {
                     "personas": ["personas/johs-tjenester.yaml"],
                     "persons": int(250 * scale) + 1,
@@ -199,7 +199,9 @@ def _manifest(folder, titles: dict[str, str]) -> None:
     entries = {
         name: {
             "title": title,
-            "source": "Syntetiske illustrative tall fra workbench.synthetic (fast frø)",
+            "publisher": "innsatstrapp workbench (syntetisk testkommune)",
+            "published": "2025",
+            "source": "Syntetiske illustrative tall laget av innsatstrapp workbench for ytelsestester",
             "status": "illustrative",
         }
         for name, title in titles.items()

@@ -7,14 +7,17 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-import yaml
 
+from workbench import analyses
+from workbench.config import Municipality
 from workbench.deliverables import Collected
+from workbench.formatting import number, percent
 from workbench.outputs import atomic_write_bytes, stable_zip
 from workbench.plots import ILLUSTRATIVE_MARK
-from workbench.provenance import STATUS_LABELS
+from workbench.provenance import SOURCE_COLUMNS, STATUS_LABELS, source_row
 
 FIXED_TIME = datetime(2000, 1, 1)
 """Document timestamps: fixed, so the same inputs give the same bytes."""
@@ -33,11 +36,62 @@ def excel_format(header: str, unit: str | None = None) -> str:
     return "#,##0.##"
 
 
+TRAJECTORY_NAMES = {"normal": "normalforløp", "proactive": "proaktivt", "reactive": "reaktivt"}
+BASIS_NAMES = {"net": "netto: alle linjer", "gross": "brutto: art under 600"}
+DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt", ".yaml", ".yml")
+
+
+def settings_rows(m: Municipality, titles: dict[str, str]) -> list[tuple[str, str]]:
+    """The municipality's parameter file as a two-column table in Norwegian: each setting's
+    title and its value, data files by their dataset title (``titles``: ``data/…`` → title)."""
+
+    def shown(name: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return "ja" if value else "nei"
+        if isinstance(value, list):
+            return ", ".join(shown(name, v) for v in value) or "ingen"
+        if isinstance(value, dict):
+            return (
+                "; ".join(
+                    f"trinn {step}: {override.name or override.subtitle or override.goal}"
+                    for step, override in value.items()
+                )
+                or "ingen"
+            )
+        if name == "basis":
+            return BASIS_NAMES.get(value, str(value))
+        if name in ("reference", "phase_in_to"):
+            return TRAJECTORY_NAMES.get(value, str(value))
+        if name == "average_position_size":
+            return percent(value, 0)
+        if isinstance(value, str) and value.lower().endswith(DATA_SUFFIXES):
+            return titles.get(f"data/{value}", value)
+        if isinstance(value, float):
+            return number(value, 0 if value.is_integer() else 2)
+        return str(value)
+
+    rows = [
+        (field.title, shown(name, getattr(m, name)))
+        for name, field in type(m).model_fields.items()
+        if field.title and getattr(m, name) is not None
+    ]
+    for key, spec in analyses.ANALYSES.items():
+        settings = getattr(m.analyses, key)
+        if settings is None:
+            continue
+        for name, field in type(settings).model_fields.items():
+            value = getattr(settings, name)
+            if value is not None:
+                rows.append((f"{spec.title}: {field.title}", shown(name, value)))
+    return rows
+
+
 def write_workbook(collected: Collected, path: Path) -> Path:
     """Write the workbook: front sheet, contents, key figures, one sheet per table, sources
     and assumptions."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     book = Workbook()
     front = book.active
@@ -65,13 +119,13 @@ def write_workbook(collected: Collected, path: Path) -> Path:
     if collected.illustrative:
         front["A2"].font = Font(bold=True, color="B00020")
     front.append([])
-    front.append(["Parametere (fra parameterfilen)"])
-    front.cell(front.max_row, 1).font = Font(bold=True)
-    settings = yaml.safe_dump(
-        m.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False
-    )
-    for line in settings.splitlines():
-        front.append([line])
+    front.append(["Innstillinger for kommunen", "Verdi"])
+    for cell in front[front.max_row]:
+        cell.font = Font(bold=True)
+    titles = {source["file"]: source["title"] for source, _ in collected.sources()}
+    for label, value in settings_rows(m, titles):
+        front.append([label, value])
+        front.cell(front.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
     front.column_dimensions["A"].width = 60
     front.column_dimensions["B"].width = 50
 
@@ -87,29 +141,28 @@ def write_workbook(collected: Collected, path: Path) -> Path:
                 cell.number_format = excel_format("", figure.unit)
     used: set[str] = {"Forside", "Innhold", "Nøkkeltall", "Kilder", "Forutsetninger"}
     for analysis, output in collected.reports:
-        for entry, frame in output.tables():
-            name = _sheet_name(f"{analysis.sheet_prefix} {entry['stem']}", used)
+        for number_, (entry, frame) in enumerate(output.tables(), start=1):
+            name = sheet_name(
+                f"{analysis.sheet_prefix} {number_}", entry["title"], used, entry["stem"]
+            )
             contents.append([name, analysis.title, entry["title"]])
+            link = contents.cell(contents.max_row, 1)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1")
+            link.style = "Hyperlink"
             _write_table(book.create_sheet(name), frame, entry["illustrative"])
 
     sources = book.create_sheet("Kilder")
-    sources.append(["Fil", "Innhold", "Kilde", "Status", "Brukt i"])
+    sources.append([*SOURCE_COLUMNS, "Brukt i"])
     for source, users in collected.sources():
-        sources.append(
-            [
-                source["file"],
-                source["title"],
-                source["source"],
-                STATUS_LABELS[source["status"]],
-                ", ".join(users),
-            ]
-        )
+        sources.append([*source_row(source).values(), ", ".join(users)])
     assumptions = book.create_sheet("Forutsetninger")
     assumptions.append(["Forutsetning", "Verdi", "Enhet", "Type", "Kilde"])
-    for name, value in collected.defaults.assumptions:
+    for _, value in collected.defaults.assumptions:
         assumptions.append(
-            [name, value.value, value.unit, ASSUMPTION_KINDS[value.kind], value.source]
+            [value.name, value.value, value.unit, ASSUMPTION_KINDS[value.kind], value.source]
         )
+        if value.is_share:
+            assumptions.cell(assumptions.max_row, 2).number_format = "0 %"
     for sheet in (contents, key_figures, sources, assumptions):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -131,15 +184,61 @@ def write_workbook(collected: Collected, path: Path) -> Path:
     return path
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    clean = "".join("-" if c in "[]:*?/\\" else c for c in name)[:31]
-    candidate, counter = clean, 2
-    while candidate in used:
-        suffix = f" {counter}"
-        candidate = clean[: 31 - len(suffix)] + suffix
-        counter += 1
-    used.add(candidate)
-    return candidate
+SHEET_NAME_LIMIT = 31
+"""Excel's longest sheet name."""
+DANGLING_WORDS = frozenset({"av", "og", "per", "i", "til", "fra", "med", "når", "for", "som", "–"})
+
+
+SHEET_WORDS = [
+    (r"per-trinn-uten-barnehage-skole-sfo(-\d+)?$", "Uten skole, bhg., SFO"),
+    (r"behov-per-trinn$", "Behov per trinn"),
+    (r"per-trinn-og-ar$", "Per trinn og år"),
+    (r"per-trinn(-\d+)?$", "Per trinn"),
+    (r"per-tjenesteomrade(-\d+)?$", "Per tjenesteområde"),
+    (r"sammenligning(-\d+)?$", "Sammenligning"),
+    (r"ikke-fordelt-linjer$", "Ikke fordelt"),
+    (r"avstemming$", "Avstemming"),
+    (r"kilde(-\d+)?$", "Kildens tall"),
+    (r"sammendrag$", "Sammendrag"),
+    (r"linjer$", "Tjenester"),
+    (r"rad-til$", "Råd til"),
+    (r"per-ar$", "Per år"),
+    (r"sum$", "Sum over forløpet"),
+    (r"skalert$", "Skalert"),
+    (r"innfasing$", "Innfasing"),
+]
+"""What a table's sheet is called, by the end of its file name; other tables are named by
+the first words of their title."""
+
+
+def sheet_name(prefix: str, title: str, used: set[str], stem: str = "") -> str:
+    """A sheet name a reader understands, within Excel's 31 characters: the prefix (analysis
+    and number) and what the table is (from :data:`SHEET_WORDS`, else the first whole words
+    of the table's own title after its «…:»), never a word cut in two or a dangling «og»."""
+    import re
+
+    known = next((words for pattern, words in SHEET_WORDS if re.search(pattern, stem)), None)
+    own = known or title.rsplit(": ", 1)[-1]
+    words = [w for w in own.replace("/", " ").split() if w]
+    name = prefix
+    for word in words:
+        clean = "".join(c for c in word if c not in "[]:*?\\()")
+        candidate = f"{name} {clean}"
+        if len(candidate) > SHEET_NAME_LIMIT:
+            break
+        name = candidate
+    parts = name.split()
+    while (
+        not known
+        and len(parts) > len(prefix.split())
+        and parts[-1].lower().strip(",") in DANGLING_WORDS
+    ):
+        parts.pop()
+    name = " ".join(parts).rstrip(",;")
+    if name in used:  # the prefix's number makes names unique; this is only a safeguard
+        name = f"{name[: SHEET_NAME_LIMIT - 3]} {len(used)}"
+    used.add(name)
+    return name
 
 
 def _write_table(sheet, frame: pd.DataFrame, illustrative: bool) -> None:

@@ -8,6 +8,6 @@ SPEC = Analysis(
     title="Økonomifordeling",
     notebook="allocation.ipynb",
     settings=AllocationSettings,
-    sheet_prefix="Øko",
+    sheet_prefix="Økonomi",
     summary="Regnskapet fordelt på de tolv trinnene i innsatstrappa, avstemt mot regnskapet til øret.",
 )

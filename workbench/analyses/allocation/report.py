@@ -262,6 +262,17 @@ def comparison(session: Session, inputs: AllocationInputs, result: AllocationRes
     return None
 
 
+UNALLOCATED_LINE_COLUMNS = {
+    "year": "År",
+    "ansvar": "Ansvar",
+    "ansvar_name": "Ansvarsnavn",
+    "funksjon": "Funksjon",
+    "art": "Art",
+    "amount": "Beløp (kr)",
+}
+"""The unallocated ledger lines as the CSV names their columns."""
+
+
 def unallocated_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
     """Lines no rule matched, per ansvar and funksjon: in the totals and listed here."""
     if result is None:
@@ -269,8 +280,10 @@ def unallocated_table(session: Session, inputs: AllocationInputs, result: Alloca
     files = _files(session, inputs)
     session.save_table(
         result.allocation[result.allocation["step"] == allocation.NOT_ALLOCATED]
-        .assign(amount=lambda f: f["amount_ore"] / 100)
-        .drop(columns=["amount_ore", "rule_id", "step", "area", "target_group"]),
+        .assign(amount=lambda f: f["amount_ore"] / 100)[
+            ["year", "ansvar", "ansvar_name", "funksjon", "art", "amount"]
+        ]
+        .rename(columns=UNALLOCATED_LINE_COLUMNS),
         "ikke-fordelt-linjer",
         "Ikke fordelt: linjene",
         files,

@@ -14,17 +14,20 @@ BARNEHAGE_SKOLE_SFO = ["201", "202", "215", "221", "222", "223"]
 class AllocationSettings(StrictModel):
     """Files and choices for the allocation onto the staircase (file names relative to ``data/``)."""
 
-    ledger: str | None = None
-    rules: str | None = None
-    default_rules: str = "reference/standardregler.csv"
-    steps: str | None = None
-    basis: Literal["net", "gross"] = "net"
-    recipients: str | None = None
-    inhabitants: str | None = None
-    comparisons: str | None = None
-    reference: str | None = None
-    exclude_functions: list[str] = Field(default_factory=lambda: list(BARNEHAGE_SKOLE_SFO))
-    year: int | None = None
+    ledger: str | None = Field(default=None, title="Regnskap")
+    rules: str | None = Field(default=None, title="Kommunens fordelingsregler")
+    default_rules: str = Field(default="reference/standardregler.csv", title="Standardregler")
+    steps: str | None = Field(default=None, title="Kommunens egne trinn")
+    basis: Literal["net", "gross"] = Field(default="net", title="Grunnlag")
+    recipients: str | None = Field(default=None, title="Tjenestemottakere")
+    inhabitants: str | None = Field(default=None, title="Innbyggere")
+    comparisons: str | None = Field(default=None, title="Sammenligningskommuner")
+    reference: str | None = Field(default=None, title="Kildens tall")
+    exclude_functions: list[str] = Field(
+        default_factory=lambda: list(BARNEHAGE_SKOLE_SFO),
+        title="Funksjoner holdt utenfor i varianten uten barnehage, skole og SFO",
+    )
+    year: int | None = Field(default=None, title="År som vises")
 
     @model_validator(mode="after")
     def _something_to_show(self) -> Self:

@@ -8,6 +8,6 @@ SPEC = Analysis(
     title="Ressurskalkulator",
     notebook="calculator.ipynb",
     settings=CalculatorSettings,
-    sheet_prefix="Kalk",
+    sheet_prefix="Kalkulator",
     summary="Hva tjenestepakker koster per år i kroner og årsverk, og hva de samme pengene ellers kunne kjøpt.",
 )

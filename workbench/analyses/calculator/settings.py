@@ -10,4 +10,4 @@ from workbench.models import StrictModel
 class CalculatorSettings(StrictModel):
     """What the resource calculator shows for a municipality."""
 
-    packages: list[str] = Field(min_length=1)
+    packages: list[str] = Field(min_length=1, title="Tjenestepakker")

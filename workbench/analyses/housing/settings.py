@@ -10,12 +10,16 @@ from workbench.models import StrictModel
 class HousingSettings(StrictModel):
     """Files and choices for the housing profile (file names relative to ``data/``)."""
 
-    population: str
-    projection: str = "MMMM"
-    residents: str
-    step_costs: str
-    alternative_profile: str
-    persons_per_dwelling: str
-    average_position_size: float | None = Field(default=None, gt=0, le=1)
-    over_80_without_services: str | None = None
-    reference_summary: str | None = None
+    population: str = Field(title="Befolkning")
+    projection: str = Field(default="MMMM", title="Framskrivingsalternativ")
+    residents: str = Field(title="Beboere per boligtrinn")
+    step_costs: str = Field(title="Årsverk og kostnad per beboer")
+    alternative_profile: str = Field(title="Alternativ profil")
+    persons_per_dwelling: str = Field(title="Personer per bolig")
+    average_position_size: float | None = Field(
+        default=None, gt=0, le=1, title="Gjennomsnittlig stillingsstørrelse"
+    )
+    over_80_without_services: str | None = Field(
+        default=None, title="Andel over 80 år uten tjenester"
+    )
+    reference_summary: str | None = Field(default=None, title="Kildens sammendrag")

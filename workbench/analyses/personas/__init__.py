@@ -8,6 +8,6 @@ SPEC = Analysis(
     title="Personas og forløp",
     notebook="personas.ipynb",
     settings=PersonaSettings,
-    sheet_prefix="Pers",
+    sheet_prefix="Personas",
     summary="Hva normale, proaktive og reaktive forløp koster år for år, skalert til kommunen og faset inn.",
 )

@@ -10,10 +10,10 @@ from workbench.models import StrictModel
 class PersonaSettings(StrictModel):
     """Personas a municipality shows, and how they are scaled and phased in."""
 
-    personas: list[str] = Field(min_length=1)
-    persons: int = Field(ge=1)
-    persons_source: str = Field(min_length=3)
-    trajectory_years: float | None = Field(default=None, gt=0)
-    reference: str = "normal"
-    phase_in_to: str = "proactive"
-    phase_in_years: int | None = Field(default=None, ge=1, le=100)
+    personas: list[str] = Field(min_length=1, title="Personas")
+    persons: int = Field(ge=1, title="Personer i målgruppen (N)")
+    persons_source: str = Field(min_length=3, title="Kilde for N")
+    trajectory_years: float | None = Field(default=None, gt=0, title="Forløpets lengde (L, år)")
+    reference: str = Field(default="normal", title="Referanseforløp")
+    phase_in_to: str = Field(default="proactive", title="Forløp som fases inn")
+    phase_in_years: int | None = Field(default=None, ge=1, le=100, title="År med innfasing")

@@ -1,0 +1,110 @@
+"""What a municipality receives reads as written for it: no internal words anywhere.
+
+One batch for the two default municipalities (reports, workbook and deck), then every text a
+reader can see is scanned: the HTML pages (text and image descriptions), the CSV files' names
+and headers, every workbook sheet name and cell, and every slide's text and tables.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import make_project
+from openpyxl import load_workbook
+from pptx import Presentation
+
+from workbench.batch import plan, run_batch
+
+pytestmark = pytest.mark.slow
+
+FORBIDDEN = re.compile(
+    r"(?i)\bseed\w*"  # the source documents are cited by their titles
+    r"|\bdomain\w*|\bdomene\w*"  # the specification is ours, not the reader's
+    r"|\bspec\b|\bspecification\w*|\bspesifikasjon\w*"
+    r"|\b[a-z]+_[a-z0-9_]+\b"  # engine keys (hours_per_fte, ansvar_name)
+    r"|\b\w+\.py\b"  # code
+    r"|\bworkbench\.\w+"  # module paths (workbench.synthetic)
+    r"|\.\./shared"  # paths in our repository
+)
+
+
+@pytest.fixture(scope="module")
+def delivered(tmp_path_factory) -> Path:
+    project = make_project(
+        tmp_path_factory.mktemp("levert") / "project",
+        ("9999-demokommune.yaml", "3911-faerder.yaml"),
+    )
+    results = run_batch(project, plan(project).jobs, workers=2, progress=False)
+    assert [r.job.label for r in results if r.status != "ok"] == []
+    return project.reports_dir
+
+
+def readable_texts(reports: Path) -> list[tuple[str, str]]:
+    """(where, text) for everything a reader of the deliverables can see."""
+    texts = []
+    for page in sorted(reports.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for hidden in soup(["script", "style"]):
+            hidden.decompose()
+        where = page.relative_to(reports).as_posix()
+        texts.append((where, soup.get_text(" ")))
+        texts += [(f"{where} (bildetekst)", img.get("alt", "")) for img in soup.find_all("img")]
+    for table in sorted(reports.rglob("*.csv")):
+        header = table.read_text(encoding="utf-8-sig").split("\n", 1)[0]
+        texts.append((table.relative_to(reports).as_posix(), f"{table.name} {header}"))
+    for path in sorted(reports.rglob("*.xlsx")):
+        book = load_workbook(path)
+        for sheet in book.worksheets:
+            where = f"{path.name}, arket «{sheet.title}»"
+            texts.append((where, sheet.title))
+            texts += [
+                (where, value)
+                for row in sheet.iter_rows(values_only=True)
+                for value in row
+                if isinstance(value, str)
+            ]
+    for path in sorted(reports.rglob("*.pptx")):
+        for number, slide in enumerate(Presentation(path).slides, start=1):
+            where = f"{path.name}, lysark {number}"
+            for shape in slide.shapes:
+                if shape.has_text_frame:
+                    texts.append((where, shape.text_frame.text))
+                if shape.has_table:
+                    texts += [(where, c.text) for r in shape.table.rows for c in r.cells]
+    return texts
+
+
+def test_the_deliverables_were_all_made(delivered):
+    for key in ("9999-demokommune", "3911-faerder"):
+        assert (delivered / key / "leveranse" / f"{key}-innsatstrapp.xlsx").is_file()
+        assert (delivered / key / "leveranse" / f"{key}-innsatstrapp.pptx").is_file()
+        assert len(list((delivered / key).glob("*/*.html"))) == 4
+
+
+def test_no_internal_word_reaches_a_reader(delivered):
+    texts = readable_texts(delivered)
+    assert len(texts) > 500  # pages, tables, sheets and slides were all read
+    hits = [
+        f"{where}: «{text[max(0, m.start() - 40) : m.end() + 20]}»"
+        for where, text in texts
+        for m in FORBIDDEN.finditer(text)
+    ]
+    assert hits == []
+
+
+def test_the_scan_finds_what_it_looks_for():
+    for text in (
+        "Seed 002, Johs-tabellen",
+        "domenespesifikasjonen §3.1",
+        "hours_per_fte",
+        "workbench.synthetic.ledger(2500)",
+        "line;year;ansvar_name",
+        "se report.py",
+        "../shared/ssb-sources.md",
+    ):
+        assert FORBIDDEN.search(text), text
+    for text in ("Timer per årsverk", "Færder kommune og Agenda Kaupang", "67-79", "23-11"):
+        assert not FORBIDDEN.search(text), text
