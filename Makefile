@@ -9,6 +9,7 @@ WORKERS ?= 2
 PORT ?= 8866
 APP ?=
 CHROMIUM ?= /usr/bin/chromium
+SOFFICE ?= soffice
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 ## help: list the targets
@@ -43,6 +44,25 @@ browser:
 	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
 	  echo "Installerer Debians chromium med apt …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+## preview: render each municipality's slides (PDF and one PNG per slide) and workbook (PDF) to look at, in reports/<nr>-<navn>/leveranse/forhandsvisning/ (installs Debian's LibreOffice with apt if missing)
+.PHONY: preview
+preview: office
+	@for folder in reports/*/leveranse; do \
+	  out=$$folder/forhandsvisning; rm -rf $$out; mkdir -p $$out/lysark $$out/arbeidsbok; \
+	  $(SOFFICE) --headless --convert-to pdf --outdir $$out/lysark $$folder/*.pptx >/dev/null || exit 1; \
+	  $(SOFFICE) --headless --convert-to pdf --outdir $$out/arbeidsbok $$folder/*.xlsx >/dev/null || exit 1; \
+	  pdftoppm -r 50 -png $$out/lysark/*.pdf $$out/lysark/lysark || exit 1; \
+	done
+	@echo "Forhåndsvisninger: reports/*/leveranse/forhandsvisning/"
+
+## office: install Debian's LibreOffice (Impress and Calc, without GUI) and poppler for make preview
+.PHONY: office
+office:
+	@command -v $(SOFFICE) >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "Installerer Debians LibreOffice og poppler med apt …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    libreoffice-impress-nogui libreoffice-calc-nogui poppler-utils >/dev/null; }
 
 ## lint: ruff over the package, tests, benchmarks and notebooks; notebooks stored without outputs
 .PHONY: lint

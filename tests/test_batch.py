@@ -75,7 +75,7 @@ def test_html_report_has_no_code_and_says_it_is_illustrative(ran):
     # figures carry their title and the illustrative marker as alt text
     assert (
         'alt="Regneeksempel fra ressurskalkulatoren. '
-        'ILLUSTRATIVE TALL – fiktiv kommune eller oppdiktede data"'
+        'ILLUSTRATIVE TALL – Demokommune er en fiktiv kommune"'
     ) in page
     assert "No description has been provided" not in page
 

@@ -108,3 +108,54 @@ def test_the_scan_finds_what_it_looks_for():
         assert FORBIDDEN.search(text), text
     for text in ("Timer per årsverk", "Færder kommune og Agenda Kaupang", "67-79", "23-11"):
         assert not FORBIDDEN.search(text), text
+
+
+def test_a_real_municipality_is_never_called_fictional(delivered):
+    texts = readable_texts(delivered)
+    faerder = [(w, t) for w, t in texts if "3911-faerder" in w]
+    assert faerder and not [w for w, t in faerder if "fiktiv" in t.lower()]
+
+
+def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inputs(delivered):
+    from pptx import Presentation
+
+    deck = Presentation(delivered / "3911-faerder/leveranse/3911-faerder-innsatstrapp.pptx")
+    marks = {}
+    for slide in deck.slides:
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        marks[texts[0]] = [t for t in texts if t.startswith("ILLUSTRATIVE")]
+    # the title, the allocation (the source's own 2024 figures), the personas and the
+    # calculator example are all real or derived from the source: no mark
+    for title, found in marks.items():
+        if not title.startswith(("Boligprofil", "Årsverk", "Bemanning")):
+            assert found == [], title
+    housing = marks["Boligprofil 67+ mot 2040"]
+    assert housing == [
+        "ILLUSTRATIVE INNDATA: beboere per boligtrinn, årsverk og kostnad per beboer, den "
+        "alternative profilen og personer per bolig er illustrative; befolkningen er reelle tall"
+    ]
+    book = load_workbook(delivered / "3911-faerder/leveranse/3911-faerder-innsatstrapp.xlsx")
+    for sheet in book.worksheets:
+        cells = [v for r in sheet.iter_rows(values_only=True) for v in r if isinstance(v, str)]
+        marked = [c for c in cells if c.startswith("ILLUSTRATIVE")]
+        if sheet.title.startswith("Bolig "):
+            assert marked and "beboere per boligtrinn" in marked[0], sheet.title
+        elif sheet.title.startswith(("Økonomi", "Kalkulator", "Personas")):
+            assert marked == [], sheet.title
+
+
+def test_every_page_of_the_fictional_municipality_says_it_is_fictional(delivered):
+    from pptx import Presentation
+
+    fictional = "ILLUSTRATIVE TALL – Demokommune er en fiktiv kommune"
+    deck = Presentation(delivered / "9999-demokommune/leveranse/9999-demokommune-innsatstrapp.pptx")
+    for number, slide in enumerate(deck.slides, start=1):
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert fictional in texts, number
+    book = load_workbook(
+        delivered / "9999-demokommune/leveranse/9999-demokommune-innsatstrapp.xlsx"
+    )
+    for sheet in book.worksheets:
+        if sheet.title.startswith(("Økonomi", "Kalkulator", "Bolig ", "Personas")):
+            cells = [v for r in sheet.iter_rows(values_only=True) for v in r]
+            assert fictional in cells, sheet.title

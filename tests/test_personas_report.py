@@ -211,8 +211,9 @@ def test_key_figures_are_the_sources_figures(project, tmp_path, shown):
         assert phase["value"] == pytest.approx(EXTRA[k - 1])
     assert "johs-kildens-tall.phase.5" not in figures
     saving = figures["johs-kildens-tall.first_saving_year"]
-    assert (saving["value"], saving["unit"]) == (8, "år")
-    assert saving["label"] == "Første innfasingsår med besparelse"
+    assert (saving["value"], saving["unit"]) == (8, "år nr.")
+    assert saving["label"] == "Første år med besparelse"
+    assert with_unit(saving["value"], saving["unit"]) == "år 8"
 
 
 def test_no_saving_in_the_years_shown_is_none_with_a_label_that_says_so(project, tmp_path):
@@ -224,9 +225,9 @@ def test_no_saving_in_the_years_shown_is_none_with_a_label_that_says_so(project,
     result = engine.evaluate(short.personas[0].persona, short, phase_in_to="reactive")
     figures = {f.key: f for f in report.key_figures(short, [result])}
     saving = figures["johs-kildens-tall.first_saving_year"]
-    assert saving.value is None and saving.unit == "år"
+    assert saving.value is None and saving.unit == "år nr."
     assert f"{saving.label}: {with_unit(saving.value, saving.unit)}" == (
-        "Første innfasingsår med besparelse (ingen i løpet av 3 år): –"
+        "Første år med besparelse (ingen i løpet av 3 år): –"
     )
     assert [k for k in figures if ".phase." in k] == [
         f"johs-kildens-tall.phase.{k}" for k in (1, 2, 3)

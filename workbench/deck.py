@@ -12,7 +12,6 @@ from pathlib import Path
 from workbench.deliverables import Collected
 from workbench.formatting import with_unit
 from workbench.outputs import KeyFigure, ReportOutput, atomic_write_bytes, stable_zip
-from workbench.plots import ILLUSTRATIVE_MARK
 from workbench.provenance import STATUS_LABELS
 from workbench.workbook import FIXED_TIME
 
@@ -58,14 +57,17 @@ def write_deck(collected: Collected, path: Path) -> Path:
         f"Helhetlig innsatstrapp – {m.title}",
         f"Analyser {m.base_year}–{m.target_year}: "
         + ", ".join(a.title.lower() for a, _ in collected.reports),
-        collected.illustrative,
+        collected.fictional_mark,
     )
     for analysis, output in collected.reports:
         for slide in analysis.part("deliver").slides(output):
+            # a figure's slide says what that figure says; a table's, what its report says
+            found = output.marking_of_png(slide.figure)
+            mark = output.marking if found is None else found
             if slide.rows:
-                _table_slide(deck, slide, collected.illustrative)
+                _table_slide(deck, slide, mark)
             else:
-                _figure_slide(deck, slide, collected.illustrative)
+                _figure_slide(deck, slide, mark)
     _sources_slide(deck, collected)
     deck.core_properties.author = "innsatstrapp workbench"
     deck.core_properties.title = f"Helhetlig innsatstrapp – {m.title}"
@@ -79,16 +81,19 @@ def write_deck(collected: Collected, path: Path) -> Path:
     return path
 
 
-def _mark(slide, illustrative: bool) -> None:
+def _mark(slide, mark: str) -> None:
+    """The slide's mark (:mod:`workbench.marking`) in its top right corner; nothing if empty."""
     from pptx.dml.color import RGBColor
     from pptx.util import Inches, Pt
 
-    if not illustrative:
+    if not mark:
         return
-    box = slide.shapes.add_textbox(Inches(7.3), Inches(0.1), Inches(5.9), Inches(0.4))
+    # a footer across the slide, under the figure or table, clear of the title
+    box = slide.shapes.add_textbox(Inches(0.4), Inches(7.0), Inches(12.5), Inches(0.45))
+    box.text_frame.word_wrap = True
     paragraph = box.text_frame.paragraphs[0]
-    paragraph.text = ILLUSTRATIVE_MARK
-    paragraph.runs[0].font.size = Pt(12)
+    paragraph.text = mark
+    paragraph.runs[0].font.size = Pt(11)
     paragraph.runs[0].font.bold = True
     paragraph.runs[0].font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
 
@@ -103,7 +108,7 @@ def _title(slide, text: str) -> None:
     box.text_frame.paragraphs[0].runs[0].font.bold = True
 
 
-def _title_slide(deck, title: str, subtitle: str, illustrative: bool) -> None:
+def _title_slide(deck, title: str, subtitle: str, illustrative: str) -> None:
     from pptx.util import Inches, Pt
 
     slide = deck.slides.add_slide(deck.slide_layouts[6])
@@ -127,13 +132,13 @@ def _bullets(slide, points: list[str], left, top, width, height) -> None:
         paragraph.space_after = Pt(8)
 
 
-def _figure_slide(deck, content: Slide, illustrative: bool) -> None:
+def _figure_slide(deck, content: Slide, illustrative: str) -> None:
     from pptx.util import Inches
 
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     _title(slide, content.title)
     if content.figure is not None:
-        _picture(slide, content.figure, Inches(0.4), Inches(1.4), Inches(8.6), Inches(5.8))
+        _picture(slide, content.figure, Inches(0.4), Inches(1.4), Inches(8.6), Inches(5.5))
     _bullets(slide, content.points, Inches(9.2), Inches(1.5), Inches(3.9), Inches(5.5))
     _mark(slide, illustrative)
 
@@ -151,7 +156,7 @@ def _picture(slide, png: bytes, left, top, width, height) -> None:
     slide.shapes.add_picture(io.BytesIO(png), left, top, width=width, height=height)
 
 
-def _table_slide(deck, content: Slide, illustrative: bool) -> None:
+def _table_slide(deck, content: Slide, illustrative: str) -> None:
     from pptx.util import Inches, Pt
 
     slide = deck.slides.add_slide(deck.slide_layouts[6])
@@ -205,4 +210,4 @@ def _sources_slide(deck, collected: Collected) -> None:
             ):
                 table.cell(row, column).text = text
                 table.cell(row, column).text_frame.paragraphs[0].runs[0].font.size = Pt(12)
-        _mark(slide, collected.illustrative)
+        _mark(slide, collected.fictional_mark)

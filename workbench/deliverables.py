@@ -16,6 +16,7 @@ from pathlib import Path
 from workbench import analyses
 from workbench.analyses.spec import Analysis
 from workbench.config import Defaults, Municipality, parameter_file
+from workbench.marking import marking
 from workbench.outputs import ReportOutput
 from workbench.project import Project
 
@@ -36,6 +37,13 @@ class Collected:
     @property
     def illustrative(self) -> bool:
         return self.municipality.fictional or any(o.illustrative for _, o in self.reports)
+
+    @property
+    def fictional_mark(self) -> str:
+        """The mark for pages built from no data of their own (title, sources): only a
+        fictional municipality's; a real one's title page is not illustrative."""
+        m = self.municipality
+        return marking(True, m.name, []) if m.fictional else ""
 
     def sources(self) -> list[tuple[dict, list[str]]]:
         """Every data file the reports read, once, with the analyses that read it."""

@@ -101,7 +101,7 @@ def load(project: Project, numbers: list[str] | None = None) -> FleetInputs:
             if analysis.enabled_for(municipality):
                 session = Session(project, defaults, municipality, analysis)
                 inputs[key] = analysis.load(session)
-                illustrative[key] = session.illustrative
+                illustrative[key] = bool(session.illustrative)
         fleet.municipalities.append(
             Municipal(
                 municipality.number,

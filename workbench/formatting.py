@@ -63,7 +63,8 @@ def fte(value: Any) -> str:
 
 def with_unit(value: Any, unit: str) -> str:
     """A key figure as a reader sees it: ``717 mill. kr`` (kr from a million up), ``12,1 %``
-    (``andel``), ``23,2 årsverk``, ``2031`` (``år``), or the text itself (``tekst``)."""
+    (``andel``), ``23,2 årsverk``, ``2031`` (``år``), ``år 8`` (``år nr.``: the eighth year of
+    a period), or the text itself (``tekst``)."""
     if _is_missing(value):
         return MISSING
     if unit == "tekst" or isinstance(value, str):
@@ -74,6 +75,8 @@ def with_unit(value: Any, unit: str) -> str:
         return percent(value)
     if unit == "år":
         return str(int(value))
+    if unit == "år nr.":
+        return f"år {int(value)}"
     decimals = 0 if float(value).is_integer() or abs(value) >= 100 else 1
     return f"{number(value, decimals)}{NBSP}{unit}" if unit else number(value, decimals)
 

@@ -230,6 +230,20 @@ class ReportOutput:
     def illustrative(self) -> bool:
         return bool(self.manifest["illustrative"])
 
+    @property
+    def marking(self) -> str:
+        """What the report as a whole says about illustrative numbers (empty for none)."""
+        return self.manifest.get("marking", "")
+
+    def marking_of_png(self, png: bytes | None) -> str | None:
+        """The mark of the figure whose PNG this is (None when it is none of this report's)."""
+        if png is None:
+            return None
+        for entry in self.manifest["figures"]:
+            if self.png(entry) == png:
+                return entry.get("marking", "")
+        return None
+
     def check(self) -> None:
         """Every table and figure the manifest names is in the folder.
 

@@ -23,7 +23,10 @@ from workbench import formatting
 from workbench.outputs import atomic_write_bytes
 
 PALETTE = "colorblind"
-ILLUSTRATIVE_MARK = "ILLUSTRATIVE TALL – fiktiv kommune eller oppdiktede data"
+ILLUSTRATIVE_MARK = "ILLUSTRATIVE TALL"
+"""The mark when only a yes/no is known; reports and deliverables say which inputs (see
+:mod:`workbench.marking`)."""
+MARK_FONT_SIZE = 9
 SVG_SALT = "innsatstrapp-workbench"
 DPI = 150
 
@@ -58,15 +61,23 @@ def remembered_layout(store: dict) -> Iterator[None]:
         _LAYOUTS = previous
 
 
-def finish(fig: Figure, title: str, source: str, *, illustrative: bool) -> Figure:
-    """Title at the top, the illustrative marker on its own line under it, the source line
-    at the bottom, and the axes laid out between them (bands sized in inches)."""
+def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) -> Figure:
+    """Title at the top, the illustrative mark under it, the source line at the bottom, and
+    the axes laid out between them (bands sized in inches).
+
+    Args:
+        illustrative: The mark (:mod:`workbench.marking`), empty for none; ``True`` stands for
+            the generic :data:`ILLUSTRATIVE_MARK`.
+    """
+    mark = illustrative if isinstance(illustrative, str) else ILLUSTRATIVE_MARK * illustrative
     height = fig.get_figheight()
-    header = 0.75 if illustrative else 0.5
-    fig.set_label(f"{title}. {ILLUSTRATIVE_MARK}" if illustrative else title)  # alt text
+    mark_text = wrapped(mark, fig.get_figwidth() * 0.98, MARK_FONT_SIZE) if mark else ""
+    lines = mark_text.count("\n") + 1 if mark else 0
+    header = 0.5 + 0.22 * lines + (0.03 if lines else 0)
+    fig.set_label(f"{title}. {mark}" if mark else title)  # alt text
     kind = (
         tuple(fig.get_size_inches()),
-        illustrative,
+        lines,
         tuple(ax.get_title() for ax in fig.axes),
     )
     if _LAYOUTS is not None and kind in _LAYOUTS:
@@ -77,12 +88,12 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool) -> Figur
             _LAYOUTS[kind] = {name: getattr(fig.subplotpars, name) for name in LAYOUT}
     # plain text, not suptitle: tight_layout would reserve room for a suptitle a second time
     fig.text(0.01, 1 - 0.08 / height, title, ha="left", va="top", fontsize=13, fontweight="bold")
-    if illustrative:
+    if mark:
         fig.text(
             0.01,
             1 - 0.42 / height,
-            ILLUSTRATIVE_MARK,
-            fontsize=9,
+            mark_text,
+            fontsize=MARK_FONT_SIZE,
             color="#b00020",
             ha="left",
             va="top",

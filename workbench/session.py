@@ -22,6 +22,7 @@ from workbench.analyses import Analysis
 from workbench.config import Defaults, Municipality, parameter_file
 from workbench.errors import InputError
 from workbench.formatting import styled
+from workbench.marking import marking
 from workbench.outputs import (
     FIGURES,
     KEY_FIGURES,
@@ -41,6 +42,9 @@ from workbench.provenance import (
 
 MUNICIPALITY_PATTERN = "^[0-9]{4}$"
 SOURCE_STYLE = "font-size:0.85em;color:#444"
+MARK_STYLE = "font-size:0.85em;color:#b00020;font-weight:bold;margin-bottom:0"
+PRICED_ANALYSES = frozenset({"calculator", "personas"})
+"""The analyses priced from the price catalogue: their header names its version."""
 SCREEN_DPI = 100
 """Pixels per inch a report page shows its figures at (they are stored at :data:`plots.DPI`)."""
 
@@ -54,14 +58,19 @@ class Recorded:
         title: What it shows, in Norwegian.
         files: Its files, relative to the report folder.
         sources: The titles of the data files it was computed from.
-        illustrative: Whether any of those files (or the municipality) is illustrative.
+        marking: What it says about illustrative numbers (see :mod:`workbench.marking`);
+            empty when it is built only from real or derived data of a real municipality.
     """
 
     stem: str
     title: str
     files: dict[str, str]
     sources: list[str]
-    illustrative: bool
+    marking: str
+
+    @property
+    def illustrative(self) -> bool:
+        return bool(self.marking)
 
 
 @dataclass
@@ -87,15 +96,16 @@ class Session:
     key_figures: list[KeyFigure] = field(default_factory=list)
 
     @property
-    def illustrative(self) -> bool:
-        """True when the municipality is fictional or any data read so far is illustrative."""
-        return self.municipality.fictional or any(p.illustrative for p in self.sources)
+    def illustrative(self) -> str:
+        """The mark for everything read so far (:func:`workbench.marking.marking`): empty
+        (false) for a real municipality with only real or derived data."""
+        return self.illustrative_for(None)
 
-    def illustrative_for(self, paths: list[Path]) -> bool:
-        """True when the municipality is fictional or any of these data files is illustrative."""
-        return self.municipality.fictional or any(
-            p.illustrative for p in self.sources if p.path in paths
-        )
+    def illustrative_for(self, paths: list[Path] | None) -> str:
+        """The mark for something built from these data files (all read so far for None):
+        the fictional municipality's, the illustrative inputs named, or empty."""
+        m = self.municipality
+        return marking(m.fictional, m.name, self._chosen(paths))
 
     def data_file(self, relative: str, *, key: str, named_in: Path | None = None) -> Path:
         """Resolve a file name relative to ``data/`` and record its source.
@@ -135,21 +145,29 @@ class Session:
         m = self.municipality
         lines = [
             f"<div style='font-size:1.3em;font-weight:bold'>{self.analysis.title} – {m.title}</div>",
-            f"<div>Basisår {m.base_year}, målår {m.target_year}. "
-            f"Priskatalog versjon {self.defaults.price_version}.</div>",
+            f"<div>Basisår {m.base_year}, målår {m.target_year}."
+            + (
+                f" Priskatalog versjon {self.defaults.price_version}."
+                if self.analysis.key in PRICED_ANALYSES
+                else ""
+            )
+            + "</div>",
         ]
         style = "border-left:6px solid #1f5f8b;background:#eef4f8;padding:8px 12px;margin:4px 0"
-        if self.illustrative:
-            reason = (
-                "Demokommune er en fiktiv kommune"
-                if m.fictional
-                else "Noen av datafilene er illustrative"
-            )
+        if m.fictional:
             lines.append(
-                f"<div style='color:#b00020;font-weight:bold'>ILLUSTRATIVE TALL: {reason}. "
-                "Tallene viser hvordan analysen virker og beskriver ingen virkelig kommune.</div>"
+                f"<div style='color:#b00020;font-weight:bold'>ILLUSTRATIVE TALL: {html.escape(m.name)} "
+                "er en fiktiv kommune. Tallene viser hvordan analysen virker og beskriver ingen "
+                "virkelig kommune.</div>"
             )
             style = style.replace("#1f5f8b", "#b00020").replace("#eef4f8", "#fdecee")
+        elif self.illustrative:
+            lines.append(
+                f"<div style='color:#8a4b00;font-weight:bold'>{html.escape(self.illustrative)}."
+                "</div><div>Tabellene og figurene som bygger på dem, er merket slik; de andre "
+                "bygger bare på reelle eller avledede tall.</div>"
+            )
+            style = style.replace("#1f5f8b", "#c77700").replace("#eef4f8", "#fff4e5")
         return HTML(f"<div style='{style}'>{''.join(lines)}</div>")
 
     def sources_table(self):
@@ -186,7 +204,7 @@ class Session:
             title,
             files,
             list(dict.fromkeys(p.title for p in chosen)),
-            self.municipality.fictional or any(p.illustrative for p in chosen),
+            marking(self.municipality.fictional, self.municipality.name, chosen),
         )
         records = self.tables if kind == "table" else self.figures
         records[:] = [r for r in records if r.stem != stem] + [entry]
@@ -254,9 +272,15 @@ class Session:
         self.show_source(sources)
 
     def show_source(self, sources: list[Path] | None = None) -> None:
-        """The source line under a table: the data files' titles and the workbench."""
+        """The source line under a table: the data files' titles and the workbench, after
+        the table's mark when it is built from illustrative data."""
+        mark = self.illustrative_for(sources)
+        marked = f"<p style='{MARK_STYLE}'>{html.escape(mark)}</p>" if mark else ""
         display(
-            HTML(f"<p style='{SOURCE_STYLE}'>Kilde: {html.escape(self.source_line(sources))}</p>")
+            HTML(
+                f"{marked}<p style='{SOURCE_STYLE}'>Kilde: "
+                f"{html.escape(self.source_line(sources))}</p>"
+            )
         )
 
     def show_key_figures(self, figures: list[KeyFigure]):
@@ -287,7 +311,8 @@ class Session:
             },
             "analysis": {"key": self.analysis.key, "title": self.analysis.title},
             "price_version": self.defaults.price_version,
-            "illustrative": self.illustrative,
+            "illustrative": bool(self.illustrative),
+            "marking": self.illustrative,
             "key_figures": [asdict(f) for f in self.key_figures],
             "tables": [_entry(r, "csv") for r in self.tables],
             "figures": [_entry(r, "png", "svg") for r in self.figures],
@@ -309,6 +334,7 @@ def _entry(record: Recorded, *kinds: str) -> dict:
         **{kind: record.files[kind] for kind in kinds},
         "sources": record.sources,
         "illustrative": record.illustrative,
+        "marking": record.marking,
     }
 
 

@@ -73,7 +73,7 @@ def settings_rows(m: Municipality, titles: dict[str, str]) -> list[tuple[str, st
     rows = [
         (field.title, shown(name, getattr(m, name)))
         for name, field in type(m).model_fields.items()
-        if field.title and getattr(m, name) is not None
+        if field.title and getattr(m, name) is not None and name != "fictional"
     ]
     for key, spec in analyses.ANALYSES.items():
         settings = getattr(m.analyses, key)
@@ -100,7 +100,6 @@ def write_workbook(collected: Collected, path: Path) -> Path:
     rows = [
         ("Helhetlig innsatstrapp", ""),
         ("Kommune", m.title),
-        ("Fiktiv kommune", "ja" if m.fictional else "nei"),
         ("Basisår", m.base_year),
         ("Målår", m.target_year),
         ("Priskatalog", collected.defaults.price_version),
@@ -111,8 +110,18 @@ def write_workbook(collected: Collected, path: Path) -> Path:
         ),
         ("Laget med", "innsatstrapp workbench"),
     ]
-    if collected.illustrative:
-        rows.insert(1, (ILLUSTRATIVE_MARK, ""))
+    if collected.fictional_mark:
+        rows.insert(1, (collected.fictional_mark, ""))
+        rows.insert(3, ("Fiktiv kommune", "ja"))
+    elif collected.illustrative:
+        rows.insert(
+            1,
+            (
+                "Noen inndata er illustrative. Arkene som bygger på dem, er merket og sier "
+                "hvilke; de andre bygger bare på reelle eller avledede tall.",
+                "",
+            ),
+        )
     for row in rows:
         front.append(list(row))
     front["A1"].font = Font(bold=True, size=16)
@@ -132,10 +141,12 @@ def write_workbook(collected: Collected, path: Path) -> Path:
     contents = book.create_sheet("Innhold")
     contents.append(["Ark", "Analyse", "Tabell"])
     key_figures = book.create_sheet("Nøkkeltall")
-    key_figures.append(["Analyse", "Nøkkeltall", "Verdi", "Enhet"])
+    key_figures.append(["Analyse", "Nøkkeltall", "Verdi", "Enhet", "Merknad"])
     for analysis, output in collected.reports:
         for figure in output.key_figures():
-            key_figures.append([analysis.title, figure.label, figure.value, figure.unit])
+            key_figures.append(
+                [analysis.title, figure.label, figure.value, figure.unit, output.marking or None]
+            )
             if isinstance(figure.value, int | float):
                 cell = key_figures.cell(key_figures.max_row, 3)
                 cell.number_format = excel_format("", figure.unit)
@@ -149,7 +160,7 @@ def write_workbook(collected: Collected, path: Path) -> Path:
             link = contents.cell(contents.max_row, 1)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1")
             link.style = "Hyperlink"
-            _write_table(book.create_sheet(name), frame, entry["illustrative"])
+            _write_table(book.create_sheet(name), frame, _entry_mark(entry))
 
     sources = book.create_sheet("Kilder")
     sources.append([*SOURCE_COLUMNS, "Brukt i"])
@@ -171,10 +182,6 @@ def write_workbook(collected: Collected, path: Path) -> Path:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if collected.illustrative:
-        key_figures.cell(key_figures.max_row + 2, 1, ILLUSTRATIVE_MARK).font = Font(
-            bold=True, color="B00020"
-        )
     book.properties.creator = "innsatstrapp workbench"
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
@@ -241,7 +248,13 @@ def sheet_name(prefix: str, title: str, used: set[str], stem: str = "") -> str:
     return name
 
 
-def _write_table(sheet, frame: pd.DataFrame, illustrative: bool) -> None:
+def _entry_mark(entry: dict) -> str:
+    """A table's mark as its report recorded it (reports written before marks were worded
+    per table only say yes or no)."""
+    return entry.get("marking", ILLUSTRATIVE_MARK if entry["illustrative"] else "")
+
+
+def _write_table(sheet, frame: pd.DataFrame, mark: str) -> None:
     from openpyxl.styles import Font
 
     columns = [str(c) for c in frame.columns]
@@ -264,8 +277,8 @@ def _write_table(sheet, frame: pd.DataFrame, illustrative: bool) -> None:
             max(10, width + 2), 60
         )
     sheet.freeze_panes = "A2"
-    if illustrative:
-        sheet.cell(sheet.max_row + 2, 1, ILLUSTRATIVE_MARK).font = Font(bold=True, color="B00020")
+    if mark:
+        sheet.cell(sheet.max_row + 2, 1, mark).font = Font(bold=True, color="B00020")
 
 
 def _cell_value(value):

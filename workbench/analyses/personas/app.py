@@ -296,9 +296,9 @@ class PersonasApp(LiveApp):
                 ),
                 KeyFigure(
                     "",
-                    "Første innfasingsår med besparelse",
+                    "Første år med besparelse",
                     saving or "ingen i perioden",
-                    "år" if saving else "tekst",
+                    "år nr." if saving else "tekst",
                 ),
             ]
         )

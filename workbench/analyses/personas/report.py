@@ -303,8 +303,8 @@ def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[Key
                 KeyFigure(f"{s}.phase.{year}", f"Innfasing år {year}: merkostnad", extra, "kr")
             )
         saving = first_saving_year(result.phase)
-        label = "Første innfasingsår med besparelse"
+        label = "Første år med besparelse"
         if saving is None:
             label += f" (ingen i løpet av {len(result.phase)} år)"
-        found.append(KeyFigure(f"{s}.first_saving_year", label, saving, "år"))
+        found.append(KeyFigure(f"{s}.first_saving_year", label, saving, "år nr."))
     return found
