@@ -214,16 +214,27 @@ def run_job(root: Path, reports_dir: Path, job: Job, warm: bool = True) -> JobRe
 def _run_notebook(
     root: Path, reports_dir: Path, job: Job, staging: Path, started: float, warm: bool = True
 ) -> JobResult:
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
 
-    engine = {}
+    from workbench import warm as warm_kernels
+
     if warm:
-        from workbench import warm as warm_kernels
-
         km, kc = warm_kernels.kernel(KERNEL)
         warm_kernels.prepare(kc, staging)
         engine = {"engine_name": warm_kernels.ENGINE, "km": km, "kc": kc}
+    else:  # a new kernel for this notebook, over IPC like the warm one; stopped below
+        engine = {"km": warm_kernels.new_manager(KERNEL)}
+    try:
+        return _execute(root, reports_dir, job, staging, started, engine)
+    finally:
+        if not warm:
+            warm_kernels.stop(engine["km"])
+
+
+def _execute(
+    root: Path, reports_dir: Path, job: Job, staging: Path, started: float, engine: dict
+) -> JobResult:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
 
     analysis = analyses.get(job.analysis)
     executed = staging / analysis.notebook

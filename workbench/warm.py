@@ -58,6 +58,18 @@ class WarmEngine(NBClientEngine):
 papermill_engines.register(ENGINE, WarmEngine)
 
 
+def new_manager(kernel_name: str):
+    """A kernel manager (not started) that talks to its kernel over local IPC sockets in a
+    private temporary folder, not TCP: no port is open to other users of the machine, and
+    the kernel does not print its warning about unencrypted TCP into the progress bar."""
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    folder = tempfile.mkdtemp(prefix="wb-kjerne-")
+    return AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=f"{folder}/k")
+
+
 def kernel(kernel_name: str):
     """This process's warm kernel manager and client, started on first use.
 
@@ -65,10 +77,9 @@ def kernel(kernel_name: str):
     notebook as its ``project_dir`` parameter, never through an environment variable.
     """
     if "km" not in _KERNEL:
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        km = AsyncKernelManager(kernel_name=kernel_name)
+        km = new_manager(kernel_name)
         run_sync(km.start_kernel)(env=dict(os.environ))
         kc = km.client()
         kc.start_channels()
@@ -108,10 +119,19 @@ def kill_now() -> None:
 
 def discard() -> None:
     """Stop this process's warm kernel (after a failure, or at the end)."""
-    from jupyter_core.utils import run_sync
-
     km, kc = _KERNEL.pop("km", None), _KERNEL.pop("kc", None)
     if kc is not None:
         kc.stop_channels()
     if km is not None:
+        stop(km)
+
+
+def stop(km) -> None:
+    """Shut a kernel down now and remove its private socket folder."""
+    import shutil
+
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
         run_sync(km.shutdown_kernel)(now=True)
+    shutil.rmtree(Path(km.ip).parent, ignore_errors=True)
