@@ -88,7 +88,7 @@ def test_tables_hold_numbers_for_excel(ran):
         / "9999-demokommune/calculator/tabeller/eksempelpakker-faerder-sammendrag.csv"
     ).read_bytes()
     assert text.startswith("\ufeffAlternativ;Årskostnad (kr);".encode())
-    assert ";603382,0;" in text.decode("utf-8-sig")
+    assert ";603382;" in text.decode("utf-8-sig")  # whole kroner, without ",0"
 
 
 @pytest.mark.slow

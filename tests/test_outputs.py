@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from workbench.outputs import atomic_write_bytes, replace_folder
@@ -35,3 +36,38 @@ def test_replace_folder_swaps_whole_folders(tmp_path):
     replace_folder(staging, target)
     assert [p.name for p in target.iterdir()] == ["new.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_report_tables_are_rounded_by_unit_without_float_noise(tmp_path):
+    from workbench.outputs import for_reading, write_table
+
+    frame = pd.DataFrame(
+        {
+            "År": [2024, 2026],
+            "Innbyggere 67+": [5720.0, 6018.599999999999],  # 2026 is interpolated
+            "Årsverk, dagens profil": [12.700000000000001, 644.6275956363637],
+            "Kostnad, dagens profil (kr)": [705240000.0, 750379334.3636363],
+            "Boliger, dagens profil": [3931.429195804196, 4147.619226064844],
+            "Andel": [0.3559105551134065, 0.044072321579417165],
+            "Timer per år": [395.4166666666667, -0.01],
+            "Beløp (kr)": [-7842.5, 225556.43],
+        }
+    )
+    path = tmp_path / "t.csv"
+    write_table(for_reading(frame), path)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1] == "2024;5720;12,7;705240000;3931;0,3559;395,4;-7842,5"
+    assert lines[2] == "2026;6018,6;644,63;750379334;4148;0,0441;0;225556,43"  # no "-0"
+
+
+def test_a_unit_per_row_table_rounds_each_row_by_its_unit():
+    from workbench.outputs import for_reading
+
+    frame = pd.DataFrame(
+        {
+            "Størrelse": ["bemanning", "kostnad", "andel"],
+            "Verdi": [388.54030545454543, 339763012.6, 0.21674114],
+            "Enhet": ["årsverk", "kr", "andel"],
+        }
+    )
+    assert for_reading(frame)["Verdi"].tolist() == ["388,54", "339763013", "0,2167"]

@@ -78,5 +78,6 @@ def test_outputs_written_only_with_an_output_folder(project, tmp_path):
     loud = open_session(
         "calculator", "9999", project_dir=str(project.root), output_dir=str(tmp_path / "out")
     )
-    path = loud.save_table(pd.DataFrame({"Årskostnad": [1.5]}), "t")
-    assert path.read_bytes() == "\ufeffÅrskostnad\n1,5\n".encode()
+    path = loud.save_table(pd.DataFrame({"Årskostnad (kr)": [1234.5], "Årsverk": [0.125]}), "t")
+    # whole kroner and årsverk to two decimals, both rounded half up
+    assert path.read_bytes() == "\ufeffÅrskostnad (kr);Årsverk\n1235;0,13\n".encode()

@@ -22,7 +22,7 @@ import pandas as pd
 
 from workbench import analyses
 from workbench.config import Defaults, Municipality, municipality_files
-from workbench.outputs import write_table
+from workbench.outputs import for_reading, write_table
 from workbench.project import Project
 from workbench.session import Session
 
@@ -188,6 +188,6 @@ def write_tables(results: FleetResults, folder, municipalities: list[Municipal])
         frame = frame.assign(**{MARK: marks})
         frame = frame[["municipality", MARK, *frame.columns.drop(["municipality", MARK])]]
         path = folder / f"{module.FILES[table]}.csv"
-        write_table(frame.rename(columns={**MUNICIPALITY, **module.HEADERS}), path)
+        write_table(for_reading(frame.rename(columns={**MUNICIPALITY, **module.HEADERS})), path)
         paths.append(path)
     return paths

@@ -16,6 +16,7 @@ import tempfile
 import uuid
 import zipfile
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -69,6 +70,82 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+DECIMALS_BY_HEADER = [
+    # (words in the header, decimals); the first rule that matches a header applies
+    (("øre",), 0),
+    (("beløp (kr)",), 2),  # ledger lines, to the øre as in the accounts
+    (("enhetspris",), 2),
+    (("årsverk",), 2),
+    (("andel",), 4),
+    (("timer", "(t)", "personinnsats", "reisetid"), 1),
+    (("boliger", "boenheter", "ansatte"), 0),
+    (
+        ("beboere", "innbyggere", "befolkning", "personer", "mottakere", "årskull"),
+        1,  # whole persons, and a decimal only where a figure is interpolated
+    ),
+    (("(kr)", " kr", "kostnad", "investering", "drift", "sum", "akkumulert", "totalt"), 0),
+]
+"""How many decimals a report table's column is written with, by what its header says."""
+DECIMALS_BY_UNIT = {"kr": 0, "årsverk": 2, "andel": 4, "andel (0–1)": 4, "timer": 1, "t": 1}
+DEFAULT_DECIMALS = 2
+ROW_UNIT_COLUMNS = ("Verdi", "Enhet")
+"""A table with these columns has a unit per row (the housing summary)."""
+
+
+def decimals_for(header: str) -> int:
+    """The decimals a report table's column is written with (see :data:`DECIMALS_BY_HEADER`)."""
+    text = header.lower()
+    return next(
+        (d for words, d in DECIMALS_BY_HEADER if any(w in text for w in words)), DEFAULT_DECIMALS
+    )
+
+
+def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
+    """A report table as people read it in Excel: each number rounded by its unit (whole
+    kroner, årsverk to 2 decimals, whole persons …), no float noise (``12,700000000000001``)
+    and whole numbers without ``,0``. A column of whole numbers becomes an integer column;
+    a column that mixes whole and decimal numbers is written as Norwegian number text."""
+    frame = frame.copy()
+    row_units = all(c in frame.columns for c in ROW_UNIT_COLUMNS)
+    for column in frame.columns:
+        values = frame[column]
+        if not pd.api.types.is_float_dtype(values):
+            continue
+        if row_units and column == "Verdi":
+            places = frame["Enhet"].map(
+                lambda u: DECIMALS_BY_UNIT.get(str(u), decimals_for(str(u)) if u else 2)
+            )
+            rounded = pd.Series(
+                [_half_up(v, int(d)) for v, d in zip(values, places, strict=True)],
+                index=values.index,
+                dtype=float,
+            )
+        else:
+            places = decimals_for(str(column))
+            rounded = pd.Series(
+                [_half_up(v, places) for v in values], index=values.index, dtype=float
+            )
+        rounded = rounded + 0.0  # -0.0 becomes 0.0
+        whole = rounded.dropna().apply(float.is_integer).all()
+        if whole:
+            frame[column] = rounded.astype("Int64")
+        else:
+            frame[column] = [
+                "" if pd.isna(v) else str(int(v)) if v.is_integer() else repr(v).replace(".", ",")
+                for v in rounded
+            ]
+    return frame
+
+
+def _half_up(value: float, places: int) -> float:
+    """Rounded half up from its shortest decimal form (as Excel and the HTML reports round:
+    1 234,5 kr is 1 235 kr, not 1 234)."""
+    if pd.isna(value):
+        return value
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return float(exact)
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:

@@ -29,6 +29,7 @@ from workbench.outputs import (
     TABLES,
     KeyFigure,
     atomic_write_text,
+    for_reading,
     write_table,
 )
 from workbench.project import Project
@@ -240,7 +241,8 @@ class Session:
     def save_table(
         self, frame: pd.DataFrame, stem: str, title: str = "", sources: list[Path] | None = None
     ) -> Path | None:
-        """Write a table as CSV into ``tabeller/`` (nothing when there is no output folder).
+        """Write a table as CSV into ``tabeller/`` (nothing when there is no output folder),
+        each number rounded by its unit (:func:`workbench.outputs.for_reading`).
 
         Args:
             title: What the table shows, in Norwegian (default the stem).
@@ -249,7 +251,7 @@ class Session:
         if self.output_dir is None:
             return None
         path = self.output_dir / TABLES / f"{stem}.csv"
-        write_table(frame, path)
+        write_table(for_reading(frame), path)
         self._record("table", stem, title or stem, {"csv": f"{TABLES}/{stem}.csv"}, sources)
         return path
 
