@@ -146,6 +146,13 @@ def test_affordable_table_buys_23_2_hours_of_day_activity(project, tmp_path, sho
     assert bought == pytest.approx(SEED_COST / (500 * 52), abs=0.005)  # two decimals
     assert round(bought, 1) == 23.2  # as the source shows
     assert written.loc["Dagaktivitetstilbud – Bemanningsfaktor 1,0", "Antall"] == "time per uke"
+    # the source's uncertain price is flagged where it is shown, and only that one
+    flagged = written["Merknad"].dropna()
+    assert list(flagged.index) == ["Forhøyet hjelpestønad (NAV) – Per år"]
+    assert "kontroller før bruk" in flagged.iloc[0]
+    # a service priced per week, counted per week, is not «uke per uke»
+    assert not written["Antall"].str.contains("uke per uke").any()
+    assert "samtidig, per uke" in set(written["Antall"])
 
 
 def test_key_figures_are_the_seed_example_with_units(project, tmp_path, shown):

@@ -347,10 +347,13 @@ def affordable(
 
     Returns:
         One row per service with ``service_id``, ``step``, ``category``, ``service``,
-        ``unit``, ``unit_price``, ``per`` (``uke`` or ``år``) and one column per alternative.
+        ``unit``, ``unit_price``, ``per`` (``uke`` or ``år``), ``note`` (the catalogue's) and
+        one column per alternative.
         A service with price 0 has no finite answer and shows as missing.
     """
     table = catalogue[["step", "category", "service", "unit", "unit_price"]].reset_index()
+    notes = catalogue["note"] if "note" in catalogue else pd.Series("", index=catalogue.index)
+    table["note"] = notes.fillna("").astype(str).to_numpy()
     yearly = table["unit"].isin(YEARLY_UNITS).to_numpy()
     periods = np.where(yearly, 1.0, assumptions.weeks_per_year)
     prices = table["unit_price"].to_numpy(dtype=float)

@@ -86,16 +86,24 @@ def lines_frame(lines: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return _renamed(shown, LINE_HEADERS)
 
 
+FLAG_WORD = "kontroller"
+"""A catalogue note with this word («kontroller før bruk») is shown beside the service: the
+source's price is uncertain (forhøyet hjelpestønad, 78 «per år» without a unit)."""
+
+
 def affordable_frame(
     affordable: pd.DataFrame, alternatives: list[str]
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """*Hva har vi råd til* with Norwegian headers: units per week (or year) per alternative."""
+    notes = affordable["note"] if "note" in affordable else pd.Series("", index=affordable.index)
     shown = affordable.assign(
         tjeneste=affordable["category"] + " – " + affordable["service"],
         enhet=[
-            f"{UNITS[u]} per {p}"
+            # a service priced per week, counted per week, is that many at the same time
+            f"samtidig, per {p}" if u == p else f"{UNITS[u]} per {p}"
             for u, p in zip(affordable["unit"], affordable["per"], strict=True)
         ],
+        merknad=[note if FLAG_WORD in note.lower() else "" for note in notes.fillna("")],
     )
     headers = {
         "step": ("Trinn", "text"),
@@ -103,6 +111,7 @@ def affordable_frame(
         "unit_price": ("Enhetspris (kr)", "kr"),
         "enhet": ("Antall", "text"),
         **{name: (name, "number1") for name in alternatives},
+        "merknad": ("Merknad", "text"),
     }
     return _renamed(shown, headers)
 
