@@ -137,6 +137,32 @@ def test_scaled_table_and_its_note_on_the_number_of_persons(project, tmp_path, s
     )
 
 
+def test_the_trajectory_length_that_gives_the_presentations_88_and_164_million(
+    project, tmp_path, shown
+):
+    """The presentation: «årlig innsparing på 88 millioner kroner» (proactive) and «økt
+    ressursbruk på 164 millioner kroner» (reactive) for 684 persons. N ÷ L × the difference
+    over the trajectory gives them for L = 684 × 1 865 809 ÷ 88 mill. = 14,5 years and
+    684 × 3 639 182 ÷ 164 mill. = 15,2 years, not the trajectory's 19."""
+    proactive = sum(PROACTIVE) + INVESTMENT - sum(NORMAL)  # −1 865 809 kr
+    reactive = sum(REACTIVE) - sum(NORMAL)  # 3 639 182 kr
+    assert (proactive, reactive) == (-1_865_809, 3_639_182)
+    session, inputs, results = opened(project, tmp_path, "3911", SEED)
+    report.scaled_tables(session, inputs, results)
+    written = csv(session, "johs-kildens-tall-kildens-lengde").set_index("Forløp")
+    lengths = written["L som gir kildens tall (år)"]
+    assert lengths["Proaktivt forløp"] == pytest.approx(PERSONS * proactive / -88e6, abs=0.005)
+    assert lengths["Reaktivt forløp"] == pytest.approx(PERSONS * reactive / 164e6, abs=0.005)
+    assert (
+        round(lengths["Proaktivt forløp"], 1) == 14.5
+        and round(lengths["Reaktivt forløp"], 1) == 15.2
+    )
+    assert written.loc["Proaktivt forløp", "Kildens tall per år (kr)"] == -88_000_000
+    assert written.loc["Proaktivt forløp", "Med L = 19 år (kr)"] == round(COHORT * proactive)
+    note = next(o.data for o in shown if "L = 14,5 og 15,2 år" in getattr(o, "data", ""))
+    assert "ikke forløpets 19 år" in note and "trajectory_years" in note
+
+
 def test_phase_table_gives_the_sources_4_9_13_9_million(project, tmp_path, shown):
     """The presentation: «merkostnaden det første året 4 mill, det andre året 9 mill, det
     tredje året 13 mill, fjerde året 9 mill og etter det syvende året … besparelse»."""

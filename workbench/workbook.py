@@ -213,6 +213,7 @@ SHEET_WORDS = [
     (r"sum$", "Sum over forløpet"),
     (r"skalert$", "Skalert"),
     (r"innfasing$", "Innfasing"),
+    (r"kildens-lengde$", "Kildens lengde"),
 ]
 """What a table's sheet is called, by the end of its file name; other tables are named by
 the first words of their title."""

@@ -100,6 +100,23 @@ class Trajectory(StrictModel):
     investments: list[Investment] = Field(default_factory=list)
 
 
+class SourceScaled(StrictModel):
+    """What the source itself says the trajectories cost scaled to a municipality, to compare
+    with (the Færder presentation: 88 mill. kr saved and 164 mill. kr more per year for 684
+    persons).
+
+    Args:
+        persons: The number of persons the source scaled to.
+        per_year: Trajectory key → the source's difference to the reference per year, in kr
+            (negative: a saving).
+        source: Where the source says it.
+    """
+
+    persons: int = Field(ge=1)
+    per_year: dict[str, float] = Field(min_length=1)
+    source: str = Field(min_length=3)
+
+
 class Persona(StrictModel):
     """A fictional person typical of a group, with alternative trajectories."""
 
@@ -111,6 +128,7 @@ class Persona(StrictModel):
     start_age: int = Field(ge=0, le=120)
     end_age: int = Field(ge=0, le=120)
     trajectories: list[Trajectory] = Field(min_length=1)
+    source_scaled: SourceScaled | None = None
 
     @property
     def length(self) -> int:
@@ -428,6 +446,13 @@ def phase_in_horizon(settings: PersonaSettings, persona_length: int) -> int:
     """Years the phase-in is shown for: the municipality's choice, else the persona's length
     and :data:`YEARS_AFTER` years of steady state."""
     return settings.phase_in_years or persona_length + YEARS_AFTER
+
+
+def length_for(totals: pd.DataFrame, persons: float, key: str, per_year: float) -> float:
+    """The trajectory length L for which N ÷ L × (the trajectory's total − the reference's)
+    equals ``per_year``: what a source's scaled figure implies about the L it used."""
+    difference = float(totals.set_index("trajectory").loc[key, "diff_total_cost"])
+    return persons * difference / per_year
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from workbench import plots
-from workbench.analyses.personas.engine import PersonaResult, first_saving_year
+from workbench.analyses.personas.engine import PersonaResult, first_saving_year, length_for
 from workbench.analyses.personas.load import PersonaFile, PersonaInputs
 from workbench.formatting import number, styled
 from workbench.outputs import KeyFigure
@@ -240,6 +240,59 @@ def scaled_tables(session: Session, inputs: PersonaInputs, results: list[Persona
         reference = persona_file.persona.trajectory(result.reference).name
         shown = scaled_frame(result.scaled, reference)
         _show(session, inputs, persona_file, shown, "skalert", caption)
+        if persona_file.persona.source_scaled is not None:
+            _source_length(session, inputs, persona_file, result)
+
+
+def _source_length(
+    session: Session, inputs: PersonaInputs, persona_file: PersonaFile, result: PersonaResult
+) -> None:
+    """The source's own scaled figures beside ours, and the L that reproduces each."""
+    given = persona_file.persona.source_scaled
+    rows = []
+    for key, per_year in given.per_year.items():
+        trajectory = persona_file.persona.trajectory(key)
+        ours = (
+            given.persons
+            / result.length
+            * float(result.totals.set_index("trajectory").loc[key, "diff_total_cost"])
+        )
+        rows.append(
+            {
+                "Forløp": trajectory.name,
+                "Kildens tall per år (kr)": per_year,
+                f"Med L = {_plain(result.length)} år (kr)": ours,
+                "L som gir kildens tall (år)": length_for(
+                    result.totals, given.persons, key, per_year
+                ),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    lengths = " og ".join(number(v, 1) for v in frame["L som gir kildens tall (år)"])
+    display(
+        HTML(
+            f"<p>Kilden oppgir egne tall for {number(given.persons)} personer "
+            f"({html.escape(given.source)}). Med N ÷ L × forskjellen over forløpet gir de "
+            f"L = {lengths} år, ikke forløpets {_plain(result.length)} år; kilden sier ikke "
+            "hvilken lengde den har brukt. Tabellene over bruker forløpets lengde. For å regne "
+            "som kilden: sett <code>trajectory_years</code> under <code>personas</code> i "
+            "kommunens parameterfil.</p>"
+        )
+    )
+    formats = {
+        "Forløp": "text",
+        "Kildens tall per år (kr)": "mill_kr1",
+        f"Med L = {_plain(result.length)} år (kr)": "mill_kr1",
+        "L som gir kildens tall (år)": "number1",
+    }
+    _show(
+        session,
+        inputs,
+        persona_file,
+        (frame, formats),
+        "kildens-lengde",
+        "Kildens skalerte tall og forløpslengden som gir dem",
+    )
 
 
 def phase_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
