@@ -275,3 +275,32 @@ def test_a_municipality_with_only_some_analyses(written, tmp_path):
     titles = [t[0] for t in slide_texts(write_deck(collected, tmp_path / "d.pptx"))]
     assert titles[0].startswith("Helhetlig innsatstrapp") and titles[-1].startswith("Kilder")
     assert not any(t.startswith("Økonomifordeling") for t in titles)
+
+
+def test_years_ages_steps_and_counts_are_whole_numbers_in_the_workbook(built):
+    """«2 024,» was how the year looked with the format #,##0.##."""
+    _, path, _ = built
+    book = load_workbook(path)
+    seen = set()
+    tables = ("Økonomi", "Kalkulator", "Bolig ", "Personas", "Nøkkeltall")
+    for sheet in (s for s in book.worksheets if s.title.startswith(tables)):
+        header = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            for name, cell in zip(header, row, strict=False):
+                if not isinstance(cell.value, int | float) or isinstance(cell.value, bool):
+                    continue
+                if str(name).lower() in {"år", "alder", "trinn", "boligtrinn"}:
+                    assert cell.number_format == "0", (sheet.title, name)
+                    seen.add(str(name))
+                assert not cell.number_format.endswith(".##"), (sheet.title, name)
+                if float(cell.value).is_integer() and cell.number_format not in (
+                    "#,##0.00",  # årsverk keep two decimals
+                    "0.0 %",
+                    "0 %",
+                ):
+                    assert cell.number_format in ("0", "#,##0", '#,##0 "kr"'), (
+                        sheet.title,
+                        name,
+                        cell.number_format,
+                    )
+    assert {"År", "Trinn", "Alder"} <= seen

@@ -263,3 +263,41 @@ def test_a_long_source_line_is_broken_to_fit_the_figure_and_keeps_every_word(wid
     assert line.get_text().count("\n") >= 1
     assert line.get_text().split() == f"Kilde: {source}".split()  # no word lost
     plt.close(fig)
+
+
+def test_tick_labels_are_the_ticks_values():
+    """The Færder årsverk axis labelled 0,25 as «0,3»: each label now has the decimals its
+    step needs."""
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.yaxis.set_major_formatter(plots.TickNumbers())
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0,00", "0,25", "0,50", "0,75", "1,00"]
+    ax.set_yticks([0, 500, 1000, 1500])
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "500", f"1{NB}000", f"1{NB}500"]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("name", ["staffing_chart", "population_chart", "over_80_chart"])
+def test_levels_start_at_zero(draw, name):
+    fig = draw(name, False)
+    assert all(ax.get_ylim()[0] == 0 for ax in fig.axes if ax.get_ylabel() or ax.get_title())
+
+
+def test_the_municipality_stands_out_and_the_comparisons_are_grey(draw):
+    fig = draw("over_80_chart", False)
+    ax = fig.axes[0]
+    colours = {line.get_color() for line in ax.get_lines()}
+    assert len(colours) == 2  # the municipality, and grey for every comparison
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(labels) == 2 and labels[1] == "Sammenligningskommuner og -grupper"
+
+
+def test_the_phase_in_shows_investments_apart_and_the_payback_year(draw):
+    fig = draw("phase_in_chart", False)
+    bars = [p for p in fig.axes[0].patches]
+    assert bars and all(p.get_y() == 0 or p.get_height() < 0 for p in bars)  # not stacked
+    assert "Første år med besparelse: år 3" in texts(fig)
+    assert len(fig.axes) == 2 and fig.axes[1].get_ylabel() == "mill. kr akkumulert"

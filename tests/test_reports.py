@@ -119,6 +119,7 @@ def test_persona_key_figures_match_the_seed_table_for_faerder(project, tmp_path)
         "johs-kildens-tall-per-ar",
         "johs-kildens-tall-sum",
         "johs-kildens-tall-skalert",
+        "johs-kildens-tall-kildens-lengde",  # the source's own scaled figures beside ours
         "johs-kildens-tall-innfasing",
     }
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 
 from workbench import formatting
 from workbench.outputs import atomic_write_bytes
@@ -126,6 +126,28 @@ def wrapped(text: str, width_inches: float, fontsize: float) -> str:
     """
     per_line = max(20, int(width_inches * 72 / (fontsize * AVERAGE_CHARACTER_EM)))
     return "\n".join(textwrap.wrap(text, per_line, break_on_hyphens=False)) or text
+
+
+class TickNumbers(Formatter):
+    """Tick labels in Norwegian with as many decimals as the tick step needs, so each label
+    is the tick's value (0,25 is «0,25», not «0» or «0,3»)."""
+
+    decimals = 0
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        steps = np.diff(np.sort(np.asarray(locs, dtype=float)))
+        steps = steps[steps > 0]
+        if len(steps) == 0:
+            self.decimals = 0
+            return
+        step = float(steps.min())
+        self.decimals = 0
+        while self.decimals < 4 and abs(round(step, self.decimals) - step) > step * 1e-6:
+            self.decimals += 1
+
+    def __call__(self, value, pos=None) -> str:
+        return formatting.number(value, self.decimals)
 
 
 def thousands_axis(axis) -> None:
@@ -272,47 +294,84 @@ def trajectory_chart(
     cumulative_ax.yaxis.set_major_formatter(
         FuncFormatter(lambda v, _: formatting.number(v / 1e6, 1))
     )
-    hours_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    hours_ax.yaxis.set_major_formatter(TickNumbers())
     hours_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    hours_ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    hours_ax.xaxis.set_major_formatter(TickNumbers())
     cost_ax.legend(loc="upper left", frameon=False)
     return finish(fig, title, source, illustrative=illustrative)
 
 
+def _align_zero(first, second) -> None:
+    """Give two y axes of one chart their zero at the same height, each still showing all
+    its data."""
+    limits = [ax.get_ylim() for ax in (first, second)]
+    limits = [(min(low, 0.0), max(high, 0.0)) for low, high in limits]
+    below = max(-low / (high - low) if high > low else 0.0 for low, high in limits)
+    below = min(max(below, 0.05), 0.95)  # zero never on the very edge
+    for ax, (low, high) in zip((first, second), limits, strict=True):
+        top = max(high, -low * (1 - below) / below)
+        ax.set_ylim(-below * top / (1 - below), top)
+
+
 def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative: bool) -> Figure:
-    """Extra cost per year of phasing in a trajectory (running and investment stacked) with
-    the cumulative sum as a line."""
+    """Extra cost (+) or saving (−) per year of phasing in a trajectory: running cost and
+    investments as their own bars, the cumulative sum on its own axis (so the early years are
+    not flattened by it), and the first year with a saving marked."""
     apply_style()
     fig, ax = plt.subplots(figsize=(11, 5))
     colours = sns.color_palette(PALETTE, 3)
-    years = phase["year"]
-    running = phase["extra_running_cost"] / 1e6
-    investment = phase["extra_investment"] / 1e6
-    ax.bar(years, running, color=colours[0], label="Drift")
+    years = phase["year"].to_numpy()
+    width = 0.4
     ax.bar(
-        years,
-        investment,
-        bottom=running.where(running > 0, 0),
+        years - width / 2, phase["extra_running_cost"] / 1e6, width, color=colours[0], label="Drift"
+    )
+    ax.bar(
+        years + width / 2,
+        phase["extra_investment"] / 1e6,
+        width,
         color=colours[1],
         label="Investeringer",
     )
-    ax.plot(
+    ax.axhline(0, color="#333333", linewidth=0.8)
+    ax.set(
+        xlabel="år etter oppstart",
+        ylabel="mill. kr per år",
+        title="Merkostnad (+) eller besparelse (−) per år",
+    )
+    ax.yaxis.set_major_formatter(TickNumbers())
+    ax.set_xticks(list(years))
+    total = phase["extra_running_cost"] + phase["extra_investment"]
+    saving = next((int(y) for y, t in zip(years, total, strict=True) if t < 0), None)
+    if saving is not None:
+        ax.axvline(saving - 0.5, color="#333333", linestyle=":", linewidth=1.2)
+        ax.annotate(
+            f"Første år med besparelse: år {saving}",
+            (saving - 0.5, 0.03),
+            xycoords=("data", "axes fraction"),
+            xytext=(-6, 0),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=10,
+            fontweight="bold",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 2},
+        )
+    cumulative = ax.twinx()
+    cumulative.plot(
         years,
         phase["cumulative_cost"] / 1e6,
         color=colours[2],
         marker="o",
         linewidth=2,
-        label="Akkumulert",
+        label="Akkumulert (høyre akse)",
     )
-    ax.axhline(0, color="#333333", linewidth=0.8)
-    ax.set(
-        xlabel="år etter oppstart",
-        ylabel="mill. kr",
-        title="Merkostnad (+) eller besparelse (−) per år",
-    )
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
-    ax.set_xticks(list(years))
-    ax.legend(frameon=False)
+    cumulative.set_ylabel("mill. kr akkumulert")
+    cumulative.yaxis.set_major_formatter(TickNumbers())
+    cumulative.grid(False)
+    _align_zero(ax, cumulative)
+    handles = ax.get_legend_handles_labels()
+    more = cumulative.get_legend_handles_labels()
+    ax.legend(handles[0] + more[0], handles[1] + more[1], frameon=False, loc="center left")
     return finish(fig, title, source, illustrative=illustrative)
 
 
@@ -371,7 +430,7 @@ def need_chart(
             label="Alternativ profil",
         )
         ax.set_title(f"{step} {name}", fontsize=10)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+        ax.yaxis.set_major_formatter(TickNumbers())
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         ax.set_ylim(bottom=0)
     axes.flat[0].legend(frameon=False, fontsize=9)
@@ -410,9 +469,11 @@ def staffing_chart(
                 label=f"{label} ({projection})",
             )
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+        ax.yaxis.set_major_formatter(TickNumbers())
     fte_ax.set(title="Årsverk", ylabel="årsverk")
     cost_ax.set(title="Kostnader (mill. kr)", ylabel="mill. kr")
+    for ax in (fte_ax, cost_ax):
+        ax.set_ylim(bottom=0)  # levels: the axis starts at 0
     others = sorted(set(band["alternative"]) - {projection})
     note = f" Skravert: {', '.join(others)}." if others else ""
     fte_ax.legend(frameon=False, fontsize=9)
@@ -436,7 +497,8 @@ def population_chart(
         title="Innbyggere 67 år og eldre (prikker: oppgitte år, linje mellom: interpolert)",
         ylabel="innbyggere",
     )
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(TickNumbers())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(frameon=False)
     return finish(fig, title, source, illustrative=illustrative)
@@ -445,24 +507,30 @@ def population_chart(
 def over_80_chart(
     series: pd.DataFrame, highlight: str, title: str, source: str, *, illustrative: bool
 ) -> Figure:
-    """Share of residents over 80 without care services, the municipality in bold."""
+    """Share of residents over 80 without care services: the municipality in colour, the
+    comparisons in grey behind it (one legend entry for them); the axis starts at 0."""
     apply_style()
     fig, ax = plt.subplots(figsize=(11, 5))
-    colours = sns.color_palette(PALETTE, series["region"].nunique())
-    for colour, (region, part) in zip(colours, series.groupby("region", sort=False), strict=True):
+    highlight_colour = sns.color_palette(PALETTE, 1)[0]
+    others = [r for r in series["region"].unique() if r != highlight]
+    for region, part in series.groupby("region", sort=False):
         bold = region == highlight
+        first_other = not bold and region == others[0]
         ax.plot(
             part["year"],
             part["share"],
-            color="#111111" if bold else colour,
-            linewidth=3.2 if bold else 1.4,
-            label=region,
+            color=highlight_colour if bold else "#a6a6a6",
+            linewidth=3.2 if bold else 1.2,
             zorder=3 if bold else 2,
+            label=region
+            if bold
+            else ("Sammenligningskommuner og -grupper" if first_other else None),
         )
     ax.set(title="Andel innbyggere over 80 år uten pleie- og omsorgstjenester")
+    ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.percent(v, 0)))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+    ax.legend(loc="lower left", frameon=False, fontsize=10)
     return finish(fig, title, source, illustrative=illustrative)
 
 
@@ -525,7 +593,7 @@ def staircase_chart(
         ylabel="mill. kr",
         title="Kostnad per trinn (mill. kr) og andel av totalen",
     )
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    ax.yaxis.set_major_formatter(TickNumbers())
     ax.margins(y=0.15)
     return finish(fig, title, source, illustrative=illustrative)
 
@@ -550,6 +618,6 @@ def comparison_chart(table: pd.DataFrame, title: str, source: str, *, illustrati
         ylabel="kr per innbygger",
         title="Kroner per innbygger per trinn",
     )
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v)))
+    ax.yaxis.set_major_formatter(TickNumbers())
     ax.legend(frameon=False)
     return finish(fig, title, source, illustrative=illustrative)

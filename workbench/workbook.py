@@ -24,8 +24,16 @@ FIXED_TIME = datetime(2000, 1, 1)
 ASSUMPTION_KINDS = {"source": "kilde", "derived": "avledet", "assumption": "antagelse"}
 
 
-def excel_format(header: str, unit: str | None = None) -> str:
-    """The Excel number format for a column (or, in unit-per-row tables, a row)."""
+LABEL_COLUMNS = frozenset({"år", "alder", "trinn", "boligtrinn"})
+"""Columns of years, ages and steps: whole numbers without a thousands separator (2024)."""
+
+
+def excel_format(header: str, unit: str | None = None, value: object = None) -> str:
+    """The Excel number format for a column (or, in unit-per-row tables, a row); ``value``
+    (the cell's) makes a whole number show without a dangling decimal comma («2 024,»)."""
+    if header.lower() in LABEL_COLUMNS and unit is None:
+        return "0"
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
     text = (unit or header).lower()
     if unit == "kr" or "(kr)" in text or text.endswith(" kr"):
         return '#,##0 "kr"'
@@ -33,7 +41,9 @@ def excel_format(header: str, unit: str | None = None) -> str:
         return "0.0 %"
     if "årsverk" in text:
         return "#,##0.00"
-    return "#,##0.##"
+    if unit in ("år", "år nr."):
+        return "0"
+    return "#,##0" if whole else "#,##0.0#"
 
 
 TRAJECTORY_NAMES = {"normal": "normalforløp", "proactive": "proaktivt", "reactive": "reaktivt"}
@@ -149,7 +159,7 @@ def write_workbook(collected: Collected, path: Path) -> Path:
             )
             if isinstance(figure.value, int | float):
                 cell = key_figures.cell(key_figures.max_row, 3)
-                cell.number_format = excel_format("", figure.unit)
+                cell.number_format = excel_format("", figure.unit, figure.value)
     used: set[str] = {"Forside", "Innhold", "Nøkkeltall", "Kilder", "Forutsetninger"}
     for analysis, output in collected.reports:
         for number_, (entry, frame) in enumerate(output.tables(), start=1):
@@ -270,7 +280,7 @@ def _write_table(sheet, frame: pd.DataFrame, mark: str) -> None:
             if isinstance(value, int | float):
                 cell = sheet.cell(sheet.max_row, columns.index(column) + 1)
                 cell.number_format = excel_format(
-                    column, units[index] if units and column == "Verdi" else None
+                    column, units[index] if units and column == "Verdi" else None, value
                 )
     for position, column in enumerate(columns, start=1):
         width = max([len(column), *(len(str(v)) for v in frame.iloc[:, position - 1].head(200))])
