@@ -71,3 +71,20 @@ def test_editable_numbers_have_no_trailing_zeros():
         "1\u00a0234,5",
         "0,13",
     ]
+
+
+def test_a_unit_is_in_the_cells_or_the_header_not_both():
+    import pandas as pd
+
+    from workbench.formatting import styled
+
+    frame = pd.DataFrame(
+        {"Kostnad per år (kr)": [215_893_440.0], "Timer (t)": [11_938.0], "Antall (kr)": [3.0]}
+    )
+    page = styled(
+        frame, {"Kostnad per år (kr)": "mill_kr1", "Timer (t)": "hours", "Antall (kr)": "number"}
+    ).to_html()
+    assert ">Kostnad per år</th>" in page and "215,9\u00a0mill.\u00a0kr" in page
+    assert ">Timer</th>" in page and "11\u00a0938\u00a0t" in page
+    assert ">Antall (kr)</th>" in page  # bare numbers keep the unit in the header
+    assert list(frame.columns) == ["Kostnad per år (kr)", "Timer (t)", "Antall (kr)"]

@@ -202,3 +202,16 @@ def test_report_output_reads_back_what_the_session_wrote(project, tmp_path):
     again = tmp_path / "again.csv"
     write_table(for_reading(frame), again)  # rounding what is already rounded changes nothing
     assert again.read_bytes() == (session.output_dir / entry["csv"]).read_bytes()
+
+
+def test_the_housing_year_table_shows_costs_in_millions(project, tmp_path, monkeypatch):
+    found: list = []
+    monkeypatch.setattr("workbench.session.display", found.append)
+    session = opened(project, tmp_path, "housing", "3911")
+    inputs = load_housing(session)
+    m = session.municipality
+    result = housing_engine.evaluate(inputs, m.base_year, m.target_year)
+    housing_report.yearly_table(session, inputs, result)
+    page = next(o for o in found if hasattr(o, "to_html")).to_html()
+    # 2024: 705 240 000 kr, the header without a second «(kr)»
+    assert "705,2\u00a0mill.\u00a0kr" in page and ">Kostnad, dagens profil</th>" in page

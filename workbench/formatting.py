@@ -140,6 +140,24 @@ def format_frame(frame: pd.DataFrame, formats: Mapping[str, str]) -> pd.DataFram
     return shown
 
 
+UNIT_IN_CELLS = {
+    "kr": " (kr)",
+    "kr2": " (kr)",
+    "mill_kr": " (kr)",
+    "mill_kr1": " (kr)",
+    "percent": " (%)",
+    "hours": " (t)",
+}
+"""Formats that write the unit in every cell, and the header suffix that would repeat it."""
+
+
+def shown_header(header: str, kind: str | None) -> str:
+    """A column's header on the page: without «(kr)» when every cell says «mill. kr» or «kr»
+    already (the CSV keeps it, since its cells are bare numbers)."""
+    suffix = UNIT_IN_CELLS.get(kind or "")
+    return header.replace(suffix, "") if suffix and suffix in header else header
+
+
 class Table:
     """A table to display: Norwegian numbers in HTML (notebooks, reports, apps) and as
     plain text. Both forms depend only on the data, so reports are byte-stable."""
@@ -162,6 +180,9 @@ class Table:
             .set_properties(subset=text, **{"text-align": "left"})
             .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
         )
+        headers = [shown_header(str(c), self.formats.get(c)) for c in self.frame.columns]
+        if headers != [str(c) for c in self.frame.columns]:
+            styler = styler.relabel_index(headers, axis="columns")
         if self.caption:
             styler = styler.set_caption(self.caption)
         return styler.to_html()

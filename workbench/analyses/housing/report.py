@@ -213,7 +213,7 @@ def yearly_table(session: Session, inputs: HousingInputs, result: HousingResult)
         1, "Befolkning", ["interpolert" if interpolated[y] else "oppgitt" for y in yearly["År"]]
     )
     formats = {
-        c: ("kr" if "(kr)" in c else "number")
+        c: ("mill_kr1" if "(kr)" in c else "number1" if "Årsverk" in c else "number")
         for c in yearly.columns
         if c not in ("År", "Befolkning")
     }
