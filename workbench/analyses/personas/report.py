@@ -16,6 +16,7 @@ from IPython.display import HTML, Markdown, display
 from workbench import plots
 from workbench.analyses.personas.engine import PersonaResult, first_saving_year, length_for
 from workbench.analyses.personas.load import PersonaFile, PersonaInputs
+from workbench.analyses.personas.settings import PersonaSettings
 from workbench.formatting import number, styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
@@ -244,6 +245,10 @@ def scaled_tables(session: Session, inputs: PersonaInputs, results: list[Persona
             _source_length(session, inputs, persona_file, result)
 
 
+LENGTH_SETTING = PersonaSettings.model_fields["trajectory_years"].title
+"""The setting for L, by the name the workbook's cover gives it."""
+
+
 def _source_length(
     session: Session, inputs: PersonaInputs, persona_file: PersonaFile, result: PersonaResult
 ) -> None:
@@ -275,8 +280,7 @@ def _source_length(
             f"({html.escape(given.source)}). Med N ÷ L × forskjellen over forløpet gir de "
             f"L = {lengths} år, ikke forløpets {_plain(result.length)} år; kilden sier ikke "
             "hvilken lengde den har brukt. Tabellene over bruker forløpets lengde. For å regne "
-            "som kilden: sett <code>trajectory_years</code> under <code>personas</code> i "
-            "kommunens parameterfil.</p>"
+            f"som kilden: sett «{LENGTH_SETTING}» i kommunens parameterfil.</p>"
         )
     )
     formats = {
