@@ -155,20 +155,27 @@ class Session:
             + "</div>",
         ]
         style = "border-left:6px solid #1f5f8b;background:#eef4f8;padding:8px 12px;margin:4px 0"
-        if m.fictional:
-            lines.append(
-                f"<div style='color:#b00020;font-weight:bold'>ILLUSTRATIVE TALL: {html.escape(m.name)} "
-                "er en fiktiv kommune. Tallene viser hvordan analysen virker og beskriver ingen "
-                "virkelig kommune.</div>"
+        mark = self.illustrative  # the same words as on its tables and figures
+        if mark:
+            colour, background, note = (
+                (
+                    "#b00020",
+                    "#fdecee",
+                    "Tallene viser hvordan analysen virker og beskriver ingen virkelig kommune.",
+                )
+                if m.fictional
+                else (
+                    "#8a4b00",
+                    "#fff4e5",
+                    "Tabellene og figurene som bygger på dem, er merket "
+                    "slik; de andre bygger bare på reelle eller avledede tall.",
+                )
             )
-            style = style.replace("#1f5f8b", "#b00020").replace("#eef4f8", "#fdecee")
-        elif self.illustrative:
             lines.append(
-                f"<div style='color:#8a4b00;font-weight:bold'>{html.escape(self.illustrative)}."
-                "</div><div>Tabellene og figurene som bygger på dem, er merket slik; de andre "
-                "bygger bare på reelle eller avledede tall.</div>"
+                f"<div style='color:{colour};font-weight:bold'>{html.escape(mark)}.</div>"
+                f"<div>{note}</div>"
             )
-            style = style.replace("#1f5f8b", "#c77700").replace("#eef4f8", "#fff4e5")
+            style = style.replace("#1f5f8b", colour).replace("#eef4f8", background)
         return HTML(f"<div style='{style}'>{''.join(lines)}</div>")
 
     def sources_table(self):

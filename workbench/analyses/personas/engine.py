@@ -1,6 +1,7 @@
 """Personas and care trajectories, priced year by year, scaled and phased in.
 
-A persona (seed 002/003: *Johs*, 70, early dementia) has trajectories – normalforløp,
+A persona (*Johs*, 70, early dementia, from the Færder presentation of 12 February 2025 and
+Lunner's planning document) has trajectories – normalforløp,
 proaktivt forløp, reaktivt forløp – each a list of episodes over age ranges. An episode is
 priced from the calculator's catalogue (services with quantity and period) or given
 directly (annual cost and hours, with a source). One-off investments are kept apart from
