@@ -60,10 +60,10 @@ def write_deck(collected: Collected, path: Path) -> Path:
         collected.fictional_mark,
     )
     for analysis, output in collected.reports:
+        marks = output.figure_marks()
         for slide in analysis.part("deliver").slides(output):
             # a figure's slide says what that figure says; a table's, what its report says
-            found = output.marking_of_png(slide.figure)
-            mark = output.marking if found is None else found
+            mark = marks.get(slide.figure, output.marking) if slide.figure else output.marking
             if slide.rows:
                 _table_slide(deck, slide, mark)
             else:

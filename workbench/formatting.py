@@ -31,9 +31,13 @@ def number(value: Any, decimals: int = 0) -> str:
     if _is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    # Half up, as in Excel and in Norwegian reports; "+ 0" turns -0 into 0 (no "-0,0").
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) + 0
-    return format_decimal(rounded, format=pattern, locale=LOCALE)
+    return format_decimal(half_up(value, decimals), format=pattern, locale=LOCALE)
+
+
+def half_up(value: Any, decimals: int) -> Decimal:
+    """``value`` rounded half up from its shortest decimal form, as Excel and Norwegian
+    reports round (1 234,5 → 1 235); "+ 0" turns −0 into 0 (no «-0,0»)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) + 0
 
 
 def kr(value: Any, decimals: int = 0) -> str:
@@ -85,7 +89,7 @@ def editable(value: Any, decimals: int = 2) -> str:
     """A number in an input field: Norwegian, no trailing zeros (``1,5``, ``16,5``, ``8``)."""
     if _is_missing(value):
         return ""
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) + 0
+    rounded = half_up(value, decimals)
     return format_decimal(rounded, format="#,##0." + "#" * decimals, locale=LOCALE)
 
 

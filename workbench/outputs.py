@@ -16,7 +16,6 @@ import tempfile
 import uuid
 import zipfile
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -140,12 +139,10 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _half_up(value: float, places: int) -> float:
-    """Rounded half up from its shortest decimal form (as Excel and the HTML reports round:
-    1 234,5 kr is 1 235 kr, not 1 234)."""
-    if pd.isna(value):
-        return value
-    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    return float(exact)
+    """Rounded half up like the HTML reports (:func:`workbench.formatting.half_up`)."""
+    from workbench.formatting import half_up
+
+    return value if pd.isna(value) else float(half_up(value, places))
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
@@ -312,14 +309,9 @@ class ReportOutput:
         """What the report as a whole says about illustrative numbers (empty for none)."""
         return self.manifest.get("marking", "")
 
-    def marking_of_png(self, png: bytes | None) -> str | None:
-        """The mark of the figure whose PNG this is (None when it is none of this report's)."""
-        if png is None:
-            return None
-        for entry in self.manifest["figures"]:
-            if self.png(entry) == png:
-                return entry.get("marking", "")
-        return None
+    def figure_marks(self) -> dict[bytes, str]:
+        """Each figure's PNG → its mark, read once for a report (a slide shows one of them)."""
+        return {self.png(entry): entry.get("marking", "") for entry in self.manifest["figures"]}
 
     def check(self) -> None:
         """Every table and figure the manifest names is in the folder.
