@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from pptx import Presentation
 
 from workbench.batch import plan, run_batch
+from workbench.marking import is_mark
 
 pytestmark = pytest.mark.slow
 
@@ -123,7 +124,7 @@ def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inp
     marks = {}
     for slide in deck.slides:
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
-        marks[texts[0]] = [t for t in texts if t.startswith("ILLUSTRATIVE")]
+        marks[texts[0]] = [t for t in texts if is_mark(t)]
     # the title, the allocation (the source's own 2024 figures), the personas and the
     # calculator example are all real or derived from the source: no mark
     for title, found in marks.items():
@@ -131,13 +132,14 @@ def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inp
             assert found == [], title
     housing = marks["Boligprofil 67+ mot 2040"]
     assert housing == [
-        "ILLUSTRATIVE INNDATA: beboere per boligtrinn, årsverk og kostnad per beboer, den "
-        "alternative profilen og personer per bolig er illustrative; befolkningen er reelle tall"
+        "KALIBRERTE OG ILLUSTRATIVE INNDATA: beboere per boligtrinn, årsverk og kostnad per "
+        "beboer og den alternative profilen er kalibrert mot kildens sammendrag; personer per "
+        "bolig er illustrative; befolkningen er reelle tall"
     ]
     book = load_workbook(delivered / "3911-faerder/leveranse/3911-faerder-innsatstrapp.xlsx")
     for sheet in book.worksheets:
         cells = [v for r in sheet.iter_rows(values_only=True) for v in r if isinstance(v, str)]
-        marked = [c for c in cells if c.startswith("ILLUSTRATIVE")]
+        marked = [c for c in cells if is_mark(c)]
         if sheet.title.startswith("Bolig "):
             assert marked and "beboere per boligtrinn" in marked[0], sheet.title
         elif sheet.title.startswith(("Økonomi", "Kalkulator", "Personas")):

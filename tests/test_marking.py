@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.marking import marking
+from workbench.marking import is_mark, marking
 from workbench.provenance import Provenance
 
 
@@ -43,3 +43,19 @@ def test_a_file_without_a_subject_is_named_by_its_title():
     assert marking(False, "Færder", [untitled]) == (
         "ILLUSTRATIVE INNDATA: personer per bolig er illustrative"
     )
+
+
+CALIBRATED = source("beboere-kalibrert.csv", "calibrated", "beboere per boligtrinn")
+DWELLINGS = source("personer-per-bolig.csv", "illustrative", "personer per bolig")
+
+
+def test_calibrated_inputs_are_named_as_calibrated_never_as_illustrative():
+    assert marking(False, "Færder", [POPULATION, CALIBRATED]) == (
+        "KALIBRERTE INNDATA: beboere per boligtrinn er kalibrert mot kildens sammendrag; "
+        "befolkningen er reelle tall"
+    )
+    assert marking(False, "Færder", [POPULATION, CALIBRATED, DWELLINGS]) == (
+        "KALIBRERTE OG ILLUSTRATIVE INNDATA: beboere per boligtrinn er kalibrert mot kildens "
+        "sammendrag; personer per bolig er illustrative; befolkningen er reelle tall"
+    )
+    assert is_mark(marking(False, "Færder", [CALIBRATED])) and not is_mark("Boligprofil")

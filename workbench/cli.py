@@ -155,6 +155,13 @@ def _parser() -> argparse.ArgumentParser:
     overview.add_argument("--reports", type=Path, help="rapportmappe (standard reports/)")
     overview.set_defaults(handler=_fleet)
 
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="kalibrer boligprofilens inndata mot kildens sammendrag (skriver de kalibrerte filene)",
+    )
+    calibrate.add_argument("-m", "--municipality", required=True, help="kommunenummer")
+    calibrate.set_defaults(handler=_calibrate)
+
     listing = commands.add_parser("list", help="vis kommuner og analyser")
     listing.set_defaults(handler=_list)
     return parser
@@ -309,6 +316,19 @@ def _synth(project: Project, args: argparse.Namespace) -> int:
         f"Laget {args.municipalities} syntetiske kommuner i {display_path(made.root)}; kjør "
         f"`workbench --project {display_path(made.root)} run`"
     )
+    return EXIT_OK
+
+
+def _calibrate(project: Project, args: argparse.Namespace) -> int:
+    from workbench.analyses.housing import calibrate
+
+    written, rows = calibrate.calibrate_municipality(project, args.municipality)
+    for path in written:
+        print(f"Skrev {display_path(path)}")
+    print("Kildens tall mot modellen med de kalibrerte inndataene:")
+    width = max(len(r[0]) for r in rows)
+    for label, source, model in rows:
+        print(f"  {label:<{width}}  {source:>16}  {model:>16}")
     return EXIT_OK
 
 

@@ -8,6 +8,10 @@ Two kinds of wording, never mixed up:
   rest is, e.g. «ILLUSTRATIVE INNDATA: beboere per boligtrinn og årsverk og kostnad per beboer
   er illustrative; befolkningen er reelle tall».
 
+Inputs calibrated to a source's published results (status ``calibrated``) are named as such,
+never as illustrative: «KALIBRERTE INNDATA: beboere per boligtrinn … er kalibrert mot kildens
+sammendrag; befolkningen er reelle tall».
+
 A real municipality whose table is built only from real or derived data gets no mark at all.
 The mark is a plain string, empty when there is nothing to say, so ``if mark:`` reads as
 "is this illustrative".
@@ -21,6 +25,10 @@ from workbench.provenance import Provenance
 
 FICTIONAL_HEAD = "ILLUSTRATIVE TALL"
 INPUTS_HEAD = "ILLUSTRATIVE INNDATA"
+CALIBRATED_HEAD = "KALIBRERTE INNDATA"
+BOTH_HEAD = "KALIBRERTE OG ILLUSTRATIVE INNDATA"
+HEADS = (FICTIONAL_HEAD, INPUTS_HEAD, CALIBRATED_HEAD, BOTH_HEAD)
+"""Every way a mark begins (a text cell or shape is a mark when it starts with one)."""
 
 
 def marking(fictional: bool, name: str, sources: Iterable[Provenance]) -> str:
@@ -35,16 +43,29 @@ def marking(fictional: bool, name: str, sources: Iterable[Provenance]) -> str:
         return f"{FICTIONAL_HEAD} – {name} er en fiktiv kommune"
     sources = list(dict.fromkeys(sources))
     illustrative = _whats(s for s in sources if s.illustrative)
-    if not illustrative:
+    calibrated = _whats(s for s in sources if s.status == "calibrated")
+    if not illustrative and not calibrated:
         return ""
-    parts = [f"{_joined(illustrative)} er illustrative"]
+    parts = []
+    if calibrated:
+        parts.append(f"{_joined(calibrated)} er kalibrert mot kildens sammendrag")
+    if illustrative:
+        parts.append(f"{_joined(illustrative)} er illustrative")
     real = _whats(s for s in sources if s.status == "real")
     derived = _whats(s for s in sources if s.status == "derived")
     if real:
         parts.append(f"{_joined(real)} er reelle tall")
     if derived:
         parts.append(f"{_joined(derived)} er avledet av kildene")
-    return f"{INPUTS_HEAD}: {'; '.join(parts)}"
+    head = (
+        BOTH_HEAD if calibrated and illustrative else CALIBRATED_HEAD if calibrated else INPUTS_HEAD
+    )
+    return f"{head}: {'; '.join(parts)}"
+
+
+def is_mark(text: str) -> bool:
+    """The text is a mark (begins as :func:`marking` begins one)."""
+    return text.startswith(HEADS)
 
 
 def is_fictional_mark(mark: str) -> bool:

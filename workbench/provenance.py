@@ -1,7 +1,8 @@
 """Where each data file comes from and whether its numbers are real.
 
 Every file in ``data/`` has an entry in the ``sources.yaml`` of its own folder: a title, a
-source and a status (``real``, ``derived`` or ``illustrative``). Reports cite these entries
+source and a status (``real``, ``derived``, ``calibrated`` or ``illustrative``): calibrated
+numbers are estimated so that a model reproduces a source's published results. Reports cite these entries
 and mark every page that shows illustrative numbers.
 """
 
@@ -18,10 +19,11 @@ from workbench.loaders import read_yaml
 from workbench.models import StrictModel
 
 MANIFEST = "sources.yaml"
-Status = Literal["real", "derived", "illustrative"]
+Status = Literal["real", "derived", "calibrated", "illustrative"]
 STATUS_LABELS: dict[str, str] = {
     "real": "reelle tall",
     "derived": "avledet",
+    "calibrated": "kalibrert mot kilden",
     "illustrative": "illustrative tall",
 }
 
@@ -36,7 +38,7 @@ class SourceEntry(StrictModel):
         subject: What the file holds as a short phrase for marking sentences
             («beboere per boligtrinn»); default the title.
         source: Where exactly it comes from and how it was made.
-        status: ``real``, ``derived`` or ``illustrative``.
+        status: ``real``, ``derived``, ``calibrated`` or ``illustrative``.
     """
 
     title: str = Field(min_length=3)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel
 
 from workbench import analyses
 from workbench.config import Municipality
@@ -91,7 +92,13 @@ def settings_rows(m: Municipality, titles: dict[str, str]) -> list[tuple[str, st
             continue
         for name, field in type(settings).model_fields.items():
             value = getattr(settings, name)
-            if value is not None:
+            if isinstance(value, BaseModel):  # a block of settings: one row per setting
+                rows += [
+                    (f"{spec.title}: {inner.title}", shown(inner_name, getattr(value, inner_name)))
+                    for inner_name, inner in type(value).model_fields.items()
+                    if getattr(value, inner_name) is not None
+                ]
+            elif value is not None:
                 rows.append((f"{spec.title}: {field.title}", shown(name, value)))
     return rows
 

@@ -24,12 +24,19 @@ class HousingInputs:
     position_size: float
     over_80: pd.DataFrame | None
     reference: pd.DataFrame | None
+    prior: housing.HousingData | None = None
+    """The starting point the calibrated inputs were fitted from (``calibration``)."""
 
 
 OVER_80_SCHEMA = {"region": Column(), "year": Column("int"), "share": Column("float")}
 T = TypeVar("T")
 
-REFERENCE_SCHEMA = {"label": Column(), "value": Column("float"), "unit": Column()}
+REFERENCE_SCHEMA = {
+    "key": Column(),
+    "label": Column(),
+    "value": Column("float"),
+    "unit": Column(),
+}
 
 
 def load(session: Session) -> HousingInputs:
@@ -67,8 +74,31 @@ def load(session: Session) -> HousingInputs:
         if settings.reference_summary
         else None
     )
+    prior = None
+    if settings.calibration is not None:
+        calibration = settings.calibration
+
+        def read_prior(field: str, reader: Callable[[Path], T]) -> T | None:
+            file = found.attempt(
+                session.data_file, getattr(calibration, field), key=f"{key}.calibration.{field}"
+            )
+            return None if file is None else found.attempt(reader, file)
+
+        prior = {
+            "residents": read_prior("residents", housing.read_residents),
+            "step_costs": read_prior("step_costs", housing.read_step_costs),
+            "target_shares": read_prior("alternative_profile", housing.read_target_shares),
+        }
     found.raise_any()
     data = housing.HousingData(**tables)
+    if prior is not None:
+        prior = housing.HousingData(
+            data.population,
+            prior["residents"],
+            prior["step_costs"],
+            prior["target_shares"],
+            data.persons_per_dwelling,
+        )
     m = session.municipality
     try:
         housing.population_by_year(data.population, settings.projection, m.base_year, m.target_year)
@@ -79,4 +109,4 @@ def load(session: Session) -> HousingInputs:
     position = (
         settings.average_position_size or session.defaults.assumptions.average_position_size.value
     )
-    return HousingInputs(data, settings, position, over_80, reference)
+    return HousingInputs(data, settings, position, over_80, reference, prior)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, display
 
 from workbench import plots, reference
+from workbench.analyses.housing import calibrate
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.engine import HousingResult, evaluate  # noqa: F401  (app and tests)
 from workbench.analyses.housing.load import HousingInputs
@@ -112,24 +114,184 @@ def summary_table(session: Session, inputs: HousingInputs, result: HousingResult
     session.show_source(files)
 
 
-def reference_table(session: Session, inputs: HousingInputs):
-    """The source's own summary, for comparison (only where the municipality has one)."""
+ROLE_WORDS = {
+    "nivå": "holdes fastest",
+    "effekt": "holdes nest fastest",
+    "vekst": "holdes løsest",
+    "ikke kalibrert": "ikke kalibrert",
+}
+"""How firmly the calibration holds each kind of source figure, as the report says it."""
+
+
+def _shown(value: float, unit: str) -> str:
+    if pd.isna(value):
+        return "–"
+    return f"{UNIT_FORMATS[unit](value)} {'' if unit in ('kr', 'andel') else unit}".strip()
+
+
+def _difference(model: float, source: float, unit: str) -> str:
+    if pd.isna(model):
+        return "–"
+    if unit == "andel":
+        return f"{number((model - source) * 100, 1)} prosentpoeng"
+    return _shown(model - source, unit)
+
+
+def comparison_frame(
+    inputs: HousingInputs, result: HousingResult, base_year: int, target_year: int
+):
+    """The source's summary beside the model's (:func:`calibrate.comparison`), or None."""
     if inputs.reference is None:
         return None
-    ref = inputs.reference.assign(
-        Verdi=[
-            f"{number(v, 1 if u == '%' else 0)} {u}"
-            for v, u in zip(inputs.reference["value"], inputs.reference["unit"], strict=True)
-        ]
-    )
-    display(
-        styled(
-            ref[["label", "Verdi"]].rename(columns={"label": ""}),
-            {"": "text", "Verdi": "text"},
-            caption="Til sammenligning: kildens egne tall",
+    prior = None
+    if inputs.prior is not None:
+        prior = housing.summary(
+            housing.project(inputs.prior, inputs.settings.projection, base_year, target_year),
+            base_year,
+            target_year,
+            inputs.position_size,
         )
+    return calibrate.comparison(inputs.reference, result.summary, prior)
+
+
+NO_REFERENCE = (
+    "Kommunen har ikke et sammendrag fra en tidligere boligprofilanalyse å sammenligne med; "
+    "tallene over bygger bare på inndataene."
+)
+
+
+def reference_table(session: Session, inputs: HousingInputs, result: HousingResult):
+    """Every figure of the source's own summary beside the model's, with the difference
+    (only where the municipality has the source's summary). Where the inputs are calibrated,
+    also the model before calibration and how firmly the fit holds each figure."""
+    m = session.municipality
+    table = comparison_frame(inputs, result, m.base_year, m.target_year)
+    if table is None:
+        display(HTML(f"<p>{NO_REFERENCE}</p>"))
+        return None
+    calibrated = inputs.prior is not None
+    model = "Modellen, kalibrert" if calibrated else "Modellen"
+    shown = pd.DataFrame({"": table["label"]})
+    shown["Kildens tall"] = [
+        _shown(v, u) for v, u in zip(table["source"], table["unit"], strict=True)
+    ]
+    if calibrated:
+        shown["Før kalibrering"] = [
+            _shown(v, u) for v, u in zip(table["prior"], table["unit"], strict=True)
+        ]
+    shown[model] = [_shown(v, u) for v, u in zip(table["model"], table["unit"], strict=True)]
+    shown["Avvik"] = [
+        _difference(mv, sv, u)
+        for mv, sv, u in zip(table["model"], table["source"], table["unit"], strict=True)
+    ]
+    if calibrated:
+        shown["Kalibreringen"] = [ROLE_WORDS[r] for r in table["role"]]
+    files = _files(session, inputs) + _files(session, inputs, "reference_summary")
+    numbers = pd.DataFrame(
+        {
+            "Størrelse": table["label"],
+            "Kildens tall": table["source"],
+            **({"Før kalibrering": table["prior"]} if calibrated else {}),
+            model: table["model"],
+            "Enhet": table["unit"].replace({"andel": "andel (0–1)"}),
+            **({"Kalibreringen": [ROLE_WORDS[r] for r in table["role"]]} if calibrated else {}),
+        }
     )
-    session.show_source(_files(session, inputs, "reference_summary"))
+    caption = "Kildens sammendrag og modellens tall side om side"
+    session.save_table(numbers, "kilden-og-modellen", caption, files)
+    display(styled(shown, {c: "text" for c in shown.columns}, caption=caption))
+    session.show_source(files)
+    return None
+
+
+def calibration_note(session: Session, inputs: HousingInputs, result: HousingResult):
+    """Why the model's growth differs from the source's: the population projection's
+    growth per age group, computed."""
+    if inputs.reference is None:
+        return None
+    m = session.municipality
+    persons = result.population.set_index(["year", "age_group"])["persons"]
+    growth = {
+        g: persons.loc[(m.target_year, g)] / persons.loc[(m.base_year, g)] - 1
+        for g in housing.AGE_GROUPS
+    }
+    reference = inputs.reference.set_index("key")["value"]
+    text = (
+        f"Fra {m.base_year} til {m.target_year} vokser befolkningen 67–79 år med "
+        f"{percent(growth['67-79'], 0)}, 80–89 år med {percent(growth['80-89'], 0)} og 90 år og "
+        f"eldre med {percent(growth['90+'], 0)} i framskrivingen. Med samme profil som i dag "
+        "vokser behovet derfor mer enn befolkningen under 80, siden de fleste årsverkene går "
+        "til de eldste."
+    )
+    if {"staff_base", "growth"} <= set(reference.index):
+        text += (
+            f" Kildens vekst på {number(reference['growth'])} årsverk er "
+            f"{percent(reference['growth'] / reference['staff_base'], 0)} av dagens bemanning; "
+            "så lav vekst gir modellen bare om nesten alle årsverkene gikk til dem under 80. "
+            "Presentasjonen oppgir ikke hvilke forutsetninger som gir den lavere veksten."
+        )
+    if "units_higher" in set(reference.index):
+        text += (
+            " Boenheter på høyere trinn: modellen teller boenhetene på trinn 2–6 i "
+            f"{m.target_year} med dagens profil; presentasjonen sier ikke hvilke trinn og hvilket "
+            "år tallet gjelder, så raden er ikke direkte sammenlignbar uten den opplysningen."
+        )
+    years = {int(y) for y in re.findall(r"\b(20\d\d)\b", " ".join(inputs.reference["label"]))}
+    other = sorted(years - {m.base_year, m.target_year})
+    if other:
+        text += (
+            f" Kildens basisår er {', '.join(map(str, other))}; modellen regner fra "
+            f"{m.base_year}, det første året i befolkningstallene."
+        )
+    if inputs.prior is not None:
+        text += (
+            " Kalibreringen holder derfor dagens nivå og virkningen av den alternative profilen "
+            "fast og lar veksten følge befolkningen."
+        )
+    display(HTML(f"<p>{text}</p>"))
+    return None
+
+
+def calibrated_inputs_table(session: Session, inputs: HousingInputs):
+    """Årsverk and cost per resident and residents per step: the starting point and the
+    calibrated inputs (only where the inputs are calibrated)."""
+    if inputs.prior is None:
+        return None
+    before, after = inputs.prior, inputs.data
+    residents_before = before.residents.groupby("step")["residents"].sum()
+    residents_after = after.residents.groupby("step")["residents"].sum()
+    table = pd.DataFrame(
+        {
+            "Boligtrinn": list(housing.STEPS),
+            "Navn": step_names(session),
+            "Beboere, utgangspunkt": residents_before.to_numpy(),
+            "Beboere, kalibrert": residents_after.to_numpy(),
+            "Årsverk per beboer, utgangspunkt": before.step_costs["fte_per_resident"].to_numpy(),
+            "Årsverk per beboer, kalibrert": after.step_costs["fte_per_resident"].to_numpy(),
+            "Kostnad per beboer, utgangspunkt (kr)": before.step_costs[
+                "cost_per_resident"
+            ].to_numpy(),
+            "Kostnad per beboer, kalibrert (kr)": after.step_costs["cost_per_resident"].to_numpy(),
+        }
+    )
+    settings = inputs.settings
+    files = _files(session, inputs, "residents", "step_costs") + [
+        session.data_file(getattr(settings.calibration, f), key=f"analyses.housing.calibration.{f}")
+        for f in ("residents", "step_costs")
+    ]
+    formats = {
+        "Boligtrinn": "text",
+        "Navn": "text",
+        "Beboere, utgangspunkt": "number",
+        "Beboere, kalibrert": "number",
+        "Årsverk per beboer, utgangspunkt": "fte",
+        "Årsverk per beboer, kalibrert": "fte",
+        "Kostnad per beboer, utgangspunkt (kr)": "kr",
+        "Kostnad per beboer, kalibrert (kr)": "kr",
+    }
+    session.show_table(
+        table, formats, "kalibrerte-inndata", "Inndataene før og etter kalibreringen", files
+    )
     return None
 
 

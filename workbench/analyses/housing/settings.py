@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from workbench.models import StrictModel
+
+
+class HousingCalibration(StrictModel):
+    """The starting point of ``workbench calibrate``: illustrative files the calibration
+    changes as little as needed to reproduce the source's summary (``reference_summary``).
+    The calibrated files are written to the paths of ``residents``, ``step_costs`` and
+    ``alternative_profile``."""
+
+    residents: str = Field(title="Utgangspunkt for kalibreringen: beboere per boligtrinn")
+    step_costs: str = Field(title="Utgangspunkt for kalibreringen: årsverk og kostnad per beboer")
+    alternative_profile: str = Field(title="Utgangspunkt for kalibreringen: alternativ profil")
 
 
 class HousingSettings(StrictModel):
@@ -23,3 +34,15 @@ class HousingSettings(StrictModel):
         default=None, title="Andel over 80 år uten tjenester"
     )
     reference_summary: str | None = Field(default=None, title="Kildens sammendrag")
+    calibration: HousingCalibration | None = Field(
+        default=None, title="Kalibrert mot kildens sammendrag fra"
+    )
+
+    @model_validator(mode="after")
+    def _calibration_needs_the_summary(self) -> HousingSettings:
+        if self.calibration is not None and self.reference_summary is None:
+            raise ValueError(
+                "calibration krever reference_summary: kildens sammendrag er det "
+                "kalibreringen sikter mot"
+            )
+        return self
