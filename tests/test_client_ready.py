@@ -131,7 +131,17 @@ def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inp
         if not title.startswith(("Boligprofil", "Årsverk", "Bemanning")):
             assert found == [], title
     housing = marks["Boligprofil 67+ mot 2040"]
+    # the profile is built from residents and the alternative profile alone
     assert housing == [
+        "KALIBRERTE INNDATA: beboere per boligtrinn og den alternative profilen er kalibrert "
+        "mot kildens sammendrag"
+    ]
+    assert marks["Årsverk og kostnader: dagens og alternativ profil"] == [
+        "KALIBRERTE INNDATA: beboere per boligtrinn, årsverk og kostnad per beboer og den "
+        "alternative profilen er kalibrert mot kildens sammendrag; befolkningen er reelle tall"
+    ]
+    # the summary counts dwellings too, and persons per dwelling is illustrative
+    assert marks["Bemanning og kostnader – sammendrag"] == [
         "KALIBRERTE OG ILLUSTRATIVE INNDATA: beboere per boligtrinn, årsverk og kostnad per "
         "beboer og den alternative profilen er kalibrert mot kildens sammendrag; personer per "
         "bolig er illustrative; befolkningen er reelle tall"

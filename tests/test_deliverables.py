@@ -4,6 +4,7 @@ figures."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 
@@ -13,6 +14,7 @@ import pytest
 from conftest import make_project
 from openpyxl import load_workbook
 from pptx import Presentation
+from pptx.util import Emu, Inches
 
 from workbench import analyses, deliverables
 from workbench.deck import write_deck
@@ -233,6 +235,36 @@ def test_every_slide_is_marked_illustrative_and_pictures_are_the_written_figures
                 assert shape.image.blob in written
                 assert shape.image.size[0] >= 1600  # sharp on a projector
     assert pictures >= 5
+
+
+def test_a_figure_slide_shows_the_slide_version_at_its_own_size_with_its_source_once(built):
+    from PIL import Image
+
+    collected, _, path = built
+    versions = {
+        output.png(entry): entry
+        for _, output in collected.reports
+        for entry in output.figures()
+        if "slide" in entry
+    }
+    seen = 0
+    for slide in Presentation(path).slides:
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        if not pictures or pictures[0].image.blob not in versions:
+            continue
+        seen += 1
+        entry = versions[pictures[0].image.blob]
+        with Image.open(io.BytesIO(pictures[0].image.blob)) as image:
+            pixels = image.size
+        # drawn at 8,6 × 5 in and 200 dpi, and placed at that size: 12 pt stays 12 pt
+        assert pixels == (1720, 1000)
+        assert abs(pictures[0].width - Inches(8.6)) <= Emu(12700)
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        sources = [t for t in texts if t.startswith("Kilde:")]
+        assert sources == [
+            f"Kilde: {'; '.join(entry['sources'])}. Beregnet med innsatstrapp workbench."
+        ]
+    assert seen >= 5  # staircase, profile, staffing, a trajectory, a phase-in, the calculator
 
 
 def test_same_reports_same_bytes(built, written, tmp_path):

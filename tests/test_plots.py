@@ -8,6 +8,7 @@ give them, so these tests need no data files and no engine.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.text
 import pandas as pd
 import pytest
 
@@ -301,3 +302,31 @@ def test_the_phase_in_shows_investments_apart_and_the_payback_year(draw):
     assert bars and all(p.get_y() == 0 or p.get_height() < 0 for p in bars)  # not stacked
     assert "Første år med besparelse: år 3" in texts(fig)
     assert len(fig.axes) == 2 and fig.axes[1].get_ylabel() == "mill. kr akkumulert"
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_a_slide_figure_is_the_slides_size_without_title_mark_or_source_and_no_text_under_12_pt(
+    name,
+):
+    with plots.slide_style():
+        fig = CHARTS[name]("ILLUSTRATIVE TALL – Demokommune er en fiktiv kommune")
+    try:
+        fig.canvas.draw()
+        assert tuple(fig.get_size_inches()) == plots.SLIDE_SIZE
+        shown = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text()]
+        words = [t.get_text() for t in shown]
+        assert "T" not in words  # the slide has the title
+        assert not any(w.startswith(("Kilde", "ILLUSTRATIVE")) for w in words)
+        small = [(t.get_text(), t.get_fontsize()) for t in shown if t.get_fontsize() < 12]
+        assert small == []
+        # nothing drawn outside the figure: the slide places it at its own size, uncropped
+        drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+        width, height = plots.SLIDE_SIZE
+        assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01, drawn
+        assert drawn.x1 <= width + 0.01 and drawn.y1 <= height + 0.01, drawn
+    finally:
+        plt.close(fig)
+    # and the report's version still has them
+    fig = CHARTS[name]("ILLUSTRATIVE TALL")
+    assert "T" in texts(fig)
+    plt.close(fig)

@@ -213,5 +213,24 @@ def test_the_housing_year_table_shows_costs_in_millions(project, tmp_path, monke
     result = housing_engine.evaluate(inputs, m.base_year, m.target_year)
     housing_report.yearly_table(session, inputs, result)
     page = next(o for o in found if hasattr(o, "to_html")).to_html()
-    # 2024: 705 240 000 kr, the header without a second «(kr)»
-    assert "705,2\u00a0mill.\u00a0kr" in page and ">Kostnad, dagens profil</th>" in page
+    # 2024: population × the age group's share on each step × cost per resident, summed
+    # straight from the three files
+    folder = project.data_dir / "municipalities/3911-faerder"
+    costs, residents, persons = {}, {}, {}
+    for line in (folder / "trinnkostnader-kalibrert.csv").read_text().splitlines()[1:]:
+        step, _, cost = line.split(";")
+        costs[step] = float(cost.replace(",", "."))
+    for line in (folder / "beboere-kalibrert.csv").read_text().splitlines()[1:]:
+        group, step, count = line.split(";")
+        residents[(group, step)] = float(count.replace(",", "."))
+    for line in (folder / "befolkning.csv").read_text().splitlines()[1:]:
+        alternative, year, group, count = line.split(",")
+        if (alternative, year) == ("MMMM", "2024"):
+            persons[group] = float(count)
+    in_group = {g: sum(v for (h, _), v in residents.items() if h == g) for g in persons}
+    total = sum(
+        persons[g] * count / in_group[g] * costs[step] for (g, step), count in residents.items()
+    )
+    shown = f"{total / 1e6:.1f}".replace(".", ",")
+    # in millions with one decimal, the header without a second «(kr)»
+    assert f"{shown}\u00a0mill.\u00a0kr" in page and ">Kostnad, dagens profil</th>" in page

@@ -25,12 +25,15 @@ class Slide:
         figure: A figure's PNG (from the report folder), or None.
         points: Bullet points (editable text).
         rows: A two-column table (label, value) instead of a figure, or empty.
+        table: The stem of the report table the rows come from: the slide carries that
+            table's mark (default the report's).
     """
 
     title: str
     figure: bytes | None = None
     points: list[str] = field(default_factory=list)
     rows: list[tuple[str, str]] = field(default_factory=list)
+    table: str = ""
 
 
 def point(figure: KeyFigure) -> str:
@@ -61,13 +64,17 @@ def write_deck(collected: Collected, path: Path) -> Path:
     )
     for analysis, output in collected.reports:
         marks = output.figure_marks()
+        sources = output.slide_sources()
         for slide in analysis.part("deliver").slides(output):
             # a figure's slide says what that figure says; a table's, what its report says
-            mark = marks.get(slide.figure, output.marking) if slide.figure else output.marking
+            if slide.figure:
+                mark = marks.get(slide.figure, output.marking)
+            else:
+                mark = output.table_marks().get(slide.table, output.marking)
             if slide.rows:
                 _table_slide(deck, slide, mark)
             else:
-                _figure_slide(deck, slide, mark)
+                _figure_slide(deck, slide, mark, sources.get(slide.figure))
     _sources_slide(deck, collected)
     deck.core_properties.author = "innsatstrapp workbench"
     deck.core_properties.title = f"Helhetlig innsatstrapp – {m.title}"
@@ -132,13 +139,37 @@ def _bullets(slide, points: list[str], left, top, width, height) -> None:
         paragraph.space_after = Pt(8)
 
 
-def _figure_slide(deck, content: Slide, illustrative: str) -> None:
-    from pptx.util import Inches
+SOURCE_SUFFIX = "Beregnet med innsatstrapp workbench."
+
+
+def _figure_slide(deck, content: Slide, illustrative: str, sources: list[str] | None) -> None:
+    """The figure on the left (a slide version at its own size, 8,6 × 5 in), the points on
+    the right with the figure's source under them, and the mark at the foot.
+
+    Args:
+        sources: The slide version's data titles; None for a report PNG, which carries its
+            own source line.
+    """
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import MSO_ANCHOR
+    from pptx.util import Inches, Pt
 
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     _title(slide, content.title)
     if content.figure is not None:
         _picture(slide, content.figure, Inches(0.4), Inches(1.4), Inches(8.6), Inches(5.5))
+    if sources is not None:  # under the points, in the right-hand column
+        box = slide.shapes.add_textbox(Inches(9.2), Inches(5.3), Inches(3.9), Inches(1.6))
+        box.text_frame.word_wrap = True
+        paragraph = box.text_frame.paragraphs[0]
+        paragraph.text = (
+            f"Kilde: {'; '.join(sources)}. {SOURCE_SUFFIX}"
+            if sources
+            else (f"Kilde: {SOURCE_SUFFIX}")
+        )
+        paragraph.runs[0].font.size = Pt(10)
+        paragraph.runs[0].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+        box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
     _bullets(slide, content.points, Inches(9.2), Inches(1.5), Inches(3.9), Inches(5.5))
     _mark(slide, illustrative)
 

@@ -310,8 +310,22 @@ class ReportOutput:
         return self.manifest.get("marking", "")
 
     def figure_marks(self) -> dict[bytes, str]:
-        """Each figure's PNG → its mark, read once for a report (a slide shows one of them)."""
+        """Each figure's slide PNG → its mark, read once for a report (a slide shows one of
+        them)."""
         return {self.png(entry): entry.get("marking", "") for entry in self.manifest["figures"]}
+
+    def table_marks(self) -> dict[str, str]:
+        """Each table's stem → its mark."""
+        return {entry["stem"]: entry.get("marking", "") for entry in self.manifest["tables"]}
+
+    def slide_sources(self) -> dict[bytes, list[str]]:
+        """Each slide version's PNG → the titles of the data it is built from (the slide
+        shows them as text; a report PNG carries its own source line)."""
+        return {
+            self.png(entry): entry.get("sources", [])
+            for entry in self.manifest["figures"]
+            if "slide" in entry
+        }
 
     def check(self) -> None:
         """Every table and figure the manifest names is in the folder.
@@ -326,11 +340,12 @@ class ReportOutput:
                     "tabellen mangler i rapportmappen: kjør rapporten på nytt",
                 )
         for entry in self.manifest["figures"]:
-            if not (self.folder / entry["png"]).is_file():
-                raise InputError(
-                    self.folder / entry["png"],
-                    "figuren mangler i rapportmappen: kjør rapporten på nytt",
-                )
+            for kind in ("png", "slide"):
+                if kind in entry and not (self.folder / entry[kind]).is_file():
+                    raise InputError(
+                        self.folder / entry[kind],
+                        "figuren mangler i rapportmappen: kjør rapporten på nytt",
+                    )
 
     @property
     def sources(self) -> list[dict]:
@@ -379,12 +394,13 @@ class ReportOutput:
         return [f for f in self.manifest["figures"] if f["stem"].startswith(prefix)]
 
     def png(self, entry: dict) -> bytes:
-        """A figure's PNG (slide resolution).
+        """The PNG a slide shows of a figure: its slide version where the report drew one
+        (slide size, no title, mark or source of its own), else the report's PNG.
 
         Raises:
             InputError: The file is missing.
         """
-        path = self.folder / entry["png"]
+        path = self.folder / entry.get("slide", entry["png"])
         if not path.is_file():
             raise InputError(path, "figuren mangler i rapportmappen: kjør rapporten på nytt")
         return path.read_bytes()

@@ -42,6 +42,8 @@ def apply_style() -> None:
             "svg.fonttype": "none",
         }
     )
+    if _SLIDE:  # the theme resets the sizes: a slide's apply again (restored on leaving)
+        plt.rcParams.update(SLIDE_RC)
 
 
 _LAYOUTS: dict | None = None
@@ -61,15 +63,65 @@ def remembered_layout(store: dict) -> Iterator[None]:
         _LAYOUTS = previous
 
 
+SLIDE_SIZE = (8.6, 5.0)
+"""Inches: the picture box on a 13,33 × 7,5 in slide, so a slide figure is placed at its own
+size and its text keeps its point size when projected."""
+SLIDE_MIN_PT = 12
+"""No text on a slide figure is smaller (points)."""
+SLIDE_RC = {
+    "font.size": 13,
+    "axes.labelsize": 13,
+    "axes.titlesize": 14,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+    "legend.title_fontsize": 12,
+}
+_SLIDE = False
+
+
+@contextlib.contextmanager
+def slide_style() -> Iterator[None]:
+    """Inside, charts are drawn for a slide: at :data:`SLIDE_SIZE`, no text under
+    :data:`SLIDE_MIN_PT`, and without their own title, mark and source line (the slide
+    carries those as editable text)."""
+    global _SLIDE
+    previous, _SLIDE = _SLIDE, True
+    try:
+        with plt.rc_context(SLIDE_RC):
+            yield
+    finally:
+        _SLIDE = previous
+
+
+def _size(width: float, height: float) -> tuple[float, float]:
+    """A chart's size: its own in reports and apps, the slide's picture box on a slide."""
+    return SLIDE_SIZE if _SLIDE else (width, height)
+
+
+def _pt(size: float) -> float:
+    """A font size, raised to :data:`SLIDE_MIN_PT` on a slide."""
+    return max(size, SLIDE_MIN_PT) if _SLIDE else size
+
+
 def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) -> Figure:
     """Title at the top, the illustrative mark under it, the source line at the bottom, and
-    the axes laid out between them (bands sized in inches).
+    the axes laid out between them (bands sized in inches). On a slide (:func:`slide_style`)
+    only the axes: the slide has its own title, mark and source.
 
     Args:
         illustrative: The mark (:mod:`workbench.marking`), empty for none; ``True`` stands for
             the generic :data:`ILLUSTRATIVE_MARK`.
     """
     mark = illustrative if isinstance(illustrative, str) else ILLUSTRATIVE_MARK * illustrative
+    if _SLIDE:
+        fig.set_label(title)
+        for ax in fig.axes:  # an axes title as wide as its axes at the slide's size
+            if ax.get_title():
+                width = ax.get_position().width * fig.get_figwidth()
+                ax.set_title(wrapped(ax.get_title(), width, SLIDE_RC["axes.titlesize"]))
+        fig.tight_layout(pad=0.6)
+        return fig
     height = fig.get_figheight()
     mark_text = wrapped(mark, fig.get_figwidth() * 0.98, MARK_FONT_SIZE) if mark else ""
     lines = mark_text.count("\n") + 1 if mark else 0
@@ -87,7 +139,9 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) ->
         if _LAYOUTS is not None:
             _LAYOUTS[kind] = {name: getattr(fig.subplotpars, name) for name in LAYOUT}
     # plain text, not suptitle: tight_layout would reserve room for a suptitle a second time
-    fig.text(0.01, 1 - 0.08 / height, title, ha="left", va="top", fontsize=13, fontweight="bold")
+    fig.text(
+        0.01, 1 - 0.08 / height, title, ha="left", va="top", fontsize=_pt(13), fontweight="bold"
+    )
     if mark:
         fig.text(
             0.01,
@@ -170,7 +224,7 @@ def calculator_chart(
     apply_style()
     data = summary.assign(label=summary["alternative"])
     height = 2.6 + 0.55 * len(data)
-    fig, (cost_ax, fte_ax) = plt.subplots(1, 2, figsize=(11, height), sharey=True)
+    fig, (cost_ax, fte_ax) = plt.subplots(1, 2, figsize=_size(11, height), sharey=True)
     colours = sns.color_palette(PALETTE, len(data))
     rows = np.arange(len(data))
     for ax, column in ((cost_ax, "cost"), (fte_ax, "fte")):
@@ -187,7 +241,7 @@ def calculator_chart(
     for ax, column, fmt in ((cost_ax, "cost", formatting.kr), (fte_ax, "fte", formatting.fte)):
         # one container per hue level, in the order of the rows
         for container, value in zip(ax.containers, data[column], strict=True):
-            ax.bar_label(container, labels=[fmt(value)], padding=3, fontsize=9)
+            ax.bar_label(container, labels=[fmt(value)], padding=3, fontsize=_pt(9))
         ax.margins(x=0.25)
     return finish(fig, title, source, illustrative=illustrative)
 
@@ -264,7 +318,7 @@ def trajectory_chart(
         cumulative=yearly.groupby("trajectory")["running_cost"].cumsum()
         + yearly.groupby("trajectory")["investment"].cumsum()
     )
-    fig, (cost_ax, cumulative_ax, hours_ax) = plt.subplots(3, 1, figsize=(11, 10), sharex=True)
+    fig, (cost_ax, cumulative_ax, hours_ax) = plt.subplots(3, 1, figsize=_size(11, 10), sharex=True)
     colours = dict(zip(data["trajectory_name"].unique(), sns.color_palette(PALETTE), strict=False))
     for name, part in data.groupby("trajectory_name", sort=False):
         cost_ax.step(
@@ -318,7 +372,7 @@ def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative
     investments as their own bars, the cumulative sum on its own axis (so the early years are
     not flattened by it), and the first year with a saving marked."""
     apply_style()
-    fig, ax = plt.subplots(figsize=(11, 5))
+    fig, ax = plt.subplots(figsize=_size(11, 5))
     colours = sns.color_palette(PALETTE, 3)
     years = phase["year"].to_numpy()
     width = 0.4
@@ -352,7 +406,7 @@ def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative
             textcoords="offset points",
             ha="right",
             va="bottom",
-            fontsize=10,
+            fontsize=_pt(10),
             fontweight="bold",
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 2},
         )
@@ -386,7 +440,7 @@ def profile_chart(
     """
     apply_style()
     labels = list(dict.fromkeys(profile["label"]))
-    fig, ax = plt.subplots(figsize=(11, 1.9 + 0.5 * len(labels)))
+    fig, ax = plt.subplots(figsize=_size(11, 1.9 + 0.5 * len(labels)))
     colours = sns.color_palette("colorblind", len(step_names))
     left = np.zeros(len(labels))
     for step, name in enumerate(step_names, start=1):
@@ -397,12 +451,18 @@ def profile_chart(
             .fillna(0)
             .to_numpy()
         )
-        ax.barh(labels, values, left=left, color=colours[step - 1], label=f"{step} {name}")
+        label = f"{step} {name}"
+        if _SLIDE:  # two legend columns under the bars: long step names on two lines
+            label = textwrap.fill(label, 34)
+        ax.barh(labels, values, left=left, color=colours[step - 1], label=label)
         left += values
     ax.invert_yaxis()
     ax.set(xlim=(0, 1), xlabel="andel av aldersgruppen", title="Boligprofil per aldersgruppe")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.percent(v, 0)))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+    if _SLIDE:  # the slide's picture is narrow: the steps under the bars, in two columns
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
+    else:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
     return finish(fig, title, source, illustrative=illustrative)
 
 
@@ -411,7 +471,7 @@ def need_chart(
 ) -> Figure:
     """Residents per housing step and year: today's profile (dashed) and the alternative."""
     apply_style()
-    fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), sharex=True)
+    fig, axes = plt.subplots(2, 3, figsize=_size(12, 6.5), sharex=True)
     colours = sns.color_palette(PALETTE, 2)
     for ax, (step, name) in zip(axes.flat, enumerate(step_names, start=1), strict=True):
         part = steps[steps["step"] == step]
@@ -429,11 +489,11 @@ def need_chart(
             linewidth=2.2,
             label="Alternativ profil",
         )
-        ax.set_title(f"{step} {name}", fontsize=10)
+        ax.set_title(f"{step} {name}", fontsize=_pt(10))
         ax.yaxis.set_major_formatter(TickNumbers())
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         ax.set_ylim(bottom=0)
-    axes.flat[0].legend(frameon=False, fontsize=9)
+    axes.flat[0].legend(frameon=False, fontsize=_pt(9))
     return finish(fig, title, source, illustrative=illustrative)
 
 
@@ -442,7 +502,7 @@ def staffing_chart(
 ) -> Figure:
     """Årsverk and cost per year under both profiles; the other projection alternatives as a band."""
     apply_style()
-    fig, (fte_ax, cost_ax) = plt.subplots(1, 2, figsize=(12, 4.8))
+    fig, (fte_ax, cost_ax) = plt.subplots(1, 2, figsize=_size(12, 4.8))
     colours = sns.color_palette(PALETTE, 2)
     main = band[band["alternative"] == projection]
     for ax, prefix, scale in ((fte_ax, "fte", 1.0), (cost_ax, "cost", 1e6)):
@@ -476,7 +536,7 @@ def staffing_chart(
         ax.set_ylim(bottom=0)  # levels: the axis starts at 0
     others = sorted(set(band["alternative"]) - {projection})
     note = f" Skravert: {', '.join(others)}." if others else ""
-    fte_ax.legend(frameon=False, fontsize=9)
+    fte_ax.legend(frameon=False, fontsize=_pt(9))
     return finish(fig, title, source + note, illustrative=illustrative)
 
 
@@ -485,7 +545,7 @@ def population_chart(
 ) -> Figure:
     """Population per age group and year; given years as dots, interpolated years without."""
     apply_style()
-    fig, ax = plt.subplots(figsize=(11, 4.5))
+    fig, ax = plt.subplots(figsize=_size(11, 4.5))
     colours = sns.color_palette(PALETTE, 3)
     for colour, (group, part) in zip(
         colours, population.groupby("age_group", sort=False), strict=False
@@ -510,7 +570,7 @@ def over_80_chart(
     """Share of residents over 80 without care services: the municipality in colour, the
     comparisons in grey behind it (one legend entry for them); the axis starts at 0."""
     apply_style()
-    fig, ax = plt.subplots(figsize=(11, 5))
+    fig, ax = plt.subplots(figsize=_size(11, 5))
     highlight_colour = sns.color_palette(PALETTE, 1)[0]
     others = [r for r in series["region"].unique() if r != highlight]
     for region, part in series.groupby("region", sort=False):
@@ -530,7 +590,7 @@ def over_80_chart(
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.percent(v, 0)))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="lower left", frameon=False, fontsize=10)
+    ax.legend(loc="lower left", frameon=False, fontsize=_pt(10))
     return finish(fig, title, source, illustrative=illustrative)
 
 
@@ -552,7 +612,7 @@ def staircase_chart(
     apply_style()
     data = steps.reset_index(drop=True)
     labels = [f"{s}" if s else "Ikke\nfordelt" for s in data["step"]]
-    fig, ax = plt.subplots(figsize=(12, 5.8))
+    fig, ax = plt.subplots(figsize=_size(12, 5.8))
     colours = sns.color_palette("crest", len(data))
     x = np.arange(len(data))
     width = 0.4 if reference is not None else 0.75
@@ -561,17 +621,19 @@ def staircase_chart(
         x + offset, data["amount"].fillna(0) / 1e6, width=width, color=colours, label="Modellen"
     )
     for bar, amount, share in zip(bars, data["amount"], data["share"], strict=True):
-        text = (
-            "ikke\noppgitt"
-            if pd.isna(amount)
-            else f"{formatting.percent(share)}\n{formatting.number(amount / 1e6)}"
-        )
+        # on a slide, 12 pt leaves room for the share only: the amounts are the slide's points
+        if _SLIDE:
+            text = "–" if pd.isna(amount) else formatting.percent(share, 0)
+        elif pd.isna(amount):
+            text = "ikke\noppgitt"
+        else:
+            text = f"{formatting.percent(share)}\n{formatting.number(amount / 1e6)}"
         ax.annotate(
             text,
             (bar.get_x() + bar.get_width() / 2, bar.get_height()),
             ha="center",
             va="bottom",
-            fontsize=8,
+            fontsize=_pt(8),
             xytext=(0, 2),
             textcoords="offset points",
         )
@@ -593,6 +655,8 @@ def staircase_chart(
         ylabel="mill. kr",
         title="Kostnad per trinn (mill. kr) og andel av totalen",
     )
+    if _SLIDE and data["amount"].isna().any():
+        ax.text(0.99, 0.97, "– ikke oppgitt", transform=ax.transAxes, ha="right", va="top")
     ax.yaxis.set_major_formatter(TickNumbers())
     ax.margins(y=0.15)
     return finish(fig, title, source, illustrative=illustrative)
@@ -606,7 +670,7 @@ def comparison_chart(table: pd.DataFrame, title: str, source: str, *, illustrati
     """
     apply_style()
     names = [c for c in table.columns if c != "step"]
-    fig, ax = plt.subplots(figsize=(12, 5))
+    fig, ax = plt.subplots(figsize=_size(12, 5))
     colours = sns.color_palette(PALETTE, len(names))
     x = np.arange(len(table))
     width = 0.8 / max(len(names), 1)

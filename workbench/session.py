@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from workbench.outputs import (
     KEY_FIGURES,
     TABLES,
     KeyFigure,
+    atomic_write_bytes,
     atomic_write_text,
     for_reading,
     write_table,
@@ -219,7 +221,12 @@ class Session:
         self.write_manifest()
 
     def show_figure(
-        self, fig: Figure, stem: str, alt: str = "", sources: list[Path] | None = None
+        self,
+        fig: Figure,
+        stem: str,
+        alt: str = "",
+        sources: list[Path] | None = None,
+        slide: Callable[[], Figure] | None = None,
     ) -> None:
         """Write a figure into ``figurer/`` (PNG at slide resolution and SVG), show that
         PNG in the report and close the figure: it is drawn once for both.
@@ -227,12 +234,25 @@ class Session:
         Args:
             alt: Text for readers who cannot see the image (default the figure's title).
             sources: The data files it was computed from (default every file read so far).
+            slide: Draws the same chart again; given for the figures the deck shows, it is
+                called inside :func:`workbench.plots.slide_style` and written as
+                ``<stem>-lysark.png``: at the slide's size, no text under 12 pt, without the
+                title, mark and source line the slide shows as text.
         """
         png = plots.png_bytes(fig, plots.SLIDE_DPI)
         title = plots.title_of(fig) or stem
         if self.output_dir is not None:
             plots.save_figure(fig, self.output_dir / FIGURES, stem, png)
             files = {"png": f"{FIGURES}/{stem}.png", "svg": f"{FIGURES}/{stem}.svg"}
+            if slide is not None:
+                with plots.slide_style():
+                    drawn = slide()
+                files["slide"] = f"{FIGURES}/{stem}-lysark.png"
+                atomic_write_bytes(
+                    self.output_dir / files["slide"],
+                    plots.png_bytes(drawn, plots.SLIDE_DPI, tight=False),
+                )
+                plots.plt.close(drawn)
             self._record("figure", stem, title, files, sources)
         width, _ = plots.png_size(png)
         display(
@@ -341,6 +361,7 @@ def _entry(record: Recorded, *kinds: str) -> dict:
         "stem": record.stem,
         "title": record.title,
         **{kind: record.files[kind] for kind in kinds},
+        **({"slide": record.files["slide"]} if "slide" in record.files else {}),
         "sources": record.sources,
         "illustrative": record.illustrative,
         "marking": record.marking,

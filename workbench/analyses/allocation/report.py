@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -149,14 +150,15 @@ def staircase_figure(session: Session, inputs: AllocationInputs, result: Allocat
     if result is None:
         return _reference_figure(session, inputs)
     files = _files(session, inputs)
-    figure = plots.staircase_chart(
+    draw = partial(
+        plots.staircase_chart,
         result.steps,
         f"Økonomifordeling i innsatstrappa {result.year} – {session.municipality.title}",
         session.source_line(files),
         illustrative=session.illustrative_for(files),
         reference=reference_table(inputs),
     )
-    session.show_figure(figure, f"trapp-{result.year}", sources=files)
+    session.show_figure(draw(), f"trapp-{result.year}", sources=files, slide=draw)
     return None
 
 
@@ -426,8 +428,8 @@ def source_figure(session: Session, inputs: AllocationInputs):
 
 def _reference_figure(session: Session, inputs: AllocationInputs) -> None:
     files = [session.data_file(inputs.settings.reference, key="analyses.allocation.reference")]
-    figure = source_figure(session, inputs)
-    session.show_figure(figure, f"trapp-{inputs.settings.year}-kilde", sources=files)
+    draw = partial(source_figure, session, inputs)
+    session.show_figure(draw(), f"trapp-{inputs.settings.year}-kilde", sources=files, slide=draw)
 
 
 def _reference_step_table(session: Session, inputs: AllocationInputs) -> None:

@@ -8,6 +8,7 @@ report folder with its sources, so a number looks the same wherever a user meets
 from __future__ import annotations
 
 import html
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -181,13 +182,15 @@ def cost_figures(session: Session, inputs: CalculatorInputs, results: list[Resul
     """Per package: annual cost and årsverk per alternative (``<pakke>-kostnad-og-arsverk``)."""
     for package_file, result in zip(inputs.packages, results, strict=True):
         files = _files(inputs, package_file)
-        figure = plots.calculator_chart(
+        draw = partial(
+            plots.calculator_chart,
             result.summary,
             package_file.package.title,
             session.source_line(files),
             illustrative=session.illustrative_for(files),
         )
-        session.show_figure(figure, f"{package_file.stem}-kostnad-og-arsverk", sources=files)
+        stem = f"{package_file.stem}-kostnad-og-arsverk"
+        session.show_figure(draw(), stem, sources=files, slide=draw)
 
 
 def line_tables(session: Session, inputs: CalculatorInputs, results: list[Result]) -> None:

@@ -21,5 +21,5 @@ def slides(output: ReportOutput) -> list[Slide]:
             figure_png(output, "arsverk-og-kostnader"),
             change,
         ),
-        Slide("Bemanning og kostnader – sammendrag", rows=table),
+        Slide("Bemanning og kostnader – sammendrag", rows=table, table="sammendrag"),
     ]

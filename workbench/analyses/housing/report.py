@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -87,6 +88,8 @@ MODEL_FILES = (
     "persons_per_dwelling",
 )
 """The settings naming the files the model is computed from."""
+NEED_FILES = ("population", "residents", "step_costs", "alternative_profile")
+"""What residents, årsverk and cost per step and year are computed from (not dwellings)."""
 
 
 def _files(session: Session, inputs: HousingInputs, *fields: str) -> list[Path]:
@@ -298,20 +301,21 @@ def calibrated_inputs_table(session: Session, inputs: HousingInputs):
 def profile_figure(session: Session, inputs: HousingInputs) -> None:
     """Where residents 67+ live today and in the alternative profile, per age group."""
     m = session.municipality
-    files = _files(session, inputs)
-    figure = plots.profile_chart(
+    files = _files(session, inputs, "residents", "alternative_profile")
+    draw = partial(
+        plots.profile_chart,
         profile_frame(inputs, None, m.base_year, m.target_year),
         step_names(session),
         f"Boligprofil innbyggere 67 år og eldre – {m.title}",
         session.source_line(files),
         illustrative=session.illustrative_for(files),
     )
-    session.show_figure(figure, "profil", sources=files)
+    session.show_figure(draw(), "profil", sources=files, slide=draw)
 
 
 def need_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
     """Residents and årsverk per housing step, today's and the alternative profile."""
-    files = _files(session, inputs)
+    files = _files(session, inputs, *NEED_FILES)
     figure = plots.need_chart(
         result.steps,
         step_names(session),
@@ -324,15 +328,16 @@ def need_figure(session: Session, inputs: HousingInputs, result: HousingResult) 
 
 def staffing_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
     """Årsverk and cost per year for both profiles, with the projection alternatives' band."""
-    files = _files(session, inputs)
-    figure = plots.staffing_chart(
+    files = _files(session, inputs, *NEED_FILES)
+    draw = partial(
+        plots.staffing_chart,
         result.band,
         inputs.settings.projection,
         f"Årsverk og kostnader – {session.municipality.title}",
         session.source_line(files),
         illustrative=session.illustrative_for(files),
     )
-    session.show_figure(figure, "arsverk-og-kostnader", sources=files)
+    session.show_figure(draw(), "arsverk-og-kostnader", sources=files, slide=draw)
 
 
 def population_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:

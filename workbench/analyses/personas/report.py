@@ -8,6 +8,7 @@ report folder with the persona file as its source.
 from __future__ import annotations
 
 import html
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -195,13 +196,14 @@ def trajectory_figures(session: Session, inputs: PersonaInputs, results: list[Pe
     """Per persona: cost per age, cumulative cost and hours per trajectory (``<persona>-forlop``)."""
     for persona_file, result in zip(inputs.personas, results, strict=True):
         sources = _sources(session, inputs, persona_file)
-        figure = plots.trajectory_chart(
+        draw = partial(
+            plots.trajectory_chart,
             result.yearly,
             persona_file.persona.title,
             session.source_line(sources),
             illustrative=session.illustrative_for(sources),
         )
-        session.show_figure(figure, f"{persona_file.stem}-forlop", sources=sources)
+        session.show_figure(draw(), f"{persona_file.stem}-forlop", sources=sources, slide=draw)
 
 
 def yearly_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
@@ -315,13 +317,15 @@ def phase_figures(session: Session, inputs: PersonaInputs, results: list[Persona
     (``<persona>-innfasing``)."""
     for persona_file, result in zip(inputs.personas, results, strict=True):
         sources = _sources(session, inputs, persona_file)
-        figure = plots.phase_in_chart(
+        draw = partial(
+            plots.phase_in_chart,
             result.phase,
             f"Innfasing – {persona_file.persona.title}",
             session.source_line(sources),
             illustrative=session.illustrative_for(sources),
         )
-        session.show_figure(figure, f"{persona_file.stem}-innfasing", sources=sources)
+        stem = f"{persona_file.stem}-innfasing"
+        session.show_figure(draw(), stem, sources=sources, slide=draw)
 
 
 def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[KeyFigure]:
