@@ -386,3 +386,15 @@ def test_splits_are_whole_for_fractions_at_the_tolerance_edge(
     for row in result.itertuples():
         exact = amounts[row.line] * shares[row.step - 1]
         assert abs(row.amount_ore - exact) < 1
+
+
+def test_a_wide_table_leaves_out_the_steps_without_cost_and_says_which():
+    from workbench.analyses.allocation.report import without_empty_steps
+
+    table = pd.DataFrame(
+        {"Tjenesteområde": ["Helse", "Sosial"], "Trinn 1": [0.0, 0.0], "Trinn 2": [5.0, 0.0]}
+    )
+    shown, note = without_empty_steps(table, "Tjenesteområde")
+    assert list(shown.columns) == ["Tjenesteområde", "Trinn 2"]
+    assert note == "; uten kostnad, ikke vist: Trinn 1"
+    assert without_empty_steps(shown, "Tjenesteområde")[1] == ""

@@ -145,14 +145,14 @@ def test_affordable_table_buys_23_2_hours_of_day_activity(project, tmp_path, sho
     bought = written.loc["Dagaktivitetstilbud – Bemanningsfaktor 1,0", name]
     assert bought == pytest.approx(SEED_COST / (500 * 52), abs=0.005)  # two decimals
     assert round(bought, 1) == 23.2  # as the source shows
-    assert written.loc["Dagaktivitetstilbud – Bemanningsfaktor 1,0", "Antall"] == "time per uke"
+    assert written.loc["Dagaktivitetstilbud – Bemanningsfaktor 1,0", "Enhet"] == "timer per uke"
     # the source's uncertain price is flagged where it is shown, and only that one
     flagged = written["Merknad"].dropna()
     assert list(flagged.index) == ["Forhøyet hjelpestønad (NAV) – Per år"]
     assert "kontroller før bruk" in flagged.iloc[0]
-    # a service priced per week, counted per week, is not «uke per uke»
-    assert not written["Antall"].str.contains("uke per uke").any()
-    assert "samtidig, per uke" in set(written["Antall"])
+    # a service priced per week, counted per week, is not «uke per uke»: places at a time
+    assert not written["Enhet"].str.contains("uke per uke").any()
+    assert "plasser samtidig" in set(written["Enhet"])
 
 
 def test_key_figures_are_the_seed_example_with_units(project, tmp_path, shown):
@@ -219,3 +219,9 @@ def test_blocks_write_nothing_without_an_output_folder(project, shown):
     report.cost_figures(session, inputs, results)
     assert session.tables == [] and session.figures == []
     assert any(isinstance(o, Table) for o in shown)
+
+
+def test_every_price_unit_has_its_plural():
+    from workbench.catalogue import UNITS
+
+    assert set(report.PLURALS) == set(UNITS)

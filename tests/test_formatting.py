@@ -88,3 +88,17 @@ def test_a_unit_is_in_the_cells_or_the_header_not_both():
     assert ">Timer</th>" in page and "11\u00a0938\u00a0t" in page
     assert ">Antall (kr)</th>" in page  # bare numbers keep the unit in the header
     assert list(frame.columns) == ["Kostnad per år (kr)", "Timer (t)", "Antall (kr)"]
+
+
+def test_a_number_columns_header_is_right_aligned_over_its_numbers():
+    frame = pd.DataFrame({"Tjeneste": ["Dagaktivitet"], "Hjemmetjenester": [9.6]})
+    page = f.styled(frame, {"Tjeneste": "text", "Hjemmetjenester": "number1"}).to_html()
+    styles = page.split("</style>")[0]
+    right = styles.split(".col_heading.col1")[1].split("}")[0]
+    assert "text-align: right" in right
+    assert ".col_heading.col0" not in styles  # a text column's header stays left
+
+
+def test_millions_without_the_unit_in_every_cell():
+    assert f.FORMATTERS["mill1"](602_049_000) == "602,0"
+    assert f.FORMATTERS["mill1"](None) == f.MISSING

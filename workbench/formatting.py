@@ -124,6 +124,7 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     "kr2": lambda v: kr(v, 2),
     "mill_kr": mill_kr,
     "mill_kr1": lambda v: mill_kr(v, 1),
+    "mill1": lambda v: MISSING if _is_missing(v) else number(v / 1e6, 1),
     "percent": percent,
     "hours": hours,
     "fte": fte,
@@ -182,7 +183,15 @@ class Table:
             .hide(axis="index")
             .set_properties(subset=numeric, **{"text-align": "right"})
             .set_properties(subset=text, **{"text-align": "left"})
-            .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+            .set_table_styles(
+                [{"selector": "th", "props": [("text-align", "left")]}]
+                # a number column's header stands over its right-aligned numbers
+                + [
+                    {"selector": f"th.col_heading.col{i}", "props": [("text-align", "right")]}
+                    for i, c in enumerate(self.frame.columns)
+                    if c in numeric
+                ]
+            )
         )
         headers = [shown_header(str(c), self.formats.get(c)) for c in self.frame.columns]
         if headers != [str(c) for c in self.frame.columns]:

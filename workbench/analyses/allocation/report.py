@@ -93,11 +93,20 @@ def yoy_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
 def wide_frame(
     table: pd.DataFrame, first: str, steps: pd.DataFrame
 ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """A table with one column per step (kr), headers ``Trinn n``."""
+    """A table with one column per step (kr, shown in mill. kr without the unit in every
+    cell: the caption says it), headers ``Trinn n``."""
     names = {s: f"Trinn {s}" if s else "Ikke fordelt" for s in [*steps["step"], 0]}
     shown = table.rename(columns={c: names.get(c, c) for c in table.columns})
     shown.columns = [str(c) for c in shown.columns]
-    return shown, {c: ("text" if c == first else "mill_kr1") for c in shown.columns}
+    return shown, {c: ("text" if c == first else "mill1") for c in shown.columns}
+
+
+def without_empty_steps(table: pd.DataFrame, first: str) -> tuple[pd.DataFrame, str]:
+    """The steps with any cost (a page cannot hold thirteen columns of zeros), and a note
+    naming the steps left out (empty when none)."""
+    empty = [c for c in table.columns if c != first and (table[c] == 0).all()]
+    note = f"; uten kostnad, ikke vist: {', '.join(empty)}" if empty else ""
+    return table.drop(columns=empty), note
 
 
 def reference_table(inputs: AllocationInputs) -> pd.DataFrame | None:
@@ -211,14 +220,20 @@ def area_table(session: Session, inputs: AllocationInputs, result: AllocationRes
     table, formats = wide_frame(
         allocation.by_area(result.allocation, result.year), "area", inputs.steps
     )
-    shown = table.rename(columns={"area": "Tjenesteområde"})
-    session.show_table(
-        shown,
-        {("Tjenesteområde" if k == "area" else k): v for k, v in formats.items()},
-        f"per-tjenesteomrade-{result.year}",
-        f"Kostnad per tjenesteområde og trinn {result.year}",
-        _files(session, inputs),
+    table = table.rename(columns={"area": "Tjenesteområde"})
+    formats = {("Tjenesteområde" if k == "area" else k): v for k, v in formats.items()}
+    title = f"Kostnad per tjenesteområde og trinn {result.year}"
+    files = _files(session, inputs)
+    session.save_table(table, f"per-tjenesteomrade-{result.year}", title, files)
+    shown, note = without_empty_steps(table, "Tjenesteområde")
+    display(
+        styled(
+            shown,
+            {c: formats[c] for c in shown.columns},
+            caption=f"{title} (mill. kr{note})",
+        )
     )
+    session.show_source(files)
     return None
 
 
@@ -230,11 +245,14 @@ def drill_down_table(session: Session, inputs: AllocationInputs, result: Allocat
     table, formats = wide_frame(
         allocation.drill_down(result.allocation, result.year, focus), "ansvar", inputs.steps
     )
+    table = table.rename(columns={"ansvar": "Ansvar"})
+    formats = {("Ansvar" if k == "ansvar" else k): v for k, v in formats.items()}
+    shown, note = without_empty_steps(table, "Ansvar")
     display(
         styled(
-            table.rename(columns={"ansvar": "Ansvar"}),
-            {("Ansvar" if k == "ansvar" else k): v for k, v in formats.items()},
-            caption=f"{focus}: per ansvar og trinn {result.year}",
+            shown,
+            {c: formats[c] for c in shown.columns},
+            caption=f"{focus}: per ansvar og trinn {result.year} (mill. kr{note})",
         )
     )
     session.show_source(_files(session, inputs))

@@ -92,6 +92,10 @@ FLAG_WORD = "kontroller"
 source's price is uncertain (forhøyet hjelpestønad, 78 «per år» without a unit)."""
 
 
+PLURALS = {"time": "timer", "døgn": "døgn", "uke": "uker", "år": "år", "stk": "stk"}
+"""A price unit as the affordable table counts it («9,6 timer per uke»)."""
+
+
 def affordable_frame(
     affordable: pd.DataFrame, alternatives: list[str]
 ) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -100,8 +104,8 @@ def affordable_frame(
     shown = affordable.assign(
         tjeneste=affordable["category"] + " – " + affordable["service"],
         enhet=[
-            # a service priced per week, counted per week, is that many at the same time
-            f"samtidig, per {p}" if u == p else f"{UNITS[u]} per {p}"
+            # a service priced per week, counted per week, is that many places at a time
+            "plasser samtidig" if u == p else f"{PLURALS[u]} per {p}"
             for u, p in zip(affordable["unit"], affordable["per"], strict=True)
         ],
         merknad=[note if FLAG_WORD in note.lower() else "" for note in notes.fillna("")],
@@ -110,7 +114,7 @@ def affordable_frame(
         "step": ("Trinn", "text"),
         "tjeneste": ("Tjeneste", "text"),
         "unit_price": ("Enhetspris (kr)", "kr"),
-        "enhet": ("Antall", "text"),
+        "enhet": ("Enhet", "text"),
         **{name: (name, "number1") for name in alternatives},
         "merknad": ("Merknad", "text"),
     }
