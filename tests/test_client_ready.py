@@ -171,3 +171,19 @@ def test_every_page_of_the_fictional_municipality_says_it_is_fictional(delivered
         if sheet.title.startswith(("Økonomi", "Kalkulator", "Bolig ", "Personas")):
             cells = [v for r in sheet.iter_rows(values_only=True) for v in r]
             assert fictional in cells, sheet.title
+
+
+def test_the_real_municipalitys_cover_names_its_kinds_of_inputs_and_files_by_title(delivered):
+    book = load_workbook(delivered / "3911-faerder/leveranse/3911-faerder-innsatstrapp.xlsx")
+    front = [r[:2] for r in book["Forside"].iter_rows(values_only=True)]
+    assert front[1][0].startswith("Noen inndata er illustrative eller kalibrert mot kilden.")
+    assert (
+        "Økonomifordeling: Kildens tall",
+        "Færders økonomifordeling i innsatstrappa 2024 slik kilden viser den (trinn 1–4, 7 og 8)",
+    ) in front
+    assert (
+        "Boligprofil: Utgangspunkt for kalibreringen: beboere per boligtrinn",
+        "Innbyggere 67+ per boligtrinn i 2024 for Færder – illustrativ fordeling (utgangspunkt "
+        "for kalibreringen)",
+    ) in front
+    assert not [v for _, v in front if isinstance(v, str) and v.endswith((".csv", ".yaml"))]

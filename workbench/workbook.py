@@ -69,14 +69,14 @@ def settings_rows(m: Municipality, titles: dict[str, str]) -> list[tuple[str, st
                 )
                 or "ingen"
             )
+        if isinstance(value, str) and value.lower().endswith(DATA_SUFFIXES):
+            return titles.get(f"data/{value}", value)  # a file, by its dataset title
         if name == "basis":
             return BASIS_NAMES.get(value, str(value))
         if name in ("reference", "phase_in_to"):
             return TRAJECTORY_NAMES.get(value, str(value))
         if name == "average_position_size":
             return percent(value, 0)
-        if isinstance(value, str) and value.lower().endswith(DATA_SUFFIXES):
-            return titles.get(f"data/{value}", value)
         if isinstance(value, float):
             return number(value, 0 if value.is_integer() else 2)
         return str(value)
@@ -131,11 +131,20 @@ def write_workbook(collected: Collected, path: Path) -> Path:
         rows.insert(1, (collected.fictional_mark, ""))
         rows.insert(3, ("Fiktiv kommune", "ja"))
     elif collected.illustrative:
+        statuses = {s["status"] for s, _ in collected.sources()}
+        kinds = " eller ".join(
+            word
+            for status, word in (
+                ("illustrative", "illustrative"),
+                ("calibrated", "kalibrert mot kilden"),
+            )
+            if status in statuses
+        )
         rows.insert(
             1,
             (
-                "Noen inndata er illustrative. Arkene som bygger på dem, er merket og sier "
-                "hvilke; de andre bygger bare på reelle eller avledede tall.",
+                f"Noen inndata er {kinds or 'illustrative'}. Arkene som bygger på dem, er merket "
+                "og sier hvilke; de andre bygger bare på reelle eller avledede tall.",
                 "",
             ),
         )
