@@ -205,9 +205,13 @@ def write_workbook(collected: Collected, path: Path) -> Path:
             cell.font = Font(bold=True)
         for column in ("A", "B", "C", "D", "E"):
             sheet.column_dimensions[column].width = 40 if sheet is not contents else 28
+        if sheet is key_figures:  # the marks: two lines rather than five
+            sheet.column_dimensions["E"].width = 90
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for sheet in book.worksheets:
+        _fit_for_print(sheet)
     book.properties.creator = "innsatstrapp workbench"
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
@@ -215,6 +219,25 @@ def write_workbook(collected: Collected, path: Path) -> Path:
     book.save(buffer)
     atomic_write_bytes(path, stable_zip(buffer.getvalue()))
     return path
+
+
+def _fit_for_print(sheet) -> None:
+    """Landscape, one page wide, and rows of wrapped text tall enough for their lines
+    (spreadsheet programs do not all size them on opening)."""
+    import math
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell in row:
+            if cell.alignment.wrap_text and isinstance(cell.value, str):
+                width = sheet.column_dimensions[cell.column_letter].width or 10
+                lines = max(lines, math.ceil(len(cell.value) * 1.1 / width))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = 15 * lines
 
 
 SHEET_NAME_LIMIT = 31
