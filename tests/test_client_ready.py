@@ -29,6 +29,8 @@ FORBIDDEN = re.compile(
     r"|\b\w+\.py\b"  # code
     r"|\bworkbench\.\w+"  # module paths (workbench.synthetic)
     r"|\.\./shared"  # paths in our repository
+    r"|`[^`]+`"  # code spans left as raw text
+    r"|\bworkbench (?:calibrate|run|validate|fetch|synth|fleet)\b"  # our commands
 )
 
 

@@ -401,7 +401,7 @@ def step_table(session: Session, inputs: HousingInputs, result: HousingResult):
         }
     )
     session.save_table(
-        table, "behov-per-trinn", "Behov per boligtrinn og år", _files(session, inputs)
+        table, "behov-per-trinn", "Behov per boligtrinn og år", _files(session, inputs, *NEED_FILES)
     )
     target = table[table["År"] == session.municipality.target_year]
     formats = {c: "number" for c in target.columns if c not in ("År", "Boligtrinn")}
@@ -412,7 +412,7 @@ def step_table(session: Session, inputs: HousingInputs, result: HousingResult):
             caption=f"Behov per boligtrinn i {session.municipality.target_year}",
         )
     )
-    session.show_source(_files(session, inputs))
+    session.show_source(_files(session, inputs, *NEED_FILES))
 
 
 def key_figures(result: HousingResult) -> list[KeyFigure]:
