@@ -48,7 +48,7 @@ def test_good_municipality_gets_a_complete_report(ran):
     assert {"calculator.ipynb", "calculator.html"} <= files
     for stem in ("hjemme-eller-institusjon", "eksempelpakker-faerder"):
         assert {
-            f"figurer/{stem}-kostnad-og-arsverk.png",
+            f"figurer/{stem}-kostnad-og-arsverk-lysark.png",
             f"figurer/{stem}-kostnad-og-arsverk.svg",
         } <= files
         assert {
@@ -130,7 +130,7 @@ def test_persona_report_for_the_demo(ran):
     assert {
         "personas.html",
         "figurer/johs-tjenester-forlop.svg",
-        "figurer/johs-tjenester-innfasing.png",
+        "figurer/johs-tjenester-innfasing-lysark.png",
         "tabeller/johs-tjenester-innfasing.csv",
     } <= files
     page = (folder / "personas.html").read_text(encoding="utf-8")
@@ -145,7 +145,7 @@ def test_housing_report_for_the_demo(ran):
     assert {
         "housing.html",
         "figurer/profil.svg",
-        "figurer/arsverk-og-kostnader.png",
+        "figurer/arsverk-og-kostnader-lysark.png",
         "tabeller/sammendrag.csv",
     } <= files
     page = (folder / "housing.html").read_text(encoding="utf-8")
@@ -340,7 +340,7 @@ def test_blocked_deliverables_name_every_failed_report(tmp_path, monkeypatch):
     assert "rapportene «Boligprofil», «Personas og forløp» feilet" in result.message
 
 
-def test_the_notebooks_get_municipality_output_and_project_folder(tmp_path, monkeypatch):
+def test_the_notebooks_get_municipality_output_project_folder_and_slides(tmp_path, monkeypatch):
     import papermill
 
     given = {}
@@ -356,7 +356,12 @@ def test_the_notebooks_get_municipality_output_and_project_folder(tmp_path, monk
     assert result.status == "failed" and "RuntimeError: stopp her" in result.message
     assert given.pop("input_path") == str(project.notebooks_dir / "housing_profile.ipynb")
     assert Path(given.pop("cwd")).parent == tmp_path / "r" / batch.STAGING
-    assert given == {"municipality": "9999", "output_dir": ".", "project_dir": str(project.root)}
+    assert given == {
+        "municipality": "9999",
+        "output_dir": ".",
+        "project_dir": str(project.root),
+        "slides": True,
+    }
 
 
 def test_plan_finds_files_by_number_and_adds_the_deliverables(tmp_path):
@@ -368,5 +373,9 @@ def test_plan_finds_files_by_number_and_adds_the_deliverables(tmp_path):
     ]
     only = plan(project, ["3911", "9999", "3911"], ["housing"])
     assert [job.label for job in only.jobs] == ["3911-faerder/housing", "9999-demokommune/housing"]
+    # slide figures are drawn only where a deck is made from the report
+    assert all(job.slides for job in chosen.jobs)
+    assert not any(job.slides for job in only.jobs)
+    assert all(job.slides for job in plan(project, ["9999"], ["housing", "leveranse"]).jobs)
     with pytest.raises(InputError, match="ingen parameterfil for kommune 0301"):
         plan(project, ["0301"])

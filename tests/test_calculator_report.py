@@ -97,14 +97,14 @@ def test_summary_table_shows_and_writes_the_seed_example(project, tmp_path, show
     assert entry["illustrative"] is False  # Færder's figures are real
 
 
-def test_cost_figure_is_written_as_png_and_svg_with_its_sources(project, tmp_path, shown):
+def test_cost_figure_is_shown_and_written_as_svg_with_its_sources(project, tmp_path, shown):
     session, inputs, results = opened(project, tmp_path, "3911")
     report.cost_figures(session, inputs, results)
-    assert len(shown) == 1 and shown[0].format == "png"
+    assert len(shown) == 1 and 'src="data:image/svg+xml;base64,' in shown[0].data
     (figure,) = manifest(session)["figures"]
     assert figure["stem"] == "eksempelpakker-faerder-kostnad-og-arsverk"
     assert figure["title"] == inputs.packages[0].package.title
-    assert (session.output_dir / figure["png"]).is_file()
+    assert "png" not in figure and "slide" not in figure  # no deck asked for
     assert (session.output_dir / figure["svg"]).is_file()
     assert source_titles(session, "packages/eksempelpakker-faerder.yaml")[0] in figure["sources"]
     assert any("23-11" in s for s in figure["sources"])

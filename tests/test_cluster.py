@@ -4,6 +4,8 @@ The cluster runs the same job function as the process pool, so its reports must 
 cold, isolated run of each notebook byte for byte.
 """
 
+import dataclasses
+
 import pytest
 from conftest import make_project
 from test_batch import tree_digest
@@ -53,7 +55,16 @@ def test_local_cluster_gives_the_same_reports_and_reports_failures(project, cold
     assert not (tmp_path / batch.STAGING).exists()
 
 
-def test_cli_sends_jobs_to_a_scheduler_by_address(project, cold, tmp_path, capsys):
+@pytest.fixture(scope="module")
+def cold_without_slides(project, tmp_path_factory):
+    """The same report as `workbench run -a calculator` makes it: no deck, no slide figures."""
+    reports = tmp_path_factory.mktemp("cold-without-slides")
+    job = dataclasses.replace(DEMO, slides=False)
+    assert run_job(project.root, reports, job, warm=False).status == "ok"
+    return tree_digest(reports / DEMO.key / DEMO.analysis)
+
+
+def test_cli_sends_jobs_to_a_scheduler_by_address(project, cold_without_slides, tmp_path, capsys):
     from distributed import LocalCluster
 
     with LocalCluster(
@@ -80,7 +91,7 @@ def test_cli_sends_jobs_to_a_scheduler_by_address(project, cold, tmp_path, capsy
     assert (
         "1 av 1 rapporter laget på" in out and f"på Dask-klyngen {running.scheduler_address}" in out
     )
-    assert tree_digest(tmp_path / DEMO.key / DEMO.analysis) == cold
+    assert tree_digest(tmp_path / DEMO.key / DEMO.analysis) == cold_without_slides
 
 
 def test_unreachable_scheduler_is_a_clear_error(project, tmp_path, monkeypatch):

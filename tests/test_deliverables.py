@@ -39,6 +39,7 @@ def write_reports(project, number: str = "9999", slug: str = "demokommune") -> N
                 "municipality": number,
                 "output_dir": str(folder),
                 "project_dir": str(project.root),
+                "slides": True,
             },
             kernel_name="python3",
             progress_bar=False,
@@ -223,7 +224,12 @@ def test_deck_follows_the_presentation_order_with_the_key_figures(built):
 
 def test_every_slide_is_marked_illustrative_and_pictures_are_the_written_figures(built):
     collected, _, path = built
-    written = {output.png(entry) for _, output in collected.reports for entry in output.figures()}
+    written = {
+        output.png(entry)
+        for _, output in collected.reports
+        for entry in output.figures()
+        if "slide" in entry
+    }
     pictures = 0
     for slide in Presentation(path).slides:
         assert any(
@@ -279,7 +285,7 @@ def test_a_missing_figure_is_a_clear_error_and_nothing_is_written(written, tmp_p
     shutil.copytree(written.root, copy)
     project = type(written)(copy)
     output = ReportOutput.read(project.reports_dir / "9999-demokommune" / "housing")
-    figure = project.reports_dir / "9999-demokommune" / "housing" / output.figures()[0]["png"]
+    figure = project.reports_dir / "9999-demokommune" / "housing" / output.figures()[0]["slide"]
     figure.unlink()
     folder = tmp_path / "leveranse"
     with pytest.raises(InputError, match="figuren mangler") as error:
@@ -336,3 +342,10 @@ def test_years_ages_steps_and_counts_are_whole_numbers_in_the_workbook(built):
                         cell.number_format,
                     )
     assert {"År", "Trinn", "Alder"} <= seen
+
+
+def test_a_report_made_without_the_deck_says_how_to_get_its_slides(tmp_path):
+    output = ReportOutput(tmp_path, {"figures": [{"stem": "profil", "svg": "figurer/profil.svg"}]})
+    with pytest.raises(InputError, match="lysarkversjonen av figuren mangler") as error:
+        output.png(output.figures()[0])
+    assert "profil-lysark.png" in str(error.value)

@@ -239,14 +239,20 @@ def test_png_is_stable_and_has_no_software_stamp(draw):
     assert first == second and b"matplotlib" not in first.lower()
 
 
-def test_figures_are_written_as_png_and_svg_byte_stable(draw, tmp_path):
+def test_svg_is_byte_stable_at_the_figures_own_size_and_keeps_its_text(draw):
     fig = draw("phase_in_chart", True)
-    first = plots.save_figure(fig, tmp_path / "a", "innfasing")
-    second = plots.save_figure(fig, tmp_path / "b", "innfasing")
-    assert [p.name for p in first] == ["innfasing.png", "innfasing.svg"]
-    for one, other in zip(first, second, strict=True):
-        assert one.read_bytes() == other.read_bytes()
-    assert plots.ILLUSTRATIVE_MARK in first[1].read_text(encoding="utf-8")
+    first, second = plots.svg_bytes(fig), plots.svg_bytes(fig)
+    assert first == second
+    text = first.decode("utf-8")
+    assert plots.ILLUSTRATIVE_MARK in text and "Kilde:" in text  # text, not glyph outlines
+    width, height = fig.get_size_inches()
+    assert f'width="{width * 72:g}pt"' in text and f'height="{height * 72:g}pt"' in text
+
+
+def test_the_report_image_carries_its_alt_text():
+    tag = plots.svg_image(b"<svg/>", "Tittel. ILLUSTRATIVE TALL – «fiktiv»")
+    assert tag.startswith('<img alt="Tittel. ILLUSTRATIVE TALL – «fiktiv»"')
+    assert "data:image/svg+xml;base64,PHN2Zy8+" in tag
 
 
 @pytest.mark.parametrize("width", [6.0, 11.0, 13.33])

@@ -53,6 +53,8 @@ class Job:
     number: str
     key: str
     analysis: str
+    slides: bool = True
+    """Draw the slide versions of the figures (the deck is made after this report)."""
 
     @property
     def label(self) -> str:
@@ -124,7 +126,7 @@ def plan(
                 )
             continue
         for analysis in analyses.ANALYSES.values() if chosen is None else chosen:
-            job = Job(municipality.number, municipality.key, analysis.key)
+            job = Job(municipality.number, municipality.key, analysis.key, deliverables)
             if analysis.enabled_for(municipality):
                 jobs.append(job)
             elif chosen:
@@ -247,6 +249,7 @@ def _execute(
                 "municipality": job.number,
                 "output_dir": ".",
                 "project_dir": str(root),
+                "slides": job.slides,
             },
             cwd=str(staging),
             kernel_name=KERNEL,

@@ -310,9 +310,13 @@ class ReportOutput:
         return self.manifest.get("marking", "")
 
     def figure_marks(self) -> dict[bytes, str]:
-        """Each figure's slide PNG → its mark, read once for a report (a slide shows one of
+        """Each slide figure's PNG → its mark, read once for a report (a slide shows one of
         them)."""
-        return {self.png(entry): entry.get("marking", "") for entry in self.manifest["figures"]}
+        return {
+            self.png(entry): entry.get("marking", "")
+            for entry in self.manifest["figures"]
+            if "slide" in entry
+        }
 
     def table_marks(self) -> dict[str, str]:
         """Each table's stem → its mark."""
@@ -320,7 +324,7 @@ class ReportOutput:
 
     def slide_sources(self) -> dict[bytes, list[str]]:
         """Each slide version's PNG → the titles of the data it is built from (the slide
-        shows them as text; a report PNG carries its own source line)."""
+        shows them as text)."""
         return {
             self.png(entry): entry.get("sources", [])
             for entry in self.manifest["figures"]
@@ -340,7 +344,7 @@ class ReportOutput:
                     "tabellen mangler i rapportmappen: kjør rapporten på nytt",
                 )
         for entry in self.manifest["figures"]:
-            for kind in ("png", "slide"):
+            for kind in ("svg", "slide"):
                 if kind in entry and not (self.folder / entry[kind]).is_file():
                     raise InputError(
                         self.folder / entry[kind],
@@ -394,13 +398,20 @@ class ReportOutput:
         return [f for f in self.manifest["figures"] if f["stem"].startswith(prefix)]
 
     def png(self, entry: dict) -> bytes:
-        """The PNG a slide shows of a figure: its slide version where the report drew one
-        (slide size, no title, mark or source of its own), else the report's PNG.
+        """The PNG a slide shows of a figure: the slide version the report drew (slide
+        size, no title, mark or source of its own).
 
         Raises:
-            InputError: The file is missing.
+            InputError: The report was made without slides, or the file is missing.
         """
-        path = self.folder / entry.get("slide", entry["png"])
+        if "slide" not in entry:
+            raise InputError(
+                self.folder / f"{entry['stem']}-lysark.png",
+                "lysarkversjonen av figuren mangler: rapporten ble laget uten leveransen; "
+                "kjør rapportene og leveransen sammen (uten -a, eller med -a leveranse i "
+                "samme kjøring)",
+            )
+        path = self.folder / entry["slide"]
         if not path.is_file():
             raise InputError(path, "figuren mangler i rapportmappen: kjør rapporten på nytt")
         return path.read_bytes()

@@ -6,11 +6,12 @@ carry a visible marker, so a chart copied into a slide still says what it is.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import html
 import io
 import textwrap
 from collections.abc import Iterator
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -20,7 +21,6 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 
 from workbench import formatting
-from workbench.outputs import atomic_write_bytes
 
 PALETTE = "colorblind"
 ILLUSTRATIVE_MARK = "ILLUSTRATIVE TALL"
@@ -268,28 +268,23 @@ def png_bytes(fig: Figure, dpi: int = DPI, *, tight: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-def save_figure(fig: Figure, folder: Path, stem: str, png: bytes | None = None) -> list[Path]:
-    """Write a figure as PNG and SVG, atomically and byte-stable for the same figure.
-
-    Args:
-        png: The figure already rendered by :func:`png_bytes` (saves drawing it again).
-
-    Returns:
-        The two paths written.
-    """
-    png_path, svg_path = folder / f"{stem}.png", folder / f"{stem}.svg"
-    atomic_write_bytes(png_path, png if png is not None else png_bytes(fig))
+def svg_bytes(fig: Figure) -> bytes:
+    """A figure as SVG at its own size (no cropping pass), byte-stable for the same
+    figure: fixed element ids and no date or creator."""
     buffer = io.BytesIO()
     with plt.rc_context({"svg.hashsalt": SVG_SALT}):
-        fig.savefig(
-            buffer,
-            format="svg",
-            dpi=DPI,
-            metadata={"Date": None, "Creator": None},
-            bbox_inches="tight",
-        )
-    atomic_write_bytes(svg_path, buffer.getvalue())
-    return [png_path, svg_path]
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def svg_image(svg: bytes, alt: str) -> str:
+    """An ``<img>`` holding the SVG as a data URI: the report's figure, with alt text for
+    readers who cannot see it, scaled down to the page when the page is narrower."""
+    data = base64.b64encode(svg).decode("ascii")
+    return (
+        f'<img alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto" '
+        f'src="data:image/svg+xml;base64,{data}"/>'
+    )
 
 
 def title_of(fig: Figure) -> str:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML, Image, display
+from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from workbench import analyses, formatting, plots
@@ -48,7 +48,6 @@ SOURCE_STYLE = "font-size:0.85em;color:#444"
 MARK_STYLE = "font-size:0.85em;color:#b00020;font-weight:bold;margin-bottom:0"
 PRICED_ANALYSES = frozenset({"calculator", "personas"})
 """The analyses priced from the price catalogue: their header names its version."""
-SCREEN_DPI = 100
 """Pixels per inch a report page shows its figures at (they are stored at :data:`plots.DPI`)."""
 
 
@@ -93,6 +92,8 @@ class Session:
     municipality: Municipality
     analysis: Analysis | None
     output_dir: Path | None = None
+    slides: bool = False
+    """Draw the slide version of the figures the deck shows (:meth:`show_figure`)."""
     sources: list[Provenance] = field(default_factory=list)
     tables: list[Recorded] = field(default_factory=list)
     figures: list[Recorded] = field(default_factory=list)
@@ -228,23 +229,25 @@ class Session:
         sources: list[Path] | None = None,
         slide: Callable[[], Figure] | None = None,
     ) -> None:
-        """Write a figure into ``figurer/`` (PNG at slide resolution and SVG), show that
-        PNG in the report and close the figure: it is drawn once for both.
+        """Show a figure in the report as SVG, write that SVG into ``figurer/`` and close
+        the figure: drawn once, at its own size (no cropping pass).
 
         Args:
             alt: Text for readers who cannot see the image (default the figure's title).
             sources: The data files it was computed from (default every file read so far).
-            slide: Draws the same chart again; given for the figures the deck shows, it is
-                called inside :func:`workbench.plots.slide_style` and written as
-                ``<stem>-lysark.png``: at the slide's size, no text under 12 pt, without the
-                title, mark and source line the slide shows as text.
+            slide: Draws the same chart again; given for the figures the deck shows, and
+                called when the session draws slides (:attr:`slides`), inside
+                :func:`workbench.plots.slide_style`, written as ``<stem>-lysark.png``: at
+                the slide's size, no text under 12 pt, without the title, mark and source
+                line the slide shows as text. The only PNG a report writes.
         """
-        png = plots.png_bytes(fig, plots.SLIDE_DPI)
+        svg = plots.svg_bytes(fig)
         title = plots.title_of(fig) or stem
+        plots.plt.close(fig)
         if self.output_dir is not None:
-            plots.save_figure(fig, self.output_dir / FIGURES, stem, png)
-            files = {"png": f"{FIGURES}/{stem}.png", "svg": f"{FIGURES}/{stem}.svg"}
-            if slide is not None:
+            files = {"svg": f"{FIGURES}/{stem}.svg"}
+            atomic_write_bytes(self.output_dir / files["svg"], svg)
+            if slide is not None and self.slides:
                 with plots.slide_style():
                     drawn = slide()
                 files["slide"] = f"{FIGURES}/{stem}-lysark.png"
@@ -254,16 +257,7 @@ class Session:
                 )
                 plots.plt.close(drawn)
             self._record("figure", stem, title, files, sources)
-        width, _ = plots.png_size(png)
-        display(
-            Image(
-                data=png,
-                format="png",
-                width=round(width * SCREEN_DPI / plots.SLIDE_DPI),
-                alt=alt or title,
-            )
-        )
-        plots.plt.close(fig)
+        display(HTML(plots.svg_image(svg, alt or title)))
 
     def save_table(
         self, frame: pd.DataFrame, stem: str, title: str = "", sources: list[Path] | None = None
@@ -344,7 +338,7 @@ class Session:
             "marking": self.illustrative,
             "key_figures": [asdict(f) for f in self.key_figures],
             "tables": [_entry(r, "csv") for r in self.tables],
-            "figures": [_entry(r, "png", "svg") for r in self.figures],
+            "figures": [_entry(r, "svg") for r in self.figures],
             "sources": [asdict_provenance(p) for p in self.sources],
         }
 
@@ -376,7 +370,12 @@ def _json_number(value):
 
 
 def open_session(
-    analysis: str, municipality: str, *, output_dir: str = "", project_dir: str = ""
+    analysis: str,
+    municipality: str,
+    *,
+    output_dir: str = "",
+    project_dir: str = "",
+    slides: bool = False,
 ) -> Session:
     """Validate a notebook's parameters and open its session.
 
@@ -385,6 +384,7 @@ def open_session(
         municipality: Four-digit municipality number, as text (``"0301"``, not ``301``).
         output_dir: Folder for figures and tables; empty for none.
         project_dir: Project folder; empty to locate it.
+        slides: Also draw the slide versions of the deck's figures (with ``output_dir``).
 
     Raises:
         InputError: An unknown or malformed municipality number, an invalid parameter
@@ -402,4 +402,4 @@ def open_session(
     out = Path(output_dir).resolve() if output_dir else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    return Session(project, defaults, chosen_municipality, chosen, out)
+    return Session(project, defaults, chosen_municipality, chosen, out, slides=slides)
