@@ -159,3 +159,22 @@ def test_yaml_must_be_a_mapping(tmp_path):
         read_yaml(write(tmp_path / "l.yaml", "- a\n- b\n"))
     with pytest.raises(InputError, match="filen er tom"):
         read_yaml(write(tmp_path / "t.yaml", ""))
+
+
+@pytest.mark.parametrize("decimal_comma", [True, False])
+@pytest.mark.parametrize("kind", ["float", "int"])
+def test_a_column_read_at_once_says_what_each_cell_read_alone_says(kind, decimal_comma):
+    from workbench import loaders
+
+    cells = ["1 234,5", "1.234,5", "1234.5", "−5", "12", " 7 ", "", "x", "nan", "inf", "1e3"]
+    cells += ["0,5", "1/2", "2,0", "1_000", "\u00a0300\u00a0000"]
+    rows = loaders._TextRows(
+        [(n, [c]) for n, c in enumerate(cells, start=2)], decimal_comma=decimal_comma
+    )
+    for nullable in (False, True):
+        column = loaders.Column(kind, nullable=nullable)
+        at_once, alone = [], []
+        values = loaders._text_column(rows, 0, "x", column, at_once)
+        expected = loaders._cell_by_cell(rows, cells, "x", column, alone)
+        assert values == expected
+        assert [str(p) for p in at_once] == [str(p) for p in alone]

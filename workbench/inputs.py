@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import catalogue as catalogue_module
+from workbench.loaders import memo_read
 from workbench.session import Session
 
 
@@ -34,7 +35,11 @@ def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
     tables, files = [], []
     for index, name in enumerate(session.defaults.price_catalogues):
         path = session.data_file(name, key=f"price_catalogues[{index}]", named_in=defaults_file)
-        tables.append(catalogue_module.read_catalogue(path, name))
+        tables.append(
+            memo_read(
+                path, "catalogue", lambda f, n=name: catalogue_module.read_catalogue(f, n), name
+            )
+        )
         files.append(path)
     table = tables[0]
     for later in tables[1:]:

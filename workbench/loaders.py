@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -151,6 +152,34 @@ def read_yaml(path: Path) -> dict[str, Any]:
             path, "filen må inneholde nøkler og verdier (en YAML-mapping) på øverste nivå"
         )
     return data
+
+
+T = TypeVar("T")
+_MEMO: dict[tuple, Any] = {}
+MEMO_LIMIT = 64
+"""How many shared files :func:`memo_read` keeps (a price catalogue, the default rules …)."""
+
+
+def memo_read(path: Path, kind: str, reader: Callable[[Path], T], *key: Hashable) -> T:
+    """``reader(path)``, read once per process while the file is unchanged: files every
+    municipality shares (the national price catalogue, the default allocation rules) are
+    otherwise parsed again for every municipality and every notebook a warm kernel runs.
+
+    Args:
+        kind: What the reader makes of the file (``catalogue``, ``rules``); with ``key``
+            (what else the reader depends on) it tells the readings of one file apart.
+
+    The file is known by its resolved path, size and modification time. A table comes back
+    as a copy, so callers may change it.
+    """
+    stat = path.stat()
+    memo_key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, kind, *key)
+    if memo_key not in _MEMO:
+        if len(_MEMO) >= MEMO_LIMIT:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[memo_key] = reader(path)
+    value = _MEMO[memo_key]
+    return value.copy() if isinstance(value, pd.DataFrame) else value
 
 
 def read_table(
@@ -303,8 +332,7 @@ def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     if problems:
         raise InputError(path, problems)
     # With ';' or tab as separator the decimal mark is a comma (Norwegian Excel, SSB).
-    decimal_comma = delimiter != ","
-    return header, [(n, [_Cell(v, decimal_comma) for v in f]) for n, f in rows]
+    return header, _TextRows(rows, decimal_comma=delimiter != ",")
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
@@ -343,6 +371,74 @@ class _Cell:
     decimal_comma: bool
 
 
+COLUMNWISE_FROM = 200
+"""Rows from which a CSV file is converted a column at a time (:func:`_text_column`)."""
+
+
+class _TextRows(list):
+    """A CSV file's rows, ``(line number, fields)`` with every field as text, and the file's
+    decimal mark: converted a column at a time (:func:`_text_column`), not cell by cell."""
+
+    def __init__(self, rows: list[tuple[int, list[str]]], *, decimal_comma: bool) -> None:
+        super().__init__(rows)
+        self.decimal_comma = decimal_comma
+
+
+def _text_column(
+    rows: _TextRows, index: int, name: str, column: Column, problems: list[Problem]
+) -> list[Any]:
+    """One column of a CSV file converted at once: numbers through ``pandas.to_numeric``,
+    and only the cells that fail (or are empty) looked at one by one, so every bad cell is
+    still named by row and column with the same words as :func:`_convert_cell`."""
+    raw = [fields[index] for _, fields in rows]
+    if column.kind == "str":
+        values = [v.strip() for v in raw]
+        for position in [i for i, v in enumerate(values) if not v]:  # empty: the cell's rule
+            try:
+                values[position] = _convert_cell(_Cell("", rows.decimal_comma), column)
+            except ValueError as exc:
+                problems.append(Problem(str(exc), row=rows[position][0], column=name))
+                values[position] = None
+        return values
+    if column.kind not in ("int", "float"):
+        return _cell_by_cell(rows, raw, name, column, problems)
+    text = pd.Series(raw, dtype=object).str.translate(SPACES).str.replace("\u2212", "-")
+    if rows.decimal_comma:
+        comma = text.str.contains(",", regex=False)
+        text = text.where(
+            ~comma, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        )
+    numbers = pd.to_numeric(text, errors="coerce").astype(float)
+    values = numbers.to_numpy()
+    good = np.isfinite(values)
+    if column.kind == "int":
+        good &= np.equal(np.floor(values, where=good, out=values.copy()), values)
+    result: list[Any] = (
+        values.tolist()
+        if column.kind == "float"
+        else [int(v) if ok else None for v, ok in zip(values, good, strict=True)]
+    )
+    for position in np.flatnonzero(~good):
+        row_number = rows[position][0]
+        try:
+            result[position] = _convert_cell(_Cell(raw[position], rows.decimal_comma), column)
+        except ValueError as exc:
+            problems.append(Problem(str(exc), row=row_number, column=name))
+            result[position] = None
+    return result
+
+
+def _cell_by_cell(rows, raw: list[str], name: str, column: Column, problems) -> list[Any]:
+    values = []
+    for (row_number, _), value in zip(rows, raw, strict=True):
+        try:
+            values.append(_convert_cell(_Cell(value, rows.decimal_comma), column))
+        except ValueError as exc:
+            problems.append(Problem(str(exc), row=row_number, column=name))
+            values.append(None)
+    return values
+
+
 def _convert(
     path: Path, header: list[str], rows: list[tuple[int, list[_Cell]]], schema: Schema
 ) -> pd.DataFrame:
@@ -361,19 +457,31 @@ def _convert(
         positions[name] = index
     if problems:
         raise InputError(path, problems)
+    # a column at a time pays off from a few hundred rows; below, pandas' own overhead is
+    # more than the cells cost
+    text = isinstance(rows, _TextRows) and len(rows) >= COLUMNWISE_FROM
     for name, index in positions.items():
         column = schema[name]
+        if text:
+            columns[name] = _text_column(rows, index, name, column, problems)
+            continue
         values = []
         for row_number, cells in rows:
+            cell = cells[index]
+            if not isinstance(cell, _Cell):  # a CSV field, read as its file writes decimals
+                cell = _Cell(cell, rows.decimal_comma)
             try:
-                values.append(_convert_cell(cells[index], column))
+                values.append(_convert_cell(cell, column))
             except ValueError as exc:
                 problems.append(Problem(str(exc), row=row_number, column=name))
                 values.append(None)
         columns[name] = values
     for index, name in enumerate(names):
         if name and name.lower() not in {s.lower() for s in schema}:
-            columns[name] = [_text(cells[index].value) for _, cells in rows]
+            columns[name] = [
+                cells[index].strip() if isinstance(cells[index], str) else _text(cells[index].value)
+                for _, cells in rows
+            ]
     if problems:
         raise InputError(path, problems)
     frame = pd.DataFrame(columns)

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from workbench.errors import InputError, Problem
-from workbench.loaders import read_yaml
+from workbench.loaders import memo_read, read_yaml
 from workbench.models import StrictModel
 
 MANIFEST = "sources.yaml"
@@ -117,7 +117,12 @@ def provenance_of(path: Path, data_dir: Path) -> Provenance:
         InputError: The manifest is missing, invalid or has no entry for the file.
     """
     manifest = path.parent / MANIFEST
-    entries = read_manifest(manifest)
+    # one folder's manifest serves all its files: read once while it is unchanged
+    entries = (
+        memo_read(manifest, "manifest", read_manifest)
+        if manifest.is_file()
+        else read_manifest(manifest)
+    )
     entry = entries.get(path.name)
     if entry is None:
         raise InputError(

@@ -14,7 +14,7 @@ from workbench import reference
 from workbench.analyses.allocation import engine as allocation
 from workbench.analyses.allocation.settings import AllocationSettings
 from workbench.errors import Collector, InputError
-from workbench.loaders import Column, read_table
+from workbench.loaders import Column, memo_read, read_table
 from workbench.session import Session
 
 
@@ -83,7 +83,13 @@ def load(session: Session) -> AllocationInputs:
     # Without a valid step list, the rules are checked against the canonical steps.
     step_ids = set((canonical if steps is None else steps)["step"])
     default_table = read(
-        "default_rules", lambda f: allocation.read_rules(f, allocation.DEFAULT, canonical_ids)
+        "default_rules",
+        lambda f: memo_read(
+            f,
+            "rules",
+            lambda g: allocation.read_rules(g, allocation.DEFAULT, canonical_ids),
+            frozenset(canonical_ids),
+        ),
     )
     ledger = read("ledger", allocation.read_ledger)
     if ledger is not None and settings.basis == "gross":
