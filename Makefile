@@ -95,7 +95,8 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_allocation.py
 	$(BIN)/python benchmarks/bench_apps.py
 	$(BIN)/python benchmarks/bench_batch.py
-	$(BIN)/python benchmarks/bench_fleet.py --sample 40
+	$(BIN)/python benchmarks/bench_figures.py
+	$(BIN)/python benchmarks/bench_fleet.py --sample 40 --modes 1,2,deliver,dask
 
 ## strip: remove outputs from the notebooks before committing
 .PHONY: strip

@@ -112,7 +112,9 @@ REFERENCE = {
             "source": ["import ipywidgets\n", "ipywidgets.HTML('<h3>Referanseside</h3>')"],
         }
     ],
-    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+    "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+    },
     "nbformat": 4,
     "nbformat_minor": 5,
 }

@@ -80,12 +80,12 @@ def measure(municipality: str) -> dict[str, dict[str, float]]:
         for analysis in analyses.ANALYSES.values():
             cells = code_cells(ROOT / "notebooks" / analysis.notebook)
             namespace: dict = {}
-            exec(cells[0], namespace)  # noqa: S102  (the parameters and their defaults)
+            exec(cells[0], namespace)
             namespace.update(
                 municipality=municipality, output_dir="", project_dir=str(ROOT), slides=True
             )
             for source in cells[1:]:
-                exec(compile(source, analysis.notebook, "exec"), namespace)  # noqa: S102
+                exec(compile(source, analysis.notebook, "exec"), namespace)
     finally:
         plt.subplots = original_subplots
     return found

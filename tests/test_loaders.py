@@ -161,13 +161,18 @@ def test_yaml_must_be_a_mapping(tmp_path):
         read_yaml(write(tmp_path / "t.yaml", ""))
 
 
+MIXED = ["1 234,5", "1.234,5", "1234.5", "−5", "12", " 7 ", "", "x", "nan", "inf", "1e3"]
+MIXED += ["0,5", "1/2", "2,0", "1_000", "\u00a0300\u00a0000"]
+COMMAS_ONLY = ["1 234,5", "−5", "12", " 7 ", "", "x", "0,5", "2,0", "1e3", "\u2009300\u2009000"]
+"""Mixed points and commas take the field-by-field path; commas alone the whole-column one."""
+
+
+@pytest.mark.parametrize("cells", [MIXED, COMMAS_ONLY, ["12", "1.5", "x"]])
 @pytest.mark.parametrize("decimal_comma", [True, False])
 @pytest.mark.parametrize("kind", ["float", "int"])
-def test_a_column_read_at_once_says_what_each_cell_read_alone_says(kind, decimal_comma):
+def test_a_column_read_at_once_says_what_each_cell_read_alone_says(kind, decimal_comma, cells):
     from workbench import loaders
 
-    cells = ["1 234,5", "1.234,5", "1234.5", "−5", "12", " 7 ", "", "x", "nan", "inf", "1e3"]
-    cells += ["0,5", "1/2", "2,0", "1_000", "\u00a0300\u00a0000"]
     rows = loaders._TextRows(
         [(n, [c]) for n, c in enumerate(cells, start=2)], decimal_comma=decimal_comma
     )

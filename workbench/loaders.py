@@ -315,7 +315,7 @@ def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     problems: list[Problem] = []
     try:
         for fields in reader:
-            if not any(f.strip() for f in fields):
+            if not "".join(fields).strip():  # a blank row (one string, not a field at a time)
                 continue
             if len(fields) != len(header):
                 problems.append(
@@ -402,13 +402,7 @@ def _text_column(
         return values
     if column.kind not in ("int", "float"):
         return _cell_by_cell(rows, raw, name, column, problems)
-    text = pd.Series(raw, dtype=object).str.translate(SPACES).str.replace("\u2212", "-")
-    if rows.decimal_comma:
-        comma = text.str.contains(",", regex=False)
-        text = text.where(
-            ~comma, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        )
-    numbers = pd.to_numeric(text, errors="coerce").astype(float)
+    numbers = pd.to_numeric(_as_points(raw, rows.decimal_comma), errors="coerce").astype(float)
     values = numbers.to_numpy()
     good = np.isfinite(values)
     if column.kind == "int":
@@ -426,6 +420,30 @@ def _text_column(
             problems.append(Problem(str(exc), row=row_number, column=name))
             result[position] = None
     return result
+
+
+NUMBER_CLEANUP = str.maketrans({**{c: None for c in " \u00a0\u202f\u2009\t"}, "\u2212": "-"})
+"""Spaces of every kind out, the minus sign as a hyphen: what :func:`parse_number` does first."""
+
+
+def _as_points(raw: list[str], decimal_comma: bool) -> pd.Series:
+    """The cells as :func:`parse_number` reads them, with a decimal point: the whole column
+    cleaned as one string where it can be (no field holds a line break; with decimal
+    commas, no field also holds a point), else field by field."""
+    joined = "\n".join(raw).translate(NUMBER_CLEANUP)
+    if not (decimal_comma and "." in joined and "," in joined):
+        if decimal_comma:
+            joined = joined.replace(",", ".")
+        parts = joined.split("\n")
+        if len(parts) == len(raw):
+            return pd.Series(parts, dtype=object)
+    text = pd.Series(raw, dtype=object).str.translate(NUMBER_CLEANUP)
+    if decimal_comma:
+        comma = text.str.contains(",", regex=False)
+        text = text.where(
+            ~comma, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        )
+    return text
 
 
 def _cell_by_cell(rows, raw: list[str], name: str, column: Column, problems) -> list[Any]:
