@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
@@ -180,6 +181,52 @@ def test_a_column_read_at_once_says_what_each_cell_read_alone_says(kind, decimal
         column = loaders.Column(kind, nullable=nullable)
         at_once, alone = [], []
         values = loaders._text_column(rows, 0, "x", column, at_once)
-        expected = loaders._cell_by_cell(rows, cells, "x", column, alone)
+        numbers = [n for n, _ in rows]
+        expected = loaders._cell_by_cell(numbers, cells, decimal_comma, "x", column, alone)
         assert values == expected
         assert [str(p) for p in at_once] == [str(p) for p in alone]
+
+
+def large_csv(tmp_path: Path, bad: bool, newline: str) -> Path:
+    """3 000 ledger-like rows with blank lines, a row of empty fields, spaces and a minus."""
+    lines = ["year;ansvar;amount;note"]
+    for n in range(3000):
+        lines.append(f"2024;{n % 97:05d};{n * 1.25 - 900:.2f}".replace(".", ",") + f"; m{n} ")
+        if n % 700 == 0:
+            lines += ["", ";;;"]
+    lines.append("2024;00001;\u22121 234,50;minus")
+    if bad:
+        lines[1500] = "2024;00001;tolv;x"
+        lines[2500] = "2O24;00001;1,0;x"
+    path = tmp_path / "stor.csv"
+    path.write_bytes((newline.join(lines) + newline).encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("bad", [False, True])
+def test_a_large_file_split_by_pandas_reads_as_the_csv_module_reads_it(
+    tmp_path, monkeypatch, bad, newline
+):
+    from workbench import loaders
+
+    schema = {"year": Column("int"), "ansvar": Column(), "amount": Column("float")}
+    path = large_csv(tmp_path, bad, newline)
+
+    def read() -> pd.DataFrame | str:
+        try:
+            return read_table(path, schema)
+        except InputError as exc:
+            return str(exc)
+
+    fast = read()
+    monkeypatch.setattr(loaders, "COLUMNAR_FROM", 10**9)
+    slow = read()
+    if bad:
+        assert fast == slow
+        assert "rad 1501, kolonne «amount»: «tolv» er ikke et tall" in fast  # line 1501
+        assert "kolonne «year»: «2O24» er ikke et tall" in fast
+    else:
+        pd.testing.assert_frame_equal(fast, slow)
+        assert fast["amount"].iloc[-1] == -1234.5 and fast["ansvar"].iloc[0] == "00000"
+        assert fast["note"].iloc[0] == "m0" and len(fast) == 3001

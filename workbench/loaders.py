@@ -306,6 +306,9 @@ def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     text, _ = decode(path.read_bytes())
     first_line = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(first_line)
+    columnar = _csv_columns(text, delimiter)
+    if columnar is not None:
+        return columnar
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -333,6 +336,43 @@ def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
         raise InputError(path, problems)
     # With ';' or tab as separator the decimal mark is a comma (Norwegian Excel, SSB).
     return header, _TextRows(rows, decimal_comma=delimiter != ",")
+
+
+COLUMNAR_FROM = 2000
+"""Lines from which a CSV file without quotes is split by pandas' C parser (:func:`_csv_columns`)."""
+
+
+def _csv_columns(text: str, delimiter: str) -> tuple[list[str], _TextColumns] | None:
+    """A large CSV file without quotes split by pandas' C parser, a column at a time, with
+    each row's line number; None where the ``csv`` module must read it (quotes, or a row
+    whose fields do not match the header, which that path reports)."""
+    if '"' in text or text.count("\n") < COLUMNAR_FROM:
+        return None
+    lines = text.replace("\r\n", "\n").split("\n")
+    header = lines[0].split(delimiter)
+    width = len(header) - 1
+    kept, numbers = [], []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.replace(delimiter, "").strip():
+            continue  # a blank row
+        if line.count(delimiter) != width:
+            return None
+        kept.append(line)
+        numbers.append(number)
+    if not kept:
+        return None
+    frame = pd.read_csv(
+        io.StringIO("\n".join(kept)),
+        sep=delimiter,
+        header=None,
+        names=list(range(len(header))),
+        dtype=str,
+        na_filter=False,
+        quoting=csv.QUOTE_NONE,
+        engine="c",
+    )
+    columns = [frame[i].tolist() for i in range(len(header))]
+    return header, _TextColumns(columns, numbers, decimal_comma=delimiter != ",")
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
@@ -375,6 +415,18 @@ COLUMNWISE_FROM = 200
 """Rows from which a CSV file is converted a column at a time (:func:`_text_column`)."""
 
 
+class _TextColumns:
+    """A large CSV file as its columns of text, with each row's line number."""
+
+    def __init__(self, columns: list[list[str]], numbers: list[int], *, decimal_comma: bool):
+        self.columns = columns
+        self.numbers = numbers
+        self.decimal_comma = decimal_comma
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
 class _TextRows(list):
     """A CSV file's rows, ``(line number, fields)`` with every field as text, and the file's
     decimal mark: converted a column at a time (:func:`_text_column`), not cell by cell."""
@@ -385,25 +437,28 @@ class _TextRows(list):
 
 
 def _text_column(
-    rows: _TextRows, index: int, name: str, column: Column, problems: list[Problem]
+    rows: _TextRows | _TextColumns, index: int, name: str, column: Column, problems: list[Problem]
 ) -> list[Any]:
     """One column of a CSV file converted at once: numbers through ``pandas.to_numeric``,
     and only the cells that fail (or are empty) looked at one by one, so every bad cell is
     still named by row and column with the same words as :func:`_convert_cell`."""
-    raw = [fields[index] for _, fields in rows]
+    if isinstance(rows, _TextColumns):
+        raw, numbers = rows.columns[index], rows.numbers
+    else:
+        raw, numbers = [fields[index] for _, fields in rows], [n for n, _ in rows]
     if column.kind == "str":
         values = [v.strip() for v in raw]
         for position in [i for i, v in enumerate(values) if not v]:  # empty: the cell's rule
             try:
                 values[position] = _convert_cell(_Cell("", rows.decimal_comma), column)
             except ValueError as exc:
-                problems.append(Problem(str(exc), row=rows[position][0], column=name))
+                problems.append(Problem(str(exc), row=numbers[position], column=name))
                 values[position] = None
         return values
     if column.kind not in ("int", "float"):
-        return _cell_by_cell(rows, raw, name, column, problems)
-    numbers = pd.to_numeric(_as_points(raw, rows.decimal_comma), errors="coerce").astype(float)
-    values = numbers.to_numpy()
+        return _cell_by_cell(numbers, raw, rows.decimal_comma, name, column, problems)
+    parsed = pd.to_numeric(_as_points(raw, rows.decimal_comma), errors="coerce").astype(float)
+    values = parsed.to_numpy()
     good = np.isfinite(values)
     if column.kind == "int":
         good &= np.equal(np.floor(values, where=good, out=values.copy()), values)
@@ -413,7 +468,7 @@ def _text_column(
         else [int(v) if ok else None for v, ok in zip(values, good, strict=True)]
     )
     for position in np.flatnonzero(~good):
-        row_number = rows[position][0]
+        row_number = numbers[position]
         try:
             result[position] = _convert_cell(_Cell(raw[position], rows.decimal_comma), column)
         except ValueError as exc:
@@ -446,11 +501,13 @@ def _as_points(raw: list[str], decimal_comma: bool) -> pd.Series:
     return text
 
 
-def _cell_by_cell(rows, raw: list[str], name: str, column: Column, problems) -> list[Any]:
+def _cell_by_cell(
+    numbers: list[int], raw: list[str], decimal_comma: bool, name: str, column: Column, problems
+) -> list[Any]:
     values = []
-    for (row_number, _), value in zip(rows, raw, strict=True):
+    for row_number, value in zip(numbers, raw, strict=True):
         try:
-            values.append(_convert_cell(_Cell(value, rows.decimal_comma), column))
+            values.append(_convert_cell(_Cell(value, decimal_comma), column))
         except ValueError as exc:
             problems.append(Problem(str(exc), row=row_number, column=name))
             values.append(None)
@@ -477,7 +534,9 @@ def _convert(
         raise InputError(path, problems)
     # a column at a time pays off from a few hundred rows; below, pandas' own overhead is
     # more than the cells cost
-    text = isinstance(rows, _TextRows) and len(rows) >= COLUMNWISE_FROM
+    text = isinstance(rows, _TextColumns) or (
+        isinstance(rows, _TextRows) and len(rows) >= COLUMNWISE_FROM
+    )
     for name, index in positions.items():
         column = schema[name]
         if text:
@@ -496,6 +555,9 @@ def _convert(
         columns[name] = values
     for index, name in enumerate(names):
         if name and name.lower() not in {s.lower() for s in schema}:
+            if isinstance(rows, _TextColumns):
+                columns[name] = [v.strip() for v in rows.columns[index]]
+                continue
             columns[name] = [
                 cells[index].strip() if isinstance(cells[index], str) else _text(cells[index].value)
                 for _, cells in rows
@@ -503,7 +565,7 @@ def _convert(
     if problems:
         raise InputError(path, problems)
     frame = pd.DataFrame(columns)
-    frame[ROW_COLUMN] = [n for n, _ in rows]
+    frame[ROW_COLUMN] = rows.numbers if isinstance(rows, _TextColumns) else [n for n, _ in rows]
     return frame
 
 
