@@ -217,23 +217,16 @@ def area_table(session: Session, inputs: AllocationInputs, result: AllocationRes
     """Cost per service area and step."""
     if result is None:
         return LEDGER_MISSING
-    table, formats = wide_frame(
-        allocation.by_area(result.allocation, result.year), "area", inputs.steps
-    )
-    table = table.rename(columns={"area": "Tjenesteområde"})
-    formats = {("Tjenesteområde" if k == "area" else k): v for k, v in formats.items()}
+    table = allocation.by_area(result.allocation, result.year)
     title = f"Kostnad per tjenesteområde og trinn {result.year}"
-    files = _files(session, inputs)
-    session.save_table(table, f"per-tjenesteomrade-{result.year}", title, files)
-    shown, note = without_empty_steps(table, "Tjenesteområde")
-    display(
-        styled(
-            shown,
-            {c: formats[c] for c in shown.columns},
-            caption=f"{title} (mill. kr{note})",
-        )
+    _wide_table(
+        session,
+        inputs,
+        table,
+        ("area", "Tjenesteområde"),
+        title,
+        f"per-tjenesteomrade-{result.year}",
     )
-    session.show_source(files)
     return None
 
 
@@ -242,21 +235,33 @@ def drill_down_table(session: Session, inputs: AllocationInputs, result: Allocat
     if result is None:
         return LEDGER_MISSING
     focus = allocation.focus_area(result.allocation)
-    table, formats = wide_frame(
-        allocation.drill_down(result.allocation, result.year, focus), "ansvar", inputs.steps
-    )
-    table = table.rename(columns={"ansvar": "Ansvar"})
-    formats = {("Ansvar" if k == "ansvar" else k): v for k, v in formats.items()}
-    shown, note = without_empty_steps(table, "Ansvar")
-    display(
-        styled(
-            shown,
-            {c: formats[c] for c in shown.columns},
-            caption=f"{focus}: per ansvar og trinn {result.year} (mill. kr{note})",
-        )
-    )
-    session.show_source(_files(session, inputs))
+    table = allocation.drill_down(result.allocation, result.year, focus)
+    title = f"{focus}: per ansvar og trinn {result.year}"
+    _wide_table(session, inputs, table, ("ansvar", "Ansvar"), title)
     return None
+
+
+def _wide_table(
+    session: Session,
+    inputs: AllocationInputs,
+    table: pd.DataFrame,
+    first: tuple[str, str],
+    title: str,
+    stem: str = "",
+) -> None:
+    """A table with a column per step: written (where ``stem`` is given) with every step in
+    kr, shown in mill. kr with the steps without cost left out and named in the caption."""
+    key, heading = first
+    table, formats = wide_frame(table, key, inputs.steps)
+    table = table.rename(columns={key: heading})
+    formats = {(heading if k == key else k): v for k, v in formats.items()}
+    files = _files(session, inputs)
+    if stem:
+        session.save_table(table, stem, title, files)
+    shown, note = without_empty_steps(table, heading)
+    caption = f"{title} (mill. kr{note})"
+    display(styled(shown, {c: formats[c] for c in shown.columns}, caption=caption))
+    session.show_source(files)
 
 
 def year_over_year_table(
