@@ -214,11 +214,29 @@ def test_a_summary_without_the_fits_rows_names_them(tmp_path: Path):
             "label": ["Dagens bemanning"],
             "value": [855.0],
             "unit": ["årsverk"],
+            "source_row": [5],  # as read_table gives it: the row as the file shows it
         }
     )
     with pytest.raises(InputError) as caught:
         calibrate.source_targets(reference, tmp_path / "kilde.csv")
     assert "radene cost_share, practice, cost_cut, growth, cost_growth" in str(caught.value)
     assert "kilde.csv" in str(caught.value)
-    with pytest.raises(InputError, match="ukjent enhet «timer»"):
+    with pytest.raises(InputError, match="rad 5, kolonne «unit»: ukjent enhet «timer»"):
         calibrate.source_targets(reference.assign(unit="timer"), tmp_path / "kilde.csv")
+
+
+def test_calibrated_files_are_never_written_outside_data(tmp_path):
+    for folder in ("parameters", "data"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    parameters = tmp_path / "parameters/3911-faerder.yaml"
+    text = parameters.read_text(encoding="utf-8")
+    parameters.write_text(
+        text.replace(
+            "residents: municipalities/3911-faerder/beboere-kalibrert.csv",
+            "residents: ../beboere.csv",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="må være et filnavn relativt til data/-mappen"):
+        calibrate.calibrate_municipality(Project(tmp_path), "3911")
+    assert not (tmp_path / "beboere.csv").exists()

@@ -174,14 +174,12 @@ COMMAS_ONLY = ["1 234,5", "−5", "12", " 7 ", "", "x", "0,5", "2,0", "1e3", "\u
 def test_a_column_read_at_once_says_what_each_cell_read_alone_says(kind, decimal_comma, cells):
     from workbench import loaders
 
-    rows = loaders._TextRows(
-        [(n, [c]) for n, c in enumerate(cells, start=2)], decimal_comma=decimal_comma
-    )
+    numbers = list(range(2, len(cells) + 2))
+    rows = loaders._TextColumns([cells], numbers, decimal_comma=decimal_comma)
     for nullable in (False, True):
         column = loaders.Column(kind, nullable=nullable)
         at_once, alone = [], []
         values = loaders._text_column(rows, 0, "x", column, at_once)
-        numbers = [n for n, _ in rows]
         expected = loaders._cell_by_cell(numbers, cells, decimal_comma, "x", column, alone)
         assert values == expected
         assert [str(p) for p in at_once] == [str(p) for p in alone]

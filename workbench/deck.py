@@ -63,18 +63,17 @@ def write_deck(collected: Collected, path: Path) -> Path:
         collected.fictional_mark,
     )
     for analysis, output in collected.reports:
-        marks = output.figure_marks()
-        sources = output.slide_sources()
+        figures = output.slide_figures()
+        tables = output.table_marks()
         for slide in analysis.part("deliver").slides(output):
-            # a figure's slide says what that figure says; a table's, what its report says
-            if slide.figure:
-                mark = marks.get(slide.figure, output.marking)
-            else:
-                mark = output.table_marks().get(slide.table, output.marking)
+            # a figure's slide says what that figure says; a table's, what its table says
             if slide.rows:
-                _table_slide(deck, slide, mark)
+                _table_slide(deck, slide, tables.get(slide.table, output.marking))
+            elif slide.figure is not None:
+                entry = figures[slide.figure]
+                _figure_slide(deck, slide, entry.get("marking", ""), entry.get("sources", []))
             else:
-                _figure_slide(deck, slide, mark, sources.get(slide.figure))
+                _figure_slide(deck, slide, output.marking, None)
     _sources_slide(deck, collected)
     deck.core_properties.author = "innsatstrapp workbench"
     deck.core_properties.title = f"Helhetlig innsatstrapp – {m.title}"
@@ -147,8 +146,7 @@ def _figure_slide(deck, content: Slide, illustrative: str, sources: list[str] | 
     the right with the figure's source under them, and the mark at the foot.
 
     Args:
-        sources: The slide version's data titles; None for a report PNG, which carries its
-            own source line.
+        sources: The figure's data titles; None for a slide without a figure.
     """
     from pptx.dml.color import RGBColor
     from pptx.enum.text import MSO_ANCHOR
@@ -162,11 +160,8 @@ def _figure_slide(deck, content: Slide, illustrative: str, sources: list[str] | 
         box = slide.shapes.add_textbox(Inches(9.2), Inches(5.3), Inches(3.9), Inches(1.6))
         box.text_frame.word_wrap = True
         paragraph = box.text_frame.paragraphs[0]
-        paragraph.text = (
-            f"Kilde: {'; '.join(sources)}. {SOURCE_SUFFIX}"
-            if sources
-            else (f"Kilde: {SOURCE_SUFFIX}")
-        )
+        named = f"{'; '.join(sources)}. " if sources else ""
+        paragraph.text = f"Kilde: {named}{SOURCE_SUFFIX}"
         paragraph.runs[0].font.size = Pt(10)
         paragraph.runs[0].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
         box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM

@@ -302,7 +302,7 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def _csv_rows(path: Path) -> tuple[list[str], _TextColumns]:
     text, _ = decode(path.read_bytes())
     first_line = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(first_line)
@@ -335,7 +335,8 @@ def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     if problems:
         raise InputError(path, problems)
     # With ';' or tab as separator the decimal mark is a comma (Norwegian Excel, SSB).
-    return header, _TextRows(rows, decimal_comma=delimiter != ",")
+    columns = [list(c) for c in zip(*(f for _, f in rows), strict=True)] or [[] for _ in header]
+    return header, _TextColumns(columns, [n for n, _ in rows], decimal_comma=delimiter != ",")
 
 
 COLUMNAR_FROM = 2000
@@ -416,7 +417,9 @@ COLUMNWISE_FROM = 200
 
 
 class _TextColumns:
-    """A large CSV file as its columns of text, with each row's line number."""
+    """A CSV file as its columns of text, with each row's line number and the file's decimal
+    mark: converted a column at a time (:func:`_text_column`) or, for a small file, cell by
+    cell (:func:`_cell_by_cell`)."""
 
     def __init__(self, columns: list[list[str]], numbers: list[int], *, decimal_comma: bool):
         self.columns = columns
@@ -427,25 +430,13 @@ class _TextColumns:
         return len(self.numbers)
 
 
-class _TextRows(list):
-    """A CSV file's rows, ``(line number, fields)`` with every field as text, and the file's
-    decimal mark: converted a column at a time (:func:`_text_column`), not cell by cell."""
-
-    def __init__(self, rows: list[tuple[int, list[str]]], *, decimal_comma: bool) -> None:
-        super().__init__(rows)
-        self.decimal_comma = decimal_comma
-
-
 def _text_column(
-    rows: _TextRows | _TextColumns, index: int, name: str, column: Column, problems: list[Problem]
+    rows: _TextColumns, index: int, name: str, column: Column, problems: list[Problem]
 ) -> list[Any]:
     """One column of a CSV file converted at once: numbers through ``pandas.to_numeric``,
     and only the cells that fail (or are empty) looked at one by one, so every bad cell is
     still named by row and column with the same words as :func:`_convert_cell`."""
-    if isinstance(rows, _TextColumns):
-        raw, numbers = rows.columns[index], rows.numbers
-    else:
-        raw, numbers = [fields[index] for _, fields in rows], [n for n, _ in rows]
+    raw, numbers = rows.columns[index], rows.numbers
     if column.kind == "str":
         values = [v.strip() for v in raw]
         for position in [i for i, v in enumerate(values) if not v]:  # empty: the cell's rule
@@ -532,40 +523,38 @@ def _convert(
         positions[name] = index
     if problems:
         raise InputError(path, problems)
-    # a column at a time pays off from a few hundred rows; below, pandas' own overhead is
-    # more than the cells cost
-    text = isinstance(rows, _TextColumns) or (
-        isinstance(rows, _TextRows) and len(rows) >= COLUMNWISE_FROM
-    )
+    text = isinstance(rows, _TextColumns)
     for name, index in positions.items():
         column = schema[name]
         if text:
-            columns[name] = _text_column(rows, index, name, column, problems)
+            # a column at a time pays off from a few hundred rows; below, pandas' own
+            # overhead is more than the cells cost
+            columns[name] = (
+                _text_column(rows, index, name, column, problems)
+                if len(rows) >= COLUMNWISE_FROM
+                else _cell_by_cell(
+                    rows.numbers, rows.columns[index], rows.decimal_comma, name, column, problems
+                )
+            )
             continue
         values = []
         for row_number, cells in rows:
-            cell = cells[index]
-            if not isinstance(cell, _Cell):  # a CSV field, read as its file writes decimals
-                cell = _Cell(cell, rows.decimal_comma)
             try:
-                values.append(_convert_cell(cell, column))
+                values.append(_convert_cell(cells[index], column))
             except ValueError as exc:
                 problems.append(Problem(str(exc), row=row_number, column=name))
                 values.append(None)
         columns[name] = values
     for index, name in enumerate(names):
         if name and name.lower() not in {s.lower() for s in schema}:
-            if isinstance(rows, _TextColumns):
+            if text:
                 columns[name] = [v.strip() for v in rows.columns[index]]
                 continue
-            columns[name] = [
-                cells[index].strip() if isinstance(cells[index], str) else _text(cells[index].value)
-                for _, cells in rows
-            ]
+            columns[name] = [_text(cells[index].value) for _, cells in rows]
     if problems:
         raise InputError(path, problems)
     frame = pd.DataFrame(columns)
-    frame[ROW_COLUMN] = rows.numbers if isinstance(rows, _TextColumns) else [n for n, _ in rows]
+    frame[ROW_COLUMN] = rows.numbers if text else [n for n, _ in rows]
     return frame
 
 

@@ -309,27 +309,14 @@ class ReportOutput:
         """What the report as a whole says about illustrative numbers (empty for none)."""
         return self.manifest.get("marking", "")
 
-    def figure_marks(self) -> dict[bytes, str]:
-        """Each slide figure's PNG → its mark, read once for a report (a slide shows one of
-        them)."""
-        return {
-            self.png(entry): entry.get("marking", "")
-            for entry in self.manifest["figures"]
-            if "slide" in entry
-        }
+    def slide_figures(self) -> dict[bytes, dict]:
+        """Each slide figure's PNG → its manifest entry (mark and sources), read once for a
+        report: a slide shows one of them and says what it says."""
+        return {self.png(entry): entry for entry in self.manifest["figures"] if "slide" in entry}
 
     def table_marks(self) -> dict[str, str]:
         """Each table's stem → its mark."""
         return {entry["stem"]: entry.get("marking", "") for entry in self.manifest["tables"]}
-
-    def slide_sources(self) -> dict[bytes, list[str]]:
-        """Each slide version's PNG → the titles of the data it is built from (the slide
-        shows them as text)."""
-        return {
-            self.png(entry): entry.get("sources", [])
-            for entry in self.manifest["figures"]
-            if "slide" in entry
-        }
 
     def check(self) -> None:
         """Every table and figure the manifest names is in the folder.

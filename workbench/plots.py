@@ -292,11 +292,6 @@ def title_of(fig: Figure) -> str:
     return fig.get_label()
 
 
-def png_size(png: bytes) -> tuple[int, int]:
-    """Width and height in pixels, from the PNG header."""
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-
-
 def trajectory_chart(
     yearly: pd.DataFrame, title: str, source: str, *, illustrative: bool
 ) -> Figure:

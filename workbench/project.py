@@ -60,13 +60,15 @@ class Project:
             raise InputError(root, f"er ikke en prosjektmappe: mangler {', '.join(missing)}")
         return cls(root)
 
-    def data_path(self, relative: str, *, source: Path, key: str) -> Path:
+    def data_path(self, relative: str, *, source: Path, key: str, new: bool = False) -> Path:
         """Resolve a file name from a parameter file against ``data/``.
 
         Args:
             relative: File name relative to ``data/``, with forward slashes.
             source: The parameter file that names it (for the error message).
             key: The key in that file (for the error message).
+            new: A file about to be written: it need not exist yet, but may not be a link
+                out of ``data/`` either.
 
         Raises:
             InputError: The name is absolute or leaves ``data/``, the file does not exist, or
@@ -79,7 +81,7 @@ class Project:
                 Problem(f"«{relative}» må være et filnavn relativt til data/-mappen", key=key),
             )
         path = self.data_dir.joinpath(*pure.parts)
-        if not path.is_file():
+        if not new and not path.is_file():
             raise InputError(source, Problem(f"filen data/{pure} finnes ikke", key=key))
         if not path.resolve().is_relative_to(self.data_dir.resolve()):
             raise InputError(

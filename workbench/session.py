@@ -48,7 +48,6 @@ SOURCE_STYLE = "font-size:0.85em;color:#444"
 MARK_STYLE = "font-size:0.85em;color:#b00020;font-weight:bold;margin-bottom:0"
 PRICED_ANALYSES = frozenset({"calculator", "personas"})
 """The analyses priced from the price catalogue: their header names its version."""
-"""Pixels per inch a report page shows its figures at (they are stored at :data:`plots.DPI`)."""
 
 
 @dataclass(frozen=True)

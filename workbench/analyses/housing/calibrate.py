@@ -36,6 +36,7 @@ from scipy.optimize import least_squares
 
 from workbench.analyses.housing import engine as housing
 from workbench.errors import InputError, Problem
+from workbench.loaders import ROW_COLUMN
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def source_targets(reference: pd.DataFrame, path: Path | None = None) -> dict[st
     values = {}
     problems = []
     for row, key, value, unit in zip(
-        reference.get("_row", range(2, len(reference) + 2)),
+        reference[ROW_COLUMN],
         reference["key"],
         reference["value"],
         reference["unit"],
@@ -390,8 +391,8 @@ def calibrate_municipality(project, number: str) -> tuple[list[Path], list[tuple
         housing.read_persons_per_dwelling(path("persons_per_dwelling")),
     )
     result = fit(prior, targets, settings.projection, m.base_year, m.target_year)
-    outputs = [
-        project.data_dir / getattr(settings, f)
+    outputs = [  # written where the parameters name them, never outside data/
+        project.data_path(getattr(settings, f), source=m.source_file, key=f"{key}.{f}", new=True)
         for f in ("residents", "step_costs", "alternative_profile")
     ]
     write(result.data, *outputs)
