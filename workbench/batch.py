@@ -20,6 +20,7 @@ import contextlib
 import errno
 import functools
 import os
+import re
 import shutil
 import signal
 import time
@@ -255,6 +256,9 @@ def _execute(
             kernel_name=KERNEL,
             progress_bar=False,
             log_output=False,
+            # papermill would otherwise write the whole notebook (with every figure) twice
+            # per cell, as it starts and as it ends: a third of a report's time
+            request_save_on_cell_execute=False,
             **engine,
         )
     except PapermillExecutionError as exc:
@@ -500,7 +504,6 @@ def export_html(notebook, title: str) -> str:
 @functools.cache
 def _html_exporter():
     """One exporter per process: building one loads its templates and CSS (tenths of a second)."""
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     config = Config()
@@ -508,13 +511,51 @@ def _html_exporter():
     # engine's column names; the report for the municipality leaves them out.
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {ANALYST_TAG}
-    return HTMLExporter(
+    return _report_exporter_class()(
         config=config,
         template_file=str(Path(__file__).parent / "templates" / "report.html.j2"),
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+
+
+_OUTPUT_DIV = re.compile(r'(<div class="[^"]*\bjp-OutputArea-output\b[^"]*")')
+
+
+def _report_exporter_class():
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        """nbconvert's HTML exporter without its last pass, which parses and writes out the
+        whole page again with BeautifulSoup (a third of the export, most of it spent on the
+        embedded figures) to give images without alt text a placeholder and make outputs
+        focusable. The report's figures carry their own alt text; outputs get their
+        ``tabindex`` here, from the template's own markup."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name"))
+            self.register_filter(
+                "highlight_code",
+                self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+                ),
+            )
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                ),
+            )
+            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _OUTPUT_DIV.sub(r'\1 tabindex="0"', body), resources
+
+    return ReportExporter
 
 
 def _scrubbed(path: Path, name: str):
