@@ -27,6 +27,23 @@ def test_percent_and_millions_as_the_seed_writes_them():
     assert f.mill_kr(717_000_000) == f"717{NB}mill.{NB}kr"
 
 
+def test_numbers_are_written_as_babels_norwegian_locale_writes_them():
+    """The direct formatting gives Babel's nb_NO text for any value and decimals."""
+    import random
+
+    from babel.numbers import format_decimal
+
+    draw = random.Random(20261202)
+    values = [0, -0.0, 0.5, -0.5, 1.5, 999.5, -999.5, 1e12, -123456789.125, 1234.5678]
+    values += [draw.uniform(-1e9, 1e9) for _ in range(300)]
+    values += [draw.randint(-10**7, 10**7) / 8 for _ in range(300)]
+    for value in values:
+        for decimals in range(5):
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            babel = format_decimal(f.half_up(value, decimals), format=pattern, locale="nb_NO")
+            assert f.number(value, decimals) == babel, (value, decimals)
+
+
 def test_missing_values_show_a_dash():
     assert f.kr(None) == "–"
     assert f.number(float("nan")) == "–"
