@@ -36,7 +36,7 @@ def test_numbers_are_written_as_babels_norwegian_locale_writes_them():
     draw = random.Random(20261202)
     values = [0, -0.0, 0.5, -0.5, 1.5, 999.5, -999.5, 1e12, -123456789.125, 1234.5678]
     values += [draw.uniform(-1e9, 1e9) for _ in range(300)]
-    values += [draw.randint(-10**7, 10**7) / 8 for _ in range(300)]
+    values += [draw.randint(-(10**7), 10**7) / 8 for _ in range(300)]
     for value in values:
         for decimals in range(5):
             pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
