@@ -43,9 +43,19 @@ def code_cells(notebook: Path) -> list[str]:
     ]
 
 
-def measure(municipality: str) -> dict[str, dict[str, float]]:
-    """Milliseconds per figure stem: build, svg, png, slide; and its number of axes."""
+def measure(
+    municipality: str, root: Path = ROOT, output_dir: str = ""
+) -> tuple[dict[str, dict[str, float]], float]:
+    """Seconds per figure stem (build, svg, png, slide; and its number of axes), and the
+    seconds all the notebooks' code took as the batch runs it (the comparison PNG left out).
+
+    Args:
+        root: The project folder (another than this one: ``benchmarks/bench_fleet.py``'s
+            synthetic municipalities).
+        output_dir: Where the notebooks write their files, as in the batch (empty: none).
+    """
     created: dict[int, float] = {}
+    comparison = 0.0
     found: dict[str, dict[str, float]] = {}
     original_subplots = plt.subplots
 
@@ -60,9 +70,11 @@ def measure(municipality: str) -> dict[str, dict[str, float]]:
         started = time.perf_counter()
         plots.svg_bytes(fig)
         svg = time.perf_counter() - started
+        nonlocal comparison
         started = time.perf_counter()
         plots.png_bytes(fig, plots.SLIDE_DPI, tight=False)
         png = time.perf_counter() - started
+        comparison += png
         row = {"axes": len(fig.axes), "build": build, "svg": svg, "png": png, "slide": None}
         plt.close(fig)
         if slide is not None:
@@ -76,19 +88,20 @@ def measure(municipality: str) -> dict[str, dict[str, float]]:
 
     plt.subplots = subplots
     Session.show_figure = show_figure
+    started = time.perf_counter()
     try:
         for analysis in analyses.ANALYSES.values():
             cells = code_cells(ROOT / "notebooks" / analysis.notebook)
             namespace: dict = {}
             exec(cells[0], namespace)
             namespace.update(
-                municipality=municipality, output_dir="", project_dir=str(ROOT), slides=True
+                municipality=municipality, output_dir=output_dir, project_dir=str(root), slides=True
             )
             for source in cells[1:]:
                 exec(compile(source, analysis.notebook, "exec"), namespace)
     finally:
         plt.subplots = original_subplots
-    return found
+    return found, time.perf_counter() - started - comparison
 
 
 def main() -> None:
@@ -96,7 +109,7 @@ def main() -> None:
     parser.add_argument("--municipality", default="9999")
     parser.add_argument("--repeat", type=int, default=3, help="runs; the fastest counts")
     args = parser.parse_args()
-    runs = [measure(args.municipality) for _ in range(args.repeat)]
+    runs = [measure(args.municipality)[0] for _ in range(args.repeat)]
     best: dict[str, dict[str, float]] = defaultdict(dict)
     for stem in runs[0]:
         for key in ("build", "svg", "png", "slide"):

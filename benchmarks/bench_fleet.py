@@ -10,7 +10,11 @@ each with all four analyses, then times:
    workers (warm kernels, the default) over the first ``--sample`` municipalities of each run
    (all N when ``--sample`` is 0);
 3. the vectorised engines (:mod:`workbench.fleet`) for all N municipalities: loading and
-   computing apart, CPU seconds.
+   computing apart, CPU seconds;
+4. where a report's time goes: the batch's worker time per report against the same
+   notebooks' code run in this process (``bench_figures.measure``), split into figures, the
+   rest of the code (engines, tables, files) and what lies outside the code (kernel
+   messages, papermill, the HTML export, folders).
 
 Peak memory is the largest total resident memory of this process and all its descendants
 (kernels included), sampled every 0,2 s.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -116,6 +121,23 @@ def engines(project: Project) -> tuple[float, float, int, int]:
     return loaded - started, computed - loaded, len(inputs.municipalities), memory.peak
 
 
+def split(project: Project, number: str, out: Path) -> tuple[float, float]:
+    """(figure s, all notebook code s) per report for one municipality, the notebooks' code
+    run in this process as the batch runs it (``benchmarks/bench_figures.py``; fastest of
+    two runs after one to warm up)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import bench_figures
+
+    out.mkdir(parents=True, exist_ok=True)
+    with contextlib.redirect_stdout(io.StringIO()):  # the notebooks' tables, printed as text
+        runs = [bench_figures.measure(number, project.root, str(out)) for _ in range(3)][1:]
+    figures = min(
+        sum(r["build"] + r["svg"] + (r["slide"] or 0) for r in found.values()) for found, _ in runs
+    )
+    code = min(seconds for _, seconds in runs)
+    return figures / len(ANALYSES), code / len(ANALYSES)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--municipalities", type=int, default=357)
@@ -148,17 +170,32 @@ def main() -> None:
             "dask": ("batch, Dask LocalCluster, 2 workers", {"workers": 2, "scheduler": "local"}),
         }
         measured = {}
+        peak_of = {}
         for mode in args.modes.split(","):
             label, options = runs[mode]
             jobs, seconds, peak = batch(project, sample, root / f"run-{mode}", **options)
             per_municipality = seconds / sample
             total = n * per_municipality
             measured[mode] = total
+            peak_of[mode] = peak
             print(
                 f"{label:40s} {jobs} jobs in {seconds:6.1f} s: {sample * len(ANALYSES) / seconds:5.2f} "
                 f"notebooks/s, {per_notebook * len(ANALYSES) / per_municipality:4.1f}× the "
                 f"baseline; all {n} municipalities: {total / 60:4.1f} min"
                 f"{'' if sample == n else ' (extrapolated)'}; peak {peak / mib:.0f} MiB"
+            )
+        parts = split(project, "5001", root / "split")
+        if "2" in measured:
+            per_report = measured["2"] * 2 / n / len(ANALYSES)  # two workers on two cores
+            figures, code = parts
+            outside = max(per_report - code, 0.0)
+            print(
+                f"one report (5001, 2 workers): {per_report:.2f} s of worker time; figures "
+                f"{figures:.2f} s ({figures / per_report:.0%}), the notebooks' other code "
+                f"(engines, tables, files) {code - figures:.2f} s "
+                f"({(code - figures) / per_report:.0%}), outside the notebooks' code (kernel "
+                f"messages, papermill, HTML export, folders) {outside:.2f} s "
+                f"({outside / per_report:.0%})"
             )
         print("targets (issue: all municipalities in minutes):")
         rows = [
@@ -166,14 +203,24 @@ def main() -> None:
             ("357 × (4 reports + workbook + deck)", measured.get("deliver"), 8 * 60, "s"),
             ("load + validate all", load, 3.0, "s CPU"),
         ]
+        if peak_of:
+            rows.append(
+                ("peak memory, whole process tree", max(peak_of.values()) / mib, 1536, "MiB")
+            )
+        if "2" in measured:
+            rows.append(("share outside figures and engines", outside / per_report, 0.25, "share"))
         if "2" in measured:
             ratio = n * len(ANALYSES) * per_notebook / measured["2"]
             print(f"  ratio to papermill + nbconvert one at a time: {ratio:.1f}× (target ≥ 30×)")
         for label, value, target, unit in rows:
             if value is None:
                 continue
-            shown = f"{value / 60:.1f} min" if unit == "s" else f"{value:.1f} {unit}"
-            wanted = f"{target / 60:.0f} min" if unit == "s" else f"{target:.0f} {unit}"
+            if unit == "s":
+                shown, wanted = f"{value / 60:.1f} min", f"{target / 60:.0f} min"
+            elif unit == "share":
+                shown, wanted = f"{value:.0%}", f"{target:.0%}"
+            else:
+                shown, wanted = f"{value:.1f} {unit}", f"{target:.0f} {unit}"
             verdict = "met" if value <= target else "NOT met"
             print(f"  {label:40s} {shown:>12} (target ≤ {wanted}): {verdict}")
 
