@@ -398,3 +398,81 @@ def test_a_wide_table_leaves_out_the_steps_without_cost_and_says_which():
     assert list(shown.columns) == ["Tjenesteområde", "Trinn 2"]
     assert note == "; uten kostnad, ikke vist: Trinn 1"
     assert without_empty_steps(shown, "Tjenesteområde")[1] == ""
+
+
+def test_without_school_shows_the_share_of_the_whole_ledger_first(tmp_path):
+    """As in the Færder presentation, where trinn 1 without school is «140 mill. / 6,7 %» of
+    the whole ledger: 600 kr school and 140 kr other on step 1, 260 kr on step 4. Without
+    school, step 1 is 140 of 1 000 kr (14 %) of everything, 140 of 400 kr (35 %) of the rest."""
+    from workbench.analyses.allocation.report import without_school_frame
+
+    rules, parts = compile_(tmp_path, default=";202;;;;1;1;O;\n;233;;;;1;1;H;\n;254;;;;4;1;P;\n")
+    lines = ledger(
+        [
+            (2024, "1", "202", None, 600.0),
+            (2024, "1", "233", None, 140.0),
+            (2024, "1", "254", None, 260.0),
+        ]
+    )
+    steps = pd.DataFrame({"step": [1, 4], "name": ["Trinn 1", "Trinn 4"]})
+    allocated = a.allocate(lines, rules, parts)
+    full = a.by_step(allocated, steps, 2024)
+    without = a.by_step(allocated, steps, 2024, exclude_functions=("202",))
+    table, formats = without_school_frame(without, int(full["amount_ore"].sum()))
+    assert list(table.columns[2:5]) == [
+        "Kostnad (kr)",
+        "Andel av hele regnskapet",
+        "Andel uten barnehage, skole og SFO",
+    ]
+    rows = table.set_index("Trinn")
+    assert rows.loc["1", "Andel av hele regnskapet"] == pytest.approx(0.14)
+    assert rows.loc["1", "Andel uten barnehage, skole og SFO"] == pytest.approx(0.35)
+    assert rows.loc["4", "Andel av hele regnskapet"] == pytest.approx(0.26)
+    assert rows.loc["4", "Andel uten barnehage, skole og SFO"] == pytest.approx(0.65)
+    assert formats["Andel av hele regnskapet"] == "percent"
+
+
+def test_the_default_rules_place_every_kostra_function_or_say_why_not(repo):
+    """One 1 000 kr line per KOSTRA function and year it is valid (2020–2025), allocated with
+    the default rules alone: the only lines left in «Ikke fordelt» are the functions the
+    reference list keeps off the staircase on purpose, each with its reason."""
+    from workbench import reference
+
+    default = a.read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
+    rules, parts = a.compile_rules(default)
+    functions = reference.kostra_functions(repo.data_dir)
+    outside = reference.outside_staircase(repo.data_dir)
+    rows = []
+    for f in functions.itertuples():
+        first = 2020 if pd.isna(f.valid_from) else max(2020, int(f.valid_from))
+        last = 2025 if pd.isna(f.valid_to) else min(2025, int(f.valid_to))
+        rows += [(year, "1", f.function, None, 1000.0) for year in range(first, last + 1)]
+    result = a.allocate(ledger(rows), rules, parts)
+    left = result[result["step"] == a.NOT_ALLOCATED]
+    assert sorted(set(left["funksjon"])) == sorted(outside)
+    assert all(len(reason) > 20 for reason in outside.values())
+    # what is placed is placed whole: every line's parts add up to its 1 000 kr
+    placed = result[result["step"] != a.NOT_ALLOCATED].groupby("line")["amount_ore"].sum()
+    assert (placed == 100_000).all()
+    # and administration and culture are among the functions with a step
+    assert {"120", "370", "383"} <= set(result.loc[result["step"] == 1, "funksjon"])
+
+
+def test_unallocated_lines_say_why(repo):
+    from workbench import reference
+    from workbench.analyses.allocation.report import NO_RULE, unallocated_frame
+
+    result = pd.DataFrame(
+        {
+            "year": [2024, 2024],
+            "step": [a.NOT_ALLOCATED, a.NOT_ALLOCATED],
+            "ansvar": ["1", "2"],
+            "ansvar_name": ["Sentralt", "Annet"],
+            "funksjon": ["800", "999"],
+            "line": [0, 1],
+            "amount_ore": [-100_00, 5_00],
+        }
+    )
+    table, _ = unallocated_frame(result, 2024, reference.outside_staircase(repo.data_dir))
+    why = dict(zip(table["Funksjon"], table["Hvorfor"], strict=True))
+    assert why["800"].startswith("Skatt på inntekt og formue") and why["999"] == NO_RULE

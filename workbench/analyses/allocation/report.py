@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
@@ -64,7 +65,20 @@ def reconciliation_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, s
     }
 
 
-def unallocated_frame(result: pd.DataFrame, year: int) -> tuple[pd.DataFrame, dict[str, str]]:
+NO_RULE = "Ingen regel passer linjen"
+
+
+def unallocated_frame(
+    result: pd.DataFrame, year: int, reasons: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """What is not allocated, per ansvar and funksjon, and why: the reason the reference list
+    gives for a function left off the staircase on purpose, else that no rule matched.
+
+    Args:
+        reasons: Funksjon → why the default rules leave it out
+            (:func:`workbench.reference.outside_staircase`).
+    """
+    reasons = reasons or {}
     part = result[(result["step"] == allocation.NOT_ALLOCATED) & (result["year"] == year)]
     grouped = (
         part.groupby(["ansvar", "funksjon"], dropna=False)
@@ -78,9 +92,16 @@ def unallocated_frame(result: pd.DataFrame, year: int) -> tuple[pd.DataFrame, di
             "Funksjon": grouped["funksjon"],
             "Linjer": grouped["linjer"],
             "Beløp (kr)": grouped["belop"] / 100,
+            "Hvorfor": [reasons.get(f, NO_RULE) for f in grouped["funksjon"]],
         }
     )
-    return shown, {"Ansvar": "text", "Funksjon": "text", "Linjer": "number", "Beløp (kr)": "kr"}
+    return shown, {
+        "Ansvar": "text",
+        "Funksjon": "text",
+        "Linjer": "number",
+        "Beløp (kr)": "kr",
+        "Hvorfor": "text",
+    }
 
 
 def yoy_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -183,11 +204,40 @@ def step_table(session: Session, inputs: AllocationInputs, result: AllocationRes
     return None
 
 
+WITHOUT_SCHOOL_SHARES = {
+    "all": "Andel av hele regnskapet",
+    "reduced": "Andel uten barnehage, skole og SFO",
+}
+
+
+def without_school_frame(
+    without: pd.DataFrame, full_total_ore: int
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The variant's steps with both shares: of the whole ledger first (the source's
+    definition: Færder's «uten barnehage, skole og SFO: 140 mill. kr / 6,7 %» is 6,7 % of the
+    full total), then of the reduced total.
+
+    Args:
+        without: :func:`allocation.by_step` with the functions left out.
+        full_total_ore: Everything allocated and not allocated that year, all functions.
+    """
+    table, formats = step_frame(without)
+    at = list(table.columns).index("Andel")
+    table = table.drop(columns="Andel")
+    table.insert(at, WITHOUT_SCHOOL_SHARES["reduced"], without["share"].to_numpy())
+    all_share = without["amount_ore"] / full_total_ore if full_total_ore else np.nan
+    table.insert(at, WITHOUT_SCHOOL_SHARES["all"], np.asarray(all_share, dtype=float))
+    formats = {k: v for k, v in formats.items() if k != "Andel"}
+    formats.update(dict.fromkeys(WITHOUT_SCHOOL_SHARES.values(), "percent"))
+    return table, formats
+
+
 def without_school_table(
     session: Session, inputs: AllocationInputs, result: AllocationResult | None
 ):
     """The same allocation with kindergarten, school and SFO left out (the same allocated
-    lines, not a second allocation)."""
+    lines, not a second allocation), with each step's share of the whole ledger and of what
+    is left."""
     if result is None:
         return LEDGER_MISSING
     excluded = inputs.settings.exclude_functions
@@ -195,7 +245,7 @@ def without_school_table(
         result.allocation, inputs.steps, result.year, inputs.recipients, tuple(excluded)
     )
     caption = f"{VARIANTS['uten']} ({', '.join(excluded)}), {result.year}"
-    table, formats = step_frame(without)
+    table, formats = without_school_frame(without, int(result.steps["amount_ore"].sum()))
     stem = f"per-trinn-uten-barnehage-skole-sfo-{result.year}"
     session.show_table(table, formats, stem, caption, _files(session, inputs))
     return None
@@ -313,8 +363,13 @@ def unallocated_table(session: Session, inputs: AllocationInputs, result: Alloca
         "Ikke fordelt: linjene",
         files,
     )
-    table, formats = unallocated_frame(result.allocation, result.year)
-    display(styled(table, formats, caption=f"Ikke fordelt {result.year}, per ansvar og funksjon"))
+    reasons = reference.outside_staircase(session.project.data_dir)
+    table, formats = unallocated_frame(result.allocation, result.year, reasons)
+    if table.empty:
+        display(HTML(f"<p>Alle linjene i {result.year} er fordelt på trinnene.</p>"))
+    else:
+        caption = f"Ikke fordelt {result.year}, per ansvar og funksjon"
+        display(styled(table, formats, caption=caption))
     session.show_source(files)
     return None
 
