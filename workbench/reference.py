@@ -1,4 +1,4 @@
-"""Reference data: the two staircases and the KOSTRA functions.
+"""Reference data: the two staircases, the KOSTRA functions and those left off the staircase.
 
 Step names are data, never literals in code: a municipality's parameter file can rename any
 step (``step_names``), and every analysis takes its labels from :func:`steps`.
@@ -17,6 +17,7 @@ from workbench.loaders import ROW_COLUMN, Column, read_table
 STEPS_FILE = "reference/innsatstrapp.csv"
 HOUSING_STEPS_FILE = "reference/boligtrapp.csv"
 KOSTRA_FILE = "reference/kostra_functions.csv"
+OUTSIDE_FILE = "reference/utenfor-trappa.csv"
 HOUSING_STEP_COUNT = 6
 
 STEP_SCHEMA = {
@@ -62,6 +63,28 @@ def housing_steps(data_dir: Path) -> pd.DataFrame:
 def kostra_functions(data_dir: Path) -> pd.DataFrame:
     """KOSTRA function codes with names and the years they are valid."""
     return read_table(data_dir / KOSTRA_FILE, KOSTRA_SCHEMA).drop(columns=ROW_COLUMN)
+
+
+OUTSIDE_SCHEMA = {"funksjon": Column(), "reason": Column()}
+
+
+def outside_staircase(data_dir: Path) -> dict[str, str]:
+    """KOSTRA functions the default rules leave out on purpose (financing and accounting
+    entries, not services), with the reason a reader sees in «Ikke fordelt»."""
+    path = data_dir / OUTSIDE_FILE
+    table = read_table(path, OUTSIDE_SCHEMA)
+    repeated = table[table["funksjon"].duplicated(keep=False)]
+    if len(repeated):
+        first = repeated.iloc[0]
+        raise InputError(
+            path,
+            Problem(
+                f"funksjon {first['funksjon']} står mer enn én gang",
+                row=int(first[ROW_COLUMN]),
+                column="funksjon",
+            ),
+        )
+    return dict(zip(table["funksjon"], table["reason"], strict=True))
 
 
 def _numbered(table: pd.DataFrame, path: Path, count: int) -> pd.DataFrame:

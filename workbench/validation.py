@@ -43,7 +43,12 @@ def validate_project(project: Project) -> tuple[list[InputError], int]:
         p for p in project.data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")
     ]
     checked += len(data_files)
-    for check in (reference.steps, reference.housing_steps, reference.kostra_functions):
+    for check in (
+        reference.steps,
+        reference.housing_steps,
+        reference.kostra_functions,
+        reference.outside_staircase,
+    ):
         attempt(lambda check=check: check(project.data_dir))
     for path in municipality_files(project.parameters_dir):
         checked += 1
