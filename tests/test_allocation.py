@@ -476,3 +476,21 @@ def test_unallocated_lines_say_why(repo):
     table, _ = unallocated_frame(result, 2024, reference.outside_staircase(repo.data_dir))
     why = dict(zip(table["Funksjon"], table["Hvorfor"], strict=True))
     assert why["800"].startswith("Skatt på inntekt og formue") and why["999"] == NO_RULE
+
+
+def test_reconciliation_with_every_line_placed_for_many_municipalities():
+    """Grouped by a categorical key with more than 127 values (the fleet's 357
+    municipalities) and nothing left unallocated, the reconciliation still adds up."""
+    names = [f"K{i:03d}" for i in range(200)]
+    ledger_ = pd.DataFrame(
+        {
+            "municipality": pd.Categorical(names, categories=names),
+            "year": 2024,
+            "amount_ore": np.arange(200, dtype=np.int64) * 100,
+        }
+    )
+    parts = ledger_.assign(step=4)
+    table = a.reconcile(ledger_, parts, by=["municipality", "year"])
+    assert len(table) == 200
+    assert (table["allocated_ore"] == table["ledger_ore"]).all()
+    assert (table["not_allocated_ore"] == 0).all() and (table["difference_ore"] == 0).all()

@@ -531,13 +531,19 @@ def reconcile(
         ``difference_ore``.
     """
     keys = by or ["year"]
-    open_ = allocation["step"] == NOT_ALLOCATED
     total = ledger.groupby(keys, observed=True)["amount_ore"].sum()
-    allocated = allocation[~open_].groupby(keys, observed=True)["amount_ore"].sum()
-    missing = allocation[open_].groupby(keys, observed=True)["amount_ore"].sum()
-    table = pd.DataFrame(
-        {"ledger_ore": total, "allocated_ore": allocated, "not_allocated_ore": missing}
-    ).fillna(0)
+    # one grouping of every part, allocated or not, then a column each: grouping an empty
+    # selection (nothing left unallocated) gives categorical keys a narrower code type,
+    # which pandas cannot align with the ledger's
+    placed = (
+        allocation.assign(open=allocation["step"] == NOT_ALLOCATED)
+        .groupby([*keys, "open"], observed=True)["amount_ore"]
+        .sum()
+        .unstack("open", fill_value=0)
+        .reindex(columns=[False, True], fill_value=0)
+    )
+    placed.columns = ["allocated_ore", "not_allocated_ore"]
+    table = total.rename("ledger_ore").to_frame().join(placed).fillna(0)
     table = table.astype(np.int64)
     table["difference_ore"] = (
         table["ledger_ore"] - table["allocated_ore"] - table["not_allocated_ore"]
