@@ -266,3 +266,18 @@ def test_stories_show_each_persona_with_its_trajectories(project, tmp_path, show
     assert headings == [f"<h3>{p.persona.title}</h3>" for p in inputs.personas]
     stories = [o.data for o in shown if not isinstance(o, HTML | Table)]
     assert all("**Normalforløp.**" in s for s in stories)
+
+
+def test_the_sources_phase_in_stands_beside_ours(project, tmp_path, shown):
+    """The source's 4, 9, 13 and 9 mill. kr beside ours for its 684 persons: cohorts of
+    684 ÷ 19 = 36, each 118 431 kr a year more on the proactive path until age 73, where the
+    normal path's 218 102 kr begins (year 4: 36 × (3 × 118 431 − 99 671) = 9 202 392 kr)."""
+    session, inputs, results = opened(project, tmp_path, "3911", SEED)
+    report.phase_tables(session, inputs, results)
+    written = csv(session, "johs-kildens-tall-kildens-innfasing")
+    assert list(written["År"]) == [1, 2, 3, 4]
+    assert list(written["Kilden: drift (kr)"]) == [4_000_000, 9_000_000, 13_000_000, 9_000_000]
+    hand = [36 * 118_431, 36 * 2 * 118_431, 36 * 3 * 118_431, 36 * (3 * 118_431 - 99_671)]
+    assert list(written["Beregnet: drift (kr)"]) == pytest.approx(hand)
+    note = next(o.data for o in shown if "avrundet til hele millioner" in getattr(o, "data", ""))
+    assert "«vil merkostnaden det første året være 4 mill" in note

@@ -101,6 +101,24 @@ class Trajectory(StrictModel):
     investments: list[Investment] = Field(default_factory=list)
 
 
+class SourcePhaseIn(StrictModel):
+    """What the source says phasing in a trajectory costs year by year, to show beside ours
+    (Færder: 4, 9, 13 and 9 mill. kr of running cost the first four years).
+
+    Args:
+        reference: The trajectory people leave (``normal``).
+        to: The trajectory new people get (``proactive``).
+        running: Extra running cost (+) or saving (−) per year from year 1, in kr, as the
+            source rounds it.
+        source: Where the source says it.
+    """
+
+    reference: str = Field(min_length=1)
+    to: str = Field(min_length=1)
+    running: list[float] = Field(min_length=1)
+    source: str = Field(min_length=3)
+
+
 class SourceScaled(StrictModel):
     """What the source itself says the trajectories cost scaled to a municipality, to compare
     with (the Færder presentation: 88 mill. kr saved and 164 mill. kr more per year for 684
@@ -111,11 +129,13 @@ class SourceScaled(StrictModel):
         per_year: Trajectory key → the source's difference to the reference per year, in kr
             (negative: a saving).
         source: Where the source says it.
+        phase_in: The source's own phase-in figures, where it gives them.
     """
 
     persons: int = Field(ge=1)
     per_year: dict[str, float] = Field(min_length=1)
     source: str = Field(min_length=3)
+    phase_in: SourcePhaseIn | None = None
 
 
 class Persona(StrictModel):

@@ -310,6 +310,57 @@ def phase_tables(session: Session, inputs: PersonaInputs, results: list[PersonaR
         caption = "Merkostnad (+) eller besparelse (−) per år"
         shown = phase_frame(result.phase)
         _show(session, inputs, persona_file, shown, "innfasing", caption)
+        _source_phase_in(session, inputs, persona_file, result)
+
+
+def source_phase_frame(
+    result: PersonaResult, persons: int, running: list[float]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The source's running cost per year of the phase-in beside ours for the source's
+    number of persons (the phase-in is proportional to N).
+
+    Args:
+        persons: The number of persons the source scaled to.
+        running: The source's extra running cost per year from year 1 (kr).
+    """
+    years = len(running)
+    ours = result.phase["extra_running_cost"].to_numpy()[:years] * persons / result.persons
+    frame = pd.DataFrame(
+        {
+            "År": [str(y) for y in result.phase["year"].to_numpy()[:years]],
+            "Kilden: drift (kr)": running[: len(ours)],
+            "Beregnet: drift (kr)": ours,
+        }
+    )
+    return frame, {
+        "År": "text",
+        "Kilden: drift (kr)": "mill_kr",
+        "Beregnet: drift (kr)": "mill_kr1",
+    }
+
+
+def _source_phase_in(
+    session: Session, inputs: PersonaInputs, persona_file: PersonaFile, result: PersonaResult
+) -> None:
+    """The source's phase-in figures beside ours, when it gives them for the same change of
+    trajectory as the municipality's."""
+    given = persona_file.persona.source_scaled
+    phase = given.phase_in if given is not None else None
+    if phase is None or (phase.reference, phase.to) != (result.reference, result.phase_in_to):
+        return
+    display(
+        HTML(
+            f"<p>Kilden oppgir driften de første {len(phase.running)} årene for "
+            f"{number(given.persons)} personer, avrundet til hele millioner "
+            f"({html.escape(phase.source)}). Beregnet med de samme personene og den samme "
+            "forløpslengden, ved siden av kildens tall. Investeringene kommer i tillegg; kilden "
+            "nevner dem ikke i disse tallene.</p>"
+        )
+    )
+    shown = source_phase_frame(result, given.persons, phase.running)
+    _show(
+        session, inputs, persona_file, shown, "kildens-innfasing", "Innfasing: kilden og beregnet"
+    )
 
 
 def phase_figures(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
