@@ -494,3 +494,73 @@ def test_reconciliation_with_every_line_placed_for_many_municipalities():
     assert len(table) == 200
     assert (table["allocated_ore"] == table["ledger_ore"]).all()
     assert (table["not_allocated_ore"] == 0).all() and (table["difference_ore"] == 0).all()
+
+
+def test_cost_per_target_group_and_step(tmp_path):
+    """300 kr to «Eldre» on step 4, 700 kr to «Barn» on step 1, 50 kr by a rule without a
+    target group on step 1, 5 kr no rule matched."""
+    rules, parts = compile_(
+        tmp_path, default=";234;;;;4;1;P;Eldre\n;201;;;;1;1;O;Barn\n;233;;;;1;1;H;\n"
+    )
+    lines = ledger(
+        [
+            (2024, "1", "234", None, 300.0),
+            (2024, "1", "201", None, 700.0),
+            (2024, "1", "233", None, 50.0),
+            (2024, "1", "999", None, 5.0),
+        ]
+    )
+    table = a.by_target_group(a.allocate(lines, rules, parts), 2024).set_index("target_group")
+    assert table.loc["Eldre", 4] == 300 and table.loc["Eldre", 1] == 0
+    assert table.loc["Barn", 1] == 700
+    assert table.loc[a.NO_TARGET_GROUP, 1] == 50
+    assert table.loc[a.NOT_ALLOCATED_NAME, a.NOT_ALLOCATED] == 5
+    assert table.to_numpy().sum() == 1055
+
+
+def test_services_per_step_and_the_gaps_in_the_staircase():
+    """Three services on step 1, one on step 2, none on step 3; with «few» = 2, steps 2 and 3
+    are gaps, and the sentence names them with their count and cost."""
+    from workbench.analyses.allocation.report import gap_sentence
+
+    services = pd.DataFrame(
+        {
+            "step": [1, 1, 1, 2],
+            "category": ["Møteplasser", "Møteplasser", "Digitalt", "Råd"],
+            "service": ["Bibliotek", "Kulturhus", "Nettside", "Frisklivssentral"],
+        }
+    )
+    steps = pd.DataFrame({"step": [1, 2, 3], "name": ["Én", "To", "Tre"]})
+    costs = pd.DataFrame({"step": [1, 2, 3], "amount": [5e6, 2e6, 0.0]})
+    table = a.services_per_step(services, steps, costs, few=2).set_index("step")
+    assert list(table["count"]) == [3, 1, 0]
+    assert table.loc[1, "categories"] == "Møteplasser, Digitalt"
+    assert table.loc[1, "services"] == "Bibliotek; Kulturhus; Nettside"
+    assert list(table["gap"]) == [False, True, True]
+    assert table.loc[2, "amount"] == 2e6
+    sentence = gap_sentence(table.reset_index(), 2)
+    assert sentence == (
+        "Hull i trappa, trinn med færre enn 2 tjenester: trinn 2 To (én tjeneste, 2\u00a0mill.\u00a0kr)"
+        " og trinn 3 Tre (ingen tjenester, 0\u00a0mill.\u00a0kr)."
+    )
+    only_empty = a.services_per_step(services, steps, costs, few=1)
+    assert gap_sentence(only_empty, 1) == (
+        "Hull i trappa, trinn med færre enn 1 tjenester: trinn 3 Tre (ingen tjenester, 0\u00a0mill.\u00a0kr)."
+    )
+
+
+def test_the_faerder_services_cover_every_step(repo):
+    services = a.read_services(repo.data_dir / "reference/tjenester-per-trinn.csv", STEPS)
+    counts = services.groupby("step").size()
+    assert set(counts.index) == STEPS
+    # the presentation's step 8 (samlokaliserte boliger uten personalbase) lists three
+    # headings: råd og veiledning (3), boliger (3) and virkemidler (1); step 12 lists boliger
+    # (2), spesialiserte institusjonsplasser (3) and digitale løsninger (2)
+    assert counts[8] == 7 and counts[12] == 7
+
+
+def test_a_service_on_a_step_that_does_not_exist_names_the_row(tmp_path):
+    path = tmp_path / "tjenester.csv"
+    path.write_text("step;category;service\n1;Råd;Frisklivssentral\n13;Råd;Noe\n", encoding="utf-8")
+    with pytest.raises(InputError, match="rad 3.*trinn 13 finnes ikke"):
+        a.read_services(path, STEPS)

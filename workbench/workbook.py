@@ -246,11 +246,14 @@ DANGLING_WORDS = frozenset({"av", "og", "per", "i", "til", "fra", "med", "når",
 
 
 SHEET_WORDS = [
+    (r"tjenester-per-trinn-liste$", "Tjenestene på trinnene"),
+    (r"tjenester-per-trinn$", "Tjenester per trinn"),
     (r"per-trinn-uten-barnehage-skole-sfo(-\d+)?$", "Uten skole, bhg., SFO"),
     (r"behov-per-trinn$", "Behov per trinn"),
     (r"per-trinn-og-ar$", "Per trinn og år"),
     (r"per-trinn(-\d+)?$", "Per trinn"),
     (r"per-tjenesteomrade(-\d+)?$", "Per tjenesteområde"),
+    (r"per-malgruppe(-\d+)?$", "Per målgruppe"),
     (r"sammenligning(-\d+)?$", "Sammenligning"),
     (r"ikke-fordelt-linjer$", "Ikke fordelt"),
     (r"avstemming$", "Avstemming"),
@@ -261,6 +264,7 @@ SHEET_WORDS = [
     (r"per-ar$", "Per år"),
     (r"sum$", "Sum over forløpet"),
     (r"skalert$", "Skalert"),
+    (r"kildens-innfasing$", "Kildens innfasing"),
     (r"innfasing$", "Innfasing"),
     (r"kildens-lengde$", "Kildens lengde"),
 ]

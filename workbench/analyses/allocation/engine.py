@@ -250,6 +250,63 @@ def read_steps(path: Path, canonical: set[int]) -> pd.DataFrame:
     return table.drop(columns=ROW_COLUMN)
 
 
+SERVICE_SCHEMA = {"step": Column("int"), "category": Column(), "service": Column()}
+
+
+def read_services(path: Path, canonical: set[int]) -> pd.DataFrame:
+    """The services the municipality offers on each step of the staircase (``step``,
+    ``category``, ``service``)."""
+    table = read_table(path, SERVICE_SCHEMA)
+    problems = [
+        Problem(
+            f"trinn {s} finnes ikke i den helhetlige innsatstrappa (1–12)", row=r, column="step"
+        )
+        for r, s in zip(table[ROW_COLUMN], table["step"], strict=True)
+        if s not in canonical
+    ]
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
+def services_per_step(
+    services: pd.DataFrame, steps: pd.DataFrame, costs: pd.DataFrame | None, few: int
+) -> pd.DataFrame:
+    """Per step: how many services it has, which, its cost, and whether it is a gap in the
+    staircase («hull i trappa»: fewer than ``few`` services, or none).
+
+    Args:
+        services: From :func:`read_services` (canonical steps).
+        steps: The municipality's steps; own steps take the services of their
+            ``canonical_step``.
+        costs: ``step``, ``amount`` (kr) per step, or None when unknown.
+        few: A step with fewer services than this is a gap.
+
+    Returns:
+        ``step``, ``name``, ``count``, ``categories``, ``services`` (text), ``amount``,
+        ``gap`` (bool).
+    """
+    canonical = steps["canonical_step"] if "canonical_step" in steps else steps["step"]
+    grouped = services.groupby("step", sort=False)
+    rows = []
+    for step, name, own in zip(steps["step"], steps["name"], canonical, strict=True):
+        mine = grouped.get_group(own) if own in grouped.groups else services.iloc[0:0]
+        rows.append(
+            {
+                "step": step,
+                "name": name,
+                "count": len(mine),
+                "categories": ", ".join(dict.fromkeys(mine["category"])),
+                "services": "; ".join(mine["service"]),
+            }
+        )
+    table = pd.DataFrame(rows)
+    amounts = None if costs is None else costs.set_index("step")["amount"]
+    table["amount"] = np.nan if amounts is None else table["step"].map(amounts)
+    table["gap"] = table["count"] < few
+    return table
+
+
 def _key_text(value) -> str | None:
     """A rule key as text, or None when the cell is empty."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
@@ -602,6 +659,22 @@ def by_area(allocation: pd.DataFrame, year: int) -> pd.DataFrame:
     part = allocation[allocation["year"] == year]
     table = part.pivot_table(
         index="area", columns="step", values="amount_ore", aggfunc="sum", fill_value=0
+    )
+    return (table / 100).reset_index()
+
+
+NO_TARGET_GROUP = "Ikke oppgitt"
+"""The målgruppe of lines whose rule names none."""
+
+
+def by_target_group(allocation: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Cost per målgruppe and step in one year (kr), wide: one column per step. Lines whose
+    rule names no target group are «Ikke oppgitt»; unallocated lines «Ikke fordelt»."""
+    part = allocation[allocation["year"] == year]
+    unnamed = np.where(part["step"] == NOT_ALLOCATED, NOT_ALLOCATED_NAME, NO_TARGET_GROUP)
+    group = part["target_group"].where(part["target_group"].notna(), unnamed)
+    table = part.assign(target_group=group).pivot_table(
+        index="target_group", columns="step", values="amount_ore", aggfunc="sum", fill_value=0
     )
     return (table / 100).reset_index()
 

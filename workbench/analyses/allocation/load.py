@@ -32,6 +32,8 @@ class AllocationInputs:
     comparisons: pd.DataFrame | None
     canonical_rules: tuple[list[allocation.Rule], pd.DataFrame]
     reference: pd.DataFrame | None
+    services: pd.DataFrame | None = None
+    """The services on each canonical step (``step``, ``category``, ``service``)."""
 
 
 T = TypeVar("T")
@@ -104,6 +106,15 @@ def load(session: Session) -> AllocationInputs:
     inhabitants = read("inhabitants", lambda f: read_table(f, INHABITANT_SCHEMA))
     comparisons = read("comparisons", lambda f: read_table(f, COMPARISON_SCHEMA))
     ref = read("reference", lambda f: read_table(f, ALLOCATION_REFERENCE_SCHEMA))
+    services = read(
+        "services",
+        lambda f: memo_read(
+            f,
+            "services",
+            lambda g: allocation.read_services(g, canonical_ids),
+            frozenset(canonical_ids),
+        ),
+    )
     found.raise_any()
     if steps is None:
         steps = canonical
@@ -125,4 +136,5 @@ def load(session: Session) -> AllocationInputs:
         comparisons,
         canonical_rules,
         ref,
+        services,
     )

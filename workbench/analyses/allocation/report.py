@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from workbench.analyses.allocation.engine import (  # noqa: F401  (the app and t
     years,
 )
 from workbench.analyses.allocation.load import AllocationInputs
-from workbench.formatting import number, styled
+from workbench.analyses.allocation.settings import AllocationSettings
+from workbench.formatting import mill_kr, number, styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
 
@@ -251,6 +253,109 @@ def without_school_table(
     return None
 
 
+def services_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """:func:`allocation.services_per_step` with Norwegian headers."""
+    shown = pd.DataFrame(
+        {
+            "Trinn": table["step"].astype(str),
+            "Navn": table["name"],
+            "Tjenester": table["count"],
+            "Kostnad (kr)": table["amount"],
+            "Slags tjenester": table["categories"],
+            "Hull i trappa": table["gap"].map({True: "ja", False: ""}),
+        }
+    )
+    return shown, {
+        "Trinn": "text",
+        "Navn": "text",
+        "Tjenester": "number",
+        "Kostnad (kr)": "mill_kr",
+        "Slags tjenester": "text",
+        "Hull i trappa": "text",
+    }
+
+
+def _services_count(count: int) -> str:
+    return {0: "ingen tjenester", 1: "én tjeneste"}.get(count, f"{count} tjenester")
+
+
+def gap_sentence(table: pd.DataFrame, few: int) -> str:
+    """Which steps are gaps in the staircase, in one sentence."""
+    gaps = table[table["gap"]]
+    if gaps.empty:
+        return f"Ingen trinn har færre enn {few} tjenester."
+    named = [
+        f"trinn {r.step} {r.name} ({_services_count(r.count)}"
+        + ("" if pd.isna(r.amount) else f", {mill_kr(r.amount)}")
+        + ")"
+        for r in gaps.itertuples()
+    ]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " og " + named[-1]
+    return f"Hull i trappa, trinn med færre enn {few} tjenester: {listed}."
+
+
+def services_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
+    """The services on each step beside the step's cost, and the steps with few or none."""
+    if inputs.services is None:
+        return None
+    settings = inputs.settings
+    costs = result.steps if result is not None else reference_table(inputs)
+    table = allocation.services_per_step(
+        inputs.services, inputs.steps, costs, settings.few_services
+    )
+    files = [session.data_file(settings.services, key="analyses.allocation.services")]
+    default = settings.services == AllocationSettings.model_fields["services"].default
+    if default:
+        display(
+            HTML(
+                "<p>Tjenestene er dem Færder kommune og Agenda Kaupang viser på hvert trinn i "
+                "«Helhetlig innsatstrapp i Færder kommune». For andre kommuner er de et "
+                "utgangspunkt til kommunen har lagt inn sine egne.</p>"
+            )
+        )
+    display(
+        HTML(f"<p><strong>{html.escape(gap_sentence(table, settings.few_services))}</strong></p>")
+    )
+    shown, formats = services_frame(table)
+    caption = "Tjenester og kostnad per trinn"
+    session.show_table(
+        shown,
+        formats,
+        "tjenester-per-trinn",
+        caption,
+        [*files, *_cost_files(session, inputs, result)],
+    )
+    listed = (
+        inputs.services.groupby(["step", "category"], sort=False)["service"]
+        .agg(", ".join)
+        .reset_index()
+    )
+    details = pd.DataFrame(
+        {
+            "Trinn": listed["step"].astype(str),
+            "Slag": listed["category"],
+            "Tjenester": listed["service"],
+        }
+    )
+    session.show_table(
+        details,
+        dict.fromkeys(details.columns, "text"),
+        "tjenester-per-trinn-liste",
+        "Tjenestene på hvert trinn",
+        files,
+    )
+    return None
+
+
+def _cost_files(
+    session: Session, inputs: AllocationInputs, result: AllocationResult | None
+) -> list[Path]:
+    """The files the step costs come from: the ledger and rules, or the source's figures."""
+    if result is not None:
+        return _files(session, inputs)
+    return [session.data_file(inputs.settings.reference, key="analyses.allocation.reference")]
+
+
 def reconciliation_table(
     session: Session, inputs: AllocationInputs, result: AllocationResult | None
 ):
@@ -276,6 +381,23 @@ def area_table(session: Session, inputs: AllocationInputs, result: AllocationRes
         ("area", "Tjenesteområde"),
         title,
         f"per-tjenesteomrade-{result.year}",
+    )
+    return None
+
+
+def target_group_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
+    """Cost per målgruppe (the rules' target group) and step."""
+    if result is None:
+        return LEDGER_MISSING
+    table = allocation.by_target_group(result.allocation, result.year)
+    title = f"Kostnad per målgruppe og trinn {result.year}"
+    _wide_table(
+        session,
+        inputs,
+        table,
+        ("target_group", "Målgruppe"),
+        title,
+        f"per-malgruppe-{result.year}",
     )
     return None
 
