@@ -564,3 +564,51 @@ def test_a_service_on_a_step_that_does_not_exist_names_the_row(tmp_path):
     path.write_text("step;category;service\n1;Råd;Frisklivssentral\n13;Råd;Noe\n", encoding="utf-8")
     with pytest.raises(InputError, match="rad 3.*trinn 13 finnes ikke"):
         a.read_services(path, STEPS)
+
+
+def test_target_shares_are_read_as_people_type_them_and_must_sum_to_one(tmp_path):
+    path = tmp_path / "mal.csv"
+    path.write_text("year;step;share\n2026;1;60 %\n2026;4;0,4\n2030;1;1/2\n2030;4;50 %\n")
+    table = a.read_target_profile(path, STEPS)
+    assert list(table["share"]) == [0.6, 0.4, 0.5, 0.5]
+    path.write_text("year;step;share\n2026;1;60 %\n2026;4;30 %\n2026;13;10 %\n")
+    with pytest.raises(InputError) as caught:
+        a.read_target_profile(path, STEPS)
+    text = str(caught.value)
+    assert "rad 4" in text and "13" in text
+    assert "summerer" not in text  # 60 + 30 + 10 % is whole
+
+
+def test_target_shares_that_do_not_sum_to_one_name_the_year_and_the_sum(tmp_path):
+    path = tmp_path / "mal.csv"
+    path.write_text("year;step;share\n2026;1;60 %\n2026;4;30 %\n")
+    with pytest.raises(InputError, match="andelene for 2026 summerer til 0,9000, ikke 1"):
+        a.read_target_profile(path, STEPS)
+
+
+def test_kroner_to_move_to_reach_the_target_profile():
+    """Today 600 on step 1, 300 on step 4, 100 on step 11 (total 1 000). Target 2030: 50 %,
+    40 %, 10 %: move −100 from step 1 and +100 to step 4; step 11 stays."""
+    current = pd.DataFrame({"step": [1, 4, 11], "name": ["E", "F", "L"], "amount": [600, 300, 100]})
+    targets = pd.DataFrame({"year": [2030] * 3, "step": [1, 4, 11], "share": [0.5, 0.4, 0.1]})
+    gap = a.target_gap(current, 1000.0, targets).set_index("step")
+    assert list(gap["share"]) == [0.6, 0.3, 0.1]
+    assert list(gap["move_2030"]) == pytest.approx([-100, 100, 0])
+    assert gap["move_2030"].sum() == pytest.approx(0)
+
+
+def test_shares_per_step_over_the_ledger_years(tmp_path):
+    rules, parts = compile_(tmp_path, default=";234;;;;4;1;P;\n;201;;;;1;1;O;\n")
+    lines = ledger(
+        [
+            (2023, "1", "234", None, 100.0),
+            (2023, "1", "201", None, 300.0),
+            (2024, "1", "234", None, 300.0),
+            (2024, "1", "201", None, 300.0),
+            (2024, "1", "999", None, 50.0),  # not allocated: not in the shares
+        ]
+    )
+    steps = pd.DataFrame({"step": [1, 4], "name": ["E", "F"]})
+    shares = a.shares_over_years(a.allocate(lines, rules, parts), steps).set_index("step")
+    assert shares.loc[1, 2023] == 0.75 and shares.loc[4, 2023] == 0.25
+    assert shares.loc[1, 2024] == 0.5 and shares.loc[4, 2024] == 0.5

@@ -130,8 +130,13 @@ def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inp
     # the title, the allocation (the source's own 2024 figures), the personas and the
     # calculator example are all real or derived from the source: no mark
     for title, found in marks.items():
-        if not title.startswith(("Boligprofil", "Årsverk", "Bemanning")):
+        if not title.startswith(("Boligprofil", "Årsverk", "Bemanning", "Målprofil")):
             assert found == [], title
+    # the target profile is an example, not the municipality's: its slide says so
+    assert marks["Målprofil fram mot 2030"] == [
+        "ILLUSTRATIVE INNDATA: målandelene per trinn er illustrative; økonomifordelingen 2024 er "
+        "reelle tall"
+    ]
     housing = marks["Boligprofil 67+ mot 2040"]
     # the profile is built from residents and the alternative profile alone
     assert housing == [
@@ -154,6 +159,8 @@ def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inp
         marked = [c for c in cells if is_mark(c)]
         if sheet.title.startswith("Bolig "):
             assert marked and "beboere per boligtrinn" in marked[0], sheet.title
+        elif sheet.title == "Økonomi 2 Målprofil":
+            assert marked and "målandelene per trinn er illustrative" in marked[0]
         elif sheet.title.startswith(("Økonomi", "Kalkulator", "Personas")):
             assert marked == [], sheet.title
 

@@ -192,6 +192,12 @@ def test_sheet_names_are_whole_words_and_the_contents_link_to_them(built):
         "Innfasing",
         "Kildens",
         "lengde",
+        "innfasing",
+        "målgruppe",
+        "Målprofil",
+        "Tjenestene",
+        "på",
+        "trinnene",
     }, words
     contents = book["Innhold"]
     for row in contents.iter_rows(min_row=2):
@@ -216,8 +222,13 @@ def test_deck_follows_the_presentation_order_with_the_key_figures(built):
     outputs = {a.key: o for a, o in collected.reports}
     total = outputs["allocation"].key_figure("total")
     assert with_unit(total.value, total.unit) in "".join(texts[1])
+    by_title = {t[0].split(" ")[0]: "".join(t) for t in reversed(texts)}  # the first of each
     growth = outputs["housing"].key_figure("growth")
-    assert with_unit(growth.value, growth.unit) in "".join(texts[2])
+    assert with_unit(growth.value, growth.unit) in by_title["Boligprofil"]
+    # the target profile's slide, after the staircase, with the kroner to move
+    assert titles[2] == "Målprofil fram mot 2030"
+    move = outputs["allocation"].key_figure("target_move")
+    assert f"innen 2030: {with_unit(move.value, move.unit)}" in by_title["Målprofil"]
     calculator = "".join(t for slide in texts if slide[0].startswith("Ressurs") for t in slide)
     assert f"603{NBSP}382{NBSP}kr" in calculator  # the seed package, NOU 2023: 4, boks 8.9
 

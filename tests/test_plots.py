@@ -120,7 +120,37 @@ def staircase() -> pd.DataFrame:
     )
 
 
+def target_gap() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "step": [1, 2, 3],
+            "name": ["En", "To", "Tre"],
+            "amount": [60.0, None, 40.0],
+            "share": [0.6, None, 0.4],
+            "target_2026": [0.5, 0.2, 0.3],
+            "move_2026": [-10.0, None, -10.0],
+            "target_2030": [0.4, 0.3, 0.3],
+            "move_2030": [-20.0, None, -10.0],
+        }
+    )
+
+
+def shares_over_years() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "step": [1, 2, 3],
+            "name": ["En", "To", "Tre"],
+            2023: [0.5, 0.3, 0.2],
+            2024: [0.45, 0.33, 0.22],
+        }
+    )
+
+
 CHARTS = {
+    "target_chart": lambda i: plots.target_chart(target_gap(), "T", SOURCE, illustrative=i),
+    "share_trend_chart": lambda i: plots.share_trend_chart(
+        shares_over_years(), "T", SOURCE, illustrative=i
+    ),
     "calculator_chart": lambda i: plots.calculator_chart(
         calculator_summary(), "T", SOURCE, illustrative=i
     ),
@@ -199,6 +229,24 @@ def test_title_source_and_illustrative_mark(draw, name, illustrative):
 def test_every_chart_function_is_tested():
     drawn = {name for name in dir(plots) if name.endswith("_chart")}
     assert drawn == set(CHARTS)
+
+
+def test_the_target_chart_shows_today_and_each_target_year(draw):
+    fig = draw("target_chart", False)
+    shown = texts(fig)
+    assert {"I dag", "Mål 2026", "Mål 2030"} <= set(shown)
+    assert "ikke oppgitt i dag" in shown  # step 2's share today is unknown
+    heights = [round(b.get_height(), 6) for b in fig.axes[0].patches]
+    # three series of three steps, in percent: today 60, 0 (unknown), 40, then the targets
+    assert heights == [60, 0, 40, 50, 20, 30, 40, 30, 30]
+
+
+def test_the_share_trend_labels_each_line_with_its_step(draw):
+    fig = draw("share_trend_chart", False)
+    shown = texts(fig)
+    assert {"trinn 1", "trinn 2", "trinn 3"} <= set(shown)
+    lines = fig.axes[0].get_lines()
+    assert [list(line.get_ydata()) for line in lines] == [[50, 45], [30, 33], [20, 22]]
 
 
 def test_calculator_bars_are_labelled_in_norwegian(draw):

@@ -32,8 +32,17 @@ SCHEMAS = {
     "analyses.allocation.inhabitants": allocation_load.INHABITANT_SCHEMA,
     "analyses.allocation.comparisons": allocation_load.COMPARISON_SCHEMA,
     "analyses.allocation.reference": allocation_load.ALLOCATION_REFERENCE_SCHEMA,
+    "analyses.allocation.services": allocation.SERVICE_SCHEMA,
+    "analyses.allocation.target_profile": allocation.TARGET_SCHEMA,
 }
-NOT_FILES = {"projection", "basis", "average_position_size", "exclude_functions", "year"}
+NOT_FILES = {
+    "projection",
+    "basis",
+    "average_position_size",
+    "exclude_functions",
+    "year",
+    "few_services",
+}
 
 
 def input_table() -> dict[str, list[str]]:

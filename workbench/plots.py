@@ -679,3 +679,100 @@ def comparison_chart(table: pd.DataFrame, title: str, source: str, *, illustrati
     ax.yaxis.set_major_formatter(TickNumbers())
     ax.legend(frameon=False)
     return finish(fig, title, source, illustrative=illustrative)
+
+
+def target_chart(gap: pd.DataFrame, title: str, source: str, *, illustrative: bool | str) -> Figure:
+    """Today's share per step against the target years' (grouped bars): «søylene bør være
+    høyere til venstre».
+
+    Args:
+        gap: From :func:`workbench.analyses.allocation.engine.target_gap`.
+    """
+    apply_style()
+    years = [c.removeprefix("target_") for c in gap.columns if c.startswith("target_")]
+    fig, ax = plt.subplots(figsize=_size(12, 5.2))
+    x = np.arange(len(gap))
+    series = [("I dag", gap["share"])] + [(f"Mål {y}", gap[f"target_{y}"]) for y in years]
+    width = 0.8 / len(series)
+    colours = ["#888888", *sns.color_palette("crest", len(years))]
+    for k, (label, shares) in enumerate(series):
+        ax.bar(
+            x - 0.4 + width * (k + 0.5),
+            shares.fillna(0) * 100,
+            width=width,
+            color=colours[k],
+            label=label,
+        )
+    for position, share in zip(x, gap["share"], strict=True):
+        if pd.isna(share):  # today's share not known (the source gives only some steps)
+            ax.text(
+                position - 0.4 + width / 2,
+                0.5,
+                "ikke oppgitt i dag",
+                rotation=90,
+                ha="center",
+                va="bottom",
+                fontsize=_pt(8),
+                color="#444444",
+            )
+    ax.set_xticks(x, [str(s) for s in gap["step"]])
+    ax.set(
+        xlabel="trinn i innsatstrappa",
+        ylabel="prosent av kostnaden",
+        title="Andel per trinn i dag og i målprofilen",
+    )
+    ax.yaxis.set_major_formatter(TickNumbers())
+    ax.legend(frameon=False, ncols=len(series))
+    ax.margins(y=0.12)
+    return finish(fig, title, source, illustrative=illustrative)
+
+
+def share_trend_chart(
+    shares: pd.DataFrame, title: str, source: str, *, illustrative: bool | str
+) -> Figure:
+    """Each step's share over the ledger years, one line per step from the first year to the
+    last (a slope chart), the step number at each line's end.
+
+    Args:
+        shares: From :func:`workbench.analyses.allocation.engine.shares_over_years`.
+    """
+    apply_style()
+    years = [c for c in shares.columns if c not in ("step", "name")]
+    fig, ax = plt.subplots(figsize=_size(11, 5.4))
+    colours = sns.color_palette(PALETTE, len(shares))
+    values_per_step = shares[years].to_numpy(dtype=float) * 100
+    top = max(float(values_per_step.max()), 1.0) * 1.08
+    for colour, values in zip(colours, values_per_step, strict=True):
+        ax.plot(years, values, color=colour, marker="o", linewidth=1.8)
+    # the step's number at the end of its line, pushed apart where lines end close together
+    # (a label's height in data units: its points over the axes' height in points), with a
+    # thin leader from the line's end where a label had to move
+    axes_points = ax.get_position().height * fig.get_figheight() * 72
+    gap = top * (_pt(8) * 1.25) / axes_points
+    placed = -np.inf
+    for k in np.argsort(values_per_step[:, -1]):
+        end = values_per_step[k, -1]
+        y = max(end, placed + gap)
+        placed = y
+        ax.annotate(
+            f"trinn {shares['step'].iloc[k]}",
+            (years[-1], end),
+            xytext=(years[-1] + 0.12, y),
+            textcoords="data",
+            va="center",
+            fontsize=_pt(8),
+            color=colours[k],
+            arrowprops=None
+            if abs(y - end) < gap / 2
+            else {"arrowstyle": "-", "color": colours[k], "linewidth": 0.6},
+        )
+    ax.set_ylim(0, max(top, placed + gap))
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.7)
+    ax.set(
+        xlabel="regnskapsår",
+        ylabel="prosent av det som er fordelt",
+        title="Andel per trinn over år",
+    )
+    ax.yaxis.set_major_formatter(TickNumbers())
+    return finish(fig, title, source, illustrative=illustrative)

@@ -246,6 +246,7 @@ DANGLING_WORDS = frozenset({"av", "og", "per", "i", "til", "fra", "med", "når",
 
 
 SHEET_WORDS = [
+    (r"malprofil$", "Målprofil"),
     (r"tjenester-per-trinn-liste$", "Tjenestene på trinnene"),
     (r"tjenester-per-trinn$", "Tjenester per trinn"),
     (r"per-trinn-uten-barnehage-skole-sfo(-\d+)?$", "Uten skole, bhg., SFO"),

@@ -27,6 +27,8 @@ from workbench.analyses.allocation.load import AllocationInputs, load
 from workbench.analyses.allocation.report import (
     SOURCE_FORMATS,
     key_figures,
+    reference_table,
+    services_html,
     source_figure,
     source_frame,
     step_frame,
@@ -88,6 +90,7 @@ class AllocationApp(LiveApp):
         self.status = widgets.HTML()
         self.downloads = Downloads("okonomifordeling")
         self.table_html = widgets.HTML()
+        self.services_html = widgets.HTML()
         self.chart = chart_image()
         for control in (self.year, self.variant, self.area):
             control.observe(lambda _change: self.refresh(), names="value")
@@ -101,6 +104,7 @@ class AllocationApp(LiveApp):
                 widgets.HBox([self.year, self.variant, self.area], layout=WRAP),
                 self.table_html,
                 self.downloads.widget,
+                self.services_html,
                 widgets.HTML("<h3>Flytt en regel</h3>"),
                 self.part_picker,
                 self.new_step,
@@ -168,6 +172,7 @@ class AllocationApp(LiveApp):
         figures = {f.key: f for f in key_figures(self.inputs, self.result)}
         self.key_html.value = key_figure_band(figures[k] for k in KEY_FIGURES)
         self.downloads.update(table[0])
+        self.services_html.value = services_html(self.inputs, self.result.steps)
         self.last_seconds = time.perf_counter() - started
         return self.result
 
@@ -211,6 +216,7 @@ class SourceFigures:
                 ),
                 chart,
                 widgets.HTML(f"<h3>Kildens tall {inputs.settings.year}</h3>{table}"),
+                widgets.HTML(services_html(inputs, reference_table(inputs))),
             ]
         )
 

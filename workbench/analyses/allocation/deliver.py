@@ -17,8 +17,27 @@ LEDGER_POINTS = (
 
 
 def slides(output: ReportOutput) -> list[Slide]:
-    """The staircase with the cost per step: from the ledger, or the source's own figures
-    when the municipality has not entered its accounts."""
+    """The staircase with the cost per step (from the ledger, or the source's own figures
+    when the municipality has not entered its accounts), and the target profile where the
+    municipality has set one."""
+    return _staircase(output) + _target(output)
+
+
+def _target(output: ReportOutput) -> list[Slide]:
+    figure = figure_png(output, "malprofil")
+    if figure is None:
+        return []
+    last = output.key_figure("target_year").value
+    return [
+        Slide(
+            f"Målprofil fram mot {last}",
+            figure,
+            [point(output.key_figure("target_move"))],
+        )
+    ]
+
+
+def _staircase(output: ReportOutput) -> list[Slide]:
     year = output.key_figure("year").value
     figure = figure_png(output, "trapp")
     if any(f.key == "total" for f in output.key_figures()):

@@ -250,6 +250,87 @@ def read_steps(path: Path, canonical: set[int]) -> pd.DataFrame:
     return table.drop(columns=ROW_COLUMN)
 
 
+TARGET_SCHEMA = {"year": Column("int"), "step": Column("int"), "share": Column("fraction")}
+TARGET_TOLERANCE = 0.001
+"""How far a target year's shares may sum from 1 (0,1 prosentpoeng: shares typed as whole or
+one-decimal percentages); within it they are divided by their sum."""
+
+
+def read_target_profile(path: Path, steps: set[int]) -> pd.DataFrame:
+    """Target shares per step for chosen years (``year``, ``step``, ``share``); a step a year
+    leaves out has the share 0.
+
+    Raises:
+        InputError: A step the staircase lacks, a year and step twice, a negative share, or a
+            year whose shares do not sum to 1 (naming the year and its sum).
+    """
+    table = read_table(path, TARGET_SCHEMA)
+    problems = [
+        Problem(unknown_step(s, steps), row=r, column="step")
+        for r, s in zip(table[ROW_COLUMN], table["step"], strict=True)
+        if s not in steps
+    ]
+    problems += [
+        Problem("kan ikke være negativ", row=r, column="share")
+        for r, v in zip(table[ROW_COLUMN], table["share"], strict=True)
+        if v < 0
+    ]
+    repeated = table[table.duplicated(["year", "step"])]
+    problems += [
+        Problem(f"står to ganger ({y}, trinn {s})", row=r)
+        for y, s, r in zip(repeated["year"], repeated["step"], repeated[ROW_COLUMN], strict=True)
+    ]
+    table["share"] = table["share"].astype(float)
+    for year, shares in table.groupby("year")["share"]:
+        total = shares.sum()
+        if abs(total - 1) > TARGET_TOLERANCE:
+            problems.append(
+                Problem(
+                    f"andelene for {year} summerer til {total:.4f}".replace(".", ",")
+                    + ", ikke 1 (100 %)",
+                    column="share",
+                )
+            )
+    if problems:
+        raise InputError(path, problems)
+    table["share"] = table["share"] / table.groupby("year")["share"].transform("sum")
+    return table.drop(columns=ROW_COLUMN).sort_values(["year", "step"]).reset_index(drop=True)
+
+
+def target_gap(current: pd.DataFrame, total: float, targets: pd.DataFrame) -> pd.DataFrame:
+    """Today's share per step against each target year's, and the kroner to move at today's
+    total to reach it.
+
+    Args:
+        current: ``step``, ``name``, ``amount`` (kr today; NaN where unknown).
+        total: Today's total over the steps (kr).
+        targets: From :func:`read_target_profile`.
+
+    Returns:
+        ``step``, ``name``, ``amount``, ``share`` (today), and per target year Y ``target_Y``
+        (share) and ``move_Y`` (kr: + onto the step, − off it). The moves sum to 0 where
+        every step's amount is known.
+    """
+    table = current[["step", "name", "amount"]].copy()
+    table["share"] = table["amount"] / total
+    for year, rows in targets.groupby("year"):
+        share = table["step"].map(rows.set_index("step")["share"]).fillna(0.0)
+        table[f"target_{year}"] = share
+        table[f"move_{year}"] = share * total - table["amount"]
+    return table
+
+
+def shares_over_years(allocation: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
+    """Each step's share of what is allocated, per ledger year (wide: a column per year)."""
+    placed = allocation[allocation["step"] != NOT_ALLOCATED]
+    sums = placed.pivot_table(
+        index="step", columns="year", values="amount_ore", aggfunc="sum", fill_value=0
+    )
+    shares = sums / sums.sum()
+    table = steps[["step", "name"]].set_index("step").join(shares).fillna(0.0)
+    return table.reset_index()
+
+
 SERVICE_SCHEMA = {"step": Column("int"), "category": Column(), "service": Column()}
 
 

@@ -34,6 +34,8 @@ class AllocationInputs:
     reference: pd.DataFrame | None
     services: pd.DataFrame | None = None
     """The services on each canonical step (``step``, ``category``, ``service``)."""
+    targets: pd.DataFrame | None = None
+    """Target shares per step for chosen years (``year``, ``step``, ``share``)."""
 
 
 T = TypeVar("T")
@@ -115,6 +117,7 @@ def load(session: Session) -> AllocationInputs:
             frozenset(canonical_ids),
         ),
     )
+    targets = read("target_profile", lambda f: allocation.read_target_profile(f, step_ids))
     found.raise_any()
     if steps is None:
         steps = canonical
@@ -137,4 +140,5 @@ def load(session: Session) -> AllocationInputs:
         canonical_rules,
         ref,
         services,
+        targets,
     )

@@ -294,6 +294,103 @@ def gap_sentence(table: pd.DataFrame, few: int) -> str:
     return f"Hull i trappa, trinn med færre enn {few} tjenester: {listed}."
 
 
+TARGETS_MISSING = (
+    "<p><em>Målprofilen vises når kommunen har lagt inn hvilken andel hvert trinn skal ha i de "
+    "årene den setter mål for (år, trinn, andel).</em></p>"
+)
+
+
+def target_frame(gap: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """:func:`allocation.target_gap` with Norwegian headers: shares, then kroner to move."""
+    target_years = [c.removeprefix("target_") for c in gap.columns if c.startswith("target_")]
+    shown = pd.DataFrame(
+        {"Trinn": gap["step"].astype(str), "Navn": gap["name"], "I dag": gap["share"]}
+    )
+    formats = {"Trinn": "text", "Navn": "text", "I dag": "percent"}
+    for year in target_years:
+        shown[f"Mål {year}"] = gap[f"target_{year}"]
+        formats[f"Mål {year}"] = "percent"
+    for year in target_years:
+        shown[f"Å flytte innen {year} (kr)"] = gap[f"move_{year}"]
+        formats[f"Å flytte innen {year} (kr)"] = "mill_kr1"
+    return shown, formats
+
+
+def _today(inputs: AllocationInputs, result: AllocationResult | None) -> tuple[pd.DataFrame, float]:
+    """Today's cost per step (NaN where unknown) and the total: the ledger's allocated cost,
+    or the source's figures and the total its shares imply."""
+    if result is not None:
+        steps = result.steps[result.steps["step"] != allocation.NOT_ALLOCATED]
+        return steps[["step", "name", "amount"]], float(steps["amount"].sum())
+    ref = reference_table(inputs)
+    current = inputs.steps[["step", "name"]].assign(
+        amount=inputs.steps["step"].map(ref.set_index("step")["amount"])
+    )
+    return current, float(ref["amount"].sum() / ref["share"].sum())
+
+
+def target_section(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
+    """Today against the target profile: shares per step and the kroner to move, and each
+    step's share over the ledger years."""
+    if inputs.targets is None:
+        return HTML(TARGETS_MISSING)
+    current, total = _today(inputs, result)
+    gap = allocation.target_gap(current, total, inputs.targets)
+    target_file = session.data_file(
+        inputs.settings.target_profile, key="analyses.allocation.target_profile"
+    )
+    files = [target_file, *_cost_files(session, inputs, result)]
+    year = result.year if result is not None else inputs.settings.year
+    draw = partial(
+        plots.target_chart,
+        gap,
+        f"Andel per trinn i {year} og i målprofilen – {session.municipality.title}",
+        session.source_line(files),
+        illustrative=session.illustrative_for(files),
+    )
+    session.show_figure(draw(), "malprofil", sources=files, slide=draw)
+    moves = [c for c in gap.columns if c.startswith("move_")]
+    last = moves[-1].removeprefix("move_")
+    up = gap[gap[moves[-1]] > 0]
+    text = (
+        f"Med dagens totale kostnad ({mill_kr(total)}) må "
+        f"{mill_kr(up[moves[-1]].sum())} flyttes innen {last} for å nå målprofilen"
+    )
+    if not up.empty:
+        text += ", til trinn " + ", ".join(str(s) for s in up["step"])
+    if gap["amount"].isna().any():
+        text += "; trinnene uten kjent kostnad i dag er ikke med"
+    display(HTML(f"<p>{html.escape(text)}.</p>"))
+    shown, formats = target_frame(gap)
+    caption = "Andel per trinn i dag og i målprofilen, og kroner å flytte med dagens totale kostnad"
+    session.show_table(shown, formats, "malprofil", caption, files)
+    if result is not None and result.allocation["year"].nunique() > 1:
+        shares = allocation.shares_over_years(result.allocation, inputs.steps)
+        ledger_files = _files(session, inputs)
+        figure = plots.share_trend_chart(
+            shares,
+            f"Andel per trinn {shares.columns[2]}–{shares.columns[-1]} – {session.municipality.title}",
+            session.source_line(ledger_files),
+            illustrative=session.illustrative_for(ledger_files),
+        )
+        session.show_figure(figure, "andel-over-ar", sources=ledger_files)
+    return None
+
+
+def services_html(inputs: AllocationInputs, costs: pd.DataFrame | None) -> str:
+    """The gaps and the services per step beside the costs, as HTML for the app (empty
+    without a services file)."""
+    if inputs.services is None:
+        return ""
+    few = inputs.settings.few_services
+    table = allocation.services_per_step(inputs.services, inputs.steps, costs, few)
+    shown, formats = services_frame(table)
+    return (
+        f"<h3>Tjenestene på hvert trinn</h3><p><strong>{html.escape(gap_sentence(table, few))}"
+        f"</strong></p>{styled(shown, formats).to_html()}"
+    )
+
+
 def services_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
     """The services on each step beside the step's cost, and the steps with few or none."""
     if inputs.services is None:
@@ -498,7 +595,32 @@ def unallocated_table(session: Session, inputs: AllocationInputs, result: Alloca
 
 def key_figures(inputs: AllocationInputs, result: AllocationResult | None) -> list[KeyFigure]:
     """The year, the total, steps 1–4 and 9–12, what is not allocated and the reconciliation
-    difference; with only the source's figures, its total and each step."""
+    difference; with only the source's figures, its total and each step; and, with a target
+    profile, the kroner to move by its last year."""
+    return _staircase_figures(inputs, result) + _target_figures(inputs, result)
+
+
+def _target_figures(inputs: AllocationInputs, result: AllocationResult | None) -> list[KeyFigure]:
+    if inputs.targets is None:
+        return []
+    current, total = _today(inputs, result)
+    gap = allocation.target_gap(current, total, inputs.targets)
+    last = int(inputs.targets["year"].max())
+    moves = gap[f"move_{last}"]
+    return [
+        KeyFigure("target_year", "Siste år i målprofilen", last, "år"),
+        KeyFigure(
+            "target_move",
+            f"Å flytte til trinnene som skal vokse innen {last}",
+            float(moves[moves > 0].sum()),
+            "kr",
+        ),
+    ]
+
+
+def _staircase_figures(
+    inputs: AllocationInputs, result: AllocationResult | None
+) -> list[KeyFigure]:
     if result is None:
         ref = reference_table(inputs)
         figures = [
