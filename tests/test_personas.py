@@ -8,6 +8,7 @@ reactive 546 666 + 4 × 969 468 + 9 × 579 076 = 9 636 222 kr.
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ASSETS
 
@@ -228,3 +229,77 @@ def test_direct_episode_needs_a_source(tmp_path):
     )
     with pytest.raises(InputError, match="må ha annual_cost, annual_hours og source"):
         Persona.from_file(path)
+
+
+def _two_step_persona(name: str, start: int, normal: list[tuple], proactive: list[tuple]):
+    """A two-year persona whose episodes are given directly: (age, step, cost, hours)."""
+    from workbench.analyses.personas.engine import Persona
+
+    def episodes(rows):
+        return [
+            {
+                "from_age": age,
+                "to_age": age,
+                "label": f"år {age}",
+                "annual_cost": cost,
+                "annual_hours": hours,
+                "source": "håndregnet",
+                "step": step,
+            }
+            for age, step, cost, hours in rows
+        ]
+
+    return Persona.model_validate(
+        {
+            "name": name,
+            "title": name,
+            "start_age": start,
+            "end_age": start + 1,
+            "trajectories": [
+                {"key": "normal", "name": "Normal", "episodes": episodes(normal)},
+                {"key": "proactive", "name": "Proaktiv", "episodes": episodes(proactive)},
+            ],
+        }
+    )
+
+
+def test_samlet_effekt_moves_cost_and_arsverk_between_the_steps_by_hand():
+    """Two personas of two years, two steps (4 and 11), 1 600 hours per årsverk.
+    A: 20 persons (10 a year); normal 100 000 kr and 200 h a year on step 11, proactive
+    40 000 kr and 100 h on step 4. B: 40 persons (20 a year); normal 50 000 then 80 000 kr
+    (160 h each year) on step 11, proactive 10 000 kr and 80 h on step 4.
+    Year 1: A +400 000 on 4, −1 000 000 on 11; B +200 000 on 4, −1 000 000 on 11.
+    Year 2 (both cohorts): A +800 000 / −2 000 000, B +400 000 / −2 600 000; together
+    +1 200 000 kr on step 4 and −4 600 000 kr on step 11; årsverk +1,25 + 2,0 = +3,25 on step
+    4 and −2,5 − 4,0 = −6,5 on step 11."""
+    from types import SimpleNamespace
+
+    from workbench.analyses.personas.engine import combined_effect, phase_in_by_step, yearly_by_step
+
+    a = _two_step_persona(
+        "A",
+        70,
+        [(70, 11, 100_000, 200), (71, 11, 100_000, 200)],
+        [(70, 4, 40_000, 100), (71, 4, 40_000, 100)],
+    )
+    b = _two_step_persona(
+        "B",
+        80,
+        [(80, 11, 50_000, 160), (81, 11, 80_000, 160)],
+        [(80, 4, 10_000, 80), (81, 4, 10_000, 80)],
+    )
+    results = []
+    for persona, persons in ((a, 20), (b, 40)):
+        by_step = yearly_by_step(persona, pd.DataFrame(), None)
+        phase = phase_in_by_step(by_step, persons, "normal", "proactive", 3, 2, 1600.0)
+        results.append(SimpleNamespace(steps_phase=phase))
+    first = results[0].steps_phase.set_index(["year", "step"])
+    assert first.loc[(1, 4), "cost"] == 400_000 and first.loc[(1, 11), "cost"] == -1_000_000
+    second = results[1].steps_phase.set_index(["year", "step"])
+    assert second.loc[(2, 11), "cost"] == -2_600_000
+    together = combined_effect(results, 2).set_index("step")
+    assert together.loc[4, "cost"] == 1_200_000 and together.loc[11, "cost"] == -4_600_000
+    assert together.loc[4, "fte"] == pytest.approx(3.25)
+    assert together.loc[11, "fte"] == pytest.approx(-6.5)
+    # year 3: the first cohorts have left after two years, so year 3 equals year 2
+    assert combined_effect(results, 3)["cost"].tolist() == together["cost"].tolist()

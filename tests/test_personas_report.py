@@ -281,3 +281,25 @@ def test_the_sources_phase_in_stands_beside_ours(project, tmp_path, shown):
     assert list(written["Beregnet: drift (kr)"]) == pytest.approx(hand)
     note = next(o.data for o in shown if "avrundet til hele millioner" in getattr(o, "data", ""))
     assert "«vil merkostnaden det første året være 4 mill" in note
+
+
+def test_samlet_effekt_counts_each_persona_once_and_says_what_moves(project, tmp_path, shown):
+    """Færder shows Johs twice (the source's figures and built from services): the sum per
+    step counts the first only. By 2030 (year 6 of a phase-in from 2025) six cohorts of 36
+    are on the proactive path, all still under 76: on step 4 (activities) each costs
+    118 431 kr, on step 7 the normal path's home nursing from 73 (218 102 kr) is gone."""
+    session, inputs, results = opened(project, tmp_path, "3911")
+    assert [p.persona.name for p in inputs.personas] == ["Johs", "Johs"]
+    report.effect_section(session, inputs, results)
+    written = csv(session, "samlet-effekt").set_index("Trinn")
+    assert written.loc[4, "Endring per år (kr)"] == pytest.approx(36 * 6 * 118_431)
+    # the cohorts are at trajectory years 1–6; those at years 4, 5 and 6 (ages 73–75) would
+    # have had 218 102 kr of home nursing on the normal path this year
+    assert written.loc[7, "Endring per år (kr)"] == pytest.approx(-36 * 3 * 218_102)
+    notes = [o.data for o in shown if "én gang" in getattr(o, "data", "")]
+    assert notes and "«Johs med kognitive utfordringer (kildens tall)»" in notes[0]
+    sentence = next(o.data for o in shown if "flytter" in getattr(o, "data", ""))
+    assert (
+        "36 nye personer per år på proaktivt forløp i stedet for normalforløp flytter" in sentence
+    )
+    assert "fra trinn 7 til trinn 4 innen 2030" in sentence

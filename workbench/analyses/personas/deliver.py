@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.deck import Slide, figure_png, point
+from workbench.formatting import mill_kr, number
 from workbench.outputs import ReportOutput
 
 TRAJECTORY = "forlop"
@@ -23,4 +24,24 @@ def slides(output: ReportOutput) -> list[Slide]:
         phase.append(point(output.key_figure(f"{stem}.first_saving_year")))
         found.append(Slide(str(title), output.png(entry), costs))
         found.append(Slide(f"Innfasing – {title}", figure_png(output, f"{stem}-{PHASE_IN}"), phase))
-    return found
+    return found + _effect(output)
+
+
+EFFECT = "samlet-effekt"
+
+
+def _effect(output: ReportOutput) -> list[Slide]:
+    """«Samlet effekt»: the change per step from the report's table, as rows."""
+    for entry, frame in output.tables():
+        if entry["stem"] != EFFECT:
+            continue
+        rows = [
+            (
+                f"Trinn {r['Trinn']} {r['Navn']}" if r["Trinn"] != "–" else str(r["Navn"]),
+                f"{mill_kr(r['Endring per år (kr)'], 1)}, {number(r['Endring i årsverk'], 1)} årsverk",
+            )
+            for _, r in frame.iterrows()
+        ]
+        title = entry.get("title", "Samlet effekt").split(", alle")[0]
+        return [Slide(title, rows=rows, table=EFFECT)]
+    return []

@@ -71,6 +71,9 @@ class Episode(StrictModel):
     annual_cost: float | None = Field(default=None, ge=0)
     annual_hours: float | None = Field(default=None, ge=0)
     source: str = ""
+    step: int | None = Field(default=None, ge=1, le=12)
+    """The staircase step of an episode given directly (a priced episode's services carry
+    their own step from the catalogue)."""
 
     @model_validator(mode="after")
     def _one_way_of_pricing(self) -> Self:
@@ -326,6 +329,105 @@ def yearly(persona: Persona, catalogue: pd.DataFrame, assumptions: Assumptions) 
     return pd.DataFrame.from_records(records, columns=YEARLY_COLUMNS)
 
 
+NO_STEP = 0
+"""The step of cost from an episode given directly without a ``step``."""
+
+
+def yearly_by_step(
+    persona: Persona, catalogue: pd.DataFrame, assumptions: Assumptions
+) -> pd.DataFrame:
+    """Running cost and hours per trajectory, trajectory year and staircase step: a priced
+    episode's services carry their step from the catalogue, an episode given directly its
+    own ``step`` (:data:`NO_STEP` without one).
+
+    Returns:
+        ``trajectory``, ``year``, ``step``, ``running_cost``, ``hours``; only steps with cost
+        or hours.
+    """
+    records = []
+    for trajectory in persona.trajectories:
+        for episode in trajectory.episodes:
+            if episode.services is None:
+                parts = [
+                    (
+                        episode.step or NO_STEP,
+                        float(episode.annual_cost),
+                        float(episode.annual_hours),
+                    )
+                ]
+            else:
+                lines = line_table(_episode_package(episode), catalogue, assumptions)
+                grouped = lines.groupby("step")[["annual_cost", "hours"]].sum()
+                parts = [
+                    (int(k), float(r.annual_cost), float(r.hours)) for k, r in grouped.iterrows()
+                ]
+            for age in episode.ages:
+                for step, cost, hours in parts:
+                    records.append(
+                        {
+                            "trajectory": trajectory.key,
+                            "year": age - persona.start_age + 1,
+                            "step": step,
+                            "running_cost": cost,
+                            "hours": hours,
+                        }
+                    )
+    return pd.DataFrame.from_records(
+        records, columns=["trajectory", "year", "step", "running_cost", "hours"]
+    )
+
+
+def phase_in_by_step(
+    by_step: pd.DataFrame,
+    persons: float,
+    old: str,
+    new: str,
+    years: int,
+    trajectory_years: int,
+    hours_per_fte: float,
+    length: float | None = None,
+) -> pd.DataFrame:
+    """The phase-in of :func:`phase_in` split by staircase step: in year k the cohorts on the
+    new trajectory are at trajectory years 1..min(k, L), so the change on a step is
+    N ÷ L × Σ_{j ≤ min(k, L)} (new − old) on that step in trajectory year j.
+
+    Args:
+        by_step: From :func:`yearly_by_step`.
+        trajectory_years: The persona's number of years (a cohort leaves after them).
+        length: L for the cohort size N ÷ L, as in :func:`phase_in`; default
+            ``trajectory_years``.
+
+    Returns:
+        One row per year 1..``years`` and step: ``year``, ``step``, ``cost`` (kr: + more on
+        the step, − less) and ``fte`` (årsverk).
+    """
+    years_index = range(1, trajectory_years + 1)
+    rows = []
+    cohort = persons / (length or trajectory_years)
+    for step in sorted(set(by_step.loc[by_step["trajectory"].isin([old, new]), "step"])):
+        per_year = {
+            key: by_step[(by_step["trajectory"] == key) & (by_step["step"] == step)]
+            .groupby("year")[["running_cost", "hours"]]
+            .sum()
+            .reindex(years_index, fill_value=0.0)
+            for key in (old, new)
+        }
+        delta = per_year[new] - per_year[old]
+        cost = np.concatenate([[0.0], np.cumsum(delta["running_cost"].to_numpy())])
+        hours = np.concatenate([[0.0], np.cumsum(delta["hours"].to_numpy())])
+        for k in range(1, years + 1):
+            active = min(k, trajectory_years)
+            rows.append(
+                {
+                    "year": k,
+                    "step": step,
+                    "cost": cohort * cost[active],
+                    "fte": cohort * hours[active] / hours_per_fte,
+                }
+            )
+    return pd.DataFrame.from_records(rows, columns=["year", "step", "cost", "fte"])
+
+
 TOTAL_COLUMNS = [
     "trajectory",
     "trajectory_name",
@@ -489,6 +591,20 @@ class PersonaResult:
     length: float
     reference: str
     phase_in_to: str
+    steps_phase: pd.DataFrame | None = None
+    """The phase-in per staircase step (:func:`phase_in_by_step`)."""
+
+
+def combined_effect(results: list[PersonaResult], year: int) -> pd.DataFrame:
+    """«Samlet effekt»: the change per staircase step in phase-in year ``year``, summed over
+    the personas (``step``, ``cost`` kr per year, ``fte`` årsverk)."""
+    parts = [
+        r.steps_phase[r.steps_phase["year"] == year] for r in results if r.steps_phase is not None
+    ]
+    if not parts:
+        return pd.DataFrame(columns=["step", "cost", "fte"])
+    combined = pd.concat(parts, ignore_index=True).groupby("step")[["cost", "fte"]].sum()
+    return combined.reset_index()
 
 
 def evaluate(
@@ -515,11 +631,30 @@ def evaluate(
     scaled = scale(total_table, persons, length, inputs.assumptions.hours_per_fte, reference)
     years = phase_in_horizon(settings, persona.length)
     phase = phase_in(table, persons, reference, phase_in_to, years, length)
+    steps_phase = phase_in_by_step(
+        yearly_by_step(persona, inputs.catalogue, inputs.assumptions),
+        persons,
+        reference,
+        phase_in_to,
+        years,
+        persona.length,
+        inputs.assumptions.hours_per_fte,
+        length,
+    )
     if trajectories:
         table, total_table, scaled = (
             frame[frame["trajectory"].isin(trajectories)].reset_index(drop=True)
             for frame in (table, total_table, scaled)
         )
     return PersonaResult(
-        persona, table, total_table, scaled, phase, persons, length, reference, phase_in_to
+        persona,
+        table,
+        total_table,
+        scaled,
+        phase,
+        persons,
+        length,
+        reference,
+        phase_in_to,
+        steps_phase,
     )

@@ -14,11 +14,17 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from workbench import plots
-from workbench.analyses.personas.engine import PersonaResult, first_saving_year, length_for
+from workbench import plots, reference
+from workbench.analyses.personas.engine import (
+    NO_STEP,
+    PersonaResult,
+    combined_effect,
+    first_saving_year,
+    length_for,
+)
 from workbench.analyses.personas.load import PersonaFile, PersonaInputs
 from workbench.analyses.personas.settings import PersonaSettings
-from workbench.formatting import number, styled
+from workbench.formatting import mill_kr, number, styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
 
@@ -377,6 +383,104 @@ def phase_figures(session: Session, inputs: PersonaInputs, results: list[Persona
         )
         stem = f"{persona_file.stem}-innfasing"
         session.show_figure(draw(), stem, sources=sources, slide=draw)
+
+
+def effect_year(session: Session, inputs: PersonaInputs) -> tuple[int, int]:
+    """(calendar year, phase-in year) «samlet effekt» is shown for: the phase-in starts the
+    year after the base year, and the municipality's ``effect_year`` (default six years after
+    the base year) is its year ``effect_year − base_year``."""
+    base = session.municipality.base_year
+    year = inputs.settings.effect_year or base + 6
+    return year, max(year - base, 1)
+
+
+def _steps_text(steps: list[int]) -> str:
+    named = [str(s) for s in steps if s != NO_STEP]
+    text = ", ".join(named[:-1]) + " og " + named[-1] if len(named) > 1 else "".join(named)
+    if NO_STEP in steps:
+        text = f"{text} og tjenester uten trinn" if text else "tjenester uten trinn"
+    return text
+
+
+def effect_sentence(result: PersonaResult, phase_year: int, year: int) -> str:
+    """What phasing in the new trajectory moves between the steps by ``year``."""
+    part = result.steps_phase[result.steps_phase["year"] == phase_year]
+    names = {t.key: t.name for t in result.persona.trajectories}
+    down, up = part[part["cost"] < 0], part[part["cost"] > 0]
+    cohort = result.persons / result.length
+    text = (
+        f"{_plain(cohort)} nye personer per år på {names[result.phase_in_to].lower()} i stedet "
+        f"for {names[result.reference].lower()}"
+    )
+    if down.empty or up.empty:
+        net = part["cost"].sum()
+        return f"{text} endrer kostnaden med {mill_kr(net, 1)} per år innen {year}."
+    return (
+        f"{text} flytter {mill_kr(-down['cost'].sum(), 1)} og "
+        f"{number(-down['fte'].sum(), 1)} årsverk per år fra trinn {_steps_text(list(down['step']))} "
+        f"til trinn {_steps_text(list(up['step']))} innen {year} ({mill_kr(up['cost'].sum(), 1)} og "
+        f"{number(up['fte'].sum(), 1)} årsverk dit; netto {mill_kr(part['cost'].sum(), 1)})."
+    )
+
+
+def effect_frame(
+    combined: pd.DataFrame, steps: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    names = dict(zip(steps["step"], steps["name"], strict=True))
+    shown = pd.DataFrame(
+        {
+            "Trinn": ["–" if s == NO_STEP else str(s) for s in combined["step"]],
+            "Navn": [names.get(s, "Uten trinn") for s in combined["step"]],
+            "Endring per år (kr)": combined["cost"],
+            "Endring i årsverk": combined["fte"],
+        }
+    )
+    formats = {
+        "Trinn": "text",
+        "Navn": "text",
+        "Endring per år (kr)": "mill_kr1",
+        "Endring i årsverk": "number1",
+    }
+    return shown, formats
+
+
+def effect_section(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
+    """«Samlet effekt»: what the phase-in of every persona moves between the steps of the
+    staircase by the effect year, in kroner and årsverk per year."""
+    year, phase_year = effect_year(session, inputs)
+    start = session.municipality.base_year + 1
+    display(
+        HTML(
+            f"<p>Innfasingen starter i {start}; {year} er år {phase_year}. Hver episodes "
+            "tjenester har sitt trinn i priskatalogen (episoder med kildens tall har trinnet "
+            "oppgitt i personafilen).</p>"
+        )
+    )
+    for persona_file, result in zip(inputs.personas, results, strict=True):
+        _heading(persona_file)
+        display(HTML(f"<p>{html.escape(effect_sentence(result, phase_year, year))}</p>"))
+    # the same person priced two ways (Johs from the source's figures and from services) is
+    # one person: the sum takes each persona's first version only
+    first: dict[str, tuple[PersonaFile, PersonaResult]] = {}
+    for persona_file, result in zip(inputs.personas, results, strict=True):
+        first.setdefault(persona_file.persona.name, (persona_file, result))
+    counted = list(first.values())
+    if len(counted) < len(results):
+        titles = ", ".join(f"«{f.persona.title}»" for f, _ in counted)
+        display(
+            HTML(
+                f"<p>Samme persona står flere ganger, priset på ulike måter; summen tar med "
+                f"hver persona én gang: {html.escape(titles)}.</p>"
+            )
+        )
+    combined = combined_effect([r for _, r in counted], phase_year)
+    steps = reference.steps(session.project.data_dir, session.municipality)
+    shown = effect_frame(combined, steps)
+    sources = sorted(
+        {p for persona_file, _ in counted for p in _sources(session, inputs, persona_file)}
+    )
+    caption = f"Samlet effekt per trinn i {year}, alle personaene"
+    session.show_table(*shown, "samlet-effekt", caption, sources)
 
 
 def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[KeyFigure]:

@@ -17,3 +17,9 @@ class PersonaSettings(StrictModel):
     reference: str = Field(default="normal", title="Referanseforløp")
     phase_in_to: str = Field(default="proactive", title="Forløp som fases inn")
     phase_in_years: int | None = Field(default=None, ge=1, le=100, title="År med innfasing")
+    effect_year: int | None = Field(
+        default=None,
+        ge=2000,
+        le=2100,
+        title="År samlet effekt vises for (innfasingen starter året etter basisåret)",
+    )
