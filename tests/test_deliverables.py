@@ -200,6 +200,7 @@ def test_sheet_names_are_whole_words_and_the_contents_link_to_them(built):
         "trinnene",
         "Samlet",
         "effekt",
+        "Arbeidskraft",
     }, words
     contents = book["Innhold"]
     for row in contents.iter_rows(min_row=2):

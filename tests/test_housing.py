@@ -264,3 +264,25 @@ def test_an_unknown_age_group_names_the_character_that_is_wrong(tmp_path):
         "rad 2, kolonne «age_group»: ukjent aldersgruppe «67_79»: tegnet «_» (U+005F) hører "
         "ikke hjemme i en aldersgruppe (bruk 67-79, 80-89, 90+)"
     ) in str(caught.value)
+
+
+def test_workforce_gap_by_hand():
+    """855 årsverk needed in 2024 and 1 000 in 2040 with today's profile, 900 with the
+    alternative; the supply starts at 855 and grows 1 % a year: 855 × 1,01¹⁶ = 1 002,6 in
+    2040, so 2,6 årsverk to spare with today's profile and 102,6 with the alternative."""
+    from workbench.analyses.housing.engine import workforce_gap
+
+    band = pd.DataFrame(
+        {
+            "year": [2024, 2040, 2024, 2040],
+            "alternative": ["MMMM", "MMMM", "LLML", "LLML"],
+            "fte_today": [855.0, 1000.0, 855.0, 950.0],
+            "fte_alt": [855.0, 900.0, 855.0, 880.0],
+        }
+    )
+    gap = workforce_gap(band, "MMMM", 0.01).set_index("year")
+    assert gap.loc[2040, "supply"] == pytest.approx(855 * 1.01**16)
+    assert gap.loc[2040, "gap_today"] == pytest.approx(1000 - 1002.6, abs=0.05)
+    assert gap.loc[2040, "gap_alt"] == pytest.approx(900 - 1002.6, abs=0.05)
+    flat = workforce_gap(band, "MMMM", 0.0).set_index("year")
+    assert flat.loc[2040, "gap_today"] == 145 and flat.loc[2024, "gap_today"] == 0

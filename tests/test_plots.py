@@ -146,7 +146,21 @@ def shares_over_years() -> pd.DataFrame:
     )
 
 
+def workforce() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": [2024, 2030, 2040],
+            "needed_today": [100.0, 130.0, 160.0],
+            "needed_alt": [100.0, 110.0, 120.0],
+            "supply": [100.0, 100.0, 100.0],
+            "gap_today": [0.0, 30.0, 60.0],
+            "gap_alt": [0.0, 10.0, 20.0],
+        }
+    )
+
+
 CHARTS = {
+    "workforce_chart": lambda i: plots.workforce_chart(workforce(), "T", SOURCE, illustrative=i),
     "target_chart": lambda i: plots.target_chart(target_gap(), "T", SOURCE, illustrative=i),
     "share_trend_chart": lambda i: plots.share_trend_chart(
         shares_over_years(), "T", SOURCE, illustrative=i
@@ -229,6 +243,12 @@ def test_title_source_and_illustrative_mark(draw, name, illustrative):
 def test_every_chart_function_is_tested():
     drawn = {name for name in dir(plots) if name.endswith("_chart")}
     assert drawn == set(CHARTS)
+
+
+def test_the_workforce_chart_writes_out_the_gap_in_the_last_year(draw):
+    shown = texts(draw("workforce_chart", False))
+    assert "mangler 60" in shown and "mangler 20" in shown
+    assert {"Behov, dagens profil", "Behov, alternativ profil", "Tilgang på årsverk"} <= set(shown)
 
 
 def test_the_target_chart_shows_today_and_each_target_year(draw):

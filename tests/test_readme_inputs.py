@@ -42,6 +42,8 @@ NOT_FILES = {
     "exclude_functions",
     "year",
     "few_services",
+    "labour_supply_growth",
+    "labour_supply_source",
 }
 
 

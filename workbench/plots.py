@@ -776,3 +776,51 @@ def share_trend_chart(
     )
     ax.yaxis.set_major_formatter(TickNumbers())
     return finish(fig, title, source, illustrative=illustrative)
+
+
+def workforce_chart(
+    gap: pd.DataFrame, title: str, source: str, *, illustrative: bool | str
+) -> Figure:
+    """Årsverk needed under both profiles against the årsverk available, the gap shaded and
+    written out in the last year.
+
+    Args:
+        gap: From :func:`workbench.analyses.housing.engine.workforce_gap`.
+    """
+    apply_style()
+    fig, ax = plt.subplots(figsize=_size(11, 5))
+    colours = sns.color_palette(PALETTE, 3)
+    years = gap["year"].to_numpy()
+    ax.fill_between(years, gap["supply"], gap["needed_today"], color=colours[0], alpha=0.12)
+    ax.plot(
+        years,
+        gap["needed_today"],
+        color=colours[0],
+        linestyle="--",
+        linewidth=2.2,
+        label="Behov, dagens profil",
+    )
+    ax.plot(
+        years, gap["needed_alt"], color=colours[1], linewidth=2.2, label="Behov, alternativ profil"
+    )
+    ax.plot(years, gap["supply"], color="#333333", linewidth=2.2, label="Tilgang på årsverk")
+    last = gap.iloc[-1]
+    for column, colour in (("needed_today", colours[0]), ("needed_alt", colours[1])):
+        missing = last[column] - last["supply"]
+        ax.annotate(
+            f"{'mangler' if missing > 0 else 'overskudd'} {formatting.number(abs(missing))}",
+            (last["year"], last[column]),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=_pt(9),
+            color=colour,
+            fontweight="bold",
+        )
+    ax.set_xlim(years[0], years[-1] + (years[-1] - years[0]) * 0.16)
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    ax.yaxis.set_major_formatter(TickNumbers())
+    ax.set(xlabel="år", ylabel="årsverk", title="Årsverk som trengs og årsverk som finnes")
+    ax.legend(frameon=False, loc="lower left")
+    return finish(fig, title, source, illustrative=illustrative)

@@ -246,6 +246,7 @@ DANGLING_WORDS = frozenset({"av", "og", "per", "i", "til", "fra", "med", "når",
 
 
 SHEET_WORDS = [
+    (r"arbeidskraft$", "Arbeidskraft"),
     (r"samlet-effekt$", "Samlet effekt"),
     (r"malprofil$", "Målprofil"),
     (r"tjenester-per-trinn-liste$", "Tjenestene på trinnene"),

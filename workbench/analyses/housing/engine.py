@@ -573,3 +573,33 @@ def evaluate(
         band=band_of(frames),
         population=population_by_year(inputs.data.population, alternative, base_year, target_year),
     )
+
+
+def workforce_gap(band: pd.DataFrame, projection: str, growth: float) -> pd.DataFrame:
+    """Årsverk needed under today's and the alternative profile against the årsverk
+    available, which start at the base year's need and grow by ``growth`` a year.
+
+    Args:
+        band: ``HousingResult.band`` (``year``, ``alternative``, ``fte_today``, ``fte_alt``).
+        projection: The population alternative shown.
+        growth: Growth of the labour supply per year (0,01 = 1 %).
+
+    Returns:
+        Per year: ``year``, ``needed_today``, ``needed_alt``, ``supply``, ``gap_today``,
+        ``gap_alt`` (needed − supply; positive: årsverk missing).
+    """
+    main = band[band["alternative"] == projection].sort_values("year")
+    first = main.iloc[0]
+    years = main["year"].to_numpy()
+    supply = float(first["fte_today"]) * (1 + growth) ** (years - years[0])
+    table = pd.DataFrame(
+        {
+            "year": years,
+            "needed_today": main["fte_today"].to_numpy(),
+            "needed_alt": main["fte_alt"].to_numpy(),
+            "supply": supply,
+        }
+    )
+    table["gap_today"] = table["needed_today"] - table["supply"]
+    table["gap_alt"] = table["needed_alt"] - table["supply"]
+    return table

@@ -340,6 +340,51 @@ def staffing_figure(session: Session, inputs: HousingInputs, result: HousingResu
     session.show_figure(draw(), "arsverk-og-kostnader", sources=files, slide=draw)
 
 
+def workforce_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
+    """Årsverk needed under both profiles against the årsverk available, and the gap."""
+    settings = inputs.settings
+    gap = housing.workforce_gap(result.band, settings.projection, settings.labour_supply_growth)
+    files = _files(session, inputs, *NEED_FILES)
+    growth = percent(settings.labour_supply_growth, 1)
+    supply = f" Tilgang: {growth} vekst per år fra basisåret ({settings.labour_supply_source})"
+    figure = plots.workforce_chart(
+        gap,
+        f"Arbeidskraft mot {int(gap['year'].iloc[-1])} – {session.municipality.title}",
+        session.source_line(files) + supply,
+        illustrative=session.illustrative_for(files),
+    )
+    session.show_figure(figure, "arbeidskraft", sources=files)
+    session.save_table(
+        gap.rename(
+            columns={
+                "year": "År",
+                "needed_today": "Behov, dagens profil (årsverk)",
+                "needed_alt": "Behov, alternativ profil (årsverk)",
+                "supply": "Tilgang (årsverk)",
+                "gap_today": "Mangler, dagens profil (årsverk)",
+                "gap_alt": "Mangler, alternativ profil (årsverk)",
+            }
+        ),
+        "arbeidskraft",
+        "Årsverk som trengs og årsverk som finnes",
+        files,
+    )
+    last = gap.iloc[-1]
+    display(
+        HTML(
+            f"<p>I {int(last['year'])} trengs {number(last['needed_today'])} årsverk med dagens "
+            f"profil og {number(last['needed_alt'])} med den alternative, mot "
+            f"{number(last['supply'])} som finnes med {growth} vekst per år: "
+            f"{_missing(last['gap_today'])} med dagens profil, {_missing(last['gap_alt'])} med "
+            "den alternative.</p>"
+        )
+    )
+
+
+def _missing(gap: float) -> str:
+    return f"{number(gap)} årsverk mangler" if gap > 0 else f"{number(-gap)} årsverk til overs"
+
+
 def population_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
     """Residents 67+ per age group and year."""
     files = _files(session, inputs, "population")

@@ -6,6 +6,13 @@ from pydantic import Field, model_validator
 
 from workbench.models import StrictModel
 
+LABOUR_SUPPLY_SOURCE = (
+    "Antagelse: like mange årsverk som i basisåret. Sandefjord kommune, «Skal bygge kommunens "
+    "helhetlige innsatstrapp»: «Det er ikke lenger mulig å bemanne seg ut av utfordringene. De "
+    "ansatte vi trenger, finnes ikke.»"
+)
+"""Why the default labour supply does not grow: the municipalities' own words."""
+
 
 class HousingCalibration(StrictModel):
     """The starting point of ``workbench calibrate``: illustrative files the calibration
@@ -34,6 +41,12 @@ class HousingSettings(StrictModel):
         default=None, title="Andel over 80 år uten tjenester"
     )
     reference_summary: str | None = Field(default=None, title="Kildens sammendrag")
+    labour_supply_growth: float = Field(
+        default=0.0, ge=-0.1, le=0.1, title="Vekst i tilgangen på årsverk per år (antagelse)"
+    )
+    labour_supply_source: str = Field(
+        default=LABOUR_SUPPLY_SOURCE, min_length=3, title="Begrunnelse for tilgangen på årsverk"
+    )
     calibration: HousingCalibration | None = Field(
         default=None, title="Kalibrert mot kildens sammendrag fra"
     )
