@@ -303,3 +303,22 @@ def test_samlet_effekt_moves_cost_and_arsverk_between_the_steps_by_hand():
     assert together.loc[11, "fte"] == pytest.approx(-6.5)
     # year 3: the first cohorts have left after two years, so year 3 equals year 2
     assert combined_effect(results, 3)["cost"].tolist() == together["cost"].tolist()
+
+
+def test_samlet_effekt_shifts_the_staircase_shares_by_hand():
+    """Today 600 kr on step 4 and 400 kr on step 11 (60 % / 40 %); the effect adds 100 on step 4
+    and takes 300 off step 11: 700 of 800 is 87,5 %, 100 of 800 is 12,5 %: +27,5 and −27,5
+    prosentpoeng. A step without a known cost today keeps no share."""
+    from workbench.analyses.personas.report import share_shift
+
+    today = pd.DataFrame(
+        {"step": [4, 7, 11], "name": ["F", "S", "L"], "amount": [600.0, None, 400.0]}
+    )
+    combined = pd.DataFrame({"step": [4, 7, 11], "cost": [100.0, 50.0, -300.0], "fte": [0.0] * 3})
+    table = share_shift(today, 1000.0, combined).set_index("step")
+    assert table.loc[4, "share"] == 0.6 and table.loc[4, "share_after"] == 0.875
+    assert table.loc[11, "share_after"] == 0.125
+    assert table.loc[4, "points"] == pytest.approx(27.5) and table.loc[
+        11, "points"
+    ] == pytest.approx(-27.5)
+    assert pd.isna(table.loc[7, "share_after"])

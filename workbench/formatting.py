@@ -126,6 +126,7 @@ def parse_number(text: str) -> float:
 FORMATTERS: dict[str, Callable[[Any], str]] = {
     "number": number,
     "number1": lambda v: number(v, 1),
+    "number2": lambda v: number(v, 2),
     "kr": kr,
     "kr2": lambda v: kr(v, 2),
     "mill_kr": mill_kr,

@@ -316,7 +316,9 @@ def target_frame(gap: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return shown, formats
 
 
-def _today(inputs: AllocationInputs, result: AllocationResult | None) -> tuple[pd.DataFrame, float]:
+def today_by_step(
+    inputs: AllocationInputs, result: AllocationResult | None
+) -> tuple[pd.DataFrame, float]:
     """Today's cost per step (NaN where unknown) and the total: the ledger's allocated cost,
     or the source's figures and the total its shares imply."""
     if result is not None:
@@ -334,7 +336,7 @@ def target_section(session: Session, inputs: AllocationInputs, result: Allocatio
     step's share over the ledger years."""
     if inputs.targets is None:
         return HTML(TARGETS_MISSING)
-    current, total = _today(inputs, result)
+    current, total = today_by_step(inputs, result)
     gap = allocation.target_gap(current, total, inputs.targets)
     target_file = session.data_file(
         inputs.settings.target_profile, key="analyses.allocation.target_profile"
@@ -603,7 +605,7 @@ def key_figures(inputs: AllocationInputs, result: AllocationResult | None) -> li
 def _target_figures(inputs: AllocationInputs, result: AllocationResult | None) -> list[KeyFigure]:
     if inputs.targets is None:
         return []
-    current, total = _today(inputs, result)
+    current, total = today_by_step(inputs, result)
     gap = allocation.target_gap(current, total, inputs.targets)
     last = int(inputs.targets["year"].max())
     moves = gap[f"move_{last}"]

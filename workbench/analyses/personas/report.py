@@ -481,6 +481,72 @@ def effect_section(session: Session, inputs: PersonaInputs, results: list[Person
     )
     caption = f"Samlet effekt per trinn i {year}, alle personaene"
     session.show_table(*shown, "samlet-effekt", caption, sources)
+    _share_shift(session, combined, steps, year)
+
+
+def share_shift(today: pd.DataFrame, total: float, combined: pd.DataFrame) -> pd.DataFrame:
+    """Each step's share of the allocation today and with «samlet effekt» added to it.
+
+    Args:
+        today: ``step``, ``name``, ``amount`` (kr; NaN where unknown).
+        total: Today's total over the steps.
+        combined: From :func:`combined_effect`.
+
+    Returns:
+        ``step``, ``name``, ``share`` (today), ``share_after``, ``points`` (the change in
+        prosentpoeng).
+    """
+    change = combined.set_index("step")["cost"]
+    after = today["amount"] + today["step"].map(change).fillna(0.0)
+    moved = float(change[change.index.isin(today.loc[today["amount"].notna(), "step"])].sum())
+    table = today[["step", "name"]].copy()
+    table["share"] = today["amount"] / total
+    table["share_after"] = after / (total + moved)
+    table["points"] = (table["share_after"] - table["share"]) * 100
+    return table
+
+
+def _share_shift(session: Session, combined: pd.DataFrame, steps: pd.DataFrame, year: int) -> None:
+    """The shift in the allocation staircase's shares, where the municipality has one."""
+    from workbench import analyses
+    from workbench.analyses.allocation import engine as allocation_engine
+    from workbench.analyses.allocation import load as allocation_load
+    from workbench.analyses.allocation.report import _cost_files, today_by_step
+
+    if not analyses.get("allocation").enabled_for(session.municipality):
+        return
+    inputs = allocation_load.load(session)
+    result = allocation_engine.evaluate(inputs) if inputs.ledger is not None else None
+    today, total = today_by_step(inputs, result)
+    table = share_shift(today, total, combined)
+    table = table[table["step"].isin(combined["step"])]
+    shown = pd.DataFrame(
+        {
+            "Trinn": table["step"].astype(str),
+            "Navn": table["name"],
+            "Andel i dag": table["share"],
+            f"Andel med samlet effekt i {year}": table["share_after"],
+            "Endring (prosentpoeng)": table["points"],
+        }
+    )
+    formats = {
+        "Trinn": "text",
+        "Navn": "text",
+        "Andel i dag": "percent",
+        f"Andel med samlet effekt i {year}": "percent",
+        "Endring (prosentpoeng)": "number2",
+    }
+    files = _cost_files(session, inputs, result)
+    display(
+        HTML(
+            "<p>Det samme lagt til økonomifordelingen i innsatstrappa: trinnenes andel av "
+            "kostnaden i dag og med den samlede effekten (trinn uten kjent kostnad i dag står "
+            "uten andel).</p>"
+        )
+    )
+    session.show_table(
+        shown, formats, "samlet-effekt-andeler", "Samlet effekt i økonomifordelingen", files
+    )
 
 
 def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[KeyFigure]:
