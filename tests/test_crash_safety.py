@@ -80,11 +80,24 @@ def start(root: Path, *extra: str) -> subprocess.Popen:
     )
 
 
+def _newer(path: Path, since: float) -> bool:
+    try:
+        return path.stat().st_mtime > since
+    except FileNotFoundError:  # the report folder was being replaced as we looked
+        return False
+
+
 def stop_after_first_report(process: subprocess.Popen, reports: Path, since: float, sig: int):
     """Send ``sig`` to the run's process group once a report newer than ``since`` is written."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if any(p.stat().st_mtime > since for p in reports.glob("*/*/*.html")):
+        # a finished report, not one still being written in the hidden staging folder
+        written = [
+            p
+            for p in reports.glob("*/*/*.html")
+            if not any(part.startswith(".") for part in p.relative_to(reports).parts)
+        ]
+        if any(_newer(p, since) for p in written):
             break
         assert process.poll() is None, process.communicate()
         time.sleep(0.05)
