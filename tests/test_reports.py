@@ -120,6 +120,7 @@ def test_persona_key_figures_match_the_seed_table_for_faerder(project, tmp_path)
         "johs-kildens-tall-skalert",
         "johs-kildens-tall-kildens-lengde",  # the source's own scaled figures beside ours
         "johs-kildens-tall-innfasing",
+        "johs-kildens-tall-kildens-innfasing",  # the source's phase-in beside ours
     }
 
 
