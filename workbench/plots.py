@@ -131,15 +131,20 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) ->
     lines = mark_text.count("\n") + 1 if mark else 0
     header = 0.5 + 0.22 * lines + (0.03 if lines else 0)
     fig.set_label(f"{title}. {mark}" if mark else title)  # alt text
+    source_text = wrapped(f"Kilde: {source}", fig.get_figwidth() * 0.98, SOURCE_FONT_SIZE)
+    # the source band grows with its lines (8 pt: 0,135 in each), so a long source never
+    # runs into the axis labels
+    footer = max(0.45, 0.13 + 0.135 * (source_text.count("\n") + 1))
     kind = (
         tuple(fig.get_size_inches()),
         lines,
         tuple(ax.get_title() for ax in fig.axes),
+        footer,
     )
     if _LAYOUTS is not None and kind in _LAYOUTS:
         fig.subplots_adjust(**_LAYOUTS[kind])
     else:
-        fig.tight_layout(rect=(0, 0.45 / height, 1, 1 - header / height))
+        fig.tight_layout(rect=(0, footer / height, 1, 1 - header / height))
         if _LAYOUTS is not None:
             _LAYOUTS[kind] = {name: getattr(fig.subplotpars, name) for name in LAYOUT}
     # plain text, not suptitle: tight_layout would reserve room for a suptitle a second time
@@ -160,7 +165,7 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) ->
     fig.text(
         0.01,
         0.08 / height,
-        wrapped(f"Kilde: {source}", fig.get_figwidth() * 0.98, SOURCE_FONT_SIZE),
+        source_text,
         fontsize=SOURCE_FONT_SIZE,
         color="#444444",
         ha="left",
@@ -803,9 +808,20 @@ def workforce_chart(
     ax.plot(
         years, gap["needed_alt"], color=colours[1], linewidth=2.2, label="Behov, alternativ profil"
     )
+    lines = [("needed_today", colours[0]), ("needed_alt", colours[1])]
+    if "needed_effect" in gap:
+        ax.plot(
+            years,
+            gap["needed_effect"],
+            color=colours[2],
+            linestyle=":",
+            linewidth=2.2,
+            label="Behov, alternativ profil og samlet effekt",
+        )
+        lines.append(("needed_effect", colours[2]))
     ax.plot(years, gap["supply"], color="#333333", linewidth=2.2, label="Tilgang på årsverk")
     last = gap.iloc[-1]
-    for column, colour in (("needed_today", colours[0]), ("needed_alt", colours[1])):
+    for column, colour in lines:
         missing = last[column] - last["supply"]
         ax.annotate(
             f"{'mangler' if missing > 0 else 'overskudd'} {formatting.number(abs(missing))}",

@@ -575,7 +575,9 @@ def evaluate(
     )
 
 
-def workforce_gap(band: pd.DataFrame, projection: str, growth: float) -> pd.DataFrame:
+def workforce_gap(
+    band: pd.DataFrame, projection: str, growth: float, effect: pd.Series | None = None
+) -> pd.DataFrame:
     """Årsverk needed under today's and the alternative profile against the årsverk
     available, which start at the base year's need and grow by ``growth`` a year.
 
@@ -583,10 +585,13 @@ def workforce_gap(band: pd.DataFrame, projection: str, growth: float) -> pd.Data
         band: ``HousingResult.band`` (``year``, ``alternative``, ``fte_today``, ``fte_alt``).
         projection: The population alternative shown.
         growth: Growth of the labour supply per year (0,01 = 1 %).
+        effect: Year → change in årsverk from the personas' «samlet effekt», added to the
+            alternative profile's need as ``needed_effect`` (years it lacks: 0).
 
     Returns:
         Per year: ``year``, ``needed_today``, ``needed_alt``, ``supply``, ``gap_today``,
-        ``gap_alt`` (needed − supply; positive: årsverk missing).
+        ``gap_alt`` (needed − supply; positive: årsverk missing), and with ``effect``
+        ``needed_effect`` and ``gap_effect``.
     """
     main = band[band["alternative"] == projection].sort_values("year")
     first = main.iloc[0]
@@ -602,4 +607,7 @@ def workforce_gap(band: pd.DataFrame, projection: str, growth: float) -> pd.Data
     )
     table["gap_today"] = table["needed_today"] - table["supply"]
     table["gap_alt"] = table["needed_alt"] - table["supply"]
+    if effect is not None:
+        table["needed_effect"] = table["needed_alt"] + table["year"].map(effect).fillna(0.0)
+        table["gap_effect"] = table["needed_effect"] - table["supply"]
     return table

@@ -343,10 +343,13 @@ def staffing_figure(session: Session, inputs: HousingInputs, result: HousingResu
 def workforce_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
     """Årsverk needed under both profiles against the årsverk available, and the gap."""
     settings = inputs.settings
-    gap = housing.workforce_gap(result.band, settings.projection, settings.labour_supply_growth)
-    files = _files(session, inputs, *NEED_FILES)
+    effect, effect_files = _persona_effect(session)
+    gap = housing.workforce_gap(
+        result.band, settings.projection, settings.labour_supply_growth, effect
+    )
+    files = _files(session, inputs, *NEED_FILES) + effect_files
     growth = percent(settings.labour_supply_growth, 1)
-    supply = f" Tilgang: {growth} vekst per år fra basisåret ({settings.labour_supply_source})"
+    supply = f" Tilgang: {growth} vekst per år ({settings.labour_supply_source})."
     figure = plots.workforce_chart(
         gap,
         f"Arbeidskraft mot {int(gap['year'].iloc[-1])} – {session.municipality.title}",
@@ -363,6 +366,8 @@ def workforce_figure(session: Session, inputs: HousingInputs, result: HousingRes
                 "supply": "Tilgang (årsverk)",
                 "gap_today": "Mangler, dagens profil (årsverk)",
                 "gap_alt": "Mangler, alternativ profil (årsverk)",
+                "needed_effect": "Behov, alternativ profil og samlet effekt (årsverk)",
+                "gap_effect": "Mangler, alternativ profil og samlet effekt (årsverk)",
             }
         ),
         "arbeidskraft",
@@ -376,9 +381,36 @@ def workforce_figure(session: Session, inputs: HousingInputs, result: HousingRes
             f"profil og {number(last['needed_alt'])} med den alternative, mot "
             f"{number(last['supply'])} som finnes med {growth} vekst per år: "
             f"{_missing(last['gap_today'])} med dagens profil, {_missing(last['gap_alt'])} med "
-            "den alternative.</p>"
+            "den alternative"
+            + (
+                f", {_missing(last['gap_effect'])} når personaenes samlede effekt kommer i tillegg"
+                if "gap_effect" in gap
+                else ""
+            )
+            + ".</p>"
         )
     )
+
+
+def _persona_effect(session: Session) -> tuple[pd.Series | None, list[Path]]:
+    """Calendar year → change in årsverk from the personas' «samlet effekt» (each persona
+    once; the phase-in starts the year after the base year), and the files it comes from;
+    (None, []) where the municipality has no personas."""
+    from workbench import analyses
+    from workbench.analyses.personas import engine as personas_engine
+    from workbench.analyses.personas import load as personas_load
+
+    if not analyses.get("personas").enabled_for(session.municipality):
+        return None, []
+    inputs = personas_load.load(session)
+    first = {}
+    for persona_file in inputs.personas:
+        first.setdefault(persona_file.persona.name, persona_file)
+    phases = [personas_engine.evaluate(f.persona, inputs).steps_phase for f in first.values()]
+    per_year = pd.concat(phases).groupby("year")["fte"].sum()
+    base = session.municipality.base_year
+    files = [f.path for f in first.values()]
+    return pd.Series(per_year.to_numpy(), index=per_year.index + base), files
 
 
 def _missing(gap: float) -> str:

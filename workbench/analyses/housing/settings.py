@@ -7,9 +7,8 @@ from pydantic import Field, model_validator
 from workbench.models import StrictModel
 
 LABOUR_SUPPLY_SOURCE = (
-    "Antagelse: like mange årsverk som i basisåret. Sandefjord kommune, «Skal bygge kommunens "
-    "helhetlige innsatstrapp»: «Det er ikke lenger mulig å bemanne seg ut av utfordringene. De "
-    "ansatte vi trenger, finnes ikke.»"
+    "antagelse: like mange årsverk som i basisåret; Sandefjord kommune, «Skal bygge kommunens "
+    "helhetlige innsatstrapp»: «De ansatte vi trenger, finnes ikke»"
 )
 """Why the default labour supply does not grow: the municipalities' own words."""
 
