@@ -341,7 +341,7 @@ def target_section(session: Session, inputs: AllocationInputs, result: Allocatio
     target_file = session.data_file(
         inputs.settings.target_profile, key="analyses.allocation.target_profile"
     )
-    files = [target_file, *_cost_files(session, inputs, result)]
+    files = [target_file, *cost_files(session, inputs, result)]
     year = result.year if result is not None else inputs.settings.year
     draw = partial(
         plots.target_chart,
@@ -422,7 +422,7 @@ def services_table(session: Session, inputs: AllocationInputs, result: Allocatio
         formats,
         "tjenester-per-trinn",
         caption,
-        [*files, *_cost_files(session, inputs, result)],
+        [*files, *cost_files(session, inputs, result)],
     )
     listed = (
         inputs.services.groupby(["step", "category"], sort=False)["service"]
@@ -446,7 +446,7 @@ def services_table(session: Session, inputs: AllocationInputs, result: Allocatio
     return None
 
 
-def _cost_files(
+def cost_files(
     session: Session, inputs: AllocationInputs, result: AllocationResult | None
 ) -> list[Path]:
     """The files the step costs come from: the ledger and rules, or the source's figures."""

@@ -511,7 +511,7 @@ def _share_shift(session: Session, combined: pd.DataFrame, steps: pd.DataFrame, 
     from workbench import analyses
     from workbench.analyses.allocation import engine as allocation_engine
     from workbench.analyses.allocation import load as allocation_load
-    from workbench.analyses.allocation.report import _cost_files, today_by_step
+    from workbench.analyses.allocation.report import cost_files, today_by_step
 
     if not analyses.get("allocation").enabled_for(session.municipality):
         return
@@ -536,7 +536,7 @@ def _share_shift(session: Session, combined: pd.DataFrame, steps: pd.DataFrame, 
         f"Andel med samlet effekt i {year}": "percent",
         "Endring (prosentpoeng)": "number2",
     }
-    files = _cost_files(session, inputs, result)
+    files = cost_files(session, inputs, result)
     display(
         HTML(
             "<p>Det samme lagt til økonomifordelingen i innsatstrappa: trinnenes andel av "
