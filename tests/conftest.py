@@ -55,3 +55,12 @@ def make_project(
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return make_project(tmp_path / "project")
+
+
+def interruptible() -> None:
+    """``preexec_fn`` for a command a test interrupts: Ctrl-C (SIGINT) back to its default, as
+    in a terminal. A shell that starts the tests in the background without job control makes
+    them ignore SIGINT, and every command they start would inherit that."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_project
+from conftest import interruptible, make_project
 
 from workbench import batch, outputs
 from workbench.analyses import ANALYSES
@@ -77,6 +77,7 @@ def start(root: Path, *extra: str) -> subprocess.Popen:
         text=True,
         env=env,
         start_new_session=True,  # its own process group, as a terminal gives a command
+        preexec_fn=interruptible,
     )
 
 

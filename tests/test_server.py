@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import make_project
+from conftest import interruptible, make_project
 
 from workbench import server
 from workbench.errors import InputError
@@ -71,6 +71,7 @@ def test_stopping_workbench_app_stops_voila_and_every_kernel(tmp_path, stop):
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=interruptible,
     )
     try:
         deadline = time.monotonic() + 90
