@@ -797,28 +797,15 @@ def workforce_chart(
     colours = sns.color_palette(PALETTE, 3)
     years = gap["year"].to_numpy()
     ax.fill_between(years, gap["supply"], gap["needed_today"], color=colours[0], alpha=0.12)
-    ax.plot(
-        years,
-        gap["needed_today"],
-        color=colours[0],
-        linestyle="--",
-        linewidth=2.2,
-        label="Behov, dagens profil",
-    )
-    ax.plot(
-        years, gap["needed_alt"], color=colours[1], linewidth=2.2, label="Behov, alternativ profil"
-    )
-    lines = [("needed_today", colours[0]), ("needed_alt", colours[1])]
-    if "needed_effect" in gap:
-        ax.plot(
-            years,
-            gap["needed_effect"],
-            color=colours[2],
-            linestyle=":",
-            linewidth=2.2,
-            label="Behov, alternativ profil og samlet effekt",
-        )
-        lines.append(("needed_effect", colours[2]))
+    series = [
+        ("needed_today", colours[0], "--", "Behov, dagens profil"),
+        ("needed_alt", colours[1], "-", "Behov, alternativ profil"),
+        ("needed_effect", colours[2], ":", "Behov, alternativ profil og samlet effekt"),
+    ]
+    lines = [(column, colour) for column, colour, _, _ in series if column in gap]
+    for column, colour, style, label in series:
+        if column in gap:
+            ax.plot(years, gap[column], color=colour, linestyle=style, linewidth=2.2, label=label)
     ax.plot(years, gap["supply"], color="#333333", linewidth=2.2, label="Tilgang på årsverk")
     last = gap.iloc[-1]
     for column, colour in lines:

@@ -472,15 +472,7 @@ def area_table(session: Session, inputs: AllocationInputs, result: AllocationRes
     if result is None:
         return LEDGER_MISSING
     table = allocation.by_area(result.allocation, result.year)
-    title = f"Kostnad per tjenesteområde og trinn {result.year}"
-    _wide_table(
-        session,
-        inputs,
-        table,
-        ("area", "Tjenesteområde"),
-        title,
-        f"per-tjenesteomrade-{result.year}",
-    )
+    _group_table(session, inputs, table, ("area", "Tjenesteområde"), result.year, "tjenesteomrade")
     return None
 
 
@@ -489,16 +481,21 @@ def target_group_table(session: Session, inputs: AllocationInputs, result: Alloc
     if result is None:
         return LEDGER_MISSING
     table = allocation.by_target_group(result.allocation, result.year)
-    title = f"Kostnad per målgruppe og trinn {result.year}"
-    _wide_table(
-        session,
-        inputs,
-        table,
-        ("target_group", "Målgruppe"),
-        title,
-        f"per-malgruppe-{result.year}",
-    )
+    _group_table(session, inputs, table, ("target_group", "Målgruppe"), result.year, "malgruppe")
     return None
+
+
+def _group_table(
+    session: Session,
+    inputs: AllocationInputs,
+    table: pd.DataFrame,
+    first: tuple[str, str],
+    year: int,
+    stem: str,
+) -> None:
+    """«Kostnad per <group> og trinn <year>», written as ``per-<stem>-<year>``."""
+    title = f"Kostnad per {first[1].lower()} og trinn {year}"
+    _wide_table(session, inputs, table, first, title, f"per-{stem}-{year}")
 
 
 def drill_down_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):

@@ -42,6 +42,5 @@ def _effect(output: ReportOutput) -> list[Slide]:
             )
             for _, r in frame.iterrows()
         ]
-        title = entry.get("title", "Samlet effekt").split(", alle")[0]
-        return [Slide(title, rows=rows, table=EFFECT)]
+        return [Slide(entry["title"], rows=rows, table=EFFECT)]
     return []

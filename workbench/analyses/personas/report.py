@@ -479,7 +479,7 @@ def effect_section(session: Session, inputs: PersonaInputs, results: list[Person
     sources = sorted(
         {p for persona_file, _ in counted for p in _sources(session, inputs, persona_file)}
     )
-    caption = f"Samlet effekt per trinn i {year}, alle personaene"
+    caption = f"Samlet effekt per trinn i {year}"
     session.show_table(*shown, "samlet-effekt", caption, sources)
     _share_shift(session, combined, steps, year)
 
