@@ -202,14 +202,15 @@ def test_a_decimal_comma_is_a_decimal_comma_in_any_browser_language(browser, ser
 
 
 def test_personas(page, server):
-    open_app(page, server, "personas.ipynb", "nye personer per år")
+    open_app(page, server, "personas.ipynb", "Første år med besparelse")
     assert_no_code(page)
-    wait_for_text(page, "13,9 nye personer per år")  # 250 ÷ 18 years
+    # N from prevalence: 14,6 % × 4 325 residents 67+ in 2025 (phase-in year 1) ÷ 18 years
+    wait_for_text(page, "fra 35,1 nye personer i år 1")
     charts = wait_for_charts(page, 2)
     persons = page.locator(".workbench-number input").first
     persons.fill("500")
     persons.press("Enter")
-    wait_for_text(page, "27,8 nye personer per år")  # 500 ÷ 18
+    wait_for_text(page, "27,8 nye personer per år")  # one N for every year: 500 ÷ 18
     wait_for_new_charts(page, charts)
     shot(page, "personas")
 
@@ -296,7 +297,7 @@ def test_twenty_page_opens_keep_memory_bounded_and_an_open_page_keeps_its_kernel
         peak = 0.0
         for _ in range(20):
             other_context, other = new_page(browser)
-            open_app(other, base, "personas.ipynb", "nye personer per år")
+            open_app(other, base, "personas.ipynb", "Første år med besparelse")
             other_context.close()
             time.sleep(1)
             peak = max(peak, rss_mib(process.pid))
@@ -333,7 +334,7 @@ LAYOUT = """() => {
     ("notebook", "ready"),
     [
         ("calculator.ipynb", "Sammenligning per år"),
-        ("personas.ipynb", "nye personer per år"),
+        ("personas.ipynb", "Første år med besparelse"),
         ("housing.ipynb", "Vekst i behov for årsverk"),
         ("allocation.ipynb", "Flytt en regel"),
     ],

@@ -134,7 +134,11 @@ def test_front_sources_and_assumptions(built):
     assert ("Kommune", "9999 Demokommune") in front and ("Priskatalog", "23-11") in front
     assert front[1][0].startswith("ILLUSTRATIVE TALL")
     # the municipality's settings as a two-column table, data files by their dataset title
-    assert ("Personas og forløp: Personer i målgruppen (N)", "250") in front
+    assert ("Personas og forløp: N fra", "forekomst × befolkning") in front
+    assert (
+        "Personas og forløp: Forekomst per aldersgruppe",
+        "Forekomst av demens blant personer 70 år og eldre (HUNT4 70+)",
+    ) in front
     assert ("Boligprofil: Framskrivingsalternativ", "MMMM") in front
     assert (
         "Boligprofil: Beboere per boligtrinn",
@@ -166,6 +170,8 @@ def test_sheet_names_are_whole_words_and_the_contents_link_to_them(built):
     words = {w.strip(",.") for n in tables for w in n.split()[2:]}
     # every word is a whole Norwegian word or abbreviation from the titles
     assert words <= {
+        "Antall",
+        "personer",
         "Per",
         "per",
         "trinn",

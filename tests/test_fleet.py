@@ -13,7 +13,6 @@ from workbench.analyses.allocation import engine as allocation
 from workbench.analyses.calculator import engine as calculator
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.personas import engine as personas
-from workbench.analyses.personas.engine import YEARS_AFTER
 
 
 @pytest.fixture(scope="module")
@@ -63,37 +62,28 @@ def test_calculator_equals_the_engine_per_municipality(loaded):
 
 
 def test_personas_scaling_and_phase_in_equal_the_engine(loaded):
+    """The fleet's arrays against the report's own evaluation, N(t) from prevalence included
+    (Demokommune)."""
     inputs, results = loaded
     for m in inputs.having("personas"):
         given = m.inputs["personas"]
-        settings = given.settings
         for item in given.personas:
-            table = personas.yearly(item.persona, given.catalogue, given.assumptions)
-            length = settings.trajectory_years or item.persona.length
-            scaled = personas.scale(
-                personas.totals(table, settings.reference),
-                settings.persons,
-                length,
-                given.assumptions.hours_per_fte,
-                settings.reference,
-            )
+            expected = personas.evaluate(item.persona, given)
             got = results.personas[
                 (results.personas["municipality"] == m.number)
                 & (results.personas["persona"] == item.stem)
             ]
-            assert list(got["trajectory"]) == list(scaled["trajectory"])
-            np.testing.assert_allclose(got["annual_cost"], scaled["annual_cost"])
-            np.testing.assert_allclose(got["diff_annual_cost"], scaled["diff_annual_cost"])
-            years = settings.phase_in_years or item.persona.length + YEARS_AFTER
-            phase = personas.phase_in(
-                table, settings.persons, settings.reference, settings.phase_in_to, years, length
-            )
+            assert list(got["trajectory"]) == list(expected.scaled["trajectory"])
+            np.testing.assert_allclose(got["annual_cost"], expected.scaled["annual_cost"])
+            np.testing.assert_allclose(got["diff_annual_cost"], expected.scaled["diff_annual_cost"])
             got_phase = results.phase_in[
                 (results.phase_in["municipality"] == m.number)
                 & (results.phase_in["persona"] == item.stem)
             ]
-            np.testing.assert_allclose(got_phase["extra_total_cost"], phase["extra_total_cost"])
-            assert set(got["first_saving_year"]) == {personas.first_saving_year(phase)}
+            np.testing.assert_allclose(
+                got_phase["extra_total_cost"], expected.phase["extra_total_cost"]
+            )
+            assert set(got["first_saving_year"]) == {personas.first_saving_year(expected.phase)}
 
 
 def test_scaling_is_n_over_l_times_the_total(loaded):
@@ -105,7 +95,8 @@ def test_scaling_is_n_over_l_times_the_total(loaded):
         & (results.personas["trajectory"] == "proactive")
     ].iloc[0]
     length = demo.inputs["personas"].personas[0].persona.length
-    assert row["annual_cost"] == pytest.approx(250 / length * row["total_cost"])
+    # N = 14,6 % (HUNT4 70+) × Demokommune's 3 000 + 1 000 + 220 residents 67+ in 2024
+    assert row["annual_cost"] == pytest.approx(0.146 * 4_220 / length * row["total_cost"])
 
 
 def test_housing_equals_the_engine_per_municipality(loaded):

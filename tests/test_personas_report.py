@@ -303,3 +303,48 @@ def test_samlet_effekt_counts_each_persona_once_and_says_what_moves(project, tmp
         "36 nye personer per år på proaktivt forløp i stedet for normalforløp flytter" in sentence
     )
     assert "fra trinn 7 til trinn 4 innen 2030" in sentence
+
+
+def html_text(shown: list) -> str:
+    return "\n".join(item.data for item in shown if isinstance(item, HTML))
+
+
+# N from prevalence (hand cases in test_prevalence.py): Færder's 4 125 + 1 320 + 275 residents
+# 67+ in 2024 (the presentation's «Framskrivninger av innbyggere») × 14,6 % = 835,12.
+
+
+def test_faerder_shows_n_from_prevalence_beside_the_presentations_684(project, tmp_path, shown):
+    session, inputs, _ = opened(project, tmp_path, "3911")
+    assert inputs.persons == 684  # the calculations keep the presentation's number
+    report.persons_section(session, inputs)
+    page = html_text(shown)
+    assert "835 personer i 2024" in page
+    assert "kommunens eget tall, 684" in page
+    assert "22\xa0% flere i basisåret" in page  # no line break inside «22 %»
+    assert "Forekomst av demens blant personer 70 år og eldre (HUNT4 70+)" in page  # source
+    written = csv(session, "antall-personer")
+    assert written["Personer i målgruppen (N)"].iloc[0] == pytest.approx(
+        0.146 * (4_125 + 1_320 + 275),
+        abs=0.05,  # the CSV keeps one decimal
+    )
+    assert written["År"].iloc[0] == "2024"
+
+
+def test_demokommune_phases_in_with_n_from_prevalence(project, tmp_path, shown):
+    """Demokommune's MMMM: 3 000 + 1 000 + 220 = 4 220 aged 67+ in 2024 and 4 850 in 2030, so
+    4 220 + 630 ÷ 6 = 4 325 in 2025 (interpolated)."""
+    session, inputs, _ = opened(project, tmp_path, "9999")
+    n_2024, n_2025 = 0.146 * 4_220, 0.146 * 4_325
+    assert inputs.persons == pytest.approx(n_2024)
+    result = engine.evaluate(inputs.personas[0].persona, inputs)
+    assert result.persons_by_year[0] == pytest.approx(n_2025)  # phase-in year 1 is 2025
+    assert result.phase["new_persons"].iloc[0] == pytest.approx(n_2025 / result.length)
+    fixed = engine.evaluate(inputs.personas[0].persona, inputs, persons=inputs.persons)
+    assert result.phase["extra_total_cost"].iloc[-1] != pytest.approx(
+        fixed.phase["extra_total_cost"].iloc[-1]
+    )
+    assert "N fra forekomst det året" in report.phase_summary(result)
+    figures = {f.key: f.value for f in report.key_figures(inputs, [result])}
+    assert figures["prevalence.2024"] == pytest.approx(n_2024)
+    report.persons_section(session, inputs)
+    assert "Innfasingen bruker N det året" in html_text(shown)

@@ -15,9 +15,11 @@ from workbench.analyses.allocation.settings import AllocationSettings
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing import load as housing_load
 from workbench.analyses.housing.settings import HousingSettings
+from workbench.analyses.personas import engine as personas
 
 SCHEMAS = {
     "prices": catalogue.SCHEMA,
+    "analyses.personas.prevalence": personas.PREVALENCE_SCHEMA,
     "analyses.housing.population": housing.POPULATION_SCHEMA,
     "analyses.housing.residents": housing.RESIDENTS_SCHEMA,
     "analyses.housing.step_costs": housing.STEP_COSTS_SCHEMA,
@@ -77,5 +79,10 @@ def test_every_file_setting_has_a_row():
         for name in settings.model_fields:
             if name not in NOT_FILES:
                 assert f"{prefix}.{name}" in rows, name
-    for key in ("analyses.calculator.packages", "analyses.personas.personas", "sources.yaml"):
+    for key in (
+        "analyses.calculator.packages",
+        "analyses.personas.personas",
+        "analyses.personas.prevalence",
+        "sources.yaml",
+    ):
         assert key in rows

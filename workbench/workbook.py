@@ -52,6 +52,10 @@ BASIS_NAMES = {"net": "netto: alle linjer", "gross": "brutto: art under 600"}
 DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt", ".yaml", ".yml")
 
 
+N_FROM_NAMES = {"given": "kommunens eget tall", "prevalence": "forekomst × befolkning"}
+"""The personas' ``persons_by`` in words."""
+
+
 def settings_rows(m: Municipality, titles: dict[str, str]) -> list[tuple[str, str]]:
     """The municipality's parameter file as a two-column table in Norwegian: each setting's
     title and its value, data files by their dataset title (``titles``: ``data/…`` → title)."""
@@ -75,6 +79,8 @@ def settings_rows(m: Municipality, titles: dict[str, str]) -> list[tuple[str, st
             return BASIS_NAMES.get(value, str(value))
         if name in ("reference", "phase_in_to"):
             return TRAJECTORY_NAMES.get(value, str(value))
+        if name == "persons_by":
+            return N_FROM_NAMES.get(value, str(value))
         if name == "average_position_size":
             return percent(value, 0)
         if isinstance(value, float):
@@ -248,6 +254,7 @@ DANGLING_WORDS = frozenset({"av", "og", "per", "i", "til", "fra", "med", "når",
 SHEET_WORDS = [
     (r"arbeidskraft$", "Arbeidskraft"),
     (r"samlet-effekt$", "Samlet effekt"),
+    (r"antall-personer$", "Antall personer"),
     (r"malprofil$", "Målprofil"),
     (r"tjenester-per-trinn-liste$", "Tjenestene på trinnene"),
     (r"tjenester-per-trinn$", "Tjenester per trinn"),

@@ -63,8 +63,9 @@ class PersonasApp(LiveApp):
             description="Persona",
             layout=layout,
         )
+        self.own_persons = round(inputs.persons)
         self.persons = NumberField(
-            inputs.settings.persons,
+            self.own_persons,
             "Personer (N)",
             self.refresh,
             minimum=1,
@@ -269,7 +270,8 @@ class PersonasApp(LiveApp):
         self.result = evaluate(
             self.persona,
             self.inputs,
-            persons=self.persons.value,
+            # Untouched, N is the municipality's own (N(t) where it comes from prevalence).
+            persons=None if self.persons.value == self.own_persons else self.persons.value,
             trajectories=shown,
             reference=self.reference.value,
             phase_in_to=self.phase_to.value,
@@ -290,8 +292,10 @@ class PersonasApp(LiveApp):
                 ),
                 KeyFigure(
                     "",
-                    "Nye personer per år",
-                    self.result.persons / self.result.length,
+                    "Nye personer per år"
+                    if self.result.persons_by_year is None
+                    else "Nye personer i år 1 (N fra forekomst)",
+                    self.result.phase["new_persons"].iloc[0],
                     "personer",
                 ),
                 KeyFigure(

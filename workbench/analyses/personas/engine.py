@@ -13,6 +13,8 @@ running costs.
 - phase-in: from year 1 every new person gets the new trajectory while those already in a
   trajectory continue theirs; a cohort of N ÷ L starts each year, and year k's extra cost
   is Σ over the cohorts started so far of (new − old) at their year in the trajectory.
+- N from prevalence: N(t) = Σ over age groups of rate × residents in the group in year t
+  (the population projection); the cohort that starts in phase-in year s is N(s) ÷ L.
 
 Everything here is pure: persona, catalogue and assumptions in, DataFrames out.
 """
@@ -35,8 +37,9 @@ from workbench.analyses.calculator.engine import (
     line_table,
     unknown_service,
 )
+from workbench.analyses.housing.engine import AGE_GROUPS
 from workbench.errors import InputError, Problem
-from workbench.loaders import read_yaml
+from workbench.loaders import ROW_COLUMN, Column, read_table, read_yaml
 from workbench.models import StrictModel
 
 if TYPE_CHECKING:
@@ -379,7 +382,7 @@ def yearly_by_step(
 
 def phase_in_by_step(
     by_step: pd.DataFrame,
-    persons: float,
+    persons: float | np.ndarray,
     old: str,
     new: str,
     years: int,
@@ -387,12 +390,13 @@ def phase_in_by_step(
     hours_per_fte: float,
     length: float | None = None,
 ) -> pd.DataFrame:
-    """The phase-in of :func:`phase_in` split by staircase step: in year k the cohorts on the
-    new trajectory are at trajectory years 1..min(k, L), so the change on a step is
-    N ÷ L × Σ_{j ≤ min(k, L)} (new − old) on that step in trajectory year j.
+    """The phase-in of :func:`phase_in` split by staircase step: in year k the cohorts
+    started in years s ≤ k (and still in the trajectory) add N(s) ÷ L × (new − old) on the
+    step at their trajectory year k − s + 1.
 
     Args:
         by_step: From :func:`yearly_by_step`.
+        persons: N, or N(s) for each phase-in year, as in :func:`phase_in`.
         trajectory_years: The persona's number of years (a cohort leaves after them).
         length: L for the cohort size N ÷ L, as in :func:`phase_in`; default
             ``trajectory_years``.
@@ -402,8 +406,8 @@ def phase_in_by_step(
         the step, − less) and ``fte`` (årsverk).
     """
     years_index = range(1, trajectory_years + 1)
-    rows = []
-    cohort = persons / (length or trajectory_years)
+    share = cohort_sizes(persons, years, length or trajectory_years)
+    frames = []
     for step in sorted(set(by_step.loc[by_step["trajectory"].isin([old, new]), "step"])):
         per_year = {
             key: by_step[(by_step["trajectory"] == key) & (by_step["step"] == step)]
@@ -413,19 +417,19 @@ def phase_in_by_step(
             for key in (old, new)
         }
         delta = per_year[new] - per_year[old]
-        cost = np.concatenate([[0.0], np.cumsum(delta["running_cost"].to_numpy())])
-        hours = np.concatenate([[0.0], np.cumsum(delta["hours"].to_numpy())])
-        for k in range(1, years + 1):
-            active = min(k, trajectory_years)
-            rows.append(
+        frames.append(
+            pd.DataFrame(
                 {
-                    "year": k,
+                    "year": np.arange(1, years + 1),
                     "step": step,
-                    "cost": cohort * cost[active],
-                    "fte": cohort * hours[active] / hours_per_fte,
+                    "cost": _cohorts_sum(share, delta["running_cost"].to_numpy()),
+                    "fte": _cohorts_sum(share, delta["hours"].to_numpy()) / hours_per_fte,
                 }
             )
-    return pd.DataFrame.from_records(rows, columns=["year", "step", "cost", "fte"])
+        )
+    if not frames:
+        return pd.DataFrame(columns=["year", "step", "cost", "fte"])
+    return pd.concat(frames, ignore_index=True)
 
 
 TOTAL_COLUMNS = [
@@ -492,6 +496,7 @@ def scale(
 PHASE_COLUMNS = [
     "year",
     "cohorts",
+    "new_persons",
     "extra_running_cost",
     "extra_investment",
     "extra_total_cost",
@@ -500,47 +505,73 @@ PHASE_COLUMNS = [
 
 
 def phase_in(
-    table: pd.DataFrame, persons: float, old: str, new: str, years: int, length: float | None = None
+    table: pd.DataFrame,
+    persons: float | np.ndarray,
+    old: str,
+    new: str,
+    years: int,
+    length: float | None = None,
 ) -> pd.DataFrame:
     """Extra cost per year when every new person gets trajectory ``new`` instead of ``old``.
 
     A cohort of N ÷ L starts each year; in year k the cohorts started in years 1..k are at
     trajectory years 1..k (those past year L have left), so year k's extra cost is
-    N ÷ L × Σ_{j < min(k, L)} (new − old) at trajectory year j + 1.
+    Σ_{s ≤ k, k − s < T} N(s) ÷ L × (new − old) at trajectory year k − s + 1, which for a
+    fixed N is N ÷ L × Σ_{j ≤ min(k, T)} (new − old) at trajectory year j.
 
     Args:
         table: From :func:`yearly`.
-        persons: N.
+        persons: N, or N(s) for each phase-in year s = 1..``years`` (from prevalence).
         old, new: Trajectory keys.
         years: How many years to show.
         length: L for the cohort size N ÷ L; default the trajectory's number of years.
 
     Returns:
-        One row per year 1..``years``: cohorts on the new trajectory, extra running cost,
-        extra investment, their sum and the cumulative sum.
+        One row per year 1..``years``: cohorts on the new trajectory, the persons who start
+        on it that year (N ÷ L), extra running cost, extra investment, their sum and the
+        cumulative sum.
     """
     _known(table, old)
     _known(table, new)
     by_year = table.pivot(index="year", columns="trajectory", values=["running_cost", "investment"])
     length_years = len(by_year)
-    share = persons / (length or length_years)
+    share = cohort_sizes(persons, years, length or length_years)
     delta_running = (by_year["running_cost"][new] - by_year["running_cost"][old]).to_numpy()
     delta_investment = (by_year["investment"][new] - by_year["investment"][old]).to_numpy()
     k = np.arange(1, years + 1)
-    active = np.minimum(k, length_years)
-    running = share * np.concatenate([[0.0], np.cumsum(delta_running)])[active]
-    investment = share * np.concatenate([[0.0], np.cumsum(delta_investment)])[active]
     result = pd.DataFrame(
         {
             "year": k,
-            "cohorts": active,
-            "extra_running_cost": running,
-            "extra_investment": investment,
+            "cohorts": np.minimum(k, length_years),
+            "new_persons": share,
+            "extra_running_cost": _cohorts_sum(share, delta_running),
+            "extra_investment": _cohorts_sum(share, delta_investment),
         }
     )
     result["extra_total_cost"] = result["extra_running_cost"] + result["extra_investment"]
     result["cumulative_cost"] = result["extra_total_cost"].cumsum()
     return result[PHASE_COLUMNS]
+
+
+def cohort_sizes(persons: float | np.ndarray, years: int, length: float) -> np.ndarray:
+    """N ÷ L for each phase-in year 1..``years``: the persons who start on the new
+    trajectory that year.
+
+    Raises:
+        InputError: ``persons`` is a series of the wrong length.
+    """
+    values = np.asarray(persons, dtype=float)
+    if values.ndim == 0:
+        return np.full(years, float(values) / length)
+    if len(values) != years:
+        raise InputError(None, f"N er gitt for {len(values)} år, innfasingen vises for {years}")
+    return values / length
+
+
+def _cohorts_sum(share: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """Year k's sum over the cohorts started in years s ≤ k of share[s] × delta at
+    trajectory year k − s + 1 (zero once a cohort is past the trajectory's last year)."""
+    return np.convolve(share, delta)[: len(share)]
 
 
 def first_saving_year(phase: pd.DataFrame, column: str = "extra_total_cost") -> int | None:
@@ -554,6 +585,93 @@ def _known(table: pd.DataFrame, key: str) -> str:
         known = ", ".join(dict.fromkeys(table["trajectory"]))
         raise InputError(None, f"forløpet «{key}» finnes ikke (finnes: {known})")
     return key
+
+
+ALL_AGES = "67+"
+"""A prevalence row that applies to every age group of the population file."""
+
+PREVALENCE_SCHEMA = {"age_group": Column(), "rate": Column("float")}
+
+
+def read_prevalence(path: Path) -> pd.DataFrame:
+    """Prevalence rates by age group: ``age_group`` (one of the population file's groups,
+    or ``67+`` for all of them) and ``rate`` (a share between 0 and 1, e.g. 0,146).
+
+    Raises:
+        InputError: An unknown age group, a rate outside 0–1, or an age group given twice
+            (also ``67+`` beside a group it covers), each with its row.
+    """
+    table = read_table(path, PREVALENCE_SCHEMA)
+    known = (ALL_AGES, *AGE_GROUPS)
+    problems = []
+    seen: dict[str, int] = {}
+    for row, group, rate in zip(table[ROW_COLUMN], table["age_group"], table["rate"], strict=True):
+        if group not in known:
+            problems.append(
+                Problem(
+                    f"ukjent aldersgruppe «{group}» (bruk {', '.join(known)})",
+                    row=row,
+                    column="age_group",
+                )
+            )
+            continue
+        if not 0 <= rate <= 1:
+            shown = f"{rate:g}".replace(".", ",")
+            problems.append(
+                Problem(
+                    f"forekomsten {shown} er ikke en andel mellom 0 og 1 (14,6 % skrives 0.146)",
+                    row=row,
+                    column="rate",
+                )
+            )
+        for covered in AGE_GROUPS if group == ALL_AGES else (group,):
+            if covered in seen:
+                problems.append(
+                    Problem(
+                        f"aldersgruppe {covered} har allerede en forekomst (rad {seen[covered]})",
+                        row=row,
+                        column="age_group",
+                    )
+                )
+            seen[covered] = row
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
+def persons_from_prevalence(rates: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """N(t) = Σ over the age groups with a rate of rate × residents in year t.
+
+    Args:
+        rates: From :func:`read_prevalence`.
+        population: One alternative year by year (``year``, ``age_group``, ``persons``,
+            ``interpolated``), as :func:`workbench.analyses.housing.engine.population_by_year`
+            gives it.
+
+    Returns:
+        One row per year: ``year``, ``population`` (residents in the age groups with a
+        rate), ``persons`` (N) and ``interpolated`` (the year lies between given years).
+    """
+    per_group = {
+        covered: float(rate)
+        for group, rate in zip(rates["age_group"], rates["rate"], strict=True)
+        for covered in (AGE_GROUPS if group == ALL_AGES else (group,))
+    }
+    part = population[population["age_group"].isin(list(per_group))]
+    weighted = part.assign(persons=part["persons"] * part["age_group"].map(per_group))
+    by_year = part.groupby("year").agg(
+        population=("persons", "sum"), interpolated=("interpolated", "any")
+    )
+    by_year["persons"] = weighted.groupby("year")["persons"].sum()
+    return by_year.reset_index()[["year", "population", "persons", "interpolated"]]
+
+
+def persons_per_phase_year(n_by_year: pd.DataFrame, base_year: int, years: int) -> np.ndarray:
+    """N(s) for phase-in years s = 1..``years`` (calendar year base year + s), held at the
+    last projected year's N beyond it."""
+    series = n_by_year.set_index("year")["persons"]
+    wanted = np.minimum(np.arange(base_year + 1, base_year + years + 1), series.index.max())
+    return series.reindex(wanted).to_numpy(dtype=float)
 
 
 YEARS_AFTER = 3
@@ -587,12 +705,15 @@ class PersonaResult:
     totals: pd.DataFrame
     scaled: pd.DataFrame
     phase: pd.DataFrame
-    persons: int
+    persons: float
     length: float
     reference: str
     phase_in_to: str
     steps_phase: pd.DataFrame | None = None
     """The phase-in per staircase step (:func:`phase_in_by_step`)."""
+    persons_by_year: np.ndarray | None = None
+    """N(s) for each phase-in year when N comes from prevalence (None: the same N every
+    year)."""
 
 
 def combined_effect(results: list[PersonaResult], year: int) -> pd.DataFrame:
@@ -611,29 +732,38 @@ def evaluate(
     persona: Persona,
     inputs: PersonaInputs,
     *,
-    persons: int | None = None,
+    persons: float | None = None,
     trajectories: list[str] | None = None,
     reference: str | None = None,
     phase_in_to: str | None = None,
 ) -> PersonaResult:
     """All persona tables for the municipality's settings; any argument overrides them.
 
+    N is the municipality's own number, or N(t) from prevalence (the base year's N for the
+    steady state, N(s) for the cohort of phase-in year s); ``persons`` sets one N for every
+    year instead.
+
     Differences are always against the reference trajectory; ``trajectories`` only limits
     which trajectories are shown.
     """
     settings = inputs.settings
-    persons = persons or settings.persons
+    by_year = None
+    years = phase_in_horizon(settings, persona.length)
+    if persons is None:
+        persons = inputs.persons
+        if inputs.uses_prevalence:
+            by_year = persons_per_phase_year(inputs.prevalence, inputs.base_year, years)
     reference = reference or settings.reference
     phase_in_to = phase_in_to or settings.phase_in_to
     length = trajectory_length(settings, persona.length)
     table = yearly(persona, inputs.catalogue, inputs.assumptions)
     total_table = totals(table, reference)
     scaled = scale(total_table, persons, length, inputs.assumptions.hours_per_fte, reference)
-    years = phase_in_horizon(settings, persona.length)
-    phase = phase_in(table, persons, reference, phase_in_to, years, length)
+    cohorts = persons if by_year is None else by_year
+    phase = phase_in(table, cohorts, reference, phase_in_to, years, length)
     steps_phase = phase_in_by_step(
         yearly_by_step(persona, inputs.catalogue, inputs.assumptions),
-        persons,
+        cohorts,
         reference,
         phase_in_to,
         years,
@@ -657,4 +787,5 @@ def evaluate(
         reference,
         phase_in_to,
         steps_phase,
+        by_year,
     )

@@ -51,7 +51,7 @@ def _personas(groups: dict[tuple, list]) -> tuple[pd.DataFrame, pd.DataFrame]:
         table = cache[key]
         settings = [inputs.settings for _, inputs in members]
         numbers = np.array([number for number, _ in members])
-        persons = np.array([s.persons for s in settings], dtype=float)
+        persons = np.array([inputs.persons for _, inputs in members], dtype=float)
         trajectory_years = int(table["year"].max())
         lengths = np.array(
             [personas.trajectory_length(s, trajectory_years) for s in settings], dtype=float
@@ -98,6 +98,21 @@ def _phase_in(
         rows = np.array([choice == (old, new, years) for choice in choices])
         per_person = personas.phase_in(table, 1.0, old, new, years, 1.0)  # N ÷ L = 1
         extra = share[rows, None] * per_person["extra_total_cost"].to_numpy()[None, :]
+        # N(t) from prevalence: each cohort its own size, so those are priced one by one.
+        for i, index in enumerate(np.flatnonzero(rows)):
+            inputs = members[index][1]
+            if inputs.uses_prevalence:
+                cohorts = personas.persons_per_phase_year(
+                    inputs.prevalence, inputs.base_year, years
+                )
+                extra[i] = personas.phase_in(
+                    table,
+                    cohorts,
+                    old,
+                    new,
+                    years,
+                    personas.trajectory_length(settings[index], length),
+                )["extra_total_cost"].to_numpy()
         k = per_person["year"].to_numpy()
         frames.append(
             pd.DataFrame(

@@ -19,12 +19,13 @@ from workbench.analyses.personas.engine import (
     NO_STEP,
     PersonaResult,
     combined_effect,
+    evaluate,
     first_saving_year,
     length_for,
 )
 from workbench.analyses.personas.load import PersonaFile, PersonaInputs
 from workbench.analyses.personas.settings import PersonaSettings
-from workbench.formatting import mill_kr, number, styled
+from workbench.formatting import mill_kr, number, percent, styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
 
@@ -112,6 +113,7 @@ def phase_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
         columns={
             "year": "År",
             "cohorts": "Årskull på nytt forløp",
+            "new_persons": "Nye personer dette året",
             "extra_running_cost": "Drift (kr)",
             "extra_investment": "Investeringer (kr)",
             "extra_total_cost": "Sum (kr)",
@@ -121,6 +123,7 @@ def phase_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     formats = {
         "År": "text",
         "Årskull på nytt forløp": "text",
+        "Nye personer dette året": "number1",
         "Drift (kr)": "mill_kr1",
         "Investeringer (kr)": "mill_kr1",
         "Sum (kr)": "mill_kr1",
@@ -129,17 +132,35 @@ def phase_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return shown, formats
 
 
+def cohort_text(result: PersonaResult, upto: int | None = None, *, short: bool = False) -> str:
+    """The persons who start on the new trajectory each year, in words: «19 nye personer per
+    år (684 personer ÷ 36 år)», or with N(t) from prevalence «fra 20,4 nye personer i år 1 til
+    23,9 i år 6 (N(t) ÷ 36 år)» (to phase-in year ``upto``, default the last shown)."""
+    if result.persons_by_year is None:
+        if short:
+            return f"{_plain(result.persons / result.length)} nye personer per år"
+        return (
+            f"{_plain(result.persons / result.length)} nye personer per år "
+            f"({number(result.persons)} personer ÷ {_plain(result.length)} år)"
+        )
+    shown = result.persons_by_year[: upto or len(result.persons_by_year)] / result.length
+    if short:
+        return f"fra {number(shown[0], 1)} til {number(shown[-1], 1)} nye personer per år"
+    return (
+        f"fra {number(shown[0], 1)} nye personer i år 1 til {number(shown[-1], 1)} i år "
+        f"{len(shown)} (N fra forekomst det året ÷ {_plain(result.length)} år)"
+    )
+
+
 def phase_summary(result: PersonaResult) -> str:
     """One sentence on when the phase-in starts to save money."""
     names = dict(zip(result.yearly["trajectory"], result.yearly["trajectory_name"], strict=False))
     names.update({t.key: t.name for t in result.persona.trajectories})
     total = first_saving_year(result.phase)
     running = first_saving_year(result.phase, "extra_running_cost")
-    cohort = result.persons / result.length
     text = (
         f"Fra år 1 får alle nye personer {names[result.phase_in_to].lower()} i stedet for "
-        f"{names[result.reference].lower()}: {_plain(cohort)} nye personer per år "
-        f"({number(result.persons)} personer ÷ {_plain(result.length)} år). "
+        f"{names[result.reference].lower()}: {cohort_text(result)}. "
     )
     if total is None:
         return text + "Innfasingen gir ingen besparelse i perioden som vises."
@@ -147,6 +168,10 @@ def phase_summary(result: PersonaResult) -> str:
     if running is None:
         return text + "; driften alene gir ingen besparelse i perioden som vises."
     return text + f", år {running} for driften alene."
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _heading(persona_file: PersonaFile) -> None:
@@ -233,6 +258,91 @@ def total_tables(session: Session, inputs: PersonaInputs, results: list[PersonaR
         _show(session, inputs, persona_file, shown, "sum", caption)
 
 
+def persons_source(inputs: PersonaInputs) -> str:
+    """Where N comes from, in words."""
+    if inputs.uses_prevalence:
+        return f"forekomst × befolkning i {inputs.base_year} (se «Antall personer over tid»)"
+    return inputs.settings.persons_source
+
+
+def prevalence_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """N(t) from prevalence year by year with Norwegian headers."""
+    shown = pd.DataFrame(
+        {
+            "År": table["year"].astype(str)
+            + table["interpolated"].map({True: " (interpolert)", False: ""}),
+            "Innbyggere i aldersgruppene": table["population"],
+            "Forekomst": table["persons"] / table["population"],
+            "Personer i målgruppen (N)": table["persons"],
+        }
+    )
+    return shown, {
+        "År": "text",
+        "Innbyggere i aldersgruppene": "number",
+        "Forekomst": "percent",
+        "Personer i målgruppen (N)": "number",
+    }
+
+
+def _more_or_fewer(computed: float, given: float) -> str:
+    """«22 % flere» / «8 % færre»: ``computed`` against ``given``."""
+    change = computed / given - 1
+    return f"{percent(abs(change), 0)} {'flere' if change >= 0 else 'færre'}"
+
+
+def persons_section(session: Session, inputs: PersonaInputs) -> None:
+    """How many persons the group has: the municipality's own N, and N(t) from prevalence ×
+    the population projection where a prevalence file is given (``antall-personer``)."""
+    settings = inputs.settings
+    if inputs.prevalence is None:
+        display(
+            HTML(
+                f"<p>N er kommunens eget tall: {number(settings.persons)} personer "
+                f"({html.escape(settings.persons_source)}), det samme alle år. For å la N "
+                "følge befolkningen: oppgi en forekomstfil i «prevalence» i parameterfilen "
+                "(se README, «N fra forekomst»).</p>"
+            )
+        )
+        return None
+    table = inputs.prevalence
+    first, last = table.iloc[0], table.iloc[-1]
+    growth = last["persons"] / first["persons"] - 1
+    sign = "+" if growth >= 0 else "−"
+    text = (
+        f"N = forekomst × innbyggere i aldersgruppene, år for år fra befolkningsframskrivingen: "
+        f"{number(first['persons'])} personer i {int(first['year'])} og "
+        f"{number(last['persons'])} i {int(last['year'])} ({sign}{percent(abs(growth), 0)})."
+    )
+    if inputs.uses_prevalence:
+        text += (
+            " Innfasingen bruker N det året: årskullet som starter på det nye forløpet i år s er "
+            f"N(s) ÷ L. Etter {int(last['year'])} holdes N på {int(last['year'])}-nivå."
+        )
+        if settings.persons is not None:
+            text += (
+                f" Kommunens eget tall er {number(settings.persons)} "
+                f"({settings.persons_source}); det brukes ikke."
+            )
+    else:
+        text += (
+            f" Beregningene i rapporten bruker kommunens eget tall, {number(settings.persons)} "
+            f"personer ({settings.persons_source}), det samme alle år. Forekomsten gir "
+            f"{_more_or_fewer(first['persons'], settings.persons)} i basisåret, og "
+            "antallet vokser med befolkningen; sett «persons_by: prevalence» i parameterfilen "
+            "for å bruke N fra forekomsten."
+        )
+    display(HTML(f"<p>{html.escape(text)}</p>"))
+    shown, formats = prevalence_frame(table)
+    session.show_table(
+        shown,
+        formats,
+        "antall-personer",
+        "Personer i målgruppen over tid",
+        list(inputs.prevalence_files),
+    )
+    return None
+
+
 def scaled_tables(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
     """Per persona: the cost per year for the municipality's number of persons
     (``<persona>-skalert``)."""
@@ -241,7 +351,7 @@ def scaled_tables(session: Session, inputs: PersonaInputs, results: list[Persona
         display(
             HTML(
                 f"<p>{number(result.persons)} personer. Kilde for antallet: "
-                f"{html.escape(inputs.settings.persons_source)}. Likevektsår: personene er jevnt "
+                f"{html.escape(persons_source(inputs))}. Likevektsår: personene er jevnt "
                 f"fordelt over et forløp på {_plain(result.length)} år.</p>"
             )
         )
@@ -363,6 +473,14 @@ def _source_phase_in(
             "nevner dem ikke i disse tallene.</p>"
         )
     )
+    if result.persons_by_year is not None:  # the source's N every year, not N(t)
+        result = evaluate(
+            persona_file.persona,
+            inputs,
+            persons=given.persons,
+            reference=result.reference,
+            phase_in_to=result.phase_in_to,
+        )
     shown = source_phase_frame(result, given.persons, phase.running)
     _show(
         session, inputs, persona_file, shown, "kildens-innfasing", "Innfasing: kilden og beregnet"
@@ -407,10 +525,9 @@ def effect_sentence(result: PersonaResult, phase_year: int, year: int) -> str:
     part = result.steps_phase[result.steps_phase["year"] == phase_year]
     names = {t.key: t.name for t in result.persona.trajectories}
     down, up = part[part["cost"] < 0], part[part["cost"] > 0]
-    cohort = result.persons / result.length
     text = (
-        f"{_plain(cohort)} nye personer per år på {names[result.phase_in_to].lower()} i stedet "
-        f"for {names[result.reference].lower()}"
+        f"{_capital(cohort_text(result, phase_year, short=True))} på {names[result.phase_in_to].lower()} i "
+        f"stedet for {names[result.reference].lower()}"
     )
     if down.empty or up.empty:
         net = part["cost"].sum()
@@ -555,6 +672,16 @@ def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[Key
     extra cost of the first phase-in years; and the first year with a saving (``None`` when
     the phase-in saves nothing in the years shown). Values are unrounded."""
     found = []
+    if inputs.prevalence is not None:
+        for row in inputs.prevalence.iloc[[0, -1]].itertuples():
+            found.append(
+                KeyFigure(
+                    f"prevalence.{row.year}",
+                    f"Personer i målgruppen {row.year} etter forekomst × befolkning",
+                    row.persons,
+                    "personer",
+                )
+            )
     for persona_file, result in zip(inputs.personas, results, strict=True):
         s, persona = persona_file.stem, persona_file.persona
         years = f"{persona.length} år"
@@ -569,15 +696,17 @@ def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[Key
                     f"{key}.hours", f"{name}: personaltimer over {years}", row.hours, "timer"
                 ),
             ]
-        found.append(KeyFigure(f"{s}.persons", "Personer i målgruppen", result.persons, "personer"))
+        label = "Personer i målgruppen"
+        if inputs.uses_prevalence:
+            label += f" i {inputs.base_year} (forekomst × befolkning)"
+        found.append(KeyFigure(f"{s}.persons", label, result.persons, "personer"))
+        label = (
+            f"Nye personer per år ({number(result.persons)} personer ÷ {_plain(result.length)} år)"
+        )
+        if result.persons_by_year is not None:
+            label = f"Nye personer i år 1 (N fra forekomst ÷ {_plain(result.length)} år)"
         found.append(
-            KeyFigure(
-                f"{s}.new_per_year",
-                f"Nye personer per år ({number(result.persons)} personer ÷ "
-                f"{_plain(result.length)} år)",
-                result.persons / result.length,
-                "personer",
-            )
+            KeyFigure(f"{s}.new_per_year", label, result.phase["new_persons"].iloc[0], "personer")
         )
         first = result.phase.head(PHASE_YEARS_IN_KEY_FIGURES)
         for year, extra in zip(first["year"], first["extra_total_cost"], strict=True):

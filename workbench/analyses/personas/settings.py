@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
 
 from workbench.models import StrictModel
 
@@ -11,8 +13,13 @@ class PersonaSettings(StrictModel):
     """Personas a municipality shows, and how they are scaled and phased in."""
 
     personas: list[str] = Field(min_length=1, title="Personas")
-    persons: int = Field(ge=1, title="Personer i målgruppen (N)")
-    persons_source: str = Field(min_length=3, title="Kilde for N")
+    persons: int | None = Field(default=None, ge=1, title="Personer i målgruppen (N)")
+    persons_source: str | None = Field(default=None, min_length=3, title="Kilde for N")
+    prevalence: str | None = Field(default=None, title="Forekomst per aldersgruppe")
+    persons_by: Literal["given", "prevalence"] | None = Field(
+        default=None,
+        title="N fra",
+    )
     trajectory_years: float | None = Field(default=None, gt=0, title="Forløpets lengde (L, år)")
     reference: str = Field(default="normal", title="Referanseforløp")
     phase_in_to: str = Field(default="proactive", title="Forløp som fases inn")
@@ -23,3 +30,28 @@ class PersonaSettings(StrictModel):
         le=2100,
         title="År samlet effekt vises for (innfasingen starter året etter basisåret)",
     )
+
+    @property
+    def n_from(self) -> Literal["given", "prevalence"]:
+        """Where N comes from: ``persons_by``, else the municipality's own number when it
+        gives one, else prevalence."""
+        if self.persons_by is not None:
+            return self.persons_by
+        return "given" if self.persons is not None else "prevalence"
+
+    @model_validator(mode="after")
+    def _persons(self) -> Self:
+        if self.n_from == "prevalence" and self.prevalence is None:
+            raise ValueError(
+                "N skal komme fra forekomst (persons_by: prevalence), men prevalence mangler: "
+                "oppgi en forekomstfil, f.eks. reference/demensforekomst.csv, eller et eget "
+                "tall i persons"
+            )
+        if self.persons is not None and self.persons_source is None:
+            raise ValueError("persons_source mangler: hvor kommer antallet i persons fra?")
+        if self.n_from == "given" and self.persons is None:
+            raise ValueError(
+                "persons mangler: oppgi antallet i målgruppen, eller la N komme fra "
+                "forekomst med prevalence og persons_by: prevalence"
+            )
+        return self
