@@ -328,6 +328,7 @@ def test_faerder_shows_n_from_prevalence_beside_the_presentations_684(project, t
         abs=0.05,  # the CSV keeps one decimal
     )
     assert written["År"].iloc[0] == "2024"
+    assert written["Forekomst (andel)"].iloc[0] == 0.146  # not rounded to 0,15
 
 
 def test_demokommune_phases_in_with_n_from_prevalence(project, tmp_path, shown):

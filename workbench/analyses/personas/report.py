@@ -272,14 +272,14 @@ def prevalence_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]
             "År": table["year"].astype(str)
             + table["interpolated"].map({True: " (interpolert)", False: ""}),
             "Innbyggere i aldersgruppene": table["population"],
-            "Forekomst": table["persons"] / table["population"],
+            "Forekomst (andel)": table["persons"] / table["population"],
             "Personer i målgruppen (N)": table["persons"],
         }
     )
     return shown, {
         "År": "text",
         "Innbyggere i aldersgruppene": "number",
-        "Forekomst": "percent",
+        "Forekomst (andel)": "percent",
         "Personer i målgruppen (N)": "number",
     }
 
