@@ -299,8 +299,8 @@ def persons_section(session: Session, inputs: PersonaInputs) -> None:
             HTML(
                 f"<p>N er kommunens eget tall: {number(settings.persons)} personer "
                 f"({html.escape(settings.persons_source)}), det samme alle år. For å la N "
-                "følge befolkningen: oppgi en forekomstfil i «prevalence» i parameterfilen "
-                "(se README, «N fra forekomst»).</p>"
+                f"følge befolkningen: oppgi en fil i «{PREVALENCE_SETTING}» i kommunens "
+                "parameterfil.</p>"
             )
         )
         return None
@@ -328,8 +328,8 @@ def persons_section(session: Session, inputs: PersonaInputs) -> None:
             f" Beregningene i rapporten bruker kommunens eget tall, {number(settings.persons)} "
             f"personer ({settings.persons_source}), det samme alle år. Forekomsten gir "
             f"{_more_or_fewer(first['persons'], settings.persons)} i basisåret, og "
-            "antallet vokser med befolkningen; sett «persons_by: prevalence» i parameterfilen "
-            "for å bruke N fra forekomsten."
+            f"antallet vokser med befolkningen. For å regne med det: sett «{N_FROM_SETTING}» til "
+            "forekomst × befolkning i kommunens parameterfil."
         )
     display(HTML(f"<p>{html.escape(text)}</p>"))
     shown, formats = prevalence_frame(table)
@@ -364,6 +364,8 @@ def scaled_tables(session: Session, inputs: PersonaInputs, results: list[Persona
 
 
 LENGTH_SETTING = PersonaSettings.model_fields["trajectory_years"].title
+N_FROM_SETTING = PersonaSettings.model_fields["persons_by"].title
+PREVALENCE_SETTING = PersonaSettings.model_fields["prevalence"].title
 """The setting for L, by the name the workbook's cover gives it."""
 
 
