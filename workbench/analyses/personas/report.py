@@ -133,9 +133,10 @@ def phase_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 def cohort_text(result: PersonaResult, upto: int | None = None, *, short: bool = False) -> str:
-    """The persons who start on the new trajectory each year, in words: «19 nye personer per
-    år (684 personer ÷ 36 år)», or with N(t) from prevalence «fra 20,4 nye personer i år 1 til
-    23,9 i år 6 (N(t) ÷ 36 år)» (to phase-in year ``upto``, default the last shown)."""
+    """The persons who start on the new trajectory each year, in words: «36 nye personer per
+    år (684 personer ÷ 19 år)», or with N(t) from prevalence «fra 35,1 nye personer i år 1 til
+    47,3 i år 21 (N fra forekomst det året ÷ 18 år)» (to phase-in year ``upto``, default the
+    last shown); ``short`` leaves out the parenthesis."""
     if result.persons_by_year is None:
         if short:
             return f"{_plain(result.persons / result.length)} nye personer per år"
