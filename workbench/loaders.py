@@ -320,6 +320,8 @@ def _csv_rows(path: Path) -> tuple[list[str], _TextColumns]:
         for fields in reader:
             if not "".join(fields).strip():  # a blank row (one string, not a field at a time)
                 continue
+            if fields[0].lstrip().startswith("#"):  # a comment, e.g. a template's example row
+                continue
             if len(fields) != len(header):
                 problems.append(
                     Problem(
@@ -354,8 +356,8 @@ def _csv_columns(text: str, delimiter: str) -> tuple[list[str], _TextColumns] | 
     width = len(header) - 1
     kept, numbers = [], []
     for number, line in enumerate(lines[1:], start=2):
-        if not line.replace(delimiter, "").strip():
-            continue  # a blank row
+        if not line.replace(delimiter, "").strip() or line.lstrip().startswith("#"):
+            continue  # a blank row, or a comment
         if line.count(delimiter) != width:
             return None
         kept.append(line)

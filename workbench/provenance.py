@@ -19,12 +19,13 @@ from workbench.loaders import memo_read, read_yaml
 from workbench.models import StrictModel
 
 MANIFEST = "sources.yaml"
-Status = Literal["real", "derived", "calibrated", "illustrative"]
+Status = Literal["real", "derived", "calibrated", "illustrative", "template"]
 STATUS_LABELS: dict[str, str] = {
     "real": "reelle tall",
     "derived": "avledet",
     "calibrated": "kalibrert mot kilden",
     "illustrative": "illustrative tall",
+    "template": "mal, ikke fylt ut",
 }
 
 
@@ -38,7 +39,9 @@ class SourceEntry(StrictModel):
         subject: What the file holds as a short phrase for marking sentences
             («beboere per boligtrinn»); default the title.
         source: Where exactly it comes from and how it was made.
-        status: ``real``, ``derived``, ``calibrated`` or ``illustrative``.
+        status: ``real``, ``derived``, ``calibrated``, ``illustrative`` or ``template``
+            (a file the municipality has still to fill in).
+        updated: When the publisher last updated the figures (SSB's ``updated``).
     """
 
     title: str = Field(min_length=3)
@@ -47,6 +50,7 @@ class SourceEntry(StrictModel):
     subject: str = ""
     source: str = Field(min_length=3)
     status: Status
+    updated: str = ""
 
     @field_validator("published", mode="before")
     @classmethod
@@ -173,11 +177,14 @@ def read_manifest(manifest: Path) -> dict[str, SourceEntry]:
 
 
 def check_manifests(data_dir: Path) -> list[InputError]:
-    """Every data file has an entry and every entry names an existing file.
+    """Every data file has an entry, every entry names an existing file, and a template
+    that has been filled in no longer says it is one.
 
     Returns:
         One error per manifest with problems (empty when all is well).
     """
+    from workbench.input_templates import is_template
+
     errors: list[InputError] = []
     folders = sorted({p.parent for p in data_dir.rglob("*") if p.is_file()})
     for folder in folders:
@@ -206,6 +213,15 @@ def check_manifests(data_dir: Path) -> list[InputError]:
             Problem("oppføringen viser til en fil som ikke finnes", key=name)
             for name in entries
             if name not in files
+        ]
+        problems += [
+            Problem(
+                "filen er fylt ut, men står fortsatt med status: template; skriv hvor tallene "
+                "kommer fra i source og sett status: real",
+                key=name,
+            )
+            for name, entry in entries.items()
+            if entry.status == "template" and name in files and not is_template(folder / name)
         ]
         if problems:
             errors.append(InputError(manifest, problems))

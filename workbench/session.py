@@ -97,6 +97,8 @@ class Session:
     tables: list[Recorded] = field(default_factory=list)
     figures: list[Recorded] = field(default_factory=list)
     key_figures: list[KeyFigure] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    """Inputs still templates (:mod:`workbench.input_templates`): (kind, file under data/)."""
 
     @property
     def illustrative(self) -> str:
@@ -127,6 +129,32 @@ class Session:
         if all(p.path != provenance.path for p in self.sources):
             self.sources.append(provenance)
         return path
+
+    def filled_file(self, relative: str, *, key: str, kind: str) -> Path | None:
+        """A data file that may still be a template the municipality has to fill in
+        (:func:`workbench.input_templates.is_template`): its path, or None while it is a
+        template (then recorded in :attr:`missing`, not among the sources).
+
+        Raises:
+            InputError: As :meth:`data_file`.
+        """
+        from workbench.input_templates import is_template
+
+        path = self.project.data_path(relative, source=self.municipality.source_file, key=key)
+        if is_template(path):
+            if (kind, relative) not in self.missing:
+                self.missing.append((kind, relative))
+            return None
+        return self.data_file(relative, key=key)
+
+    def missing_inputs(self) -> HTML | None:
+        """A section per input still a template: what is missing, the columns expected, how
+        to get them and what the report uses meanwhile (nothing when all are filled in)."""
+        from workbench.input_templates import missing_html
+
+        if not self.missing:
+            return None
+        return HTML("".join(missing_html(kind, file) for kind, file in self.missing))
 
     def source_line(self, paths: list[Path] | None = None) -> str:
         """A short source line for figures: the data files' titles and the workbench.
