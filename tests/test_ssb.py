@@ -7,54 +7,16 @@ The documents follow the JSON-stat 2.0 format as SSB's PxWebApi v2 returns it (s
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import product
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
+from ssb_fixtures import Server, document, metadata
 
 from workbench import ssb
 from workbench.cli import main
-
-
-def document(
-    table: str,
-    dimensions: dict[str, list[tuple[str, str]]],
-    values,
-    *,
-    status=None,
-    updated="2024-07-01T08:00:00Z",
-) -> dict:
-    """A JSON-stat 2 dataset written out by hand from its parts."""
-    return {
-        "version": "2.0",
-        "class": "dataset",
-        "label": f"{table}: testtabell",
-        "source": "Statistisk sentralbyrå",
-        "updated": updated,
-        "id": list(dimensions),
-        "size": [len(v) for v in dimensions.values()],
-        "role": {"time": ["Tid"]},
-        "dimension": {
-            name: {
-                "label": name,
-                "category": {
-                    "index": {code: i for i, (code, _) in enumerate(cats)},
-                    "label": dict(cats),
-                },
-            }
-            for name, cats in dimensions.items()
-        },
-        "value": values,
-        **({"status": status} if status else {}),
-    }
-
 
 POPULATION_DIMS = {
     "Region": [("3911", "Færder"), ("3811", "Færder (-2023)")],
@@ -104,66 +66,6 @@ KOSTRA_DIMS = {
     "ContentsCode": [("KOSbelop0000", "Beløp (1000 kr)")],
     "Tid": [("2023", "2023"), ("2024", "2024")],
 }
-
-
-class Server:
-    """A local PxWebApi stand-in: queued responses per table, and a log of requests."""
-
-    def __init__(self):
-        self.queue: dict[str, list[dict]] = {}
-        self.default: dict[str, dict] = {}
-        self.log: list[tuple[str, str, dict]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args):
-                pass
-
-            def _answer(self, body: dict | None = None):
-                parsed = urlparse(self.path)
-                table = parsed.path.split("/")[-2] if "/tables/" in parsed.path else parsed.path
-                server.log.append((self.command, self.path, body or {}))
-                queued = server.queue.get(table)
-                response = (
-                    queued.pop(0)
-                    if queued
-                    else server.default.get(
-                        table,
-                        {
-                            "status": 404,
-                            "json": {
-                                "title": "Not Found",
-                                "status": 404,
-                                "detail": "Table not found",
-                            },
-                        },
-                    )
-                )
-                time.sleep(response.get("delay", 0))
-                payload = response.get("raw") or json.dumps(response.get("json", {})).encode()
-                self.send_response(response.get("status", 200))
-                for name, value in response.get("headers", {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(response.get("length", len(payload))))
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError):
-                    self.wfile.write(payload)
-
-            def do_GET(self):
-                self._answer()
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", 0))
-                self._answer(json.loads(self.rfile.read(length) or b"{}"))
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture
@@ -241,10 +143,10 @@ def test_decode_refuses_a_wrong_number_of_values():
 
 def test_fetch_caches_and_serves_offline(tmp_path, server, sleeps):
     online = client(tmp_path, server, sleeps)
-    first = online.fetch(POPULATION_QUERY, ssb.TABLES["population"].dimensions)
+    first = online.fetch(POPULATION_QUERY, tuple(POPULATION_DIMS))
     assert not first.from_cache and first.updated == "2024-07-01T08:00:00Z" and len(server.log) == 1
     offline = client(tmp_path, server, sleeps, offline=True)
-    again = offline.fetch(POPULATION_QUERY, ssb.TABLES["population"].dimensions)
+    again = offline.fetch(POPULATION_QUERY, tuple(POPULATION_DIMS))
     assert again.from_cache and len(server.log) == 1
     assert again.fetched_at == first.fetched_at
     pd.testing.assert_frame_equal(again.frame, first.frame)
@@ -320,9 +222,61 @@ def test_a_table_whose_dimensions_changed_is_an_error(tmp_path, server, sleeps):
     with pytest.raises(
         ssb.SsbError, match="tabell 07459 har endret dimensjoner: forventet Region, Kjonn"
     ):
-        client(tmp_path, server, sleeps).fetch(
-            POPULATION_QUERY, ssb.TABLES["population"].dimensions
-        )
+        client(tmp_path, server, sleeps).fetch(POPULATION_QUERY, tuple(POPULATION_DIMS))
+
+
+def test_the_metadata_is_read_before_the_data_and_names_what_is_gone(tmp_path, server, sleeps):
+    """SSB renames the sex variable: the metadata says so before any data is asked for."""
+    changed = dict(POPULATION_DIMS)
+    changed["Kjonnsidentitet"] = changed.pop("Kjonn")
+    server.default["07459/metadata"] = {"json": metadata("07459", changed)}
+    with pytest.raises(
+        ssb.SsbError, match=r"tabell 07459 \(Befolkning.*\) har ikke lenger variabelen kjønn"
+    ):
+        ssb.population(client(tmp_path, server, sleeps), "3911", _changes(), (2024,))
+    assert [path.split("?")[0] for _, path, _ in server.log] == ["/tables/07459/metadata"]
+
+
+def test_a_statistics_variable_whose_label_moved_is_an_error(tmp_path, server, sleeps):
+    """14288's ContentsCode «Personer» is read as MMMM only while its label says so."""
+    dims = dict(PROJECTION_DIMS)
+    dims["ContentsCode"] = [
+        ("Personer", "Personer, lav nasjonal vekst (LLML)"),
+        ("Personer1", "Personer, hovedalternativet (MMMM)"),
+        ("Personer2", "Personer, høy nasjonal vekst (HHMH)"),
+    ]
+    server.default["14288/metadata"] = {"json": metadata("14288", dims)}
+    # the labels still name each alternative once: the workbench follows the labels
+    resolved = ssb.resolve(
+        ssb.TABLES["projection"], client(tmp_path, server, sleeps).metadata("14288")
+    )
+    assert resolved.contents == {"MMMM": "Personer1", "LLML": "Personer", "HHMH": "Personer2"}
+    dims["ContentsCode"] = [
+        ("Personer", "Personer"),
+        ("Personer1", "Personer"),
+        ("Personer2", "Personer"),
+    ]
+    server.default["14288/metadata"] = {"json": metadata("14288", dims)}
+    with pytest.raises(
+        ssb.SsbError,
+        match=r"tabell 14288 \(.*\) har ikke lenger statistikkvariabelen hovedalternativet \(MMMM\)",
+    ):
+        ssb.population_projection(client(tmp_path / "ny", server, sleeps), "3911", _changes())
+
+
+def test_metadata_is_cached_and_its_updated_time_recorded(tmp_path, server, sleeps):
+    server.default["07459/metadata"] = {
+        "json": metadata("07459", POPULATION_DIMS, updated="2025-02-20T07:00:00Z")
+    }
+    _, dataset = ssb.population(client(tmp_path, server, sleeps), "3911", _changes(), (2023, 2024))
+    assert dataset.updated == "2025-02-20T07:00:00Z"
+    offline = client(tmp_path, server, sleeps, offline=True)
+    assert offline.metadata("07459").updated == "2025-02-20T07:00:00Z"
+    assert len(server.log) == 2  # metadata and data, once each
+
+
+def _changes() -> pd.DataFrame:
+    return pd.DataFrame({"old": ["3811"], "new": ["3911"], "valid_from": ["2024-01-01"]})
 
 
 def test_large_queries_are_split_under_the_cell_limit(tmp_path, server, sleeps):
@@ -415,9 +369,9 @@ def test_kostra_accounts_in_kroner_per_function(tmp_path, server, sleeps, repo):
     changes = ssb.read_number_changes(repo.data_dir / "reference/kommunenummer-endringer.csv")
     table, _ = ssb.kostra_accounts(client(tmp_path, server, sleeps), "3911", changes, (2023, 2024))
     assert table.to_dict("records") == [
-        {"year": 2023, "funksjon": "201", "amount": 1_000_000.0},
-        {"year": 2023, "funksjon": "254", "amount": 500_000.0},
-        {"year": 2024, "funksjon": "201", "amount": 1_100_000.0},
+        {"region": "3911", "year": 2023, "funksjon": "201", "amount": 1_000_000.0},
+        {"region": "3911", "year": 2023, "funksjon": "254", "amount": 500_000.0},
+        {"region": "3911", "year": 2024, "funksjon": "201", "amount": 1_100_000.0},
     ]  # suppressed cell and the FGK9 group left out
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from workbench.outputs import atomic_write_text
 from workbench.ssb.jsonstat import SsbError, decode
+from workbench.ssb.metadata import Metadata
 
 BASE_URL = "https://data.ssb.no/api/pxwebapi/v2"
 KLASS_URL = "https://data.ssb.no/api/klass/v1"
@@ -80,7 +81,7 @@ class Query:
     def url(self, base: str) -> str:
         parts = [f"{base}/tables/{self.table}/data?lang=no&outputFormat=json-stat2"]
         for variable, values in self.selection.items():
-            parts.append(f"valueCodes[{variable}]={quote(','.join(values), safe='*(),+-')}")
+            parts.append(f"valueCodes[{variable}]={quote(','.join(values), safe='*(),-')}")
         for variable, codelist in self.codelists.items():
             parts.append(f"codelist[{variable}]={quote(codelist)}")
         return "&".join(parts)
@@ -217,6 +218,33 @@ class Client:
         atomic_write_text(cached, json.dumps(record, ensure_ascii=False))
         return self._dataset(record, expected, from_cache=False)
 
+    def metadata(self, table: str) -> Metadata:
+        """A table's metadata (``/tables/{id}/metadata``), from the cache when there.
+
+        Raises:
+            SsbError: Offline and not cached, or SSB refuses.
+        """
+        cached = self.cache_dir / table / "metadata.json"
+        if cached.exists():
+            return Metadata.parse(table, json.loads(cached.read_text(encoding="utf-8"))["response"])
+        if self.offline:
+            raise SsbError(
+                f"metadata for tabell {table} er ikke hentet ennå (ingen kopi i {self.cache_dir}); "
+                "kjør kommandoen uten --offline når maskinen er på nett"
+            )
+        document = self._get(
+            f"{self.base_url}/tables/{table}/metadata?lang=no&outputFormat=json-stat2",
+            f"metadata for tabell {table}",
+        )
+        metadata = Metadata.parse(table, document)
+        record = {
+            "table": table,
+            "fetched_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "response": document,
+        }
+        atomic_write_text(cached, json.dumps(record, ensure_ascii=False))
+        return metadata
+
     def _dataset(
         self, record: dict, expected: Iterable[str] | None, *, from_cache: bool
     ) -> Dataset:
@@ -254,19 +282,24 @@ class Client:
         self.calls.append(self.clock())
 
     def _request(self, query: Query) -> dict:
+        url = query.url(self.base_url)
+        if len(url) > MAX_URL_LENGTH:
+            post = f"{self.base_url}/tables/{query.table}/data?lang=no&outputFormat=json-stat2"
+            return self._get(post, f"tabell {query.table}", body=query.body())
+        return self._get(url, f"tabell {query.table}")
+
+    def _get(self, url: str, what: str, body: dict | None = None) -> dict:
+        """One answer from the API (POST when ``body`` is given), retried on 429, 5xx,
+        time-outs and broken bodies."""
         import requests
 
-        url = query.url(self.base_url)
         last = ""
         for attempt in range(self.max_retries + 1):
             self._throttle()
             self.requests_made += 1
             try:
-                if len(url) > MAX_URL_LENGTH:
-                    post = (
-                        f"{self.base_url}/tables/{query.table}/data?lang=no&outputFormat=json-stat2"
-                    )
-                    response = self.http.post(post, json=query.body(), timeout=self.timeout)
+                if body is not None:
+                    response = self.http.post(url, json=body, timeout=self.timeout)
                 else:
                     response = self.http.get(url, timeout=self.timeout)
             except (
@@ -281,7 +314,7 @@ class Client:
                 continue
             if response.status_code != 200:
                 raise SsbError(
-                    f"SSB avviste spørringen mot tabell {query.table} (HTTP {response.status_code}): "
+                    f"SSB avviste spørringen mot {what} (HTTP {response.status_code}): "
                     f"{_detail(response)}"
                 )
             try:
@@ -289,9 +322,7 @@ class Client:
             except ValueError:
                 last = "svaret var ufullstendig (ikke gyldig JSON)"
                 self.sleep(_backoff(attempt))
-        raise SsbError(
-            f"tabell {query.table} kunne ikke hentes etter {self.max_retries + 1} forsøk: {last}"
-        )
+        raise SsbError(f"{what} kunne ikke hentes etter {self.max_retries + 1} forsøk: {last}")
 
     def klass(self, path: str) -> dict:
         """A KLASS request (``classifications/131/changes.json?...``), cached like the tables."""

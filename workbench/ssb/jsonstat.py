@@ -33,15 +33,8 @@ def decode(dataset: dict) -> pd.DataFrame:
     ids, sizes = dataset["id"], dataset["size"]
     codes = []
     for dimension in ids:
-        index = dataset["dimension"][dimension]["category"].get("index")
-        labels = dataset["dimension"][dimension]["category"].get("label", {})
-        if index is None:
-            ordered = list(labels)
-        elif isinstance(index, list):
-            ordered = index
-        else:
-            ordered = sorted(index, key=index.get)
-        codes.append((ordered, labels))
+        category = dataset["dimension"][dimension]["category"]
+        codes.append((category_codes(category), category.get("label", {})))
     total = math.prod(sizes)
     values = _dense(dataset.get("value", []), total)
     status = (
@@ -55,6 +48,17 @@ def decode(dataset: dict) -> pd.DataFrame:
     grid["value"] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
     grid["status"] = status if not isinstance(status, str) else [status] * total
     return grid
+
+
+def category_codes(category: dict) -> list[str]:
+    """A dimension's category codes in the table's order: ``index`` as a list or as an
+    object of positions, or the labels' order where there is no index."""
+    index = category.get("index")
+    if index is None:
+        return list(category.get("label", {}))
+    if isinstance(index, list):
+        return index
+    return sorted(index, key=index.get)
 
 
 def _dense(values, total: int) -> list:

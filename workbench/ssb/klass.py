@@ -50,10 +50,28 @@ def klass_changes(client: Client, since: str = "2019-01-01") -> pd.DataFrame:
 def kostra_group(client: Client, number: str, year: int) -> str | None:
     """The municipality's KOSTRA group that year (KLASS 131 → 112 correspondence), e.g.
     ``KOSTRA-gruppe 9``, or None when KLASS has none."""
+    return kostra_group_members(client, number, year)[0]
+
+
+def municipality_names(client: Client, date: str) -> dict[str, str]:
+    """Municipality number → name on ``date`` (KLASS 131, ``codesAt``)."""
+    data = client.klass(f"classifications/131/codesAt.json?date={date}")
+    return {c["code"]: c["name"] for c in data.get("codes", [])}
+
+
+def kostra_group_members(client: Client, number: str, year: int) -> tuple[str | None, list[str]]:
+    """The municipality's KOSTRA group that year and the other municipalities in it
+    (KLASS 131 → 112 correspondence); (None, []) when KLASS has none."""
     data = client.klass(
         f"classifications/131/corresponds?targetClassificationId=112&from={year}-01-01&to={year}-12-31"
     )
-    for row in data.get("correspondenceItems", []):
-        if row.get("sourceCode") == number:
-            return row.get("targetName") or row.get("targetCode")
-    return None
+    rows = data.get("correspondenceItems", [])
+    own = next((r for r in rows if r.get("sourceCode") == number), None)
+    if own is None:
+        return None, []
+    members = [
+        r["sourceCode"]
+        for r in rows
+        if r.get("targetCode") == own.get("targetCode") and r.get("sourceCode") != number
+    ]
+    return own.get("targetName") or own.get("targetCode"), members
