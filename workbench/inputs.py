@@ -44,8 +44,12 @@ def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
     table = tables[0]
     for later in tables[1:]:
         table = catalogue_module.merge(table, later)
-    if session.municipality.prices:
-        path = session.data_file(session.municipality.prices, key="prices")
+    path = (
+        session.filled_file(session.municipality.prices, key="prices", kind="prices")
+        if session.municipality.prices
+        else None
+    )
+    if path is not None:  # None: no local prices, or still the template
         table = catalogue_module.merge(
             table, catalogue_module.read_catalogue(path, session.municipality.prices)
         )

@@ -36,6 +36,9 @@ class AllocationInputs:
     """The services on each canonical step (``step``, ``category``, ``service``)."""
     targets: pd.DataFrame | None = None
     """Target shares per step for chosen years (``year``, ``step``, ``share``)."""
+    view: str = "ledger"
+    """``ledger`` (the municipality's accounts), ``kostra`` (its accounts per KOSTRA
+    function from SSB, while the ledger is a template) or ``reference`` (the source's figures)."""
 
 
 T = TypeVar("T")
@@ -58,6 +61,10 @@ ALLOCATION_REFERENCE_SCHEMA = {
 }
 
 
+TEMPLATE_FIELDS = ("ledger", "rules")
+"""Settings whose file ``workbench new`` writes as a template for the municipality to fill in."""
+
+
 def load(session: Session) -> AllocationInputs:
     """Ledger, rules (the municipality's before the defaults), steps and comparison data.
 
@@ -71,11 +78,15 @@ def load(session: Session) -> AllocationInputs:
 
     def read(field: str, reader: Callable[[Path], T]) -> T | None:
         """The file named by ``field`` read with ``reader``, or None when the setting is
-        empty or the file is bad (kept in ``found``, so every bad file is named at once)."""
+        empty, the file a template still to fill in (the ledger, the rules) or bad (kept
+        in ``found``, so every bad file is named at once)."""
         name = getattr(settings, field)
         if not name:
             return None
-        file = found.attempt(session.data_file, name, key=f"{key}.{field}")
+        if field in TEMPLATE_FIELDS:
+            file = found.attempt(session.filled_file, name, key=f"{key}.{field}", kind=field)
+        else:
+            file = found.attempt(session.data_file, name, key=f"{key}.{field}")
         return None if file is None else found.attempt(reader, file)
 
     canonical = reference.steps(session.project.data_dir, session.municipality)
@@ -107,6 +118,7 @@ def load(session: Session) -> AllocationInputs:
     recipients = read("recipients", lambda f: allocation.read_recipients(f, step_ids))
     inhabitants = read("inhabitants", lambda f: read_table(f, INHABITANT_SCHEMA))
     comparisons = read("comparisons", lambda f: read_table(f, COMPARISON_SCHEMA))
+    kostra = read("kostra", lambda f: read_table(f, COMPARISON_SCHEMA))
     ref = read("reference", lambda f: read_table(f, ALLOCATION_REFERENCE_SCHEMA))
     services = read(
         "services",
@@ -123,6 +135,12 @@ def load(session: Session) -> AllocationInputs:
         steps = canonical
     canonical_rules = allocation.compile_rules(default_table)
     rules, parts = canonical_rules
+    view = "ledger" if ledger is not None else "reference"
+    if ledger is None and kostra is not None:
+        # no ledger yet: the accounts per KOSTRA function, on the default rules
+        ledger, view = allocation.function_ledger(kostra), "kostra"
+        if inhabitants is None:
+            inhabitants = kostra.groupby("year", as_index=False)["inhabitants"].first()
     if ledger is not None:
         tables = [own_rules] if own_rules is not None else []
         if settings.steps is None:
@@ -141,4 +159,5 @@ def load(session: Session) -> AllocationInputs:
         ref,
         services,
         targets,
+        view,
     )

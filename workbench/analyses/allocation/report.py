@@ -154,10 +154,12 @@ LEDGER_MISSING = HTML("<p><em>Vises når kommunens regnskap er lagt inn.</em></p
 
 
 def _files(session: Session, inputs: AllocationInputs) -> list[Path]:
+    """The files the allocation is computed from (not the templates still to fill in)."""
+    templates = {file for _, file in session.missing}
     return [
         session.data_file(getattr(inputs.settings, f), key=f"analyses.allocation.{f}")
-        for f in ("ledger", "rules", "default_rules", "recipients")
-        if getattr(inputs.settings, f)
+        for f in ("ledger", "kostra", "rules", "default_rules", "recipients")
+        if getattr(inputs.settings, f) and getattr(inputs.settings, f) not in templates
     ]
 
 
@@ -169,6 +171,14 @@ def introduction(session: Session, inputs: AllocationInputs, result: AllocationR
             f"<h2>Økonomifordeling {inputs.settings.year} – {m.title}: kildens tall</h2><p>Kommunen "
             "har ikke lagt inn regnskapet ennå; her vises fordelingen slik kilden oppgir den. Trinn "
             "som mangler i kilden er tomme.</p>"
+        )
+    if inputs.view == "kostra":
+        return HTML(
+            f"<h2>Økonomifordeling {result.year} – {m.title}: regnskapet per KOSTRA-funksjon</h2>"
+            "<p>Kommunens netto driftsutgifter per KOSTRA-funksjon fra SSB, fordelt på trinnene "
+            "i innsatstrappa med standardreglene. Det er et første bilde: en funksjon går til "
+            "trinnene etter standardreglenes andeler, uansett hvilke ansvar som fører den. "
+            "Med kommunens eget regnskap fordeles hver linje etter ansvar, funksjon og art.</p>"
         )
     basis = "netto" if inputs.settings.basis == "net" else "brutto"
     return HTML(
@@ -502,6 +512,11 @@ def drill_down_table(session: Session, inputs: AllocationInputs, result: Allocat
     """One service area (care, where the municipality has it) per ansvar and step."""
     if result is None:
         return LEDGER_MISSING
+    if inputs.view == "kostra":
+        return HTML(
+            "<p>Fordelingen per ansvar krever kommunens eget regnskap: SSBs tall per "
+            "KOSTRA-funksjon har ingen ansvar.</p>"
+        )
     focus = allocation.focus_area(result.allocation)
     table = allocation.drill_down(result.allocation, result.year, focus)
     title = f"{focus}: per ansvar og trinn {result.year}"
@@ -684,14 +699,8 @@ def _show_comparison(session: Session, inputs: AllocationInputs, result: Allocat
     if table is None:
         display(HTML(f"<p>Ingen sammenligning: innbyggertallet for {result.year} mangler.</p>"))
         return
+    # the notebook's heading and text say what the comparison is
     files = [session.data_file(inputs.settings.comparisons, key="analyses.allocation.comparisons")]
-    display(
-        HTML(
-            "<h3>Sammenligning med andre kommuner</h3><p>Kroner per innbygger per trinn. De andre "
-            "kommunenes regnskap per KOSTRA-funksjon er fordelt med standardreglene; kommunens egne "
-            "trinn er summert til de tolv trinnene i den helhetlige innsatstrappa.</p>"
-        )
-    )
     figure = plots.comparison_chart(
         table,
         f"Kroner per innbygger {result.year}",

@@ -15,6 +15,7 @@ class AllocationSettings(StrictModel):
     """Files and choices for the allocation onto the staircase (file names relative to ``data/``)."""
 
     ledger: str | None = Field(default=None, title="Regnskap")
+    kostra: str | None = Field(default=None, title="Kommunens regnskap per KOSTRA-funksjon (SSB)")
     rules: str | None = Field(default=None, title="Kommunens fordelingsregler")
     default_rules: str = Field(default="reference/standardregler.csv", title="Standardregler")
     steps: str | None = Field(default=None, title="Kommunens egne trinn")
@@ -36,8 +37,9 @@ class AllocationSettings(StrictModel):
 
     @model_validator(mode="after")
     def _something_to_show(self) -> Self:
-        if self.ledger is None and self.reference is None:
+        if self.ledger is None and self.reference is None and self.kostra is None:
             raise ValueError(
-                "oppgi ledger (regnskapet) eller reference (kildens tall), eller begge"
+                "oppgi ledger (regnskapet), kostra (regnskapet per KOSTRA-funksjon fra SSB) "
+                "eller reference (kildens tall)"
             )
         return self

@@ -110,13 +110,15 @@ def read_residents(path: Path) -> pd.DataFrame:
     return table.drop(columns=ROW_COLUMN)
 
 
-def read_step_costs(path: Path) -> pd.DataFrame:
-    """Årsverk and annual cost per resident on each housing step (steps 1–6 once each)."""
+def read_step_costs(path: Path, *, every_step: bool = True) -> pd.DataFrame:
+    """Årsverk and annual cost per resident on each housing step (steps 1–6 once each;
+    with ``every_step=False`` some steps, as the municipality's own figures that replace
+    the derived ones)."""
     table = read_table(path, STEP_COSTS_SCHEMA)
     problems = _step_problems(table)
     problems += _repeated(table, ["step"])
     missing = sorted(set(STEPS) - set(table["step"]))
-    if missing:
+    if missing and every_step:
         problems.append(Problem(f"mangler trinn {', '.join(map(str, missing))}", column="step"))
     for column in ("fte_per_resident", "cost_per_resident"):
         problems += [

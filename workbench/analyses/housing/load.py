@@ -64,6 +64,18 @@ def load(session: Session) -> HousingInputs:
         "target_shares": read("alternative_profile", housing.read_target_shares),
         "persons_per_dwelling": read("persons_per_dwelling", housing.read_persons_per_dwelling),
     }
+    own_costs = None
+    if settings.own_step_costs:
+        own_file = found.attempt(
+            session.filled_file,
+            settings.own_step_costs,
+            key=f"{key}.own_step_costs",
+            kind="step_costs",
+        )
+        if own_file is not None:
+            own_costs = found.attempt(
+                lambda f: housing.read_step_costs(f, every_step=False), own_file
+            )
     over_80 = (
         read("over_80_without_services", lambda f: read_table(f, OVER_80_SCHEMA))
         if settings.over_80_without_services
@@ -90,6 +102,10 @@ def load(session: Session) -> HousingInputs:
             "target_shares": read_prior("alternative_profile", housing.read_target_shares),
         }
     found.raise_any()
+    if own_costs is not None:  # the municipality's own figures replace the derived steps
+        tables["step_costs"] = pd.concat(
+            [tables["step_costs"].drop(index=own_costs.index), own_costs]
+        ).sort_index()
     data = housing.HousingData(**tables)
     if prior is not None:
         prior = housing.HousingData(

@@ -93,9 +93,14 @@ NEED_FILES = ("population", "residents", "step_costs", "alternative_profile")
 
 
 def _files(session: Session, inputs: HousingInputs, *fields: str) -> list[Path]:
+    """The files named by ``fields`` (default the model's), with the municipality's own
+    årsverk and costs per step beside the step costs once they are filled in."""
+    fields = fields or MODEL_FILES
+    own = inputs.settings.own_step_costs
+    if "step_costs" in fields and own and own not in {f for _, f in session.missing}:
+        fields = (*fields, "own_step_costs")
     return [
-        session.data_file(getattr(inputs.settings, f), key=f"analyses.housing.{f}")
-        for f in fields or MODEL_FILES
+        session.data_file(getattr(inputs.settings, f), key=f"analyses.housing.{f}") for f in fields
     ]
 
 

@@ -31,6 +31,10 @@ class HousingSettings(StrictModel):
     projection: str = Field(default="MMMM", title="Framskrivingsalternativ")
     residents: str = Field(title="Beboere per boligtrinn")
     step_costs: str = Field(title="Årsverk og kostnad per beboer")
+    own_step_costs: str | None = Field(
+        default=None,
+        title="Kommunens egne årsverk og kostnad per beboer (erstatter trinnene den har)",
+    )
     alternative_profile: str = Field(title="Alternativ profil")
     persons_per_dwelling: str = Field(title="Personer per bolig")
     average_position_size: float | None = Field(
