@@ -3,7 +3,8 @@
     workbench run [-m 3911 ...] [-a calculator ...] [--workers 2]
     workbench validate
     workbench app [calculator|personas|housing|allocation]
-    workbench fetch -m 3911 [--tables population,projection,kostra] [--offline]
+    workbench fetch -m 3911 [--tables population,projection,kostra,care] [--offline]
+    workbench new -m 0301 [--offline]
     workbench fleet [-m 3911 ...]
     workbench list
 
@@ -128,13 +129,36 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument(
         "--tables",
         default="population,projection,kostra",
-        help="tabeller, kommaseparert: population, projection, kostra (standard alle)",
+        help="tabeller, kommaseparert: population, projection, kostra, care (standard de tre "
+        "første)",
     )
     fetch.add_argument(
         "--offline", action="store_true", help="bruk bare hurtigbufferen (ingen nett)"
     )
     fetch.add_argument("--base-url", default=None, help="PxWebApi-adresse (standard SSBs)")
     fetch.set_defaults(handler=_fetch)
+
+    new = commands.add_parser(
+        "new", help="sett opp en ny kommune fra SSBs statistikk (parameterfil, data og maler)"
+    )
+    new.add_argument("-m", "--municipality", required=True, help="kommunenummer, fire sifre")
+    new.add_argument(
+        "--offline",
+        "--from-cache",
+        dest="offline",
+        action="store_true",
+        help="bruk bare hurtigbufferen (.cache/ssb), uten nett",
+    )
+    new.add_argument("--base-url", default=None, help="PxWebApi-adresse (standard SSBs)")
+    new.add_argument("--klass-url", default=None, help="KLASS-adresse (standard SSBs)")
+    new.add_argument(
+        "--staffed-share",
+        type=float,
+        default=None,
+        help="andel av omsorgsboligene med personell hele døgnet der statistikken ikke "
+        "skiller (standard 0,5)",
+    )
+    new.set_defaults(handler=_new)
 
     synth = commands.add_parser(
         "synth", help="lag et prosjekt med N syntetiske kommuner (for målinger)"
@@ -275,6 +299,37 @@ def _fetch(project: Project, args: argparse.Namespace) -> int:
     relative = folder.relative_to(project.data_dir).as_posix()
     print(
         f"Bruk tallene ved å vise til dem i {display_path(municipality.source_file)}, f.eks. population: {relative}/befolkning.csv"
+    )
+    return EXIT_OK
+
+
+def _new(project: Project, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from workbench import scaffold, ssb
+
+    share = scaffold.DEFAULT_STAFFED_SHARE if args.staffed_share is None else args.staffed_share
+    if not 0 <= share <= 1:
+        raise InputError(None, "--staffed-share må være mellom 0 og 1, f.eks. 0.5")
+    client = ssb.Client(
+        project.root / ".cache" / "ssb",
+        base_url=args.base_url or ssb.BASE_URL,
+        klass_url=args.klass_url or ssb.KLASS_URL,
+        offline=args.offline,
+    )
+    try:
+        created = scaffold.new_municipality(
+            project, args.municipality, client, today=date.today(), staffed_share=share
+        )
+    except ssb.SsbError as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Skrev {display_path(created.parameters)}")
+    for path in created.files:
+        print(f"Skrev {display_path(path)}")
+    print(
+        f"Basisår {created.base_year}. Kjør `workbench validate` og `workbench run -m "
+        f"{args.municipality}`; rapportene sier hva som fortsatt er maler."
     )
     return EXIT_OK
 
