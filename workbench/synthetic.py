@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.analyses.housing import derive
+
 UNITS: tuple[tuple[str, str, tuple[str, ...], float], ...] = (
     # (ansvar prefix, name, KOSTRA functions, share of the budget)
     ("21", "Skoler", ("202", "215", "222", "223"), 0.24),
@@ -146,8 +148,12 @@ def project(root, count: int, *, seed: int = 357, source=None):
         folder.mkdir(parents=True, exist_ok=True)
         scale = float(rng.lognormal(0.0, 0.8))
         population = base_population.assign(persons=(base_population["persons"] * scale).round())
-        residents = base_residents.assign(residents=(base_residents["residents"] * scale).round())
+        care = care_statistics(base_residents, scale, rng)
+        base = population[(population["alternative"] == "MMMM") & (population["year"] == 2024)]
+        # the same derivation `workbench new` uses on SSB's statistics
+        residents = derive.base_year_residents(base, care, staffed_share=0.5).residents
         write_table(population, folder / "befolkning.csv")
+        write_table(care, folder / "omsorgstjenester.csv")
         write_table(residents, folder / "beboere.csv")
         write_table(
             ledger(300, total_kr=1.9e9 * scale, seed=seed * 1000 + index), folder / "regnskap.csv"
@@ -156,7 +162,8 @@ def project(root, count: int, *, seed: int = 357, source=None):
             folder,
             {
                 "befolkning.csv": "Syntetisk befolkning 67+",
-                "beboere.csv": "Syntetiske beboere per trinn",
+                "omsorgstjenester.csv": "Syntetiske brukere av omsorgstjenester per aldersgruppe",
+                "beboere.csv": "Syntetiske beboere per trinn, avledet av omsorgstjenestene",
                 "regnskap.csv": "Syntetisk driftsregnskap",
             },
         )
@@ -191,6 +198,31 @@ def project(root, count: int, *, seed: int = 357, source=None):
             yaml.safe_dump(parameters, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
     return Project(root.resolve())
+
+
+def care_statistics(
+    residents: pd.DataFrame, scale: float, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Illustrative users of care services per age group, shaped like SSB's (table 11645),
+    from a housing profile's residents per step scaled by ``scale`` with some noise: the
+    input of :func:`workbench.analyses.housing.derive.base_year_residents`. Every second
+    municipality has no split of care housing by staffing, as where SSB publishes none."""
+    wide = residents.pivot(index="age_group", columns="step", values="residents")
+    noise = rng.uniform(0.8, 1.2, size=(len(wide), 4))
+    long, short, staffed, other = (
+        np.round(wide[s].to_numpy() * scale * noise[:, i]) for i, s in enumerate((6, 4, 5, 3))
+    )
+    home = np.round(wide[2].to_numpy() * scale) + staffed + other
+    return pd.DataFrame(
+        {
+            "age_group": wide.index,
+            "institution_long": long,
+            "institution_short": short,
+            "care_housing": staffed + other,
+            "care_housing_staffed": staffed if rng.random() < 0.5 else np.nan,
+            "home_services": home,
+        }
+    )
 
 
 def _manifest(folder, titles: dict[str, str]) -> None:
