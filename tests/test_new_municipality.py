@@ -120,6 +120,7 @@ def test_validate_is_clean_and_all_four_reports_are_made(oslo, capsys):
     housing = re.sub(r"<[^>]+>", " ", (folder / "housing/housing.html").read_text("utf-8"))
     assert "avledet" in housing and "Innbyggere 67+ per boligtrinn 2024" in housing
     assert "Kommunens egne årsverk og kostnader per beboer er ikke lagt inn ennå" in housing
+    assert "Den alternative profilen er ennå lik dagens." in housing
     calculator = re.sub(r"<[^>]+>", " ", (folder / "calculator/calculator.html").read_text("utf-8"))
     assert "Kommunens lokale priser er ikke lagt inn ennå" in calculator
     assert (folder / "personas/personas.html").is_file()
@@ -179,3 +180,13 @@ def test_each_template_has_the_columns_its_reader_reads(kind, tmp_path):
     lines = path.read_text("utf-8").splitlines()
     path.write_text(f"{lines[0]}\n{lines[2][2:]}\n", encoding="utf-8")
     assert len(read_table(path, schema)) == 1 and not input_templates.is_template(path)
+
+
+def test_an_unchanged_alternative_profile_is_told_apart_from_a_chosen_one(repo):
+    from workbench.analyses.housing import engine as housing
+
+    folder = repo.data_dir / "municipalities/9999-demokommune/bolig"
+    residents = housing.read_residents(folder / "beboere.csv")
+    chosen = housing.read_target_shares(folder / "alternativ-profil.csv")
+    assert not housing.profile_unchanged(residents, chosen)
+    assert housing.profile_unchanged(residents, housing.today_shares(residents))

@@ -308,6 +308,14 @@ PROJECTION_COLUMNS = [
 ]
 
 
+def profile_unchanged(residents: pd.DataFrame, target_shares: pd.DataFrame) -> bool:
+    """Whether the alternative profile is today's (within 0,0001 on every share), as a new
+    municipality's is until it chooses one."""
+    today = today_shares(residents).set_index(["age_group", "step"])["share"]
+    target = target_shares.set_index(["age_group", "step"])["share"].reindex(today.index)
+    return bool((today - target.fillna(0.0)).abs().max() < 1e-4)
+
+
 def project(
     data: HousingData,
     alternative: str,

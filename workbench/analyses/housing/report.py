@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from functools import partial
 from pathlib import Path
@@ -316,6 +317,15 @@ def profile_figure(session: Session, inputs: HousingInputs) -> None:
         illustrative=session.illustrative_for(files),
     )
     session.show_figure(draw(), "profil", sources=files, slide=draw)
+    if housing.profile_unchanged(inputs.data.residents, inputs.data.target_shares):
+        display(
+            HTML(
+                "<p><strong>Den alternative profilen er ennå lik dagens.</strong> Endre andelene "
+                f"per aldersgruppe og trinn i <code>data/{html.escape(inputs.settings.alternative_profile)}"
+                "</code> (de summerer til 1 per aldersgruppe) for å se hva en annen profil betyr "
+                "for bemanning og kostnader; til da er «endret praksis» null.</p>"
+            )
+        )
 
 
 def need_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
