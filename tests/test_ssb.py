@@ -422,6 +422,28 @@ def test_fetch_command_writes_input_files_with_sources(tmp_path, server, repo, c
     assert main(["--project", str(project.root), "fetch", "-m", "3911", "--offline"]) == 0
 
 
+def test_fetch_merges_sources_instead_of_replacing_them(tmp_path, server, repo, capsys):
+    """A file a person put in ssb/ keeps its entry; fetching only some tables keeps the others'."""
+    import yaml
+    from conftest import make_project
+
+    project = make_project(tmp_path / "p", ("3911-faerder.yaml",))
+    folder = project.data_dir / "municipalities/3911-faerder/ssb"
+    folder.mkdir(parents=True)
+    (folder / "notat.csv").write_text("year;inhabitants\n2024;1\n", encoding="utf-8")
+    own = {"title": "Eget notat", "source": "Skrevet av kommunen", "status": "real"}
+    (folder / "sources.yaml").write_text(yaml.safe_dump({"notat.csv": own}), encoding="utf-8")
+    values = [5] * (1 * 2 * 6 * 3 * 2)
+    server.default["14288"] = {"json": document("14288", PROJECTION_DIMS, values)}
+    base = ["--project", str(project.root), "fetch", "-m", "3911", "--base-url", server.url]
+    assert main([*base, "--tables", "projection"]) == 0
+    assert main([*base, "--tables", "population"]) == 0
+    sources = yaml.safe_load((folder / "sources.yaml").read_text(encoding="utf-8"))
+    assert sources["notat.csv"] == own
+    assert {"befolkning.csv", "innbyggere.csv"} <= set(sources)
+    assert (folder / "notat.csv").read_text(encoding="utf-8") == "year;inhabitants\n2024;1\n"
+
+
 def test_kostra_group_from_klass(tmp_path, server, sleeps):
     server.default["/klass/classifications/131/corresponds"] = {
         "json": {

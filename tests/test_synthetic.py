@@ -2,6 +2,8 @@
 
 import hashlib
 
+import pandas as pd
+
 from workbench import synthetic
 from workbench.cli import main
 from workbench.validation import validate_project
@@ -41,3 +43,19 @@ def test_synth_command_refuses_a_folder_in_use(tmp_path, repo, capsys):
     (tmp_path / "x" / "noe.txt").write_text("x")
     assert main(["--project", str(repo.root), "synth", "-n", "2", "--to", str(tmp_path / "x")]) == 2
     assert "mappen finnes og er ikke tom" in capsys.readouterr().err
+
+
+def test_synthetic_residents_come_from_the_derivation_of_their_care_statistics(tmp_path, repo):
+    made = synthetic.project(tmp_path / "a", 2, source=repo.root)
+    folder = made.data_dir / "municipalities/5001-synt-1"
+    read = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
+    care = pd.read_csv(folder / "omsorgstjenester.csv", **read)
+    residents = pd.read_csv(folder / "beboere.csv", **read).set_index(["age_group", "step"])
+    population = pd.read_csv(folder / "befolkning.csv", **read)
+    base = population[(population["alternative"] == "MMMM") & (population["year"] == 2024)]
+    for row in care.itertuples():
+        group = residents.loc[row.age_group, "residents"]
+        assert group[6] == row.institution_long and group[4] == row.institution_short
+        assert group[3] + group[5] == row.care_housing
+        assert group[2] == row.home_services - row.care_housing
+        assert group.sum() == base.set_index("age_group").loc[row.age_group, "persons"]
