@@ -124,6 +124,12 @@ def test_validate_is_clean_and_all_four_reports_are_made(oslo, capsys):
     calculator = re.sub(r"<[^>]+>", " ", (folder / "calculator/calculator.html").read_text("utf-8"))
     assert "Kommunens lokale priser er ikke lagt inn ennå" in calculator
     assert (folder / "personas/personas.html").is_file()
+    from openpyxl import load_workbook
+
+    front = load_workbook(folder / "leveranse/0301-oslo-innsatstrapp.xlsx")["Forside"]
+    rows = {r[0]: r[1] for r in front.iter_rows(values_only=True) if r[0]}
+    assert "Regnskapet er ikke lagt inn ennå" in rows["Mangler ennå"]
+    assert "Kommunens lokale priser er ikke lagt inn ennå" in rows["Mangler ennå"]
     # a real municipality on public data is not marked fictional
     assert "fiktiv" not in text.lower()
 

@@ -45,6 +45,14 @@ class Collected:
         m = self.municipality
         return marking(True, m.name, []) if m.fictional else ""
 
+    def missing(self) -> list[str]:
+        """What the reports say is still a template (their headings), once each."""
+        return list(
+            dict.fromkeys(
+                m["heading"] for _, o in self.reports for m in o.manifest.get("missing", [])
+            )
+        )
+
     def sources(self) -> list[tuple[dict, list[str]]]:
         """Every data file the reports read, once, with the analyses that read it."""
         found: dict[str, tuple[dict, list[str]]] = {}

@@ -23,6 +23,7 @@ from workbench.analyses import Analysis
 from workbench.config import Defaults, Municipality, parameter_file
 from workbench.errors import InputError
 from workbench.formatting import styled
+from workbench.input_templates import TEMPLATES, is_template, missing_html
 from workbench.marking import marking
 from workbench.outputs import (
     FIGURES,
@@ -138,8 +139,6 @@ class Session:
         Raises:
             InputError: As :meth:`data_file`.
         """
-        from workbench.input_templates import is_template
-
         path = self.project.data_path(relative, source=self.municipality.source_file, key=key)
         if is_template(path):
             if (kind, relative) not in self.missing:
@@ -150,8 +149,6 @@ class Session:
     def missing_inputs(self) -> HTML | None:
         """A section per input still a template: what is missing, the columns expected, how
         to get them and what the report uses meanwhile (nothing when all are filled in)."""
-        from workbench.input_templates import missing_html
-
         if not self.missing:
             return None
         return HTML("".join(missing_html(kind, file) for kind, file in self.missing))
@@ -367,6 +364,10 @@ class Session:
             "tables": [_entry(r, "csv") for r in self.tables],
             "figures": [_entry(r, "svg") for r in self.figures],
             "sources": [asdict_provenance(p) for p in self.sources],
+            "missing": [
+                {"kind": kind, "file": f"data/{file}", "heading": TEMPLATES[kind].heading}
+                for kind, file in self.missing
+            ],
         }
 
     def write_manifest(self) -> None:

@@ -133,6 +133,8 @@ def write_workbook(collected: Collected, path: Path) -> Path:
         ),
         ("Laget med", "innsatstrapp workbench"),
     ]
+    if collected.missing():
+        rows.insert(-1, ("Mangler ennå", "; ".join(collected.missing())))
     if collected.fictional_mark:
         rows.insert(1, (collected.fictional_mark, ""))
         rows.insert(3, ("Fiktiv kommune", "ja"))
