@@ -196,3 +196,17 @@ def test_an_unchanged_alternative_profile_is_told_apart_from_a_chosen_one(repo):
     chosen = housing.read_target_shares(folder / "alternativ-profil.csv")
     assert not housing.profile_unchanged(residents, chosen)
     assert housing.profile_unchanged(residents, housing.today_shares(residents))
+
+
+def test_the_allocation_app_says_it_shows_the_kostra_accounts(oslo):
+    import contextlib
+    import io
+
+    from workbench.analyses.allocation.app import AllocationApp, build
+    from workbench.session import open_session
+
+    session = open_session("allocation", "0301", project_dir=str(oslo.root))
+    with contextlib.redirect_stdout(io.StringIO()):
+        app = build(session)
+    assert isinstance(app, AllocationApp)
+    assert "Regnskapet per KOSTRA-funksjon fra SSB" in app.widget.children[0].value

@@ -97,8 +97,15 @@ class AllocationApp(LiveApp):
         self.part_picker.observe(lambda _change: self._show_part(), names="value")
         self.new_step.observe(lambda _change: self._move(), names="value")
         self.key_html = widgets.HTML()
+        view = (
+            "<p><strong>Regnskapet per KOSTRA-funksjon fra SSB</strong>, fordelt med "
+            "standardreglene: kommunens eget regnskap er ikke lagt inn ennå.</p>"
+            if inputs.view == "kostra"
+            else ""
+        )
         self.widget = widgets.VBox(
             [
+                widgets.HTML(view),
                 self.key_html,
                 self.chart,
                 widgets.HBox([self.year, self.variant, self.area], layout=WRAP),
