@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import catalogue as catalogue_module
-from workbench.loaders import memo_read
+from workbench.loaders import file_key, memo, memo_read
 from workbench.session import Session
 
 
@@ -25,6 +25,18 @@ def chosen_files(
     return [session.data_file(name, key=f"{key}[{i}]") for i, name in enumerate(configured)]
 
 
+def _merged(files: list[Path], names: list[str]) -> pd.DataFrame:
+    """The shared catalogues, each later one replacing the earlier ones' rows."""
+    tables = [
+        memo_read(path, "catalogue", lambda f, n=name: catalogue_module.read_catalogue(f, n), name)
+        for path, name in zip(files, names, strict=True)
+    ]
+    table = tables[0]
+    for later in tables[1:]:
+        table = catalogue_module.merge(table, later)
+    return table
+
+
 def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
     """The shared catalogues (in order) with the municipality's overrides applied.
 
@@ -32,18 +44,16 @@ def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
         The catalogue and the files it was read from.
     """
     defaults_file = session.project.parameters_dir / "defaults.yaml"
-    tables, files = [], []
-    for index, name in enumerate(session.defaults.price_catalogues):
-        path = session.data_file(name, key=f"price_catalogues[{index}]", named_in=defaults_file)
-        tables.append(
-            memo_read(
-                path, "catalogue", lambda f, n=name: catalogue_module.read_catalogue(f, n), name
-            )
-        )
-        files.append(path)
-    table = tables[0]
-    for later in tables[1:]:
-        table = catalogue_module.merge(table, later)
+    names = session.defaults.price_catalogues
+    files = [
+        session.data_file(name, key=f"price_catalogues[{index}]", named_in=defaults_file)
+        for index, name in enumerate(names)
+    ]
+    # the shared catalogues merge to the same table for every municipality: once per process
+    table = memo(
+        ("merged-catalogues", *(file_key(f) for f in files), *names),
+        lambda: _merged(files, names),
+    )
     path = (
         session.filled_file(session.municipality.prices, key="prices", kind="prices")
         if session.municipality.prices

@@ -172,14 +172,34 @@ def memo_read(path: Path, kind: str, reader: Callable[[Path], T], *key: Hashable
     The file is known by its resolved path, size and modification time. A table comes back
     as a copy, so callers may change it.
     """
+    return memo((*file_key(path), kind, *key), lambda: reader(path))
+
+
+def file_key(path: Path) -> tuple[str, int, int]:
+    """A file as the memo knows it: resolved path, size and modification time."""
     stat = path.stat()
-    memo_key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, kind, *key)
-    if memo_key not in _MEMO:
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+def memo(key: tuple, make: Callable[[], T]) -> T:
+    """``make()`` once per process for ``key`` (built from :func:`file_key` of the files it
+    depends on, so a changed file is read again). Tables come back as copies, and a tuple's
+    tables and lists too, so callers may change what they get."""
+    if key not in _MEMO:
         if len(_MEMO) >= MEMO_LIMIT:
             _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[memo_key] = reader(path)
-    value = _MEMO[memo_key]
-    return value.copy() if isinstance(value, pd.DataFrame) else value
+        _MEMO[key] = make()
+    return _copied(_MEMO[key])
+
+
+def _copied(value):
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, tuple):
+        return tuple(_copied(v) for v in value)
+    return value
 
 
 def read_table(

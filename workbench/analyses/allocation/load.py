@@ -14,7 +14,7 @@ from workbench import reference
 from workbench.analyses.allocation import engine as allocation
 from workbench.analyses.allocation.settings import AllocationSettings
 from workbench.errors import Collector, InputError
-from workbench.loaders import Column, memo_read, read_table
+from workbench.loaders import Column, file_key, memo, memo_read, read_table
 from workbench.session import Session
 
 
@@ -114,7 +114,16 @@ def load(session: Session) -> AllocationInputs:
             found.errors.append(
                 InputError(session.data_file(settings.ledger, key=f"{key}.ledger"), str(exc))
             )
-    own_rules = read("rules", lambda f: allocation.read_rules(f, allocation.MUNICIPAL, step_ids))
+    own_rules = read(
+        "rules",
+        lambda f: memo_read(
+            f,
+            "rules",
+            lambda g: allocation.read_rules(g, allocation.MUNICIPAL, step_ids),
+            allocation.MUNICIPAL,
+            frozenset(step_ids),
+        ),
+    )
     recipients = read("recipients", lambda f: allocation.read_recipients(f, step_ids))
     inhabitants = read("inhabitants", lambda f: read_table(f, INHABITANT_SCHEMA))
     comparisons = read("comparisons", lambda f: read_table(f, COMPARISON_SCHEMA))
@@ -133,7 +142,11 @@ def load(session: Session) -> AllocationInputs:
     found.raise_any()
     if steps is None:
         steps = canonical
-    canonical_rules = allocation.compile_rules(default_table)
+    # the same rule files compile to the same rules: once per process (the batch, a fleet)
+    default_key = file_key(session.project.data_dir / settings.default_rules)
+    canonical_rules = memo(
+        ("compiled-rules", default_key), lambda: allocation.compile_rules(default_table)
+    )
     rules, parts = canonical_rules
     view = "ledger" if ledger is not None else "reference"
     if ledger is None and kostra is not None:
@@ -145,7 +158,13 @@ def load(session: Session) -> AllocationInputs:
         tables = [own_rules] if own_rules is not None else []
         if settings.steps is None:
             tables.append(default_table)
-        rules, parts = allocation.compile_rules(*tables)
+        own_key = (
+            file_key(session.project.data_dir / settings.rules) if own_rules is not None else None
+        )
+        rules, parts = memo(
+            ("compiled-rules", own_key, default_key if settings.steps is None else None),
+            lambda: allocation.compile_rules(*tables),
+        )
     return AllocationInputs(
         settings,
         steps,

@@ -10,6 +10,7 @@ import pandas as pd
 
 from workbench.analyses.calculator.engine import Assumptions, Package, check_services
 from workbench.inputs import chosen_files, price_catalogue
+from workbench.loaders import memo_read
 from workbench.session import Session
 
 
@@ -47,7 +48,7 @@ def load(session: Session, package_file: str = "") -> CalculatorInputs:
     for path in chosen_files(
         session, package_file, "package_file", settings.packages, "analyses.calculator.packages"
     ):
-        package = Package.from_file(path)
+        package = memo_read(path, "package", Package.from_file)  # frozen: safe to share
         check_services(package, table, path)
         packages.append(PackageFile(path.stem, path, package))
     return CalculatorInputs(

@@ -13,7 +13,7 @@ import pandas as pd
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.settings import HousingSettings
 from workbench.errors import Collector, InputError, Problem
-from workbench.loaders import Column, read_table
+from workbench.loaders import Column, memo_read, read_table
 from workbench.session import Session
 
 
@@ -56,13 +56,22 @@ def load(session: Session) -> HousingInputs:
         file = found.attempt(session.data_file, getattr(settings, field), key=f"{key}.{field}")
         return None if file is None else found.attempt(reader, file)
 
+    def shared(kind: str, reader: Callable[[Path], T]) -> Callable[[Path], T]:
+        return lambda f: memo_read(f, kind, reader)
+
     # Every file is read before any error is raised, so all bad files are named at once.
     tables = {
         "population": read("population", housing.read_population),
         "residents": read("residents", housing.read_residents),
-        "step_costs": read("step_costs", housing.read_step_costs),
-        "target_shares": read("alternative_profile", housing.read_target_shares),
-        "persons_per_dwelling": read("persons_per_dwelling", housing.read_persons_per_dwelling),
+        # files several municipalities may share (standard costs, a common profile): read
+        # once per process while unchanged
+        "step_costs": read("step_costs", shared("step_costs", housing.read_step_costs)),
+        "target_shares": read(
+            "alternative_profile", shared("target_shares", housing.read_target_shares)
+        ),
+        "persons_per_dwelling": read(
+            "persons_per_dwelling", shared("dwellings", housing.read_persons_per_dwelling)
+        ),
     }
     own_costs = None
     if settings.own_step_costs:

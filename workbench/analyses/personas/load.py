@@ -19,6 +19,7 @@ from workbench.analyses.personas.engine import (
 from workbench.analyses.personas.settings import PersonaSettings
 from workbench.errors import InputError, Problem
 from workbench.inputs import chosen_files, price_catalogue
+from workbench.loaders import memo_read
 from workbench.session import Session
 
 
@@ -75,7 +76,7 @@ def load(session: Session, persona_file: str = "") -> PersonaInputs:
     for path in chosen_files(
         session, persona_file, "persona_file", settings.personas, "analyses.personas.personas"
     ):
-        persona = Persona.from_file(path)
+        persona = memo_read(path, "persona", Persona.from_file)  # frozen: safe to share
         check_persona_services(persona, table, path)
         keys = {t.key for t in persona.trajectories}
         for setting in ("reference", "phase_in_to"):
