@@ -20,6 +20,7 @@ is overwritten: a municipality that has a parameter file or data folder is refus
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,7 @@ from workbench import input_templates
 from workbench.analyses.housing import derive
 from workbench.analyses.housing.derive import DerivationError
 from workbench.errors import InputError
+from workbench.formatting import percent
 from workbench.outputs import atomic_write_text, write_table
 from workbench.project import Project
 from workbench.ssb import tables
@@ -43,12 +45,10 @@ from workbench.ssb.klass import (
     read_number_changes,
 )
 
-DEFAULT_STAFFED_SHARE = 0.5
-"""Share of care housing with staff around the clock where table 11645 does not say
-(an assumption, stated in the derived file's source and in the parameter file)."""
+DEFAULT_STAFFED_SHARE = derive.DEFAULT_STAFFED_SHARE
 TARGET_YEAR = 2040
 HISTORY_YEARS = 5
-DWELLING_DEFAULTS = {"67-79": 1.6, "80-89": 1.3, "90+": 1.1}
+DWELLING_DEFAULTS = "reference/personer-per-bolig.csv"
 """Persons per dwelling by age group until the municipality has its own (illustrative)."""
 TEMPLATES = {
     "okonomi/regnskap.csv": ("ledger", "Kommunens driftsregnskap (mal)"),
@@ -204,7 +204,7 @@ def new_municipality(
     staffed_from = (
         "boliger med personell hele døgnet etter tabell 11645"
         if groups["care_housing_staffed"].notna().all()
-        else f"{_percent(staffed_share)} av omsorgsboligene regnet som boliger med personell "
+        else f"{percent(staffed_share, 0)} av omsorgsboligene regnet som boliger med personell "
         "hele døgnet (antagelse; tabell 11645 skiller ikke)"
     )
     write(
@@ -260,25 +260,18 @@ def new_municipality(
             "status": "derived",
         },
     )
-    write(
-        pd.DataFrame(
-            {
-                "age_group": list(DWELLING_DEFAULTS),
-                "persons_per_dwelling": list(DWELLING_DEFAULTS.values()),
-            }
-        ),
-        "bolig",
-        "personer-per-bolig.csv",
-        {
-            "title": "Personer per bolig etter aldersgruppe (standardverdier)",
-            "publisher": "innsatstrapp workbench (illustrativt eksempel)",
-            "published": str(today.year),
-            "subject": "personer per bolig",
-            "source": "Illustrative standardverdier, de samme som i eksempelkommunen; erstatt "
-            "med kommunens egne tall.",
-            "status": "illustrative",
-        },
-    )
+    dwellings = folder / "bolig" / "personer-per-bolig.csv"
+    shutil.copyfile(project.data_dir / DWELLING_DEFAULTS, dwellings)
+    written.append(dwellings)
+    entries["bolig"][dwellings.name] = {
+        "title": "Personer per bolig etter aldersgruppe (standardverdier)",
+        "publisher": "innsatstrapp workbench (illustrativt eksempel)",
+        "published": str(today.year),
+        "subject": "personer per bolig",
+        "source": f"Kopi av data/{DWELLING_DEFAULTS}: illustrative standardverdier, de samme "
+        "som i eksempelkommunen; erstatt med kommunens egne tall.",
+        "status": "illustrative",
+    }
     for relative, (kind, title_) in TEMPLATES.items():
         where, _, name_ = relative.rpartition("/")
         path = input_templates.write_template(folder / relative, kind)
@@ -367,10 +360,6 @@ def _step_costs(
         "Kommunens egne tall per trinn kan legges i trinnkostnader-egne.csv."
     )
     return costs, source
-
-
-def _percent(share: float) -> str:
-    return f"{share * 100:.0f} %"
 
 
 def _parameter_text(

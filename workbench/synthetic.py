@@ -151,7 +151,9 @@ def project(root, count: int, *, seed: int = 357, source=None):
         care = care_statistics(base_residents, scale, rng)
         base = population[(population["alternative"] == "MMMM") & (population["year"] == 2024)]
         # the same derivation `workbench new` uses on SSB's statistics
-        residents = derive.base_year_residents(base, care, staffed_share=0.5).residents
+        residents = derive.base_year_residents(
+            base, care, staffed_share=derive.DEFAULT_STAFFED_SHARE
+        ).residents
         write_table(population, folder / "befolkning.csv")
         write_table(care, folder / "omsorgstjenester.csv")
         write_table(residents, folder / "beboere.csv")

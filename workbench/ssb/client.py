@@ -184,6 +184,7 @@ class Client:
         self.http = requests.Session()
         self.calls: deque[float] = deque()
         self.requests_made = 0
+        self._metadata: dict[str, Metadata] = {}
 
     def fetch(self, query: Query, expected: Iterable[str] | None = None) -> Dataset:
         """A query's data, from the cache when there, else from SSB (then cached).
@@ -224,6 +225,11 @@ class Client:
         Raises:
             SsbError: Offline and not cached, or SSB refuses.
         """
+        if table not in self._metadata:  # read once per client: every query needs it
+            self._metadata[table] = self._read_metadata(table)
+        return self._metadata[table]
+
+    def _read_metadata(self, table: str) -> Metadata:
         cached = self.cache_dir / table / "metadata.json"
         if cached.exists():
             return Metadata.parse(table, json.loads(cached.read_text(encoding="utf-8"))["response"])

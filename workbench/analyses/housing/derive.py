@@ -45,6 +45,11 @@ CARE_COLUMNS = (
 users (all, wherever they live)."""
 
 
+DEFAULT_STAFFED_SHARE = 0.5
+"""Share of care housing with staff around the clock where the statistics do not say (an
+assumption, stated wherever it is used)."""
+
+
 class DerivationError(ValueError):
     """The statistics do not add up (e.g. more service users than inhabitants)."""
 
