@@ -169,3 +169,15 @@ def test_cli_unknown_municipality_is_a_usage_error(project, tmp_path, capsys):
     assert code == 2
     assert "ingen parameterfil for kommune 0301 (finnes: 5001-synt-1" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_equal_tables_share_a_fingerprint_and_any_difference_changes_it():
+    frame = pd.DataFrame({"service": ["Hjemmesykepleie", "Dagsenter"], "price": [740.0, 1200.0]})
+    assert fleet.fingerprint(frame) == fleet.fingerprint(frame.copy())
+    changed = frame.copy()
+    changed.loc[1, "price"] = 1201.0
+    as_integers = frame.assign(price=[740, 1200])
+    renamed = frame.rename(columns={"price": "pris"})
+    other_index = frame.set_axis([5, 6])
+    found = {fleet.fingerprint(f) for f in (frame, changed, as_integers, renamed, other_index)}
+    assert len(found) == 5

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -169,16 +170,18 @@ def memo_read(path: Path, kind: str, reader: Callable[[Path], T], *key: Hashable
         kind: What the reader makes of the file (``catalogue``, ``rules``); with ``key``
             (what else the reader depends on) it tells the readings of one file apart.
 
-    The file is known by its resolved path, size and modification time. A table comes back
+    The file is known by its absolute path, size and modification time. A table comes back
     as a copy, so callers may change it.
     """
     return memo((*file_key(path), kind, *key), lambda: reader(path))
 
 
 def file_key(path: Path) -> tuple[str, int, int]:
-    """A file as the memo knows it: resolved path, size and modification time."""
+    """A file as the memo knows it: absolute path, size and modification time (of the file
+    itself where the path is a link). Two paths to one file are two entries, which costs a
+    second reading, not a wrong one."""
     stat = path.stat()
-    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    return (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
 
 
 def memo(key: tuple, make: Callable[[], T]) -> T:

@@ -8,6 +8,8 @@ never make the workbench read an arbitrary file.
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -83,7 +85,7 @@ class Project:
         path = self.data_dir.joinpath(*pure.parts)
         if not new and not path.is_file():
             raise InputError(source, Problem(f"filen data/{pure} finnes ikke", key=key))
-        if not path.resolve().is_relative_to(self.data_dir.resolve()):
+        if not Path(os.path.realpath(path)).is_relative_to(real_folder(self.data_dir)):
             raise InputError(
                 source,
                 Problem(
@@ -93,3 +95,11 @@ class Project:
                 ),
             )
         return path
+
+
+@functools.lru_cache(maxsize=16)
+def real_folder(folder: Path) -> Path:
+    """A project folder with its links resolved, once per process: ``data/`` is compared
+    with every data file a report reads, and resolving a path costs a system call per
+    folder in it."""
+    return folder.resolve()

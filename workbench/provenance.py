@@ -8,6 +8,7 @@ and mark every page that shows illustrative numbers.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -17,6 +18,7 @@ from pydantic import Field, field_validator
 from workbench.errors import InputError, Problem
 from workbench.loaders import memo_read, read_yaml
 from workbench.models import StrictModel
+from workbench.project import real_folder
 
 MANIFEST = "sources.yaml"
 Status = Literal["real", "derived", "calibrated", "illustrative", "template"]
@@ -136,7 +138,7 @@ def provenance_of(path: Path, data_dir: Path) -> Provenance:
                 key=path.name,
             ),
         )
-    relative = path.resolve().relative_to(data_dir.resolve()).as_posix()
+    relative = Path(os.path.realpath(path)).relative_to(real_folder(data_dir)).as_posix()
     return Provenance(
         path,
         relative,

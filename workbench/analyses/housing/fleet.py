@@ -27,23 +27,31 @@ def compute(stacked: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 def stack(municipalities: list[Municipal]) -> dict[str, pd.DataFrame]:
     """Population (the chosen projection), profiles, step costs and persons per dwelling of
     every municipality, each as one frame with a ``municipality`` column."""
-    population, shares, costs, dwellings, spans = [], [], [], [], []
+    population, residents, targets, costs, dwellings, spans = [], [], [], [], [], []
     for m in municipalities:
         inputs: HousingInputs = m.inputs["housing"]
         data = inputs.data
         part = data.population[data.population["alternative"] == inputs.settings.projection]
         population.append(part[["year", "age_group", "persons"]].assign(municipality=m.number))
-        today = housing.today_shares(data.residents).rename(columns={"share": "share_today"})
-        target = data.target_shares.rename(columns={"share": "share_target"})
-        shares.append(today.merge(target, on=["age_group", "step"]).assign(municipality=m.number))
+        residents.append(data.residents.assign(municipality=m.number))
+        targets.append(data.target_shares.assign(municipality=m.number))
         costs.append(data.step_costs.reset_index().assign(municipality=m.number))
         dwellings.append(data.persons_per_dwelling.reset_index().assign(municipality=m.number))
         spans.append((m.number, m.base_year, m.target_year))
     if not spans:
         return {}
+    # today's profile for all at once: each group's residents as shares of the group
+    today = pd.concat(residents, ignore_index=True)
+    group_total = today.groupby(["municipality", "age_group"])["residents"].transform("sum")
+    today = today.assign(share_today=today["residents"] / group_total)
+    target = pd.concat(targets, ignore_index=True).rename(columns={"share": "share_target"})
+    shares = today[["age_group", "step", "share_today", "municipality"]].merge(
+        target[["age_group", "step", "share_target", "municipality"]],
+        on=["municipality", "age_group", "step"],
+    )
     return {
         "population": pd.concat(population, ignore_index=True),
-        "shares": pd.concat(shares, ignore_index=True),
+        "shares": shares,
         "costs": pd.concat(costs, ignore_index=True),
         "dwellings": pd.concat(dwellings, ignore_index=True),
         "span": pd.DataFrame(spans, columns=["municipality", "base_year", "target_year"]),
