@@ -7,9 +7,13 @@ give them, so these tests need no data files and no engine.
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import matplotlib.pyplot as plt
 import matplotlib.text
 import pandas as pd
+import PIL.Image
 import pytest
 
 from workbench import plots
@@ -404,3 +408,49 @@ def test_a_slide_figure_is_the_slides_size_without_title_mark_or_source_and_no_t
     fig = CHARTS[name]("ILLUSTRATIVE TALL")
     assert "T" in texts(fig)
     plt.close(fig)
+
+
+def _boxes_overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+@pytest.mark.parametrize("illustrative", [True, False])
+def test_nothing_is_cut_off_or_drawn_over_the_title_mark_or_source(draw, name, illustrative):
+    """The layout measures tick labels, axis titles and legends, not the spines on the axes'
+    edges: every axes with its labels stays inside the figure and clear of the figure's own
+    texts (title, illustrative mark, source line)."""
+    fig = draw(name, "ILLUSTRATIVE TALL – Demokommune er en fiktiv kommune" * illustrative)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    figure_box = fig.bbox
+    own_texts = [t.get_window_extent(renderer) for t in fig.texts if t.get_text()]
+    for ax in fig.axes:
+        drawn = ax.get_tightbbox(renderer)
+        assert drawn.x0 >= figure_box.x0 - 1 and drawn.x1 <= figure_box.x1 + 1, (ax, drawn)
+        assert drawn.y0 >= figure_box.y0 - 1 and drawn.y1 <= figure_box.y1 + 1, (ax, drawn)
+        for text in own_texts:
+            assert not _boxes_overlap(drawn, text), (ax.get_title(), drawn, text)
+
+
+@pytest.mark.parametrize("name", ["need_chart", "trajectory_chart", "staircase_chart"])
+def test_measuring_each_axes_once_gives_the_layout_of_measuring_it_twice(name, monkeypatch):
+    fig = CHARTS[name](True)
+    once = {key: getattr(fig.subplotpars, key) for key in plots.LAYOUT}
+    plt.close(fig)
+    monkeypatch.setattr(plots, "_measured_once", contextlib.nullcontext)
+    fig = CHARTS[name](True)
+    twice = {key: getattr(fig.subplotpars, key) for key in plots.LAYOUT}
+    plt.close(fig)
+    assert once == twice
+
+
+def test_a_png_at_the_figures_own_size_has_the_pixels_savefig_draws(draw):
+    fig = draw("staircase_chart", True)
+    ours = PIL.Image.open(io.BytesIO(plots.png_bytes(fig, plots.SLIDE_DPI, tight=False)))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=plots.SLIDE_DPI)
+    theirs = PIL.Image.open(buffer).convert("RGB")
+    assert ours.mode == "RGB" and ours.size == theirs.size
+    assert ours.tobytes() == theirs.tobytes()
+    assert fig.dpi == 100  # the figure keeps the resolution it is shown at
