@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
+from matplotlib.ticker import AutoLocator, Formatter, FuncFormatter, MaxNLocator
 from PIL import Image
 
 from workbench import formatting
@@ -31,6 +31,9 @@ ILLUSTRATIVE_MARK = "ILLUSTRATIVE TALL"
 MARK_FONT_SIZE = 9
 SVG_SALT = "innsatstrapp-workbench"
 DPI = 150
+TICKS = 5
+"""At most this many intervals on a value axis matplotlib would tick by itself (it picks up to
+nine at a report figure's size): fewer grid lines to read, and a fifth less to draw."""
 
 
 def apply_style() -> None:
@@ -125,6 +128,9 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) ->
         # measuring it (which updates every tick again) never moves the layout
         for spine in ax.spines.values():
             spine.set_in_layout(False)
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_locator()) is AutoLocator:
+                axis.set_major_locator(MaxNLocator(nbins=TICKS, steps=[1, 2, 2.5, 5, 10]))
     if _SLIDE:
         fig.set_label(title)
         for ax in fig.axes:  # an axes title as wide as its axes at the slide's size
