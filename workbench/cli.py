@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
         help="analyse, eller leveranse for Excel og lysark (flere: gjenta); standard alt kommunen har satt opp",
     )
     run.add_argument(
+        "--no-leveranse",
+        action="store_true",
+        help="bare rapportene: uten Excel-arbeidsbok og lysark (og uten figurene til lysarkene)",
+    )
+    run.add_argument(
         "-w", "--workers", type=int, default=1, help="antall parallelle prosesser (standard 1)"
     )
     run.add_argument("--reports", type=Path, help="rapportmappe (standard reports/)")
@@ -191,6 +196,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _analysis_keys(args: argparse.Namespace) -> list[str] | None:
+    """The analyses ``run`` was asked for: ``--no-leveranse`` is every analysis (or those
+    named) without the deliverables.
+
+    Raises:
+        InputError: ``--no-leveranse`` together with ``-a leveranse``.
+    """
+    if not args.no_leveranse:
+        return args.analysis
+    if args.analysis and "leveranse" in args.analysis:
+        raise InputError(None, "--no-leveranse og -a leveranse kan ikke brukes sammen")
+    return args.analysis or list(analyses.ANALYSES)
+
+
 def _run(project: Project, args: argparse.Namespace) -> int:
     from workbench.batch import done, plan, run_batch
     from workbench.index_page import write_index
@@ -202,7 +221,7 @@ def _run(project: Project, args: argparse.Namespace) -> int:
 
         args.scheduler = validate_scheduler(args.scheduler)
     reports = (args.reports or project.reports_dir).resolve()
-    chosen = plan(project, args.municipality, args.analysis)
+    chosen = plan(project, args.municipality, _analysis_keys(args))
     jobs = [job for job in chosen.jobs if not (args.resume and done(reports, job))]
     if args.resume:
         print(f"{len(chosen.jobs) - len(jobs)} rapporter er allerede laget; kjører {len(jobs)}.")
