@@ -191,7 +191,9 @@ def large_csv(tmp_path: Path, bad: bool, newline: str) -> Path:
     for n in range(3000):
         lines.append(f"2024;{n % 97:05d};{n * 1.25 - 900:.2f}".replace(".", ",") + f"; m{n} ")
         if n % 700 == 0:
-            lines += ["", ";;;"]
+            lines += ["", ";;;", "  # en kommentar", "\u00a0;\u00a0;;"]
+        if n % 900 == 0:  # padded with spaces, or starting and ending with non-ASCII letters
+            lines += [f" 2024 ;00001;1,5;m{n}", f"2024;00002;2,5;Ørland {n}", "2024;00003;3;å"]
     lines.append("2024;00001;\u22121 234,50;minus")
     if bad:
         lines[1500] = "2024;00001;tolv;x"
@@ -218,6 +220,9 @@ def test_a_large_file_split_by_pandas_reads_as_the_csv_module_reads_it(
             return str(exc)
 
     fast = read()
+    assert (
+        loaders._csv_columns(path.read_text(encoding="utf-8"), ";") is not None
+    )  # split by pandas
     monkeypatch.setattr(loaders, "COLUMNAR_FROM", 10**9)
     slow = read()
     if bad:
@@ -227,4 +232,15 @@ def test_a_large_file_split_by_pandas_reads_as_the_csv_module_reads_it(
     else:
         pd.testing.assert_frame_equal(fast, slow)
         assert fast["amount"].iloc[-1] == -1234.5 and fast["ansvar"].iloc[0] == "00000"
-        assert fast["note"].iloc[0] == "m0" and len(fast) == 3001
+        assert fast["note"].iloc[0] == "m0" and len(fast) == 3001 + 4 * 3
+        assert fast["year"].dtype == "int64" and "Ørland 900" in set(fast["note"])
+
+
+def test_a_large_file_with_a_row_a_field_short_names_the_row(tmp_path):
+    path = large_csv(tmp_path, False, "\n")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2600] = "2024;00001;1,0"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    schema = {"year": Column("int"), "ansvar": Column(), "amount": Column("float")}
+    with pytest.raises(InputError, match="rad 2601: raden har 3 felt, men overskriften har 4"):
+        read_table(path, schema)
