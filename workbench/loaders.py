@@ -364,7 +364,7 @@ def _csv_rows(path: Path) -> tuple[list[str], _TextColumns]:
     return header, _TextColumns(columns, [n for n, _ in rows], decimal_comma=delimiter != ",")
 
 
-COLUMNAR_FROM = 2000
+COLUMNAR_FROM = 500
 """Lines from which a CSV file without quotes is split by pandas' C parser (:func:`_csv_columns`)."""
 
 
