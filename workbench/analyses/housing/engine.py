@@ -86,9 +86,14 @@ def read_population(path: Path) -> pd.DataFrame:
         if v < 0
     ]
     problems += _repeated(table, ["alternative", "year", "age_group"])
-    for alternative, part in table.groupby("alternative", sort=False):
-        for year, rows in part.groupby("year"):
-            missing = sorted(set(AGE_GROUPS) - set(rows["age_group"]))
+    groups: dict[str, dict[int, set]] = {}  # alternative (as they come) → year → age groups
+    for alternative, year, group in zip(
+        table["alternative"], table["year"], table["age_group"], strict=True
+    ):
+        groups.setdefault(alternative, {}).setdefault(year, set()).add(group)
+    for alternative, years in groups.items():
+        for year in sorted(years):
+            missing = sorted(set(AGE_GROUPS) - years[year])
             if missing:
                 problems.append(
                     Problem(f"{alternative} {year}: mangler aldersgruppe {', '.join(missing)}")
@@ -261,20 +266,23 @@ def population_by_year(
             f"befolkningstallene for {alternative} dekker {given[0]}–{given[-1]}, ikke {first}–{last}",
         )
     years = np.arange(first, last + 1)
-    frames = []
+    ages = part["age_group"].to_numpy()
+    given_years, persons = part["year"].to_numpy(), part["persons"].to_numpy(dtype=float)
+    shown, interpolated = [], []
     for group in AGE_GROUPS:
-        rows = part[part["age_group"] == group].sort_values("year")
-        frames.append(
-            pd.DataFrame(
-                {
-                    "year": years,
-                    "age_group": group,
-                    "persons": np.interp(years, rows["year"], rows["persons"]),
-                    "interpolated": ~np.isin(years, rows["year"]),
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+        mine = ages == group
+        order = np.argsort(given_years[mine], kind="stable")
+        known = given_years[mine][order]
+        shown.append(np.interp(years, known, persons[mine][order]))
+        interpolated.append(~np.isin(years, known))
+    return pd.DataFrame(
+        {
+            "year": np.tile(years, len(AGE_GROUPS)),
+            "age_group": np.repeat(AGE_GROUPS, len(years)),
+            "persons": np.concatenate(shown),
+            "interpolated": np.concatenate(interpolated),
+        }
+    )
 
 
 def today_shares(residents: pd.DataFrame) -> pd.DataFrame:
