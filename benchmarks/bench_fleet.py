@@ -16,6 +16,10 @@ each with all four analyses, then times:
    rest of the code (engines, tables, files) and what lies outside the code (kernel
    messages, papermill, the HTML export, folders).
 
+Each batch run also prints the CPU seconds its process tree used per municipality, and how
+much of the machine's time the hypervisor gave to other machines meanwhile (steal, from
+``/proc/stat``): on a shared host the wall-clock figures count that time as the batch's.
+
 Peak memory is the largest total resident memory of this process and all its descendants
 (kernels included), sampled every 0,2 s.
 
@@ -47,24 +51,34 @@ ANALYSES = tuple(analyses.ANALYSES)
 
 
 class PeakMemory:
-    """Largest summed RSS of this process tree while in the ``with`` block."""
+    """Largest summed RSS of this process tree while in the ``with`` block, and the CPU
+    seconds the tree used in it (``cpu``: each process's user + system time when last seen,
+    less this process's at the start; a process that ends between two samples loses at most
+    one interval)."""
 
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.peak = 0
+        self.cpu = 0.0
         self._stop = threading.Event()
+        self._cpu: dict[int, float] = {}
 
     def _sample(self) -> None:
         me = psutil.Process()
-        while not self._stop.is_set():
+        while True:
             total = 0
             for process in [me, *me.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):
                     total += process.memory_info().rss
+                    times = process.cpu_times()
+                    self._cpu[process.pid] = times.user + times.system
             self.peak = max(self.peak, total)
-            self._stop.wait(self.interval)
+            if self._stop.wait(self.interval):
+                return
 
     def __enter__(self) -> PeakMemory:
+        times = psutil.Process().cpu_times()
+        self._start = times.user + times.system
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
@@ -72,6 +86,15 @@ class PeakMemory:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+        self.cpu = sum(self._cpu.values()) - self._start
+
+
+def stolen() -> tuple[int, int]:
+    """(steal, all) clock ticks of the machine since it started (``/proc/stat``): the time
+    the hypervisor gave the cores to another machine, which a wall-clock measurement counts
+    as this one's."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[7], sum(fields[:8])
 
 
 def baseline(project: Project, number: str, out: Path) -> float:
@@ -94,9 +117,10 @@ def baseline(project: Project, number: str, out: Path) -> float:
 
 def batch(
     project: Project, municipalities: int, out: Path, deliver: bool = False, **options
-) -> tuple[int, float, int]:
-    """(notebooks, seconds, peak bytes) for the batch over the first municipalities; with
-    ``deliver`` also each municipality's workbook and deck (and the slide figures)."""
+) -> tuple[int, float, int, float]:
+    """(notebooks, seconds, peak bytes, CPU seconds of the process tree) for the batch over
+    the first municipalities; with ``deliver`` also each municipality's workbook and deck
+    (and the slide figures)."""
     numbers = [f"{5001 + i}" for i in range(municipalities)]
     keys = [*ANALYSES, "leveranse"] if deliver else list(ANALYSES)
     jobs = plan(project, numbers, keys).jobs
@@ -107,7 +131,7 @@ def batch(
     failed = [r for r in results if r.status != "ok"]
     if failed:
         raise SystemExit(f"{failed[0].job.label} failed: {failed[0].message}")
-    return len(jobs), elapsed, memory.peak
+    return len(jobs), elapsed, memory.peak, memory.cpu
 
 
 def engines(project: Project) -> tuple[float, float, int, int]:
@@ -171,23 +195,37 @@ def main() -> None:
         }
         measured = {}
         peak_of = {}
+        cpu_of = {}
         for mode in args.modes.split(","):
             label, options = runs[mode]
-            jobs, seconds, peak = batch(project, sample, root / f"run-{mode}", **options)
+            steal_before = stolen()
+            jobs, seconds, peak, cpu = batch(project, sample, root / f"run-{mode}", **options)
             per_municipality = seconds / sample
+            cpu_per_municipality = cpu / sample
             startup = 0.0
             if sample < n:
                 # a run pays once for starting its workers and their kernels: a second, smaller
                 # run separates that from what each municipality costs (the slope)
                 small = max(2, sample // 3)
-                _, first, _ = batch(project, small, root / f"run-{mode}-small", **options)
+                _, first, _, first_cpu = batch(
+                    project, small, root / f"run-{mode}-small", **options
+                )
                 per_municipality = max((seconds - first) / (sample - small), 0.0)
+                cpu_per_municipality = max((cpu - first_cpu) / (sample - small), 0.0)
                 startup = max(first - small * per_municipality, 0.0)
                 print(
                     f"{label:40s} {small} municipalities in {first:.1f} s, {sample} in "
                     f"{seconds:.1f} s: start-up {startup:.1f} s, then {per_municipality:.2f} s per "
                     "municipality"
                 )
+            steal = [b - a for a, b in zip(steal_before, stolen(), strict=True)]
+            cpu_of[mode] = cpu_per_municipality
+            print(
+                f"{label:40s} CPU of the process tree: {cpu_per_municipality:.2f} s per "
+                f"municipality, {n * cpu_per_municipality / 2 / 60:.1f} min for all {n} on two "
+                f"cores nobody else uses; the hypervisor took {steal[0] / max(steal[1], 1):.0%} "
+                "of the machine's time during these runs"
+            )
             total = startup + n * per_municipality
             measured[mode] = total
             peak_of[mode] = peak
@@ -199,11 +237,13 @@ def main() -> None:
             )
         parts = split(project, "5001", root / "split")
         if "2" in measured:
-            per_report = measured["2"] * 2 / n / len(ANALYSES)  # two workers on two cores
+            # the CPU the tree spent per report: wall time would count stolen time as the
+            # batch's own
+            per_report = cpu_of["2"] / len(ANALYSES)
             figures, code = parts
             outside = max(per_report - code, 0.0)
             print(
-                f"one report (5001, 2 workers): {per_report:.2f} s of worker time; figures "
+                f"one report (5001, 2 workers): {per_report:.2f} s of CPU; figures "
                 f"{figures:.2f} s ({figures / per_report:.0%}), the notebooks' other code "
                 f"(engines, tables, files) {code - figures:.2f} s "
                 f"({(code - figures) / per_report:.0%}), outside the notebooks' code (kernel "
