@@ -285,13 +285,17 @@ def population_by_year(
     )
 
 
-def today_shares(residents: pd.DataFrame) -> pd.DataFrame:
-    """Today's profile: each age group's residents per step as shares of the group."""
+def today_shares(residents: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Today's profile: each age group's residents per step as shares of the group.
+
+    Args:
+        by: Further columns that tell groups apart (``municipality`` for many at once);
+            they are kept in the result.
+    """
     shares = residents.copy()
-    shares["share"] = shares["residents"] / shares.groupby("age_group")["residents"].transform(
-        "sum"
-    )
-    return shares[["age_group", "step", "share"]]
+    groups = shares.groupby([*by, "age_group"])["residents"]
+    shares["share"] = shares["residents"] / groups.transform("sum")
+    return shares[[*by, "age_group", "step", "share"]]
 
 
 VALUE_COLUMNS = [

@@ -40,13 +40,11 @@ def stack(municipalities: list[Municipal]) -> dict[str, pd.DataFrame]:
         spans.append((m.number, m.base_year, m.target_year))
     if not spans:
         return {}
-    # today's profile for all at once: each group's residents as shares of the group
-    today = pd.concat(residents, ignore_index=True)
-    group_total = today.groupby(["municipality", "age_group"])["residents"].transform("sum")
-    today = today.assign(share_today=today["residents"] / group_total)
+    # today's profile for all municipalities at once
+    today = housing.today_shares(pd.concat(residents, ignore_index=True), by=("municipality",))
     target = pd.concat(targets, ignore_index=True).rename(columns={"share": "share_target"})
-    shares = today[["age_group", "step", "share_today", "municipality"]].merge(
-        target[["age_group", "step", "share_target", "municipality"]],
+    shares = today.rename(columns={"share": "share_today"}).merge(
+        target[["municipality", "age_group", "step", "share_target"]],
         on=["municipality", "age_group", "step"],
     )
     return {
