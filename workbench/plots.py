@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.ticker import AutoLocator, Formatter, FuncFormatter, MaxNLocator
 from PIL import Image
 
@@ -137,7 +138,7 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) ->
             if ax.get_title():
                 width = ax.get_position().width * fig.get_figwidth()
                 ax.set_title(wrapped(ax.get_title(), width, SLIDE_RC["axes.titlesize"]))
-        fig.tight_layout(pad=0.6)
+        laid_out(fig, pad=0.6)
         return fig
     height = fig.get_figheight()
     mark_text = wrapped(mark, fig.get_figwidth() * 0.98, MARK_FONT_SIZE) if mark else ""
@@ -158,7 +159,7 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) ->
         fig.subplots_adjust(**_LAYOUTS[kind])
     else:
         with _measured_once():
-            fig.tight_layout(rect=(0, footer / height, 1, 1 - header / height))
+            laid_out(fig, rect=(0, footer / height, 1, 1 - header / height))
         if _LAYOUTS is not None:
             _LAYOUTS[kind] = {name: getattr(fig.subplotpars, name) for name in LAYOUT}
     # plain text, not suptitle: tight_layout would reserve room for a suptitle a second time
@@ -186,6 +187,17 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) ->
         va="bottom",
     )
     return fig
+
+
+def laid_out(fig: Figure, **params) -> None:
+    """``fig.tight_layout(**params)``, without leaving a layout engine on the figure.
+
+    ``tight_layout`` ends by setting a placeholder engine, and a figure with any engine is
+    drawn once more by ``savefig`` before it is written (with drawing switched off, to let a
+    constrained layout settle): a wasted draw that was two fifths of each SVG's time. Running
+    the engine's ``execute`` lays the figure out the same way and leaves it without one.
+    """
+    TightLayoutEngine(**params).execute(fig)
 
 
 @contextlib.contextmanager
