@@ -379,3 +379,25 @@ def test_plan_finds_files_by_number_and_adds_the_deliverables(tmp_path):
     assert all(job.slides for job in plan(project, ["9999"], ["housing", "leveranse"]).jobs)
     with pytest.raises(InputError, match="ingen parameterfil for kommune 0301"):
         plan(project, ["0301"])
+
+
+def test_a_warm_kernel_keeps_no_history_in_the_users_ipython_folder(tmp_path, monkeypatch):
+    """IPython stores every cell it runs in ``history.sqlite`` under the user's IPython
+    folder; the batch's kernels run thousands of cells and must leave nothing there."""
+    from jupyter_core.utils import run_sync
+
+    from workbench import warm
+
+    home = tmp_path / "ipython"
+    monkeypatch.setenv("IPYTHONDIR", str(home))
+    warm.discard()  # a kernel started by another test has another IPython folder
+    try:
+        _, kc = warm.kernel(batch.KERNEL)
+        warm.prepare(kc, tmp_path)
+        for code in ("x = 1", "y = x + 1", "print(y)"):
+            reply = run_sync(kc.execute_interactive)(code, timeout=60, output_hook=lambda m: None)
+            assert reply["content"]["status"] == "ok"
+    finally:
+        warm.discard()
+    assert home.is_dir()  # the kernel did use the folder it was given
+    assert not list(home.rglob("history.sqlite*"))

@@ -16,6 +16,7 @@ from pathlib import Path
 from papermill.engines import NBClientEngine, papermill_engines
 
 ENGINE = "workbench-warm"
+NO_HISTORY = "--HistoryManager.enabled=False"
 _KERNEL: dict[str, object] = {}
 
 
@@ -74,13 +75,16 @@ def kernel(kernel_name: str):
     """This process's warm kernel manager and client, started on first use.
 
     The kernel inherits this process's environment; the project folder reaches each
-    notebook as its ``project_dir`` parameter, never through an environment variable.
+    notebook as its ``project_dir`` parameter, never through an environment variable. It
+    keeps no input history: IPython would otherwise store every cell of every notebook in
+    the user's ``~/.ipython`` database, from a thread that costs each report tens of
+    milliseconds (nbclient's own kernels keep theirs in memory for the same reason).
     """
     if "km" not in _KERNEL:
         from jupyter_core.utils import run_sync
 
         km = new_manager(kernel_name)
-        run_sync(km.start_kernel)(env=dict(os.environ))
+        run_sync(km.start_kernel)(env=dict(os.environ), extra_arguments=[NO_HISTORY])
         kc = km.client()
         kc.start_channels()
         run_sync(kc.wait_for_ready)(timeout=120)
