@@ -44,7 +44,7 @@ def code_cells(notebook: Path) -> list[str]:
 
 
 def measure(
-    municipality: str, root: Path = ROOT, output_dir: str = ""
+    municipality: str, root: Path = ROOT, output_dir: str = "", slides: bool = True
 ) -> tuple[dict[str, dict[str, float]], float]:
     """Seconds per figure stem (build, svg, png, slide; and its number of axes), and the
     seconds all the notebooks' code took as the batch runs it (the comparison PNG left out).
@@ -53,6 +53,7 @@ def measure(
         root: The project folder (another than this one: ``benchmarks/bench_fleet.py``'s
             synthetic municipalities).
         output_dir: Where the notebooks write their files, as in the batch (empty: none).
+        slides: Draw the slide versions too, as a batch with deliverables does.
     """
     created: dict[int, float] = {}
     comparison = 0.0
@@ -77,7 +78,7 @@ def measure(
         comparison += png
         row = {"axes": len(fig.axes), "build": build, "svg": svg, "png": png, "slide": None}
         plt.close(fig)
-        if slide is not None:
+        if slide is not None and self.slides:
             started = time.perf_counter()
             with plots.slide_style():
                 drawn = slide()
@@ -95,7 +96,10 @@ def measure(
             namespace: dict = {}
             exec(cells[0], namespace)
             namespace.update(
-                municipality=municipality, output_dir=output_dir, project_dir=str(root), slides=True
+                municipality=municipality,
+                output_dir=output_dir,
+                project_dir=str(root),
+                slides=slides,
             )
             for source in cells[1:]:
                 exec(compile(source, analysis.notebook, "exec"), namespace)

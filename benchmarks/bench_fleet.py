@@ -145,16 +145,22 @@ def engines(project: Project) -> tuple[float, float, int, int]:
     return loaded - started, computed - loaded, len(inputs.municipalities), memory.peak
 
 
-def split(project: Project, number: str, out: Path) -> tuple[float, float]:
-    """(figure s, all notebook code s) per report for one municipality, the notebooks' code
-    run in this process as the batch runs it (``benchmarks/bench_figures.py``; fastest of
-    two runs after one to warm up)."""
+def split(project: Project, numbers: list[str], out: Path) -> tuple[float, float]:
+    """(figure s, all notebook code s) per report, the notebooks' code run in this process as
+    the batch without deliverables runs it (``benchmarks/bench_figures.py``, no slide
+    figures): one municipality to warm up, then the
+    fastest of the others. Each is run once, so its own files are read as in the batch (the
+    files every municipality shares are already read, as in a warm kernel); running one
+    municipality again would find its files in the loaders' memo and count too little."""
     sys.path.insert(0, str(Path(__file__).parent))
     import bench_figures
 
     out.mkdir(parents=True, exist_ok=True)
     with contextlib.redirect_stdout(io.StringIO()):  # the notebooks' tables, printed as text
-        runs = [bench_figures.measure(number, project.root, str(out)) for _ in range(3)][1:]
+        runs = [
+            bench_figures.measure(number, project.root, str(out), slides=False)
+            for number in numbers
+        ][1:]
     figures = min(
         sum(r["build"] + r["svg"] + (r["slide"] or 0) for r in found.values()) for found, _ in runs
     )
@@ -235,7 +241,7 @@ def main() -> None:
                 f"baseline; all {n} municipalities: {total / 60:4.1f} min"
                 f"{'' if sample == n else ' (extrapolated)'}; peak {peak / mib:.0f} MiB"
             )
-        parts = split(project, "5001", root / "split")
+        parts = split(project, ["5001", "5002", "5003"], root / "split")
         if "2" in measured:
             # the CPU the tree spent per report: wall time would count stolen time as the
             # batch's own
@@ -243,7 +249,7 @@ def main() -> None:
             figures, code = parts
             outside = max(per_report - code, 0.0)
             print(
-                f"one report (5001, 2 workers): {per_report:.2f} s of CPU; figures "
+                f"one report (5002, 5003; 2 workers): {per_report:.2f} s of CPU; figures "
                 f"{figures:.2f} s ({figures / per_report:.0%}), the notebooks' other code "
                 f"(engines, tables, files) {code - figures:.2f} s "
                 f"({(code - figures) / per_report:.0%}), outside the notebooks' code (kernel "
