@@ -2,7 +2,8 @@
 the slide version where the deck shows it.
 
 Runs the four report notebooks' code in this process for one municipality (the cells as the
-batch runs them, without writing files), timing every figure the reports show. Prints one row
+batch runs them, without writing files; what they show is formatted as the kernel formats
+it, HTML and plain text, and not sent anywhere), timing every figure the reports show. Prints one row
 per figure, the most expensive first:
 
     figure, axes, build ms, SVG ms, PNG ms (the same figure at 200 dpi, for comparison),
@@ -14,6 +15,7 @@ per figure, the most expensive first:
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import time
 from collections import defaultdict
@@ -21,9 +23,13 @@ from pathlib import Path
 
 import IPython.display
 import matplotlib
+from IPython.core.formatters import DisplayFormatter
 
 matplotlib.use("Agg")
-IPython.display.display = lambda *args, **kwargs: None  # the reports show nothing here
+FORMATTER = DisplayFormatter()
+# what the kernel does with each object shown: every representation (HTML, plain text) made,
+# then sent to nobody
+IPython.display.display = lambda *objects, **kwargs: [FORMATTER.format(o) for o in objects]
 
 import matplotlib.pyplot as plt  # noqa: E402
 
@@ -102,10 +108,21 @@ def measure(
                 slides=slides,
             )
             for source in cells[1:]:
-                exec(compile(source, analysis.notebook, "exec"), namespace)
+                run_cell(source, analysis.notebook, namespace)
     finally:
         plt.subplots = original_subplots
     return found, time.perf_counter() - started - comparison
+
+
+def run_cell(source: str, name: str, namespace: dict) -> None:
+    """Run a cell as IPython does: a last line that is an expression is shown (formatted)."""
+    body = ast.parse(source).body
+    last = body.pop() if body and isinstance(body[-1], ast.Expr) else None
+    exec(compile(ast.Module(body, type_ignores=[]), name, "exec"), namespace)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)
+        if value is not None:
+            FORMATTER.format(value)
 
 
 def main() -> None:
