@@ -244,3 +244,28 @@ def test_a_large_file_with_a_row_a_field_short_names_the_row(tmp_path):
     schema = {"year": Column("int"), "ansvar": Column(), "amount": Column("float")}
     with pytest.raises(InputError, match="rad 2601: raden har 3 felt, men overskriften har 4"):
         read_table(path, schema)
+
+
+def test_the_memo_keeps_what_is_used_again_and_drops_what_was_used_longest_ago(monkeypatch):
+    """A batch over all municipalities reads each one's own files once and the shared ones
+    (price catalogue, default rules) again and again: the shared ones must stay read."""
+    from workbench import loaders
+
+    monkeypatch.setattr(loaders, "_MEMO", {})
+    monkeypatch.setattr(loaders, "MEMO_LIMIT", 3)
+    made = []
+
+    def make(name):
+        made.append(name)
+        return pd.DataFrame({"name": [name]})
+
+    loaders.memo(("shared",), lambda: make("shared"))
+    for municipality in ("a", "b", "c", "d"):
+        loaders.memo((municipality,), lambda m=municipality: make(m))
+        shared = loaders.memo(("shared",), lambda: make("shared"))
+    assert made == ["shared", "a", "b", "c", "d"]  # the shared file read once
+    assert list(shared["name"]) == ["shared"]
+    loaders.memo(("a",), lambda: make("a"))  # used longest ago: dropped, read again
+    assert made[-1] == "a" and len(made) == 6
+    shared.loc[0, "name"] = "changed"  # callers get copies
+    assert list(loaders.memo(("shared",), lambda: make("shared"))["name"]) == ["shared"]

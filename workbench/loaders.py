@@ -187,10 +187,14 @@ def file_key(path: Path) -> tuple[str, int, int]:
 def memo(key: tuple, make: Callable[[], T]) -> T:
     """``make()`` once per process for ``key`` (built from :func:`file_key` of the files it
     depends on, so a changed file is read again). Tables come back as copies, and a tuple's
-    tables and lists too, so callers may change what they get."""
-    if key not in _MEMO:
+    tables and lists too, so callers may change what they get. When full, the entry used
+    longest ago goes: a batch over every municipality keeps the files they share, while each
+    municipality's own files pass through."""
+    if key in _MEMO:
+        _MEMO[key] = _MEMO.pop(key)  # the most recently used last: the shared files stay
+    else:
         if len(_MEMO) >= MEMO_LIMIT:
-            _MEMO.pop(next(iter(_MEMO)))
+            _MEMO.pop(next(iter(_MEMO)))  # the least recently used
         _MEMO[key] = make()
     return _copied(_MEMO[key])
 

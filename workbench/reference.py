@@ -12,7 +12,7 @@ import pandas as pd
 
 from workbench.config import STEP_COUNT, Municipality
 from workbench.errors import InputError, Problem
-from workbench.loaders import ROW_COLUMN, Column, read_table
+from workbench.loaders import ROW_COLUMN, Column, memo_read, read_table
 
 STEPS_FILE = "reference/innsatstrapp.csv"
 HOUSING_STEPS_FILE = "reference/boligtrapp.csv"
@@ -43,7 +43,7 @@ def steps(data_dir: Path, municipality: Municipality | None = None) -> pd.DataFr
         Columns ``step``, ``name``, ``subtitle``, ``goal``, ``label`` (``"4 Meningsfull …"``).
     """
     path = data_dir / STEPS_FILE
-    table = _numbered(read_table(path, STEP_SCHEMA), path, STEP_COUNT)
+    table = memo_read(path, "steps", lambda p: _numbered(read_table(p, STEP_SCHEMA), p, STEP_COUNT))
     if municipality is not None:
         for step, override in municipality.step_names.items():
             for field in ("name", "subtitle", "goal"):
@@ -57,7 +57,11 @@ def steps(data_dir: Path, municipality: Municipality | None = None) -> pd.DataFr
 def housing_steps(data_dir: Path) -> pd.DataFrame:
     """The six steps of the *boligtrapp* (where residents 67+ live)."""
     path = data_dir / HOUSING_STEPS_FILE
-    return _numbered(read_table(path, HOUSING_SCHEMA), path, HOUSING_STEP_COUNT)
+    return memo_read(
+        path,
+        "housing_steps",
+        lambda p: _numbered(read_table(p, HOUSING_SCHEMA), p, HOUSING_STEP_COUNT),
+    )
 
 
 def kostra_functions(data_dir: Path) -> pd.DataFrame:

@@ -107,8 +107,8 @@ def read_residents(path: Path) -> pd.DataFrame:
     """Base-year residents per age group and housing step (every combination once)."""
     table = read_table(path, RESIDENTS_SCHEMA)
     problems = _grid_problems(table, "residents")
-    for group, part in table.groupby("age_group"):
-        if part["residents"].sum() <= 0:
+    for group, total in table.groupby("age_group")["residents"].sum().items():
+        if total <= 0:
             problems.append(Problem(f"aldersgruppe {group} har ingen beboere"))
     if problems:
         raise InputError(path, problems)
@@ -218,7 +218,10 @@ def _step_problems(table: pd.DataFrame) -> list[Problem]:
 
 
 def _repeated(table: pd.DataFrame, keys: list[str]) -> list[Problem]:
-    repeated = table[table.duplicated(keys, keep="first")]
+    twice = table.duplicated(keys, keep="first")
+    if not twice.any():
+        return []
+    repeated = table[twice]
     return [
         Problem(f"står to ganger ({', '.join(str(row[k]) for k in keys)})", row=row[ROW_COLUMN])
         for _, row in repeated.iterrows()
