@@ -11,10 +11,10 @@ each with all four analyses, then times:
    (all N when ``--sample`` is 0);
 3. the vectorised engines (:mod:`workbench.fleet`) for all N municipalities: loading and
    computing apart, CPU seconds;
-4. where a report's time goes: the batch's worker time per report against the same
-   notebooks' code run in this process (``bench_figures.measure``), split into figures, the
-   rest of the code (engines, tables, files) and what lies outside the code (kernel
-   messages, papermill, the HTML export, folders).
+4. where a report's CPU goes: its kernel and worker process against the same notebooks'
+   code run in this process (``bench_figures.measure``), measured interleaved, split into
+   figures, the rest of the code (engines, tables, files) and what lies outside the code
+   (kernel messages, papermill, the HTML export, folders).
 
 Each batch run also prints the CPU seconds its process tree used per municipality, and how
 much of the machine's time the hypervisor gave to other machines meanwhile (steal, from
@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -145,27 +146,72 @@ def engines(project: Project) -> tuple[float, float, int, int]:
     return loaded - started, computed - loaded, len(inputs.municipalities), memory.peak
 
 
-def split(project: Project, numbers: list[str], out: Path) -> tuple[float, float]:
-    """(figure s, all notebook code s) per report, the notebooks' code run in this process as
-    the batch without deliverables runs it (``benchmarks/bench_figures.py``, no slide
-    figures): one municipality to warm up, then the
-    fastest of the others. Each is run once, so its own files are read as in the batch (the
-    files every municipality shares are already read, as in a warm kernel); running one
-    municipality again would find its files in the loaders' memo and count too little."""
+@dataclass
+class Split:
+    """CPU seconds per report: the batch's kernel and worker process, and the same
+    notebooks' code run in this process (its figures among it)."""
+
+    kernel: float
+    worker: float
+    code: float
+    figures: float
+
+    @property
+    def total(self) -> float:
+        return self.kernel + self.worker
+
+    @property
+    def outside(self) -> float:
+        """What running the code as a notebook adds: the kernel's time beyond the code
+        (cell and display messages), and the worker's (papermill, nbclient, HTML export)."""
+        return max(self.kernel - self.code, 0.0) + self.worker
+
+
+def split(project: Project, numbers: list[str], out: Path) -> Split:
+    """Where a report's CPU goes, measured interleaved: a municipality's four reports in this
+    process's warm kernel (as a batch worker runs them, without deliverables), then another
+    municipality's notebook code run in this process (``benchmarks/bench_figures.py``), and
+    so on. The machine's speed drifts by tenths from minute to minute, so the two are
+    measured side by side, not minutes apart; each municipality is run once, so its own
+    files are read as in the batch. The first pair warms up; the rest are summed. (The code's
+    seconds are ``measure``'s clock time, as its figures are: one busy thread, so its CPU.)"""
     sys.path.insert(0, str(Path(__file__).parent))
     import bench_figures
 
-    out.mkdir(parents=True, exist_ok=True)
-    with contextlib.redirect_stdout(io.StringIO()):  # the notebooks' tables, printed as text
-        runs = [
-            bench_figures.measure(number, project.root, str(out), slides=False)
-            for number in numbers
-        ][1:]
-    figures = min(
-        sum(r["build"] + r["svg"] + (r["slide"] or 0) for r in found.values()) for found, _ in runs
-    )
-    code = min(seconds for _, seconds in runs)
-    return figures / len(ANALYSES), code / len(ANALYSES)
+    from workbench import warm
+    from workbench.batch import KERNEL, run_job
+
+    jobs = plan(project, numbers, list(ANALYSES)).jobs
+    km, _ = warm.kernel(KERNEL)
+    kernel, worker = psutil.Process(km.provisioner.process.pid), psutil.Process()
+
+    def cpu(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    reports = out / "reports"
+    sums = [0.0, 0.0, 0.0, 0.0]
+    pairs = list(zip(numbers[::2], numbers[1::2], strict=False))
+    try:
+        for index, (batch_number, code_number) in enumerate(pairs):
+            k0, w0 = cpu(kernel), cpu(worker)
+            for job in jobs:
+                if job.number == batch_number:
+                    run_job(project.root, reports, job)
+            k1, w1 = cpu(kernel), cpu(worker)
+            with contextlib.redirect_stdout(io.StringIO()):  # tables printed as text
+                found, code = bench_figures.measure(
+                    code_number, project.root, str(out), slides=False
+                )
+            if index:
+                figures = sum(r["build"] + r["svg"] for r in found.values())
+                for i, value in enumerate((k1 - k0, w1 - w0, code, figures)):
+                    sums[i] += value
+    finally:
+        warm.discard()
+    reports_measured = (len(pairs) - 1) * len(ANALYSES)
+    kernel_s, worker_s, code_s, figures_s = (v / reports_measured for v in sums)
+    return Split(kernel_s, worker_s, code_s, figures_s)
 
 
 def main() -> None:
@@ -241,21 +287,20 @@ def main() -> None:
                 f"baseline; all {n} municipalities: {total / 60:4.1f} min"
                 f"{'' if sample == n else ' (extrapolated)'}; peak {peak / mib:.0f} MiB"
             )
-        parts = split(project, ["5001", "5002", "5003"], root / "split")
-        if "2" in measured:
-            # the CPU the tree spent per report: wall time would count stolen time as the
-            # batch's own
-            per_report = cpu_of["2"] / len(ANALYSES)
-            figures, code = parts
-            outside = max(per_report - code, 0.0)
-            print(
-                f"one report (5002, 5003; 2 workers): {per_report:.2f} s of CPU; figures "
-                f"{figures:.2f} s ({figures / per_report:.0%}), the notebooks' other code "
-                f"(engines, tables, files) {code - figures:.2f} s "
-                f"({(code - figures) / per_report:.0%}), outside the notebooks' code (kernel "
-                f"messages, papermill, HTML export, folders) {outside:.2f} s "
-                f"({outside / per_report:.0%})"
-            )
+        parts = split(project, [f"{5001 + i}" for i in range(min(sample, 8))], root / "split")
+        print(
+            f"one report, where its CPU goes (interleaved, one process; the batch's tree of "
+            f"two workers used {cpu_of.get('2', 0) / len(ANALYSES):.2f} s per report): kernel "
+            f"{parts.kernel:.2f} s + worker {parts.worker:.2f} s = {parts.total:.2f} s; the "
+            f"same code in one process {parts.code:.2f} s, of it figures {parts.figures:.2f} s "
+            f"({parts.figures / parts.total:.0%} of the report), the rest (engines, tables, "
+            f"files) {parts.code - parts.figures:.2f} s "
+            f"({(parts.code - parts.figures) / parts.total:.0%}); outside the code (kernel "
+            f"messages, papermill, HTML export, folders) {parts.outside:.2f} s "
+            f"({parts.outside / parts.total:.0%})"
+        )
+        outside = parts.outside
+        per_report = parts.total
         print("targets (issue: all municipalities in minutes):")
         rows = [
             ("357 × 4 reports, 2 workers", measured.get("2"), 5 * 60, "s"),
@@ -266,8 +311,7 @@ def main() -> None:
             rows.append(
                 ("peak memory, whole process tree", max(peak_of.values()) / mib, 1536, "MiB")
             )
-        if "2" in measured:
-            rows.append(("share outside figures and engines", outside / per_report, 0.25, "share"))
+        rows.append(("share outside figures and engines", outside / per_report, 0.25, "share"))
         if "2" in measured:
             ratio = n * len(ANALYSES) * per_notebook / measured["2"]
             print(f"  ratio to papermill + nbconvert one at a time: {ratio:.1f}× (target ≥ 30×)")
