@@ -2,8 +2,8 @@
 the slide version where the deck shows it.
 
 Runs the four report notebooks' code in this process for one municipality (the cells as the
-batch runs them, without writing files; what they show is formatted as the kernel formats
-it, HTML and plain text, and not sent anywhere), timing every figure the reports show. Prints one row
+batch runs them, without writing files; what they show is formatted as the kernel formats it,
+HTML and plain text, and sent nowhere), timing every figure the reports show. Prints one row
 per figure, the most expensive first:
 
     figure, axes, build ms, SVG ms, PNG ms (the same figure at 200 dpi, for comparison),

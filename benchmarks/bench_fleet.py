@@ -175,6 +175,8 @@ def split(project: Project, numbers: list[str], out: Path) -> Split:
     measured side by side, not minutes apart; each municipality is run once, so its own
     files are read as in the batch. The first pair warms up; the rest are summed. (The code's
     seconds are ``measure``'s clock time, as its figures are: one busy thread, so its CPU.)"""
+    if len(numbers) < 4:
+        raise SystemExit("the time split needs at least 4 municipalities (--municipalities 4)")
     sys.path.insert(0, str(Path(__file__).parent))
     import bench_figures
 
@@ -287,10 +289,16 @@ def main() -> None:
                 f"baseline; all {n} municipalities: {total / 60:4.1f} min"
                 f"{'' if sample == n else ' (extrapolated)'}; peak {peak / mib:.0f} MiB"
             )
-        parts = split(project, [f"{5001 + i}" for i in range(min(sample, 8))], root / "split")
+        # four pairs (the first to warm up) from the project's municipalities, whatever the
+        # batch runs sampled
+        parts = split(project, [f"{5001 + i}" for i in range(min(n, 8))], root / "split")
+        batch_tree = (
+            f"; the batch's tree of two workers used {cpu_of['2'] / len(ANALYSES):.2f} s per report"
+            if "2" in cpu_of
+            else ""
+        )
         print(
-            f"one report, where its CPU goes (interleaved, one process; the batch's tree of "
-            f"two workers used {cpu_of.get('2', 0) / len(ANALYSES):.2f} s per report): kernel "
+            f"one report, where its CPU goes (interleaved, one process{batch_tree}): kernel "
             f"{parts.kernel:.2f} s + worker {parts.worker:.2f} s = {parts.total:.2f} s; the "
             f"same code in one process {parts.code:.2f} s, of it figures {parts.figures:.2f} s "
             f"({parts.figures / parts.total:.0%} of the report), the rest (engines, tables, "
@@ -299,19 +307,22 @@ def main() -> None:
             f"messages, papermill, HTML export, folders) {parts.outside:.2f} s "
             f"({parts.outside / parts.total:.0%})"
         )
-        outside = parts.outside
-        per_report = parts.total
-        print("targets (issue: all municipalities in minutes):")
+        print(
+            "targets (issue: all municipalities in minutes; set for 357"
+            + ("):" if n == 357 else f", so a run over {n} says little):")
+        )
         rows = [
-            ("357 × 4 reports, 2 workers", measured.get("2"), 5 * 60, "s"),
-            ("357 × (4 reports + workbook + deck)", measured.get("deliver"), 8 * 60, "s"),
+            (f"{n} × 4 reports, 2 workers", measured.get("2"), 5 * 60, "s"),
+            (f"{n} × (4 reports + workbook + deck)", measured.get("deliver"), 8 * 60, "s"),
             ("load + validate all", load, 3.0, "s CPU"),
         ]
         if peak_of:
             rows.append(
                 ("peak memory, whole process tree", max(peak_of.values()) / mib, 1536, "MiB")
             )
-        rows.append(("share outside figures and engines", outside / per_report, 0.25, "share"))
+        rows.append(
+            ("share outside figures and engines", parts.outside / parts.total, 0.25, "share")
+        )
         if "2" in measured:
             ratio = n * len(ANALYSES) * per_notebook / measured["2"]
             print(f"  ratio to papermill + nbconvert one at a time: {ratio:.1f}× (target ≥ 30×)")
