@@ -93,11 +93,14 @@ def stop_after_first_report(process: subprocess.Popen, reports: Path, since: flo
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         # a finished report, not one still being written in the hidden staging folder
-        written = [
-            p
-            for p in reports.glob("*/*/*.html")
-            if not any(part.startswith(".") for part in p.relative_to(reports).parts)
-        ]
+        try:
+            written = [
+                p
+                for p in reports.glob("*/*/*.html")
+                if not any(part.startswith(".") for part in p.relative_to(reports).parts)
+            ]
+        except FileNotFoundError:  # a folder renamed (staging, replaced) while glob walked it
+            written = []
         if any(_newer(p, since) for p in written):
             break
         assert process.poll() is None, process.communicate()
