@@ -102,6 +102,19 @@ def test_two_equally_specific_rules_are_an_error_naming_both(tmp_path):
     )
 
 
+def test_the_same_codes_in_different_years_follow_the_rules_valid_each_year(tmp_path):
+    """Funksjon 254 goes to step 7 up to 2022 and to step 5 from 2023; ansvar 3100 with 254 has
+    its own rule from 2024. The same line in 2022, 2023 and 2024, in two orders, lands on
+    7, 5 and 10: what matched one year is not reused for another."""
+    rules, parts = compile_(
+        tmp_path,
+        default=";254;;;2022;7;1;P;\n;254;;2023;;5;1;P;\n3100;254;;2024;;10;1;P;\n",
+    )
+    years = [2022, 2023, 2024, 2024, 2023, 2022]
+    result = a.allocate(ledger([(y, "3100", "254", None, 1.0) for y in years]), rules, parts)
+    assert list(result.sort_values("line")["step"]) == [7, 5, 10, 10, 5, 7]
+
+
 def test_unmatched_lines_are_kept_as_not_allocated(tmp_path):
     rules, parts = compile_(tmp_path, default=";201;;;;1;1;Oppvekst;\n")
     lines = ledger([(2024, "1", "201", None, 100.0), (2024, "9", "290", None, 55.55)])

@@ -481,24 +481,33 @@ def match(ledger: pd.DataFrame, rules: list[Rule]) -> np.ndarray:
     """
     exact: dict[tuple, list[Rule]] = defaultdict(list)
     prefixed: dict[str | None, list[Rule]] = defaultdict(list)  # by funksjon (None: any)
+    masks = set()  # which of ansvar, funksjon, art (bits 0–2) the exact rules name
     for rule in rules:
         if any(k is not None and k.endswith("*") for k in rule.keys):
             prefixed[rule.keys[1]].append(rule)
         else:
             exact[rule.keys].append(rule)
+            masks.add(sum(1 << i for i, k in enumerate(rule.keys) if k is not None))
+    named = [(mask, [i for i in range(3) if mask >> i & 1]) for mask in sorted(masks - {0})]
     codes, uniques = _combinations(ledger, ["year", *KEYS])
     chosen = np.full(len(uniques), -1, dtype=np.int64)
     problems = []
+    # the rules that could match a combination of codes, whatever the year: most
+    # combinations recur in several years (and, stacked, in several municipalities)
+    matching: dict[tuple, list[Rule]] = {}
     for index, (year, ansvar, funksjon, art) in enumerate(uniques):
         values = (ansvar, funksjon, art)
-        candidates = []
-        for mask in range(1, 8):
-            key = tuple(v if mask >> i & 1 else None for i, v in enumerate(values))
-            if None in [key[i] for i in range(3) if mask >> i & 1]:
-                continue
-            candidates += exact.get(key, ())
-        for group in (prefixed.get(funksjon, ()), prefixed.get(None, ())):
-            candidates += [r for r in group if _matches(r.keys, values)]
+        candidates = matching.get(values)
+        if candidates is None:
+            candidates = []
+            for mask, positions in named:
+                if any(values[i] is None for i in positions):
+                    continue
+                key = tuple(v if mask >> i & 1 else None for i, v in enumerate(values))
+                candidates += exact.get(key, ())
+            for group in (prefixed.get(funksjon, ()), prefixed.get(None, ())):
+                candidates += [r for r in group if _matches(r.keys, values)]
+            matching[values] = candidates
         candidates = [r for r in candidates if r.valid_from <= year <= r.valid_to]
         if not candidates:
             continue
