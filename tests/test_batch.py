@@ -188,7 +188,7 @@ def test_cold_isolated_runs_give_the_warm_batch_byte_for_byte(ran, tmp_path):
     again = tmp_path / "again"
     for analysis in (*analyses.ANALYSES, batch.DELIVERABLES):
         job = batch.Job("9999", "9999-demokommune", analysis)
-        result = run_job(project.root, again, job, warm=False)
+        result = run_job(project.root, again, job, execution="cold")
         assert result.status == "ok", result.message
     assert tree_digest(again / "9999-demokommune") == warm_batch
 
@@ -204,7 +204,7 @@ def test_warm_kernels_give_the_same_reports_as_cold_ones(ran, tmp_path):
     ]
     jobs.append(batch.Job("9999", "9999-demokommune", batch.DELIVERABLES))
     results = run_batch(
-        project, jobs, reports_dir=tmp_path / "warm", progress=False, retries=0, warm=True
+        project, jobs, reports_dir=tmp_path / "warm", progress=False, retries=0, execution="warm"
     )  # one process: every notebook after the failure runs in the kernel that saw it
     assert [r.status for r in results] == ["failed", "ok", "ok", "ok", "ok", "ok"]
     assert tree_digest(tmp_path / "warm" / "9999-demokommune") == cold
@@ -224,7 +224,7 @@ def test_a_crash_while_writing_leaves_the_old_report(ran, monkeypatch):
         project.root,
         project.reports_dir,
         batch.Job("9999", "9999-demokommune", "calculator"),
-        warm=False,
+        execution="cold",
     )
     assert result.status == "failed" and "disk full" in result.message
     assert tree_digest(folder) == before
@@ -237,11 +237,11 @@ def test_a_failed_job_is_retried_once(ran, tmp_path, monkeypatch):
     calls = []
     real = batch.run_job
 
-    def flaky(root, reports, job, warm=False):
+    def flaky(root, reports, job, execution="cold"):
         calls.append(job.label)
         if len(calls) == 1:
             return batch.JobResult(job, "failed", message="kjernen døde")
-        return real(root, reports, job, warm)
+        return real(root, reports, job, execution)
 
     monkeypatch.setattr(batch, "run_job", flaky)
     job = batch.Job("9999", "9999-demokommune", "calculator")
@@ -290,7 +290,7 @@ class FakeJobs:
         self.failing = dict(failing)  # job → how many times it fails before it succeeds
         self.calls: list[str] = []
 
-    def __call__(self, root, reports, job, warm=False):
+    def __call__(self, root, reports, job, execution="cold"):
         self.calls.append(job.label)
         if self.failing.get(job, 0) > 0:
             self.failing[job] -= 1
@@ -307,7 +307,7 @@ def test_deliverables_run_after_every_report_and_its_retries(tmp_path, monkeypat
     monkeypatch.setattr(batch, "run_job", fake)
     jobs = [demo_deliverables, demo[0], broken_deliverables, broken, demo[1]]
     results = run_batch(
-        Project(tmp_path), jobs, reports_dir=tmp_path / "r", progress=False, warm=False
+        Project(tmp_path), jobs, reports_dir=tmp_path / "r", progress=False, execution="cold"
     )
     assert fake.calls == [
         "9999-demokommune/calculator",
@@ -334,7 +334,7 @@ def test_blocked_deliverables_name_every_failed_report(tmp_path, monkeypatch):
         [*reports, deliverables],
         reports_dir=tmp_path / "r",
         progress=False,
-        warm=False,
+        execution="cold",
     )
     assert result.status == "failed" and "leveranse" not in " ".join(fake.calls)
     assert "rapportene «Boligprofil», «Personas og forløp» feilet" in result.message
@@ -352,7 +352,7 @@ def test_the_notebooks_get_municipality_output_project_folder_and_slides(tmp_pat
     monkeypatch.setattr(papermill, "execute_notebook", execute)
     project = make_project(tmp_path / "p")
     job = batch.Job("9999", "9999-demokommune", "housing")
-    result = run_job(project.root, tmp_path / "r", job, warm=False)
+    result = run_job(project.root, tmp_path / "r", job, execution="cold")
     assert result.status == "failed" and "RuntimeError: stopp her" in result.message
     assert given.pop("input_path") == str(project.notebooks_dir / "housing_profile.ipynb")
     assert Path(given.pop("cwd")).parent == tmp_path / "r" / batch.STAGING

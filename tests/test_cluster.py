@@ -33,7 +33,7 @@ def project(tmp_path_factory):
 def cold(project, tmp_path_factory):
     """The demo's calculator report from a new kernel running that notebook alone."""
     reports = tmp_path_factory.mktemp("cold")
-    assert run_job(project.root, reports, DEMO, warm=False).status == "ok"
+    assert run_job(project.root, reports, DEMO, execution="cold").status == "ok"
     return tree_digest(reports / DEMO.key / DEMO.analysis)
 
 
@@ -60,7 +60,7 @@ def cold_without_slides(project, tmp_path_factory):
     """The same report as `workbench run -a calculator` makes it: no deck, no slide figures."""
     reports = tmp_path_factory.mktemp("cold-without-slides")
     job = dataclasses.replace(DEMO, slides=False)
-    assert run_job(project.root, reports, job, warm=False).status == "ok"
+    assert run_job(project.root, reports, job, execution="cold").status == "ok"
     return tree_digest(reports / DEMO.key / DEMO.analysis)
 
 

@@ -244,7 +244,7 @@ def test_a_full_disk_fails_the_job_in_norwegian_and_keeps_the_old_report(tmp_pat
         raise OSError(errno.ENOSPC, "No space left on device", str(reports / ".staging/x"))
 
     monkeypatch.setattr(batch, "_run_notebook", full)
-    result = batch.run_job(tmp_path, reports, job, warm=False)
+    result = batch.run_job(tmp_path, reports, job, execution="cold")
     assert result.status == "failed"
     assert result.message.startswith(
         "disken er full; frigjør plass og kjør `workbench run --resume`"

@@ -45,6 +45,11 @@ KERNEL = "python3"
 ANALYST_TAG = "analytiker"
 """Cell tag of the notebooks' «Under panseret» cells: shown in JupyterLab, not in the HTML report."""
 Status = Literal["ok", "failed", "skipped"]
+Execution = Literal["in-process", "warm", "cold"]
+"""Where the notebooks run: in the worker process itself, as a kernel would run them
+(:mod:`workbench.inprocess`, the default), in one warm Jupyter kernel per worker
+(:mod:`workbench.warm`), or in a new kernel for every notebook. The reports are the same."""
+EXECUTIONS: tuple[Execution, ...] = ("in-process", "warm", "cold")
 
 
 @dataclass(frozen=True)
@@ -192,35 +197,54 @@ def check_writable(reports: Path) -> None:
         raise InputError(reports, f"{reason}; ingen rapporter er laget") from None
 
 
-def run_job(root: Path, reports_dir: Path, job: Job, warm: bool = True) -> JobResult:
+def run_job(
+    root: Path, reports_dir: Path, job: Job, execution: Execution = "in-process"
+) -> JobResult:
     """Execute one job and write its report folder (safe to call in a worker process).
 
     Args:
-        warm: Run the notebook in this process's warm kernel (see :mod:`workbench.warm`)
-            instead of a new one.
+        execution: Where the notebook runs (:data:`Execution`).
     """
     if job.analysis == DELIVERABLES:
         return run_deliverables(root, reports_dir, job)
     started = time.perf_counter()
+    if execution == "in-process":
+        from workbench import inprocess
+
+        if not inprocess.available():
+            execution = "warm"  # this process already runs an IPython of its own (a notebook)
     with _workspace(reports_dir, job) as staging:
         try:
-            result = _run_notebook(root, reports_dir, job, staging, started, warm)
+            result = _run_notebook(root, reports_dir, job, staging, started, execution)
         except Exception as exc:  # one job never stops the batch
             result = _crashed(job, exc, started)
-    if warm and result.status != "ok":
-        from workbench import warm as warm_kernels
-
-        warm_kernels.discard()  # never reuse a kernel that saw a failure
+    if result.status != "ok":
+        _discard(execution)  # never reuse a kernel or shell that saw a failure
     return result
 
 
-def _run_notebook(
-    root: Path, reports_dir: Path, job: Job, staging: Path, started: float, warm: bool = True
-) -> JobResult:
+def _discard(execution: Execution) -> None:
+    if execution == "warm":
+        from workbench import warm as warm_kernels
 
+        warm_kernels.discard()
+    elif execution == "in-process":
+        from workbench import inprocess
+
+        inprocess.discard()
+
+
+def _run_notebook(
+    root: Path, reports_dir: Path, job: Job, staging: Path, started: float, execution: Execution
+) -> JobResult:
     from workbench import warm as warm_kernels
 
-    if warm:
+    if execution == "in-process":
+        from workbench import inprocess
+
+        with inprocess.notebook(staging):
+            return _execute(root, reports_dir, job, staging, started, inprocess.ENGINE_ARGS)
+    if execution == "warm":
         km, kc = warm_kernels.kernel(KERNEL)
         warm_kernels.prepare(kc, staging)
         engine = {"engine_name": warm_kernels.ENGINE, "km": km, "kc": kc}
@@ -229,7 +253,7 @@ def _run_notebook(
     try:
         return _execute(root, reports_dir, job, staging, started, engine)
     finally:
-        if not warm:
+        if execution == "cold":
             warm_kernels.stop(engine["km"])
 
 
@@ -314,7 +338,7 @@ def run_batch(
     reports_dir: Path | None = None,
     progress: bool = True,
     retries: int = 1,
-    warm: bool = True,
+    execution: Execution = "in-process",
     scheduler: str | None = None,
 ) -> list[JobResult]:
     """Run jobs and write their reports; a failed job is run again (``retries`` times)
@@ -323,8 +347,7 @@ def run_batch(
     Args:
         workers: Processes: 1 runs in this process, more in a local process pool (or, with
             ``scheduler="local"``, in a local Dask cluster of that many workers).
-        warm: Reuse one kernel per process (:mod:`workbench.warm`); ``False`` starts a new
-            kernel for every notebook. The reports are the same either way.
+        execution: Where the notebooks run (:data:`Execution`); the reports are the same.
         scheduler: ``None`` for this machine's processes, ``"local"`` for a Dask
             ``LocalCluster``, or a Dask scheduler's address (``tcp://host:8786``).
 
@@ -348,7 +371,7 @@ def run_batch(
         [job for job in jobs if job.analysis == DELIVERABLES],
     ]
     try:
-        with _backend(project.root, workers, warm, scheduler, len(jobs)) as execute:
+        with _backend(project.root, workers, execution, scheduler, len(jobs)) as execute:
             for phase in phases:
                 pending = _blocked(phase, results)
                 for attempt in range(retries + 1):
@@ -393,7 +416,7 @@ Execute = Callable[[Path, list[Job]], Iterator[tuple[Job, JobResult]]]
 
 @contextlib.contextmanager
 def _backend(
-    root: Path, workers: int, warm: bool, scheduler: str | None, jobs: int
+    root: Path, workers: int, execution: Execution, scheduler: str | None, jobs: int
 ) -> Iterator[Execute]:
     """Where jobs run: this process, a local process pool or a Dask cluster."""
     if scheduler is not None:
@@ -402,32 +425,31 @@ def _backend(
         with cluster.connect(scheduler, workers) as client:
             cluster.check_workers(client, root)
             try:
-                job_function = functools.partial(run_job, warm=warm)
+                job_function = functools.partial(run_job, execution=execution)
                 yield lambda reports, batch: cluster.run_jobs(
                     client, job_function, (root, reports), batch, _crashed
                 )
             finally:
-                if warm:
+                if execution == "warm":
                     cluster.stop_warm_kernels(client)
         return
     if workers <= 1 or jobs <= 1:
         try:
-            yield lambda reports, batch: ((job, run_job(root, reports, job, warm)) for job in batch)
+            yield lambda reports, batch: (
+                (job, run_job(root, reports, job, execution)) for job in batch
+            )
         finally:
-            if warm:
-                from workbench import warm as warm_kernels
-
-                warm_kernels.discard()
+            _discard(execution)
         return
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=get_context("spawn"),
         initializer=_worker_start,
-        initargs=(warm,),
+        initargs=(execution,),
     ) as pool:
 
         def execute(reports: Path, batch: list[Job]) -> Iterator[tuple[Job, JobResult]]:
-            futures = {pool.submit(run_job, root, reports, job, warm): job for job in batch}
+            futures = {pool.submit(run_job, root, reports, job, execution): job for job in batch}
             try:
                 for future in as_completed(futures):
                     yield futures[future], future.result()
@@ -460,12 +482,12 @@ def _run_round(
     return results
 
 
-def _worker_start(warm: bool) -> None:
+def _worker_start(execution: Execution) -> None:
     """In each worker process: leave Ctrl-C to the main process (which stops the pool), and
     stop the warm kernel when the worker exits."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
-    if warm:
+    if execution == "warm":
         import atexit
 
         from workbench import warm as warm_kernels
