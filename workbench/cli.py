@@ -95,11 +95,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--reports", type=Path, help="rapportmappe (standard reports/)")
     run.add_argument("--no-progress", action="store_true", help="uten fremdriftsindikator")
     run.add_argument("--resume", action="store_true", help="kjør bare det som feilet eller mangler")
-    run.add_argument(
+    kernels = run.add_mutually_exclusive_group()
+    kernels.add_argument(
+        "--kernel",
+        action="store_true",
+        help="kjør notatbøkene i én Jupyter-kjerne per prosess (tregere; samme rapporter som "
+        "standard, der prosessen kjører dem selv)",
+    )
+    kernels.add_argument(
         "--cold",
         action="store_true",
-        help="start en ny kjerne for hver notatbok (tregere; samme rapporter som standard, "
-        "der hver prosess gjenbruker én varm kjerne)",
+        help="start en ny Jupyter-kjerne for hver notatbok (tregest; samme rapporter)",
     )
     run.add_argument(
         "--scheduler",
@@ -232,7 +238,7 @@ def _run(project: Project, args: argparse.Namespace) -> int:
             project,
             jobs,
             workers=args.workers,
-            warm=not args.cold,
+            execution="cold" if args.cold else "warm" if args.kernel else "in-process",
             scheduler=args.scheduler,
             reports_dir=reports,
             progress=not args.no_progress,
