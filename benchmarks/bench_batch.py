@@ -1,13 +1,15 @@
 """Time the batch against running papermill and nbconvert as commands, and print the figures.
 
 Builds a throwaway project with N copies of the demo municipality and makes the same HTML
-reports three ways:
+reports several ways:
 
 1. baseline: for each notebook, the ``papermill`` command then ``jupyter nbconvert --to html
    --no-input``, one notebook after another (how it is done by hand);
-2. ``workbench run`` logic in one process (papermill and nbconvert as libraries);
+2. ``workbench run --cold`` logic in one process (papermill and nbconvert as libraries, a new
+   kernel per notebook);
 3. the same with ``--workers 2``;
-4. both again with warm kernels (``--warm``: one kernel per process, reused).
+4. both again with warm kernels (``--kernel``: one kernel per process, reused), and with the
+   notebooks run in the worker process itself (the default).
 
     .venv/bin/python benchmarks/bench_batch.py [--municipalities 6]
 """
@@ -82,10 +84,12 @@ def baseline(project: Project, numbers: list[str], out: Path) -> float:
     return time.perf_counter() - started
 
 
-def ours(project: Project, workers: int, out: Path, warm: bool = False) -> float:
+def ours(project: Project, workers: int, out: Path, execution: str = "cold") -> float:
     jobs = [job for job in plan(project).jobs if job.analysis == "calculator"]
     started = time.perf_counter()
-    results = run_batch(project, jobs, workers=workers, reports_dir=out, progress=False, warm=warm)
+    results = run_batch(
+        project, jobs, workers=workers, reports_dir=out, progress=False, execution=execution
+    )
     elapsed = time.perf_counter() - started
     failed = [r for r in results if r.status != "ok"]
     if failed:
@@ -106,11 +110,15 @@ def main() -> None:
             "papermill + nbconvert commands, sequential": baseline(
                 project, numbers, root / "baseline"
             ),
-            "workbench batch, 1 process": ours(project, 1, root / "seq"),
-            "workbench batch, --workers 2": ours(project, 2, root / "par"),
-            "workbench batch, warm kernel, 1 process": ours(project, 1, root / "warm1", warm=True),
-            "workbench batch, warm kernels, --workers 2": ours(
-                project, 2, root / "warm2", warm=True
+            "workbench batch, new kernel per notebook, 1 process": ours(project, 1, root / "seq"),
+            "workbench batch, new kernel per notebook, --workers 2": ours(project, 2, root / "par"),
+            "workbench batch, warm kernel, 1 process": ours(project, 1, root / "warm1", "warm"),
+            "workbench batch, warm kernels, --workers 2": ours(project, 2, root / "warm2", "warm"),
+            "workbench batch, in process (default), 1 process": ours(
+                project, 1, root / "in1", "in-process"
+            ),
+            "workbench batch, in process (default), --workers 2": ours(
+                project, 2, root / "in2", "in-process"
             ),
         }
     reference = timings["papermill + nbconvert commands, sequential"]

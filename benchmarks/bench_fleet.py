@@ -7,21 +7,21 @@ each with all four analyses, then times:
 1. baseline: the ``papermill`` command then ``jupyter nbconvert --to html --no-input`` for one
    notebook of each analysis, one after another (the per-notebook cost of doing it by hand);
 2. the batch with 1 process, with ``--workers 2``, and on a Dask ``LocalCluster`` with 2
-   workers (warm kernels, the default) over the first ``--sample`` municipalities of each run
+   workers (notebooks run in the worker process, the default) over the first ``--sample`` municipalities of each run
    (all N when ``--sample`` is 0);
 3. the vectorised engines (:mod:`workbench.fleet`) for all N municipalities: loading and
    computing apart, CPU seconds;
-4. where a report's CPU goes: its kernel and worker process against the same notebooks'
-   code run in this process (``bench_figures.measure``), measured interleaved, split into
+4. where a report's CPU goes: a batch worker's run against the same notebooks' code run bare
+   in this process (``bench_figures.measure``), measured interleaved, split into
    figures, the rest of the code (engines, tables, files) and what lies outside the code
-   (kernel messages, papermill, the HTML export, folders).
+   (cell messages, papermill, the HTML export, folders).
 
 Each batch run also prints the CPU seconds its process tree used per municipality, and how
 much of the machine's time the hypervisor gave to other machines meanwhile (steal, from
 ``/proc/stat``): on a shared host the wall-clock figures count that time as the batch's.
 
 Peak memory is the largest total resident memory of this process and all its descendants
-(kernels included), sampled every 0,2 s.
+(worker processes included), sampled every 0,2 s.
 
     .venv/bin/python benchmarks/bench_fleet.py [--municipalities 357] [--sample 0]
         [--modes 1,2,dask]
@@ -148,30 +148,25 @@ def engines(project: Project) -> tuple[float, float, int, int]:
 
 @dataclass
 class Split:
-    """CPU seconds per report: the batch's kernel and worker process, and the same
-    notebooks' code run in this process (its figures among it)."""
+    """CPU seconds per report: a batch worker running it in-process, and the same notebooks'
+    code run in this process without papermill (its figures among it)."""
 
-    kernel: float
-    worker: float
+    total: float
     code: float
     figures: float
 
     @property
-    def total(self) -> float:
-        return self.kernel + self.worker
-
-    @property
     def outside(self) -> float:
-        """What running the code as a notebook adds: the kernel's time beyond the code
-        (cell and display messages), and the worker's (papermill, nbclient, HTML export)."""
-        return max(self.kernel - self.code, 0.0) + self.worker
+        """What running the code as a notebook adds: cell and display messages, papermill,
+        nbclient, the HTML export and the report folders."""
+        return max(self.total - self.code, 0.0)
 
 
 def split(project: Project, numbers: list[str], out: Path) -> Split:
-    """Where a report's CPU goes, measured interleaved: a municipality's four reports in this
-    process's warm kernel (as a batch worker runs them, without deliverables), then another
-    municipality's notebook code run in this process (``benchmarks/bench_figures.py``), and
-    so on. The machine's speed drifts by tenths from minute to minute, so the two are
+    """Where a report's CPU goes, measured interleaved: a municipality's four reports run as a
+    batch worker runs them (in this process, without deliverables), then another
+    municipality's notebook code run bare in this process (``benchmarks/bench_figures.py``),
+    and so on. The machine's speed drifts by tenths from minute to minute, so the two are
     measured side by side, not minutes apart; each municipality is run once, so its own
     files are read as in the batch. The first pair warms up; the rest are summed. (The code's
     seconds are ``measure``'s clock time, as its figures are: one busy thread, so its CPU.)"""
@@ -180,40 +175,33 @@ def split(project: Project, numbers: list[str], out: Path) -> Split:
     sys.path.insert(0, str(Path(__file__).parent))
     import bench_figures
 
-    from workbench import warm
-    from workbench.batch import KERNEL, run_job
+    from workbench import inprocess
+    from workbench.batch import run_job
 
     jobs = plan(project, numbers, list(ANALYSES)).jobs
-    km, _ = warm.kernel(KERNEL)
-    kernel, worker = psutil.Process(km.provisioner.process.pid), psutil.Process()
-
-    def cpu(process: psutil.Process) -> float:
-        times = process.cpu_times()
-        return times.user + times.system
-
     reports = out / "reports"
-    sums = [0.0, 0.0, 0.0, 0.0]
+    sums = [0.0, 0.0, 0.0]
     pairs = list(zip(numbers[::2], numbers[1::2], strict=False))
     try:
         for index, (batch_number, code_number) in enumerate(pairs):
-            k0, w0 = cpu(kernel), cpu(worker)
+            before = time.process_time()
             for job in jobs:
                 if job.number == batch_number:
-                    run_job(project.root, reports, job)
-            k1, w1 = cpu(kernel), cpu(worker)
+                    run_job(project.root, reports, job, execution="in-process")
+            report = time.process_time() - before
             with contextlib.redirect_stdout(io.StringIO()):  # tables printed as text
                 found, code = bench_figures.measure(
                     code_number, project.root, str(out), slides=False
                 )
             if index:
                 figures = sum(r["build"] + r["svg"] for r in found.values())
-                for i, value in enumerate((k1 - k0, w1 - w0, code, figures)):
+                for i, value in enumerate((report, code, figures)):
                     sums[i] += value
     finally:
-        warm.discard()
+        inprocess.discard()
     reports_measured = (len(pairs) - 1) * len(ANALYSES)
-    kernel_s, worker_s, code_s, figures_s = (v / reports_measured for v in sums)
-    return Split(kernel_s, worker_s, code_s, figures_s)
+    total_s, code_s, figures_s = (v / reports_measured for v in sums)
+    return Split(total_s, code_s, figures_s)
 
 
 def main() -> None:
@@ -257,8 +245,8 @@ def main() -> None:
             per_municipality = seconds / sample
             cpu_per_municipality = cpu / sample
             startup = 0.0
-            if sample < n:
-                # a run pays once for starting its workers and their kernels: a second, smaller
+            if 2 < sample < n:  # a slope needs a smaller run of at least 2
+                # a run pays once for starting its workers: a second, smaller
                 # run separates that from what each municipality costs (the slope)
                 small = max(2, sample // 3)
                 _, first, _, first_cpu = batch(
@@ -298,12 +286,12 @@ def main() -> None:
             else ""
         )
         print(
-            f"one report, where its CPU goes (interleaved, one process{batch_tree}): kernel "
-            f"{parts.kernel:.2f} s + worker {parts.worker:.2f} s = {parts.total:.2f} s; the "
+            f"one report, where its CPU goes (interleaved, one process{batch_tree}): "
+            f"{parts.total:.2f} s as a batch worker runs it; the "
             f"same code in one process {parts.code:.2f} s, of it figures {parts.figures:.2f} s "
             f"({parts.figures / parts.total:.0%} of the report), the rest (engines, tables, "
             f"files) {parts.code - parts.figures:.2f} s "
-            f"({(parts.code - parts.figures) / parts.total:.0%}); outside the code (kernel "
+            f"({(parts.code - parts.figures) / parts.total:.0%}); outside the code (cell "
             f"messages, papermill, HTML export, folders) {parts.outside:.2f} s "
             f"({parts.outside / parts.total:.0%})"
         )
