@@ -1,6 +1,6 @@
 """The batch end to end: papermill, HTML, figures, tables, failures, atomicity, stability.
 
-These run real kernels (a few seconds each), so one batch run is shared by several tests.
+These run real notebooks (a few seconds each), so one batch run is shared by several tests.
 """
 
 import hashlib
@@ -179,9 +179,10 @@ def test_no_staging_left_and_index_links_everything(ran):
 
 
 @pytest.mark.slow
-def test_cold_isolated_runs_give_the_warm_batch_byte_for_byte(ran, tmp_path):
-    """The batch reuses warm kernels across notebooks; each report must be exactly what a new
-    kernel running that one notebook alone produces (and the deliverables, read from those
+def test_cold_isolated_runs_give_the_batch_byte_for_byte(ran, tmp_path):
+    """The batch runs the notebooks one after another in its worker processes (in-process, the
+    default); each report must be exactly what a new kernel running that one notebook alone
+    produces (and the deliverables, read from those
     reports, the same bytes)."""
     project, _ = ran
     warm_batch = tree_digest(project.reports_dir / "9999-demokommune")
@@ -194,20 +195,21 @@ def test_cold_isolated_runs_give_the_warm_batch_byte_for_byte(ran, tmp_path):
 
 
 @pytest.mark.slow
-def test_warm_kernels_give_the_same_reports_as_cold_ones(ran, tmp_path):
+@pytest.mark.parametrize("execution", ["warm", "in-process"])
+def test_a_reused_process_gives_the_same_reports_as_cold_kernels(ran, tmp_path, execution):
     project, _ = ran
     cold = tree_digest(project.reports_dir / "9999-demokommune")
-    jobs = [batch.Job("9998", "9998-feilkommune", "calculator")]  # fails first, in the same kernel
+    jobs = [batch.Job("9998", "9998-feilkommune", "calculator")]  # fails first, in the same process
     jobs += [
         batch.Job("9999", "9999-demokommune", a)
         for a in ("calculator", "personas", "housing", "allocation")
     ]
     jobs.append(batch.Job("9999", "9999-demokommune", batch.DELIVERABLES))
     results = run_batch(
-        project, jobs, reports_dir=tmp_path / "warm", progress=False, retries=0, execution="warm"
-    )  # one process: every notebook after the failure runs in the kernel that saw it
+        project, jobs, reports_dir=tmp_path / "r", progress=False, retries=0, execution=execution
+    )  # one process: every notebook after the failure runs where the failure ran
     assert [r.status for r in results] == ["failed", "ok", "ok", "ok", "ok", "ok"]
-    assert tree_digest(tmp_path / "warm" / "9999-demokommune") == cold
+    assert tree_digest(tmp_path / "r" / "9999-demokommune") == cold
 
 
 @pytest.mark.slow
