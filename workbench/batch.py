@@ -49,7 +49,6 @@ Execution = Literal["in-process", "warm", "cold"]
 """Where the notebooks run: in the worker process itself, as a kernel would run them
 (:mod:`workbench.inprocess`, the default), in one warm Jupyter kernel per worker
 (:mod:`workbench.warm`), or in a new kernel for every notebook. The reports are the same."""
-EXECUTIONS: tuple[Execution, ...] = ("in-process", "warm", "cold")
 
 
 @dataclass(frozen=True)
