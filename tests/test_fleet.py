@@ -103,12 +103,21 @@ def test_housing_equals_the_engine_per_municipality(loaded):
     inputs, results = loaded
     for m in inputs.having("housing"):
         given = m.inputs["housing"]
+        years = (given.settings.projection, m.base_year, m.target_year)
         expected = housing.by_year(
-            housing.project(given.data, given.settings.projection, m.base_year, m.target_year)
+            housing.project(given.data, *years), housing.rest_by_year(given.data, *years)
         )
         got = results.housing[results.housing["municipality"] == m.number]
         assert list(got["year"]) == list(expected["year"])
-        for column in ("persons", "fte_today", "fte_alt", "cost_today", "cost_alt"):
+        for column in (
+            "persons",
+            "fte_today",
+            "fte_alt",
+            "cost_today",
+            "cost_alt",
+            *housing.REST_COLUMNS,
+            *housing.SECTOR_COLUMNS,
+        ):
             np.testing.assert_allclose(got[column], expected[column], err_msg=column)
         np.testing.assert_allclose(got["dwellings_alt"], expected["dwellings_alt"])
 

@@ -1,6 +1,7 @@
 """The housing profile checked against a hand calculation on a small input and the seed's
 identities (seed 002, «Hva er en bærekraftig boligprofil?»)."""
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -276,8 +277,8 @@ def test_workforce_gap_by_hand():
         {
             "year": [2024, 2040, 2024, 2040],
             "alternative": ["MMMM", "MMMM", "LLML", "LLML"],
-            "fte_today": [855.0, 1000.0, 855.0, 950.0],
-            "fte_alt": [855.0, 900.0, 855.0, 880.0],
+            "fte_sector_today": [855.0, 1000.0, 855.0, 950.0],
+            "fte_sector_alt": [855.0, 900.0, 855.0, 880.0],
         }
     )
     gap = workforce_gap(band, "MMMM", 0.01).set_index("year")
@@ -291,3 +292,77 @@ def test_workforce_gap_by_hand():
     both = workforce_gap(band, "MMMM", 0.0, effect).set_index("year")
     assert both.loc[2040, "needed_effect"] == 870 and both.loc[2024, "needed_effect"] == 855
     assert both.loc[2040, "gap_effect"] == 15
+
+
+def test_a_two_part_sector_by_hand(small):
+    """The small case's 67+ part plus a constant rest of the sector: 30 årsverk and
+    24 mill. kr a year for services to people under 67. Every summary row worked out by
+    hand: the rest adds to the level, not to growth, practice or their costs; the
+    percentage is taken of the whole sector's target-year cost with today's profile."""
+    data = dataclasses.replace(small, rest=housing.SectorRest(30.0, 24_000_000.0))
+    rest = housing.rest_by_year(data, "MMMM", 2024, 2034)
+    assert rest["fte_rest"].tolist() == [30.0] * 11
+    table = housing.summary(housing.project(data, "MMMM", 2024, 2034), 2024, 2034, 0.67, rest)
+    value = table.set_index("key")["value"]
+    scope = table.set_index("key")["scope"]
+    # 67+ part (as in test_summary_by_hand): 4 + 23 + 12,5 = 39,5 årsverk in 2024, twice
+    # that in 2034 with today's profile, 4 + 26 + 23 = 53 with the alternative
+    base_67, today_67, alt_67 = 39.5, 79.0, 200 * 0.2 * 0.1 + 100 * 0.26 + 20 * 1.15
+    assert alt_67 == pytest.approx(53.0)
+    assert value["staff_base"] == pytest.approx(39.5 + 30)
+    assert value["staff_base_67"] == pytest.approx(base_67)
+    assert value["staff_base_rest"] == pytest.approx(30)
+    assert value["growth"] == pytest.approx(today_67 - base_67)  # 39,5: the rest is constant
+    assert value["practice"] == pytest.approx(alt_67 - today_67)  # −26
+    assert value["staff_alt"] == pytest.approx(53 + 30)
+    assert value["change"] == pytest.approx(83 - 69.5)  # 13,5
+    assert value["employees"] == pytest.approx(13.5 / 0.67)  # 20,1 people
+    # costs: 67+ 36 mill. kr in 2024, 72 in 2034 with today's profile, 55 with the alternative
+    cost_base_67 = 40 * 50_000 + 30 * 50_000 + 20 * 1e6 + 5 * 1e6 + 5 * 1.5e6
+    cost_alt_67 = 40 * 50_000 + 100 * (0.6 * 50_000 + 0.2 * 1e6) + 20 * (0.7e6 + 0.45e6)
+    assert (cost_base_67, cost_alt_67) == (36_000_000, 48_000_000)
+    assert value["cost_growth"] == pytest.approx(36_000_000)
+    assert value["cost_cut"] == pytest.approx(48e6 - 72e6)
+    assert value["cost_net"] == pytest.approx(12_000_000)
+    # 24 mill. of the sector's 72 + 24 = 96 mill. kr in 2034 with today's profile: 25 %
+    assert value["cost_share"] == pytest.approx(0.25)
+    assert scope["staff_base"] == "sector" and scope["staff_base_rest"] == "under 67"
+    assert scope["dwellings_base"] == "67+"
+
+
+def test_the_rest_of_the_sector_can_follow_the_working_age_population(small):
+    """With 1 000 people aged 18–66 in 2024 and 900 in 2034, the rest's 30 årsverk and
+    24 mill. kr fall by 10 % to 27 årsverk and 21,6 mill. kr; half-way 28,5."""
+    working = pd.DataFrame(
+        [("MMMM", 2024, "18-66", 1000), ("MMMM", 2034, "18-66", 900)],
+        columns=["alternative", "year", "age_group", "persons"],
+    )
+    data = dataclasses.replace(
+        small,
+        population=pd.concat([small.population, working], ignore_index=True),
+        rest=housing.SectorRest(30.0, 24_000_000.0, "population_18_66"),
+    )
+    rest = housing.rest_by_year(data, "MMMM", 2024, 2034).set_index("year")
+    assert rest.loc[2034, "fte_rest"] == pytest.approx(27)
+    assert rest.loc[2029, "fte_rest"] == pytest.approx(28.5)
+    assert rest.loc[2034, "cost_rest"] == pytest.approx(21_600_000)
+    value = housing.summary(
+        housing.project(data, "MMMM", 2024, 2034), 2024, 2034, 0.67, rest.reset_index()
+    ).set_index("key")["value"]
+    assert value["growth"] == pytest.approx(39.5 - 3)
+    # the 67+ population is unchanged by the extra age group
+    assert housing.population_by_year(data.population, "MMMM", 2024, 2034)[
+        "age_group"
+    ].unique().tolist() == list(GROUPS)
+    with pytest.raises(InputError, match="har ikke aldersgruppen 18-66 for LLML"):
+        housing.rest_by_year(data, "LLML", 2024, 2034)
+
+
+def test_the_rest_file_is_one_row(tmp_path):
+    assert housing.read_rest(write(tmp_path, "r.csv", "fte;cost\n12,5;9 000 000\n")) == (
+        housing.SectorRest(12.5, 9_000_000.0)
+    )
+    with pytest.raises(InputError, match="nøyaktig én rad"):
+        housing.read_rest(write(tmp_path, "r.csv", "fte;cost\n1;2\n3;4\n"))
+    with pytest.raises(InputError, match="rad 2, kolonne «cost»: kan ikke være negativ"):
+        housing.read_rest(write(tmp_path, "r.csv", "fte;cost\n1;-2\n"))

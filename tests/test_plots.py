@@ -83,10 +83,10 @@ def staffing_band() -> pd.DataFrame:
         {
             "alternative": alternative,
             "year": year,
-            "fte_today": 10.0 + shift,
-            "fte_alt": 8.0 + shift,
-            "cost_today": 9_000_000.0 + 1e6 * shift,
-            "cost_alt": 7_000_000.0 + 1e6 * shift,
+            "fte_sector_today": 10.0 + shift,
+            "fte_sector_alt": 8.0 + shift,
+            "cost_sector_today": 9_000_000.0 + 1e6 * shift,
+            "cost_sector_alt": 7_000_000.0 + 1e6 * shift,
         }
         for alternative, shift in (("MMMM", 0), ("HHMM", 2), ("LLML", -2))
         for year in (2024, 2030, 2040)

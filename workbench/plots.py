@@ -565,7 +565,8 @@ def need_chart(
 def staffing_chart(
     band: pd.DataFrame, projection: str, title: str, source: str, *, illustrative: bool
 ) -> Figure:
-    """Årsverk and cost per year under both profiles; the other projection alternatives as a band."""
+    """The sector's årsverk and cost per year under both profiles (the 67+ on the housing
+    steps and the rest of the sector); the other projection alternatives as a band."""
     apply_style()
     fig, (fte_ax, cost_ax) = plt.subplots(1, 2, figsize=_size(12, 4.8))
     colours = sns.color_palette(PALETTE, 2)
@@ -575,7 +576,7 @@ def staffing_chart(
             ("today", colours[0], "--", "Dagens profil"),
             ("alt", colours[1], "-", "Alternativ profil"),
         ):
-            column = f"{prefix}_{scenario}"
+            column = f"{prefix}_sector_{scenario}"
             spread = band.groupby("year")[column].agg(["min", "max"])
             if band["alternative"].nunique() > 1:
                 ax.fill_between(

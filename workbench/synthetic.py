@@ -149,7 +149,11 @@ def project(root, count: int, *, seed: int = 357, source=None):
         scale = float(rng.lognormal(0.0, 0.8))
         population = base_population.assign(persons=(base_population["persons"] * scale).round())
         care = care_statistics(base_residents, scale, rng)
-        base = population[(population["alternative"] == "MMMM") & (population["year"] == 2024)]
+        base = population[
+            (population["alternative"] == "MMMM")
+            & (population["year"] == 2024)
+            & population["age_group"].isin(derive.AGE_GROUPS)
+        ]
         # the same derivation `workbench new` uses on SSB's statistics
         residents = derive.base_year_residents(
             base, care, staffed_share=derive.DEFAULT_STAFFED_SHARE

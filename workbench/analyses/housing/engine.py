@@ -13,6 +13,10 @@ dwelling by age group.
 - årsverk and cost = need × årsverk / cost per resident of the step
 - dwellings: residents on steps 1–3 ÷ persons per dwelling of their age group; on steps
   4–6 one unit per resident
+- the rest of the care sector (services to people under 67: BPA, bofellesskap, psykisk
+  helse og rus) has its own base-year årsverk and cost (:class:`SectorRest`), held constant
+  or moved by the 18–66 projection; the summary's staffing and cost are the sector's (the
+  67+ on the housing steps plus the rest), and says which part each row covers
 
 Everything here is pure: validated tables in, DataFrames out.
 """
@@ -35,6 +39,8 @@ if TYPE_CHECKING:
     from workbench.analyses.housing.load import HousingInputs
 
 AGE_GROUPS = ("67-79", "80-89", "90+")
+WORKING_AGE = "18-66"
+"""The age group whose projection may move the rest of the sector (optional in the file)."""
 STEPS = tuple(range(1, HOUSING_STEP_COUNT + 1))
 DWELLING_STEPS = (1, 2, 3)
 """Steps whose residents live in ordinary dwellings shared by persons_per_dwelling people."""
@@ -54,17 +60,45 @@ STEP_COSTS_SCHEMA = {
 }
 PROFILE_SCHEMA = {"age_group": Column(), "step": Column("int"), "share": Column("float")}
 DWELLING_SCHEMA = {"age_group": Column(), "persons_per_dwelling": Column("float")}
+REST_SCHEMA = {"fte": Column("float"), "cost": Column("float")}
+
+REST_GROWTH = {
+    "constant": "holdes konstant",
+    "population_18_66": "følger framskrivingen for 18–66 år",
+}
+"""How the rest of the sector moves, and the words the report uses for it."""
+
+
+@dataclass(frozen=True)
+class SectorRest:
+    """The care sector's services to people under 67, not driven by the 67+ population.
+
+    Args:
+        fte: Årsverk in the base year.
+        cost: Annual cost in the base year (kr).
+        growth: A key of :data:`REST_GROWTH`.
+    """
+
+    fte: float
+    cost: float
+    growth: str = "constant"
 
 
 @dataclass(frozen=True)
 class HousingData:
-    """Validated inputs of the housing profile."""
+    """Validated inputs of the housing profile.
+
+    Args:
+        rest: The rest of the care sector; None where the municipality has not given it (the
+            summary then covers the 67+ on the housing steps only, and says so).
+    """
 
     population: pd.DataFrame
     residents: pd.DataFrame
     step_costs: pd.DataFrame
     target_shares: pd.DataFrame
     persons_per_dwelling: pd.DataFrame
+    rest: SectorRest | None = None
 
     @property
     def alternatives(self) -> list[str]:
@@ -79,12 +113,8 @@ def read_population(path: Path) -> pd.DataFrame:
             (alternative, year, age group), each with its row.
     """
     table = read_table(path, POPULATION_SCHEMA)
-    problems = _age_group_problems(table)
-    problems += [
-        Problem("kan ikke være negativ", row=r, column="persons")
-        for r, v in zip(table[ROW_COLUMN], table["persons"], strict=True)
-        if v < 0
-    ]
+    problems = _age_group_problems(table, (*AGE_GROUPS, WORKING_AGE))
+    problems += _negative(table, "persons")
     problems += _repeated(table, ["alternative", "year", "age_group"])
     groups: dict[str, dict[int, set]] = {}  # alternative (as they come) → year → age groups
     for alternative, year, group in zip(
@@ -125,12 +155,7 @@ def read_step_costs(path: Path, *, every_step: bool = True) -> pd.DataFrame:
     missing = sorted(set(STEPS) - set(table["step"]))
     if missing and every_step:
         problems.append(Problem(f"mangler trinn {', '.join(map(str, missing))}", column="step"))
-    for column in ("fte_per_resident", "cost_per_resident"):
-        problems += [
-            Problem("kan ikke være negativ", row=r, column=column)
-            for r, v in zip(table[ROW_COLUMN], table[column], strict=True)
-            if v < 0
-        ]
+    problems += _negative(table, "fte_per_resident", "cost_per_resident")
     if problems:
         raise InputError(path, problems)
     return table.drop(columns=ROW_COLUMN).set_index("step").sort_index()
@@ -184,18 +209,47 @@ def read_persons_per_dwelling(path: Path) -> pd.DataFrame:
     return table.drop(columns=ROW_COLUMN).set_index("age_group")
 
 
-def _age_group_problems(table: pd.DataFrame) -> list[Problem]:
+def read_rest(path: Path, growth: str = "constant") -> SectorRest:
+    """The rest of the care sector: one row with the base year's årsverk (``fte``) and
+    annual cost in kroner (``cost``) of the services to people under 67.
+
+    Raises:
+        InputError: Not exactly one row, or a negative value.
+    """
+    table = read_table(path, REST_SCHEMA)
+    problems = []
+    if len(table) != 1:
+        problems.append(
+            Problem(f"skal ha nøyaktig én rad med årsverk og kostnad, ikke {len(table)}")
+        )
+    problems += _negative(table, "fte", "cost")
+    if problems:
+        raise InputError(path, problems)
+    return SectorRest(float(table["fte"].iloc[0]), float(table["cost"].iloc[0]), growth)
+
+
+def _negative(table: pd.DataFrame, *columns: str) -> list[Problem]:
+    """Each cell below zero in ``columns``, with its row."""
+    return [
+        Problem("kan ikke være negativ", row=r, column=column)
+        for column in columns
+        for r, v in zip(table[ROW_COLUMN], table[column], strict=True)
+        if v < 0
+    ]
+
+
+def _age_group_problems(table: pd.DataFrame, known: tuple[str, ...] = AGE_GROUPS) -> list[Problem]:
     """Read the ``age_group`` column with any dash as the hyphen (in place) and report the
     groups that are still unknown, naming a character that does not belong in one."""
     table["age_group"] = [with_hyphens(g) for g in table["age_group"]]
     return [
         Problem(
-            f"ukjent aldersgruppe «{g}»{_odd_character(g)} (bruk {', '.join(AGE_GROUPS)})",
+            f"ukjent aldersgruppe «{g}»{_odd_character(g)} (bruk {', '.join(known)})",
             row=r,
             column="age_group",
         )
         for r, g in zip(table[ROW_COLUMN], table["age_group"], strict=True)
-        if g not in AGE_GROUPS
+        if g not in known
     ]
 
 
@@ -232,11 +286,7 @@ def _grid_problems(table: pd.DataFrame, value: str) -> list[Problem]:
     problems = (
         _age_group_problems(table) + _step_problems(table) + _repeated(table, ["age_group", "step"])
     )
-    problems += [
-        Problem("kan ikke være negativ", row=r, column=value)
-        for r, v in zip(table[ROW_COLUMN], table[value], strict=True)
-        if v < 0
-    ]
+    problems += _negative(table, value)
     present = set(zip(table["age_group"], table["step"], strict=True))
     missing = [f"{g}/trinn {s}" for g in AGE_GROUPS for s in STEPS if (g, s) not in present]
     if missing:
@@ -256,7 +306,9 @@ def population_by_year(
     Raises:
         InputError: The alternative is missing, or the given years do not span first..last.
     """
-    part = population[population["alternative"] == alternative]
+    part = population[
+        (population["alternative"] == alternative) & population["age_group"].isin(AGE_GROUPS)
+    ]
     if part.empty:
         known = ", ".join(dict.fromkeys(population["alternative"]))
         raise InputError(
@@ -285,6 +337,43 @@ def population_by_year(
             "persons": np.concatenate(shown),
             "interpolated": np.concatenate(interpolated),
         }
+    )
+
+
+def rest_by_year(data: HousingData, alternative: str, first: int, last: int) -> pd.DataFrame:
+    """Årsverk and cost of the rest of the sector for every year first..last: the base
+    year's figures, held constant or scaled by the 18–66 population (interpolated linearly
+    between given years) relative to the first year; zeros where there is no rest part.
+
+    Returns:
+        Columns ``year``, ``fte_rest``, ``cost_rest``.
+
+    Raises:
+        InputError: The rest follows the 18–66 projection, and the population file lacks
+            that age group for the alternative or the years.
+    """
+    years = np.arange(first, last + 1)
+    rest = data.rest
+    if rest is None:
+        factor = np.zeros(len(years))
+        rest = SectorRest(0.0, 0.0)
+    elif rest.growth == "constant":
+        factor = np.ones(len(years))
+    else:
+        population = data.population
+        part = population[
+            (population["alternative"] == alternative) & (population["age_group"] == WORKING_AGE)
+        ].sort_values("year")
+        if part.empty or part["year"].min() > first or part["year"].max() < last:
+            raise InputError(
+                None,
+                f"resten av sektoren skal følge befolkningen 18–66 år, men befolkningstallene "
+                f"har ikke aldersgruppen {WORKING_AGE} for {alternative} i {first}–{last}",
+            )
+        persons = np.interp(years, part["year"].to_numpy(), part["persons"].to_numpy(float))
+        factor = persons / persons[0]
+    return pd.DataFrame(
+        {"year": years, "fte_rest": rest.fte * factor, "cost_rest": rest.cost * factor}
     )
 
 
@@ -398,14 +487,27 @@ def apply_profiles(frame: pd.DataFrame, base_year, target_year) -> pd.DataFrame:
     return frame
 
 
-def by_year(projection: pd.DataFrame) -> pd.DataFrame:
-    """Totals per year: population, residents, årsverk, cost and dwellings, both profiles."""
+REST_COLUMNS = ["fte_rest", "cost_rest"]
+SECTOR_COLUMNS = ["fte_sector_today", "fte_sector_alt", "cost_sector_today", "cost_sector_alt"]
+
+
+def by_year(projection: pd.DataFrame, rest: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Totals per year: population 67+, residents, årsverk, cost and dwellings of the 67+
+    under both profiles, the rest of the sector (:func:`rest_by_year`; zeros without it)
+    and the sector's årsverk and cost (67+ plus the rest) under both profiles."""
     sums = projection.groupby("year")[VALUE_COLUMNS].sum()
     sums.insert(
         0,
         "persons",
         projection.drop_duplicates(["year", "age_group"]).groupby("year")["persons"].sum(),
     )
+    if rest is None:
+        sums[REST_COLUMNS] = 0.0
+    else:
+        sums[REST_COLUMNS] = rest.set_index("year")[REST_COLUMNS].reindex(sums.index).fillna(0.0)
+    for kind in ("fte", "cost"):
+        for scenario in ("today", "alt"):
+            sums[f"{kind}_sector_{scenario}"] = sums[f"{kind}_{scenario}"] + sums[f"{kind}_rest"]
     return sums.reset_index()
 
 
@@ -420,90 +522,159 @@ def by_step(projection: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-SUMMARY_COLUMNS = ["key", "label", "value", "unit"]
+SUMMARY_COLUMNS = ["key", "label", "value", "unit", "scope"]
+SCOPES = {
+    "sector": "Hele sektoren",
+    "67+": "67+ på boligtrappa",
+    "under 67": "Yngre enn 67 år",
+}
+"""Which part of the care sector a summary row covers, in the words the report uses."""
 
 
 def summary(
-    projection: pd.DataFrame, base_year: int, target_year: int, position_size: float
+    projection: pd.DataFrame,
+    base_year: int,
+    target_year: int,
+    position_size: float,
+    rest: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The seed's summary table, computed.
+    """The source's summary table, computed.
 
-    Rows: dagens bemanning; vekst i behov; endret praksis; estimert behov med alternativ
-    profil; estimert endring; antall ansatte ved gjennomsnittlig stillingsstørrelse; økte,
-    reduserte og netto kostnader; reduksjon i prosent of the target year's total cost with
-    today's profile; dwellings used by residents 67+ and units the alternative moves to step 1.
+    Rows: dagens bemanning (and, with a rest part, how it splits into the 67+ and the rest);
+    vekst i behov; endret praksis; estimert behov med alternativ profil; estimert endring;
+    antall ansatte ved gjennomsnittlig stillingsstørrelse; økte, reduserte og netto
+    kostnader; reduksjon i prosent of the sector's total cost in the target year with
+    today's profile; dwellings used by residents 67+ (today's profile), the increase on
+    steps 2–6 and the units the alternative moves to step 1.
+
+    Args:
+        rest: :func:`rest_by_year`; without it the staffing and cost rows cover the 67+ on
+            the housing steps only, and their ``scope`` says so.
+
+    Returns:
+        ``key``, ``label``, ``value``, ``unit`` and ``scope`` (a key of :data:`SCOPES`).
     """
-    years = by_year(projection).set_index("year")
+    years = by_year(projection, rest).set_index("year")
     base, target = years.loc[base_year], years.loc[target_year]
     steps = (
-        projection[projection["year"] == target_year]
-        .groupby("step")[["dwellings_today", "dwellings_alt"]]
+        projection[projection["year"].isin([base_year, target_year])]
+        .groupby(["year", "step"])[["dwellings_today", "dwellings_alt"]]
         .sum()
     )
-    growth = target["fte_today"] - base["fte_today"]
-    practice = target["fte_alt"] - target["fte_today"]
-    change = target["fte_alt"] - base["fte_today"]
-    cost_growth = target["cost_today"] - base["cost_today"]
-    cost_cut = target["cost_alt"] - target["cost_today"]
-    rows = [
-        ("staff_base", f"Dagens bemanning, {base_year}", base["fte_today"], "årsverk"),
-        ("growth", f"Vekst i behov for årsverk i {target_year}", growth, "årsverk"),
-        ("practice", f"Endret praksis, alternativ profil {target_year}", practice, "årsverk"),
+    whole = "sector" if rest is not None else "67+"
+    staff_base = base["fte_sector_today"]
+    growth = target["fte_sector_today"] - staff_base
+    practice = target["fte_sector_alt"] - target["fte_sector_today"]
+    change = target["fte_sector_alt"] - staff_base
+    cost_growth = target["cost_sector_today"] - base["cost_sector_today"]
+    cost_cut = target["cost_sector_alt"] - target["cost_sector_today"]
+    higher = list(STEPS[1:])
+    rows = [("staff_base", f"Dagens bemanning, {base_year}", staff_base, "årsverk", whole)]
+    if rest is not None:
+        rows += [
+            (
+                "staff_base_67",
+                f"herav til innbyggere 67+ på boligtrappa, {base_year}",
+                base["fte_today"],
+                "årsverk",
+                "67+",
+            ),
+            (
+                "staff_base_rest",
+                f"herav til tjenester for yngre enn 67 år, {base_year}",
+                base["fte_rest"],
+                "årsverk",
+                "under 67",
+            ),
+        ]
+    rows += [
+        ("growth", f"Vekst i behov for årsverk i {target_year}", growth, "årsverk", whole),
+        (
+            "practice",
+            f"Endret praksis, alternativ profil {target_year}",
+            practice,
+            "årsverk",
+            whole,
+        ),
         (
             "staff_alt",
             f"Estimert behov for årsverk i {target_year} med alt. profil",
-            target["fte_alt"],
+            target["fte_sector_alt"],
             "årsverk",
+            whole,
         ),
         (
             "change",
             f"Estimert endring fra {base_year}–{target_year} med alt. profil",
             change,
             "årsverk",
+            whole,
         ),
         (
             "employees",
             f"Antall ansatte ved {percent(position_size, 0)} gjennomsnittlig stillingsstørrelse, alt. profil",
             change / position_size,
             "ansatte",
+            whole,
         ),
-        ("cost_growth", f"Økte kostnader i {target_year} ({base_year}-profil)", cost_growth, "kr"),
-        ("cost_cut", f"Reduserte kostnader i {target_year} med alternativ profil", cost_cut, "kr"),
+        (
+            "cost_growth",
+            f"Økte kostnader i {target_year} ({base_year}-profil)",
+            cost_growth,
+            "kr",
+            whole,
+        ),
+        (
+            "cost_cut",
+            f"Reduserte kostnader i {target_year} med alternativ profil",
+            cost_cut,
+            "kr",
+            whole,
+        ),
         (
             "cost_net",
             "Økte kostnader etter gjennomføring av alt. profil",
             cost_growth + cost_cut,
             "kr",
+            whole,
         ),
         (
             "cost_share",
-            f"Reduserte kostnader ved alternativ profil, andel av kostnadene i {target_year} med dagens profil",
-            -cost_cut / target["cost_today"] if target["cost_today"] else np.nan,
+            "Reduserte kostnader ved alternativ profil, andel av kostnadene i "
+            f"{target_year} med dagens profil",
+            -cost_cut / target["cost_sector_today"] if target["cost_sector_today"] else np.nan,
             "andel",
+            whole,
         ),
         (
             "dwellings_base",
             f"Boliger og boenheter brukt av innbyggere 67+ i {base_year}",
             base["dwellings_today"],
             "boliger",
+            "67+",
         ),
         (
             "dwellings_more",
-            f"Flere boliger og boenheter brukt i {target_year} enn i {base_year} (alt. profil)",
-            target["dwellings_alt"] - base["dwellings_today"],
+            f"Flere boliger og boenheter brukt i {target_year} enn i {base_year} (dagens profil)",
+            target["dwellings_today"] - base["dwellings_today"],
             "boliger",
+            "67+",
         ),
         (
             "units_higher",
-            f"Boenheter på trinn 2–6 i {target_year} med dagens profil",
-            steps.loc[list(STEPS[1:]), "dwellings_today"].sum(),
+            f"Flere boenheter på trinn 2–6 i {target_year} enn i {base_year} (dagens profil)",
+            steps.loc[target_year].loc[higher, "dwellings_today"].sum()
+            - steps.loc[base_year].loc[higher, "dwellings_today"].sum(),
             "boenheter",
+            "67+",
         ),
         (
             "units_to_step1",
             f"Boliger som alternativ profil flytter til trinn 1 i {target_year}",
-            steps.loc[1, "dwellings_alt"] - steps.loc[1, "dwellings_today"],
+            steps.loc[(target_year, 1), "dwellings_alt"]
+            - steps.loc[(target_year, 1), "dwellings_today"],
             "boliger",
+            "67+",
         ),
     ]
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
@@ -524,8 +695,9 @@ def projections(
     target_shares: pd.DataFrame | None = None,
     *,
     required: str | None = None,
-) -> dict[str, pd.DataFrame]:
-    """:func:`project` for every projection alternative that covers the years.
+) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`project` and :func:`rest_by_year` for every projection alternative that
+    covers the years.
 
     Raises:
         InputError: The ``required`` alternative does not cover the years.
@@ -533,17 +705,20 @@ def projections(
     frames = {}
     for alternative in data.alternatives:
         try:
-            frames[alternative] = project(data, alternative, base_year, target_year, target_shares)
+            frames[alternative] = (
+                project(data, alternative, base_year, target_year, target_shares),
+                rest_by_year(data, alternative, base_year, target_year),
+            )
         except InputError:  # this alternative does not cover the years
             if alternative == required:
                 raise
     return frames
 
 
-def band_of(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def band_of(frames: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
     """The sensitivity band from :func:`projections`."""
     return pd.concat(
-        [by_year(frame).assign(alternative=name) for name, frame in frames.items()],
+        [by_year(frame, rest).assign(alternative=name) for name, (frame, rest) in frames.items()],
         ignore_index=True,
     )
 
@@ -587,14 +762,16 @@ def evaluate(
     alternative = projection or inputs.settings.projection
     frames = projections(inputs.data, base_year, target_year, target_shares, required=alternative)
     if alternative in frames:
-        frame = frames[alternative]  # projected once, for the table and the band alike
+        frame, rest = frames[alternative]  # projected once, for the table and the band alike
     else:  # not one of the file's alternatives: project says so
         frame = project(inputs.data, alternative, base_year, target_year, target_shares)
+        rest = rest_by_year(inputs.data, alternative, base_year, target_year)
+    given = rest if inputs.data.rest is not None else None
     return HousingResult(
         projection=frame,
-        totals=by_year(frame),
+        totals=by_year(frame, given),
         steps=by_step(frame),
-        summary=summary(frame, base_year, target_year, inputs.position_size),
+        summary=summary(frame, base_year, target_year, inputs.position_size, given),
         band=band_of(frames),
         population=population_by_year(inputs.data.population, alternative, base_year, target_year),
     )
@@ -603,11 +780,13 @@ def evaluate(
 def workforce_gap(
     band: pd.DataFrame, projection: str, growth: float, effect: pd.Series | None = None
 ) -> pd.DataFrame:
-    """Årsverk needed under today's and the alternative profile against the årsverk
-    available, which start at the base year's need and grow by ``growth`` a year.
+    """Årsverk the sector needs under today's and the alternative profile (the 67+ on the
+    housing steps and the rest of the sector) against the årsverk available, which start at
+    the sector's staffing in the base year and grow by ``growth`` a year.
 
     Args:
-        band: ``HousingResult.band`` (``year``, ``alternative``, ``fte_today``, ``fte_alt``).
+        band: ``HousingResult.band`` (``year``, ``alternative``, ``fte_sector_today``,
+            ``fte_sector_alt``).
         projection: The population alternative shown.
         growth: Growth of the labour supply per year (0,01 = 1 %).
         effect: Year → change in årsverk from the personas' «samlet effekt», added to the
@@ -621,12 +800,12 @@ def workforce_gap(
     main = band[band["alternative"] == projection].sort_values("year")
     first = main.iloc[0]
     years = main["year"].to_numpy()
-    supply = float(first["fte_today"]) * (1 + growth) ** (years - years[0])
+    supply = float(first["fte_sector_today"]) * (1 + growth) ** (years - years[0])
     table = pd.DataFrame(
         {
             "year": years,
-            "needed_today": main["fte_today"].to_numpy(),
-            "needed_alt": main["fte_alt"].to_numpy(),
+            "needed_today": main["fte_sector_today"].to_numpy(),
+            "needed_alt": main["fte_sector_alt"].to_numpy(),
             "supply": supply,
         }
     )

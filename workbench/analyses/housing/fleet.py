@@ -20,14 +20,15 @@ HEADERS = {"year": "År", **YEARLY_LABELS}
 
 def compute(stacked: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """``housing``: ``municipality``, ``year``, ``persons``, ``fte_today``, ``fte_alt``,
-    ``cost_today``, ``cost_alt``, ``dwellings_today``, ``dwellings_alt``."""
+    ``cost_today``, ``cost_alt``, ``dwellings_today``, ``dwellings_alt`` (the 67+), the rest
+    of the sector and the sector's årsverk and cost (as :func:`engine.by_year`)."""
     return {"housing": _housing(stacked)}
 
 
 def stack(municipalities: list[Municipal]) -> dict[str, pd.DataFrame]:
     """Population (the chosen projection), profiles, step costs and persons per dwelling of
     every municipality, each as one frame with a ``municipality`` column."""
-    population, residents, targets, costs, dwellings, spans = [], [], [], [], [], []
+    population, residents, targets, costs, dwellings, spans, rests = [], [], [], [], [], [], []
     for m in municipalities:
         inputs: HousingInputs = m.inputs["housing"]
         data = inputs.data
@@ -38,6 +39,11 @@ def stack(municipalities: list[Municipal]) -> dict[str, pd.DataFrame]:
         costs.append(data.step_costs.reset_index().assign(municipality=m.number))
         dwellings.append(data.persons_per_dwelling.reset_index().assign(municipality=m.number))
         spans.append((m.number, m.base_year, m.target_year))
+        rests.append(
+            housing.rest_by_year(
+                data, inputs.settings.projection, m.base_year, m.target_year
+            ).assign(municipality=m.number)
+        )
     if not spans:
         return {}
     # today's profile for all municipalities at once
@@ -53,6 +59,7 @@ def stack(municipalities: list[Municipal]) -> dict[str, pd.DataFrame]:
         "costs": pd.concat(costs, ignore_index=True),
         "dwellings": pd.concat(dwellings, ignore_index=True),
         "span": pd.DataFrame(spans, columns=["municipality", "base_year", "target_year"]),
+        "rest": pd.concat(rests, ignore_index=True),
     }
 
 
@@ -74,7 +81,12 @@ def _housing(stacked: dict[str, pd.DataFrame]) -> pd.DataFrame:
         .groupby(["municipality", "year"])["persons"]
         .sum()
     )
-    return sums.assign(persons=persons)[["persons", *values]].reset_index()
+    table = sums.assign(persons=persons)[["persons", *values]].reset_index()
+    table = table.merge(stacked["rest"], on=["municipality", "year"], how="left")
+    for kind in ("fte", "cost"):
+        for scenario in ("today", "alt"):
+            table[f"{kind}_sector_{scenario}"] = table[f"{kind}_{scenario}"] + table[f"{kind}_rest"]
+    return table
 
 
 def _interpolate(population: pd.DataFrame, span: pd.DataFrame) -> pd.DataFrame:

@@ -85,6 +85,14 @@ def load(session: Session) -> HousingInputs:
             own_costs = found.attempt(
                 lambda f: housing.read_step_costs(f, every_step=False), own_file
             )
+    rest = (
+        read(
+            "rest_of_sector",
+            lambda f: housing.read_rest(f, settings.rest_of_sector_growth),
+        )
+        if settings.rest_of_sector
+        else None
+    )
     over_80 = (
         read("over_80_without_services", lambda f: read_table(f, OVER_80_SCHEMA))
         if settings.over_80_without_services
@@ -115,7 +123,7 @@ def load(session: Session) -> HousingInputs:
         tables["step_costs"] = pd.concat(
             [tables["step_costs"].drop(index=own_costs.index), own_costs]
         ).sort_index()
-    data = housing.HousingData(**tables)
+    data = housing.HousingData(**tables, rest=rest)
     if prior is not None:
         prior = housing.HousingData(
             data.population,
@@ -125,13 +133,21 @@ def load(session: Session) -> HousingInputs:
             data.persons_per_dwelling,
         )
     m = session.municipality
+    years = (settings.projection, m.base_year, m.target_year)
     try:
-        housing.population_by_year(data.population, settings.projection, m.base_year, m.target_year)
+        housing.population_by_year(data.population, *years)
     except InputError as exc:
-        raise InputError(
-            m.source_file, [Problem(p.message, key=f"{key}.projection") for p in exc.problems]
-        ) from None
+        raise _at_setting(exc, m.source_file, f"{key}.projection") from None
+    try:
+        housing.rest_by_year(data, *years)
+    except InputError as exc:
+        raise _at_setting(exc, m.source_file, f"{key}.rest_of_sector_growth") from None
     position = (
         settings.average_position_size or session.defaults.assumptions.average_position_size.value
     )
     return HousingInputs(data, settings, position, over_80, reference, prior)
+
+
+def _at_setting(error: InputError, parameters: Path, key: str) -> InputError:
+    """An error about the data told as one about the parameter file's setting ``key``."""
+    return InputError(parameters, [Problem(p.message, key=key) for p in error.problems])

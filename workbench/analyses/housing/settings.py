@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from workbench.models import StrictModel
@@ -36,6 +38,13 @@ class HousingSettings(StrictModel):
         title="Kommunens egne årsverk og kostnad per beboer (erstatter trinnene den har)",
     )
     alternative_profile: str = Field(title="Alternativ profil")
+    rest_of_sector: str | None = Field(
+        default=None,
+        title="Resten av sektoren: årsverk og kostnad til tjenester for yngre enn 67 år",
+    )
+    rest_of_sector_growth: Literal["constant", "population_18_66"] = Field(
+        default="constant", title="Resten av sektoren fram mot målåret"
+    )
     persons_per_dwelling: str = Field(title="Personer per bolig")
     average_position_size: float | None = Field(
         default=None, gt=0, le=1, title="Gjennomsnittlig stillingsstørrelse"
@@ -60,5 +69,11 @@ class HousingSettings(StrictModel):
             raise ValueError(
                 "calibration krever reference_summary: kildens sammendrag er det "
                 "kalibreringen sikter mot"
+            )
+        if self.calibration is not None and self.rest_of_sector is None:
+            raise ValueError(
+                "calibration krever rest_of_sector: kildens bemanning og kostnader gjelder "
+                "hele sektoren, og kalibreringen skriver resten av sektoren (tjenester til "
+                "yngre enn 67 år) dit"
             )
         return self
