@@ -6,27 +6,36 @@ can be estimated: start from an illustrative set (residents per age group and st
 årsverk and cost per resident per step, the alternative profile) and change it as little
 as needed for the model to reproduce the source's figures.
 
-The fit is a weighted, regularised least-squares problem (:func:`scipy.optimize.least_squares`)
-over log-multipliers of the starting values, so every input stays positive:
+The source's staffing and cost are the care sector's, all ages (its 855 årsverk are 149 per
+1 000 inhabitants 67+, the form of SSB's all-age indicator; its 12,1 % of 793 mill. kr is a
+sector total). The model is therefore the 67+ on the housing steps plus the rest of the
+sector (services to people under 67, held constant or moved by the 18–66 projection):
 
-- årsverk and cost per resident: one common level each (almost free) and one factor per
-  step (held near 1);
-- residents per age group and step: one factor each, the age group's total kept at its
-  base-year population;
-- the alternative profile: one factor per age group and step, each age group's shares
-  summing to 1.
+- the rest's årsverk is the source's base-year staffing less the 67+ part's, and its cost is
+  what makes the cost reduction the source's share of the sector's target-year cost with
+  today's profile: the two level figures are met exactly, and they say how large the rest is;
+- the four change figures (growth, practice, and their costs) are fitted by the 67+ inputs
+  in a regularised least-squares problem (:func:`scipy.optimize.least_squares`) over
+  log-multipliers of the starting values, so every input stays positive:
 
-Each source figure enters as a residual relative to its own size, with a weight that says
-how firmly it is held (:data:`TARGETS`): today's level (staffing in the base year, and the
-cost reduction as a share of the target year's cost) most firmly, the effect of the
-alternative profile next, the growth to the target year least, since growth follows from
-the population projection rather than from the inputs. Persons per dwelling is not
-calibrated. What the fit could not reach is reported, not hidden: see
-:func:`comparison`.
+  - årsverk per resident: one common level (almost free) and one factor per step (held
+    near 1);
+  - cost per årsverk on each step: anchored to the source's own cost of the årsverk the
+    alternative profile moves (reduced cost ÷ changed practice, 96 ÷ 120 for Færder), with
+    the starting point's gradient over the steps, one factor per step held near 1; cost
+    per resident is årsverk per resident × cost per årsverk;
+  - residents per age group and step: one factor each, the age group's total kept at its
+    base-year population;
+  - the alternative profile: one factor per age group and step, each age group's shares
+    summing to 1.
+
+Persons per dwelling is not calibrated: the dwelling figures follow. What the fit could not
+reach is reported, not hidden: see :func:`comparison`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,28 +53,34 @@ class Target:
     """One figure of the source's summary that the fit aims at.
 
     Args:
-        weight: How firmly the fit holds it, relative to the other figures.
-        role: «nivå», «effekt» or «vekst», as the report explains the weights.
+        weight: How firmly the fit holds it (None: met exactly by the rest of the sector).
+        role: «sektor» or «endring», as the report explains them.
     """
 
-    weight: float
+    weight: float | None
     role: str
 
 
 TARGETS: dict[str, Target] = {
-    "staff_base": Target(10.0, "nivå"),
-    "cost_share": Target(10.0, "nivå"),
-    "practice": Target(3.0, "effekt"),
-    "cost_cut": Target(3.0, "effekt"),
-    "growth": Target(1.0, "vekst"),
-    "cost_growth": Target(1.0, "vekst"),
+    "staff_base": Target(None, "sektor"),
+    "cost_share": Target(None, "sektor"),
+    "growth": Target(10.0, "endring"),
+    "practice": Target(10.0, "endring"),
+    "cost_growth": Target(10.0, "endring"),
+    "cost_cut": Target(10.0, "endring"),
 }
-"""The summary rows the fit aims at (engine keys) and how firmly each is held."""
+"""The summary rows the fit aims at (engine keys) and how each is met."""
 
 LEVEL_PENALTY = 0.01
-"""Weight against moving the common level of årsverk and cost per resident."""
+"""Weight against moving the common level of årsverk per resident."""
+ANCHOR_PENALTY = 1.0
+"""Weight against moving the cost per årsverk from the source's own (reduced cost ÷ changed
+practice)."""
 STEP_PENALTY = 1.0
-"""Weight against changing one step's årsverk or cost per resident relative to the others."""
+"""Weight against changing one step's årsverk per resident or cost per årsverk relative to
+the others."""
+NEGATIVE_PENALTY = 100.0
+"""Weight against a rest of the sector below zero (the fit then cannot meet the source)."""
 RESIDENTS_PENALTY = 0.5
 """Weight against moving residents between steps within an age group."""
 PROFILE_PENALTY = 0.3
@@ -153,7 +168,14 @@ def fit(
     weights allow (see the module docstring)."""
     problem = _Problem(prior, targets, alternative, base_year, target_year)
     solution = least_squares(problem.residuals, np.zeros(problem.size), method="trf", x_scale=1.0)
-    return Calibration(problem.data(solution.x), prior, dict(targets), bool(solution.success))
+    data = problem.data(solution.x)
+    if data.rest.fte < 0 or data.rest.cost < 0:
+        raise InputError(
+            None,
+            "kildens tall kan ikke nås: 67+-delen alene gir mer enn kildens bemanning eller "
+            "kostnader, så resten av sektoren ville blitt negativ; kontroller utgangspunktet",
+        )
+    return Calibration(data, prior, dict(targets), bool(solution.success))
 
 
 GROUPS = housing.AGE_GROUPS
@@ -172,51 +194,82 @@ class _Problem:
         ).set_index(["year", "age_group"])["persons"]
         self.base = population.loc[base_year].loc[list(GROUPS)].to_numpy()
         self.target = population.loc[target_year].loc[list(GROUPS)].to_numpy()
+        self.growth = prior.rest.growth if prior.rest is not None else "constant"
+        moved = housing.rest_by_year(
+            dataclasses.replace(prior, rest=housing.SectorRest(1.0, 1.0, self.growth)),
+            alternative,
+            base_year,
+            target_year,
+        )
+        self.rest_factor = float(moved["fte_rest"].iloc[-1])
+        """The rest of the sector in the target year relative to the base year."""
         self.residents = _grid(prior.residents, "residents")
         self.shares = self.residents / self.residents.sum(axis=1, keepdims=True)
         self.profile = _grid(prior.target_shares, "share")
         self.fte = prior.step_costs.loc[list(STEPS), "fte_per_resident"].to_numpy()
-        self.cost = prior.step_costs.loc[list(STEPS), "cost_per_resident"].to_numpy()
+        self.per_fte = _cost_per_fte(prior.step_costs, targets)
         grid = len(GROUPS) * len(STEPS)
         self.size = 2 + 2 * len(STEPS) + 2 * grid
 
     def unpack(self, x: np.ndarray):
         s, g = len(STEPS), len(GROUPS) * len(STEPS)
         fte = self.fte * np.exp(x[0] + x[2 : 2 + s])
-        cost = self.cost * np.exp(x[1] + x[2 + s : 2 + 2 * s])
+        per_fte = self.per_fte * np.exp(x[1] + x[2 + s : 2 + 2 * s])
         shares = _normalised(self.shares * np.exp(x[2 + 2 * s : 2 + 2 * s + g].reshape(-1, s)))
         # a step the prior profile leaves empty may still be given a little
         profile = _normalised((self.profile + 1e-4) * np.exp(x[2 + 2 * s + g :].reshape(-1, s)))
-        return fte, cost, shares, profile
+        return fte, fte * per_fte, shares, profile
+
+    def parts(self, x: np.ndarray) -> dict[str, float]:
+        """The 67+ part's årsverk and cost (base year; target year with today's and the
+        alternative profile) and the rest of the sector that meets the two level figures."""
+        fte, cost, shares, profile = self.unpack(x)
+        parts = {
+            "staff_base": self.base @ shares @ fte,
+            "staff_today": self.target @ shares @ fte,
+            "staff_alt": self.target @ profile @ fte,
+            "cost_base": self.base @ shares @ cost,
+            "cost_today": self.target @ shares @ cost,
+            "cost_alt": self.target @ profile @ cost,
+        }
+        cut = parts["cost_today"] - parts["cost_alt"]
+        parts["rest_fte"] = self.targets["staff_base"] - parts["staff_base"]
+        parts["rest_cost"] = (
+            cut / self.targets["cost_share"] - parts["cost_today"]
+        ) / self.rest_factor
+        return parts
 
     def model(self, x: np.ndarray) -> dict[str, float]:
-        fte, cost, shares, profile = self.unpack(x)
-        staff_base = self.base @ shares @ fte
-        staff_today = self.target @ shares @ fte
-        staff_alt = self.target @ profile @ fte
-        cost_base = self.base @ shares @ cost
-        cost_today = self.target @ shares @ cost
-        cost_alt = self.target @ profile @ cost
+        p = self.parts(x)
+        g = self.rest_factor
+        cost_today = p["cost_today"] + g * p["rest_cost"]
         return {
-            "staff_base": staff_base,
-            "growth": staff_today - staff_base,
-            "practice": staff_alt - staff_today,
-            "cost_growth": cost_today - cost_base,
-            "cost_cut": cost_alt - cost_today,
-            "cost_share": (cost_today - cost_alt) / cost_today,
+            "staff_base": p["staff_base"] + p["rest_fte"],
+            "growth": p["staff_today"] + (g - 1) * p["rest_fte"] - p["staff_base"],
+            "practice": p["staff_alt"] - p["staff_today"],
+            "cost_growth": p["cost_today"] + (g - 1) * p["rest_cost"] - p["cost_base"],
+            "cost_cut": p["cost_alt"] - p["cost_today"],
+            "cost_share": (p["cost_today"] - p["cost_alt"]) / cost_today,
         }
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
         model = self.model(x)
+        parts = self.parts(x)
         fit = [
             target.weight * (model[key] - self.targets[key]) / abs(self.targets[key])
             for key, target in TARGETS.items()
+            if target.weight is not None
+        ]
+        below = [
+            NEGATIVE_PENALTY * min(parts["rest_fte"], 0.0) / self.targets["staff_base"],
+            NEGATIVE_PENALTY * min(parts["rest_cost"], 0.0) / max(parts["cost_base"], 1.0),
         ]
         s, g = len(STEPS), len(GROUPS) * len(STEPS)
         return np.concatenate(
             [
                 fit,
-                LEVEL_PENALTY * x[:2],
+                below,
+                [LEVEL_PENALTY * x[0], ANCHOR_PENALTY * x[1]],
                 STEP_PENALTY * x[2 : 2 + 2 * s],
                 RESIDENTS_PENALTY * x[2 + 2 * s : 2 + 2 * s + g],
                 PROFILE_PENALTY * x[2 + 2 * s + g :],
@@ -225,6 +278,7 @@ class _Problem:
 
     def data(self, x: np.ndarray) -> housing.HousingData:
         fte, cost, shares, profile = self.unpack(x)
+        parts = self.parts(x)
         residents = shares * self.residents.sum(axis=1, keepdims=True)
         return housing.HousingData(
             population=self.prior.population,
@@ -235,7 +289,41 @@ class _Problem:
             ),
             target_shares=_long(profile, "share"),
             persons_per_dwelling=self.prior.persons_per_dwelling,
+            rest=housing.SectorRest(parts["rest_fte"], parts["rest_cost"], self.growth),
         )
+
+
+def source_cost_per_fte(targets: dict[str, float]) -> float | None:
+    """The source's own cost of one årsverk: the cost the alternative profile saves over the
+    årsverk it saves (96 mill. kr ÷ 120 for Færder); None where it saves no årsverk."""
+    if not targets.get("practice"):
+        return None
+    return targets["cost_cut"] / targets["practice"]
+
+
+def _cost_per_fte(step_costs: pd.DataFrame, targets: dict[str, float]) -> np.ndarray:
+    """The fit's starting cost per årsverk on each step: the starting point's gradient over
+    the steps (cost ÷ årsverk per resident), scaled so its mean is the source's own cost of
+    an årsverk where the source gives one.
+
+    Raises:
+        InputError: A step has cost but no årsverk: the fit prices årsverk.
+    """
+    fte = step_costs.loc[list(STEPS), "fte_per_resident"].to_numpy(dtype=float)
+    cost = step_costs.loc[list(STEPS), "cost_per_resident"].to_numpy(dtype=float)
+    staffed = fte > 0
+    if (cost[~staffed] > 0).any():
+        step = STEPS[int(np.flatnonzero(~staffed & (cost > 0))[0])]
+        raise InputError(
+            None,
+            f"utgangspunktet har kostnad, men ingen årsverk, på boligtrinn {step}; "
+            "kalibreringen regner kostnaden som årsverk × kostnad per årsverk",
+        )
+    per_fte = np.where(staffed, cost / np.where(staffed, fte, 1.0), np.nan)
+    mean = np.nanmean(per_fte)
+    per_fte = np.where(staffed, per_fte, mean)
+    anchor = source_cost_per_fte(targets)
+    return per_fte * (anchor / mean) if anchor else per_fte
 
 
 def _grid(table: pd.DataFrame, value: str) -> np.ndarray:
@@ -258,14 +346,21 @@ def _normalised(grid: np.ndarray) -> np.ndarray:
     return grid / grid.sum(axis=1, keepdims=True)
 
 
-DECIMALS = {"residents": 1, "share": 4, "fte_per_resident": 4, "cost_per_resident": 0}
+DECIMALS = {
+    "residents": 1,
+    "share": 4,
+    "fte_per_resident": 4,
+    "cost_per_resident": 0,
+    "fte": 1,
+    "cost": 0,
+}
 """Decimals the calibrated files are written with."""
 
 
 def rounded(data: housing.HousingData) -> housing.HousingData:
     """The calibrated inputs as they are written: residents to 0,1 person, shares to four
     decimals (each age group then sums to 1 within 0,0005), årsverk to 0,0001 and cost to
-    whole kroner per resident."""
+    whole kroner per resident; the rest of the sector to 0,1 årsverk and whole kroner."""
     profile = data.target_shares.copy()
     profile["share"] = profile["share"].round(DECIMALS["share"])
     residents = data.residents.copy()
@@ -273,12 +368,19 @@ def rounded(data: housing.HousingData) -> housing.HousingData:
     costs = data.step_costs.copy()
     for column in ("fte_per_resident", "cost_per_resident"):
         costs[column] = costs[column].round(DECIMALS[column])
+    rest = data.rest and dataclasses.replace(
+        data.rest,
+        fte=round(data.rest.fte, DECIMALS["fte"]),
+        cost=round(data.rest.cost, DECIMALS["cost"]),
+    )
     return housing.HousingData(
-        data.population, residents, costs, profile, data.persons_per_dwelling
+        data.population, residents, costs, profile, data.persons_per_dwelling, rest
     )
 
 
-def write(data: housing.HousingData, residents: Path, step_costs: Path, profile: Path) -> None:
+def write(
+    data: housing.HousingData, residents: Path, step_costs: Path, profile: Path, rest: Path
+) -> None:
     """Write the calibrated inputs in the same layout as the files they replace
     (semicolon, decimal comma), each written whole or not at all."""
     from workbench.outputs import atomic_write_text
@@ -290,6 +392,13 @@ def write(data: housing.HousingData, residents: Path, step_costs: Path, profile:
         _csv(data.step_costs.reset_index(), ["step", "fte_per_resident", "cost_per_resident"]),
     )
     atomic_write_text(profile, _csv(data.target_shares, ["age_group", "step", "share"]))
+    atomic_write_text(
+        rest,
+        _csv(
+            pd.DataFrame([(data.rest.fte, data.rest.cost)], columns=["fte", "cost"]),
+            ["fte", "cost"],
+        ),
+    )
 
 
 def _csv(table: pd.DataFrame, columns: list[str]) -> str:
@@ -389,19 +498,22 @@ def calibrate_municipality(project, number: str) -> tuple[list[Path], list[tuple
         housing.read_step_costs(path("step_costs", calibration, f"{key}.calibration")),
         housing.read_target_shares(path("alternative_profile", calibration, f"{key}.calibration")),
         housing.read_persons_per_dwelling(path("persons_per_dwelling")),
+        rest=housing.SectorRest(0.0, 0.0, settings.rest_of_sector_growth),
     )
     result = fit(prior, targets, settings.projection, m.base_year, m.target_year)
     outputs = [  # written where the parameters name them, never outside data/
         project.data_path(getattr(settings, f), source=m.source_file, key=f"{key}.{f}", new=True)
-        for f in ("residents", "step_costs", "alternative_profile")
+        for f in ("residents", "step_costs", "alternative_profile", "rest_of_sector")
     ]
     write(result.data, *outputs)
     written = rounded(result.data)
+    years = (settings.projection, m.base_year, m.target_year)
     summary = housing.summary(
-        housing.project(written, settings.projection, m.base_year, m.target_year),
+        housing.project(written, *years),
         m.base_year,
         m.target_year,
         settings.average_position_size or session.defaults.assumptions.average_position_size.value,
+        housing.rest_by_year(written, *years),
     )
     table = comparison(reference, summary)
     rows = [
