@@ -102,7 +102,8 @@ def test_key_figures_sheet_equals_the_reports_key_figures(built):
     rows = list(shown.itertuples(index=False, name=None))
     assert [r[:2] + r[3:4] for r in rows] == [e[:2] + e[3:] for e in expected]
     # each key figure says what its report says about illustrative numbers
-    assert {r[4] for r in rows} == {"ILLUSTRATIVE TALL – Demokommune er en fiktiv kommune"}
+    assert {r[5] for r in rows} == {"ILLUSTRATIVE TALL – Demokommune er en fiktiv kommune"}
+    assert {r[4] for r in rows} == {None}  # no source to compare a fictional municipality with
     for row, entry in zip(rows, expected, strict=True):
         value = entry[2]
         assert row[2] == (pytest.approx(value) if isinstance(value, float) else value)
@@ -369,3 +370,39 @@ def test_a_report_made_without_the_deck_says_how_to_get_its_slides(tmp_path):
     with pytest.raises(InputError, match="lysarkversjonen av figuren mangler") as error:
         output.png(output.figures()[0])
     assert "profil-lysark.png" in str(error.value)
+
+
+@pytest.fixture(scope="module")
+def faerder(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("p3911") / "project", ("3911-faerder.yaml",))
+    write_reports(project, "3911", "faerder")
+    folder = tmp_path_factory.mktemp("leveranse-3911")
+    return deliverables.build(project, "3911", folder)
+
+
+def table_cells(path, title: str) -> list[list[str]]:
+    """The cells of the first slide titled ``title`` that has a table, row by row."""
+    for slide in Presentation(path).slides:
+        shapes = list(slide.shapes)
+        if shapes[0].text_frame.text.startswith(title) and any(s.has_table for s in shapes):
+            table = next(s.table for s in shapes if s.has_table)
+            return [[cell.text for cell in row.cells] for row in table.rows]
+    raise AssertionError(title)
+
+
+def test_faerders_deck_and_workbook_show_the_sources_figures_beside_the_model(faerder):
+    """«Helhetlig innsatstrapp i Færder kommune», presentasjon for kommunestyret 12. februar
+    2025: dagens bemanning 855 årsverk, økte kostnader etter gjennomføring 103 mill. kr."""
+    workbook, deck = faerder
+    rows = table_cells(deck, "Bemanning og kostnader")
+    assert rows[0] == ["", "Modellen", "Kilden", "Avvik"]
+    by_label = {r[0]: r[1:] for r in rows[1:]}
+    assert by_label["Dagens bemanning, 2024"][1] == f"855{NBSP}årsverk"
+    assert by_label["Økte kostnader etter gjennomføring av alt. profil"][1] == (
+        f"103,0{NBSP}mill.{NBSP}kr"
+    )
+    assert by_label["herav til tjenester for yngre enn 67 år, 2024"][1] == ""
+    shown = sheet_frame(load_workbook(workbook)["Nøkkeltall"]).set_index("Nøkkeltall")
+    assert shown.loc["Dagens bemanning, 2024", "Kildens tall"] == 855
+    assert shown.loc["Dagens bemanning, 2024", "Verdi"] == pytest.approx(855, abs=2)
+    assert shown.loc["Økte kostnader i 2040 (2024-profil)", "Kildens tall"] == 199_000_000

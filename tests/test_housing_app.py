@@ -68,3 +68,30 @@ def test_key_figures_come_first_in_large_type(app):
     growth = app.result.summary.set_index("key").loc["growth"]
     assert "font-size:1.7em" in first
     assert growth["label"] in first
+
+
+@pytest.fixture(scope="module")
+def faerder(tmp_path_factory):
+    project = make_project(
+        tmp_path_factory.mktemp("housing-app-3911") / "p", ("3911-faerder.yaml",)
+    )
+    session = open_session("housing", "3911", project_dir=str(project.root))
+    with contextlib.redirect_stdout(io.StringIO()):
+        return build(session)
+
+
+def test_faerders_app_shows_the_sources_figures_beside_the_model(faerder):
+    """The council presentation's 855 årsverk and 103 mill. kr stand beside the model's, and
+    the page says the figures cover the whole care sector."""
+    page = faerder.summary_html.value.replace("\xa0", " ")
+    assert "Kildens tall" in page and "Avvik" in page and "Gjelder" in page
+    assert "855 årsverk" in page and "984 årsverk" in page and "103 mill. kr" in page
+    assert "hele pleie- og omsorgssektoren" in page
+    band = faerder.key_html.value.replace("\xa0", " ")
+    assert "Kilden: 855 årsverk" in band and "Kilden: 12,1 %" in band
+    # another target year is not the source's: no source column to mislead
+    faerder.target_year.value = 2035
+    assert "Kildens tall" not in faerder.summary_html.value
+    assert "Kilden:" not in faerder.key_html.value
+    faerder.target_year.value = 2040
+    assert "Kildens tall" in faerder.summary_html.value

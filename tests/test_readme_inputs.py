@@ -48,6 +48,7 @@ NOT_FILES = {
     "few_services",
     "labour_supply_growth",
     "labour_supply_source",
+    "rest_of_sector_growth",
 }
 
 

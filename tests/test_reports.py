@@ -136,7 +136,9 @@ def test_housing_key_figures_are_the_summary_with_units(project, tmp_path):
     session.show_key_figures(housing_report.key_figures(result))
     written = manifest(session)
     summary = pd.read_csv(session.output_dir / "tabeller/sammendrag.csv", sep=";", decimal=",")
-    assert list(summary.columns) == ["Størrelse", "Verdi", "Enhet"]
+    # no source to compare with: each row says which part of the care sector it covers
+    assert list(summary.columns) == ["Størrelse", "Verdi", "Enhet", "Gjelder"]
+    assert summary.set_index("Størrelse")["Gjelder"].iloc[0] == "Hele sektoren"
     entries = {f["key"]: f for f in written["key_figures"]}
     assert {"staff_base", "growth", "practice", "cost_share"} <= set(entries)
     assert entries["staff_base"]["unit"] == "årsverk" and entries["cost_share"]["unit"] == "andel"
@@ -231,6 +233,10 @@ def test_the_housing_year_table_shows_costs_in_millions(project, tmp_path, monke
     total = sum(
         persons[g] * count / in_group[g] * costs[step] for (g, step), count in residents.items()
     )
+    # plus the rest of the care sector (services to people under 67), held constant
+    rest = (folder / "resten-av-sektoren-kalibrert.csv").read_text().splitlines()[1]
+    total += float(rest.split(";")[1].replace(",", "."))
     shown = f"{total / 1e6:.1f}".replace(".", ",")
     # in millions with one decimal, the header without a second «(kr)»
-    assert f"{shown}\u00a0mill.\u00a0kr" in page and ">Kostnad, dagens profil</th>" in page
+    assert f"{shown}\u00a0mill.\u00a0kr" in page
+    assert ">Kostnad i sektoren, dagens profil</th>" in page

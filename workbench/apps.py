@@ -294,13 +294,20 @@ KEY_FIGURES_SHOWN = 5
 
 
 def key_figure_band(figures: Iterable[KeyFigure]) -> str:
-    """HTML with the key figures as large numbers, each with its label under it: what a
-    leader reads first."""
+    """HTML with the key figures as large numbers, each with its label under it (and the
+    source's figure, where there is one): what a leader reads first."""
     cells = [
         "<div style='min-width:170px;max-width:260px;margin:0 18px 8px 0'>"
         f"<div style='font-size:1.7em;font-weight:bold;color:#1f3f5b'>"
         f"{html.escape(formatting.with_unit(f.value, f.unit))}</div>"
-        f"<div style='font-size:0.9em;color:#333'>{html.escape(f.label)}</div></div>"
+        f"<div style='font-size:0.9em;color:#333'>{html.escape(f.label)}</div>"
+        + (
+            f"<div style='font-size:0.85em;color:#555'>Kilden: "
+            f"{html.escape(formatting.with_unit(f.source, f.unit))}</div>"
+            if f.source is not None
+            else ""
+        )
+        + "</div>"
         for f in list(figures)[:KEY_FIGURES_SHOWN]
     ]
     return f"<div style='display:flex;flex-wrap:wrap;margin:6px 0 10px 0'>{''.join(cells)}</div>"

@@ -24,16 +24,19 @@ class Slide:
         title: The slide's heading.
         figure: A figure's PNG (from the report folder), or None.
         points: Bullet points (editable text).
-        rows: A two-column table (label, value) instead of a figure, or empty.
+        rows: A table (label, then one text per further header) instead of a figure, or
+            empty.
         table: The stem of the report table the rows come from: the slide carries that
             table's mark (default the report's).
+        headers: The table's column headers; the first column holds the labels.
     """
 
     title: str
     figure: bytes | None = None
     points: list[str] = field(default_factory=list)
-    rows: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[tuple[str, ...]] = field(default_factory=list)
     table: str = ""
+    headers: tuple[str, ...] = ("", "Verdi")
 
 
 def point(figure: KeyFigure) -> str:
@@ -187,18 +190,22 @@ def _table_slide(deck, content: Slide, illustrative: str) -> None:
 
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     _title(slide, content.title)
+    columns = len(content.headers)
     shape = slide.shapes.add_table(
-        len(content.rows) + 1, 2, Inches(0.4), Inches(1.4), Inches(12.4), Inches(5.6)
+        len(content.rows) + 1, columns, Inches(0.4), Inches(1.4), Inches(12.4), Inches(5.6)
     ).table
-    shape.columns[0].width = Inches(9.4)
-    shape.columns[1].width = Inches(3.0)
-    for column, header in enumerate(("", "Verdi")):
+    value_width = 3.0 if columns == 2 else 2.0
+    shape.columns[0].width = Inches(12.4 - value_width * (columns - 1))
+    for column in range(1, columns):
+        shape.columns[column].width = Inches(value_width)
+    for column, header in enumerate(content.headers):
         shape.cell(0, column).text = header
-    for row, (label, value) in enumerate(content.rows, start=1):
-        shape.cell(row, 0).text = label
-        shape.cell(row, 1).text = value
-        for column in (0, 1):
-            shape.cell(row, column).text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    for row, cells in enumerate(content.rows, start=1):
+        for column, text in enumerate(cells):
+            cell = shape.cell(row, column)
+            cell.text = text
+            for run in cell.text_frame.paragraphs[0].runs:  # none in an empty cell
+                run.font.size = Pt(12)
     _mark(slide, illustrative)
 
 

@@ -262,12 +262,15 @@ class KeyFigure:
         label: Norwegian text shown before the number.
         value: The number, unrounded.
         unit: Its unit in Norwegian (``kr``, ``årsverk``, ``andel``, ``personer``, ``år`` …).
+        source: The same figure as a source document gives it, in the same unit, where the
+            municipality has one to compare with (Færder's council presentation).
     """
 
     key: str
     label: str
     value: float | int | str | None
     unit: str
+    source: float | None = None
 
 
 @dataclass(frozen=True)

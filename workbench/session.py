@@ -341,6 +341,11 @@ class Session:
                 "Verdi": [formatting.with_unit(f.value, f.unit) for f in figures],
             }
         )
+        if any(f.source is not None for f in figures):
+            frame["Kildens tall"] = [
+                formatting.with_unit(f.source, f.unit) if f.source is not None else ""
+                for f in figures
+            ]
         return styled(frame, {}, caption="Nøkkeltall")
 
     def manifest(self) -> dict:
@@ -360,7 +365,7 @@ class Session:
             "price_version": self.defaults.price_version,
             "illustrative": bool(self.illustrative),
             "marking": self.illustrative,
-            "key_figures": [asdict(f) for f in self.key_figures],
+            "key_figures": [_key_figure_entry(f) for f in self.key_figures],
             "tables": [_entry(r, "csv") for r in self.tables],
             "figures": [_entry(r, "svg") for r in self.figures],
             "sources": [asdict_provenance(p) for p in self.sources],
@@ -431,3 +436,11 @@ def open_session(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     return Session(project, defaults, chosen_municipality, chosen, out, slides=slides)
+
+
+def _key_figure_entry(figure: KeyFigure) -> dict:
+    """A key figure as ``nokkeltall.json`` holds it: the source's figure only where there is one."""
+    entry = asdict(figure)
+    if entry["source"] is None:
+        del entry["source"]
+    return entry

@@ -175,15 +175,23 @@ def write_workbook(collected: Collected, path: Path) -> Path:
     contents = book.create_sheet("Innhold")
     contents.append(["Ark", "Analyse", "Tabell"])
     key_figures = book.create_sheet("Nøkkeltall")
-    key_figures.append(["Analyse", "Nøkkeltall", "Verdi", "Enhet", "Merknad"])
+    key_figures.append(["Analyse", "Nøkkeltall", "Verdi", "Enhet", "Kildens tall", "Merknad"])
     for analysis, output in collected.reports:
         for figure in output.key_figures():
             key_figures.append(
-                [analysis.title, figure.label, figure.value, figure.unit, output.marking or None]
+                [
+                    analysis.title,
+                    figure.label,
+                    figure.value,
+                    figure.unit,
+                    figure.source,
+                    output.marking or None,
+                ]
             )
-            if isinstance(figure.value, int | float):
-                cell = key_figures.cell(key_figures.max_row, 3)
-                cell.number_format = excel_format("", figure.unit, figure.value)
+            for column, value in ((3, figure.value), (5, figure.source)):
+                if isinstance(value, int | float):
+                    cell = key_figures.cell(key_figures.max_row, column)
+                    cell.number_format = excel_format("", figure.unit, value)
     used: set[str] = {"Forside", "Innhold", "Nøkkeltall", "Kilder", "Forutsetninger"}
     for analysis, output in collected.reports:
         for number_, (entry, frame) in enumerate(output.tables(), start=1):
@@ -213,8 +221,9 @@ def write_workbook(collected: Collected, path: Path) -> Path:
             cell.font = Font(bold=True)
         for column in ("A", "B", "C", "D", "E"):
             sheet.column_dimensions[column].width = 40 if sheet is not contents else 28
-        if sheet is key_figures:  # the marks: two lines rather than five
-            sheet.column_dimensions["E"].width = 90
+        if sheet is key_figures:  # the source's figures are numbers; the marks: two lines
+            sheet.column_dimensions["E"].width = 16
+            sheet.column_dimensions["F"].width = 90
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -20,6 +20,7 @@ from workbench.analyses.housing.load import HousingInputs, load
 from workbench.analyses.housing.report import (
     key_figures,
     profile_frame,
+    scope_note,
     step_names,
     summary_frame,
     summary_numbers,
@@ -36,7 +37,7 @@ from workbench.apps import (
 from workbench.formatting import styled
 from workbench.session import Session
 
-KEY_FIGURES = ("staff_base", "growth", "practice", "cost_share")
+KEY_FIGURES = ("staff_base", "growth", "practice", "cost_net", "cost_share")
 """The summary rows shown as large numbers at the top."""
 
 
@@ -63,6 +64,7 @@ class HousingApp(LiveApp):
     ):
         self.inputs = inputs
         self.base_year = base_year
+        self.default_target_year = target_year
         self.step_names = step_names
         self.source = source
         self.illustrative = illustrative
@@ -162,13 +164,28 @@ class HousingApp(LiveApp):
             projection=self.projection.value,
             target_shares=self.target_shares(),
         )
-        summary = summary_frame(self.result.summary)
-        self.summary_html.value = styled(*summary).to_html()
-        figures = {f.key: f for f in key_figures(self.result)}
+        reference = self.reference()
+        summary = summary_frame(self.result.summary, reference)
+        self.summary_html.value = styled(*summary).to_html() + (
+            f"<p style='font-size:0.85em'>{html.escape(scope_note(self.inputs))}</p>"
+        )
+        figures = {f.key: f for f in key_figures(self.result, reference)}
         self.key_html.value = key_figure_band(figures[k] for k in KEY_FIGURES)
-        self.downloads.update(summary_numbers(self.result.summary))
+        self.downloads.update(summary_numbers(self.result.summary, reference))
         self.last_seconds = time.perf_counter() - started
         return self.result
+
+    def reference(self) -> pd.DataFrame | None:
+        """The source's summary, where the municipality has one and the scenario is the
+        source's year and projection (the source's figures are for them; the profile may
+        differ, and the deviation then shows what the sliders change)."""
+        settings = self.inputs.settings
+        if (
+            self.target_year.value != self.default_target_year
+            or self.projection.value != settings.projection
+        ):
+            return None
+        return self.inputs.reference
 
     def charts(self):
         """The charts that changed, each made as the previous one has been sent: årsverk and

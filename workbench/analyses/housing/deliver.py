@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 from workbench.deck import Slide, figure_png, point
-from workbench.formatting import with_unit
-from workbench.outputs import ReportOutput
+from workbench.formatting import number, with_unit
+from workbench.outputs import KeyFigure, ReportOutput
 
 
 def slides(output: ReportOutput) -> list[Slide]:
     """The profile today and at the target year, årsverk and cost for both profiles, and
-    every key figure as a table."""
+    every key figure as a table (with the source's figure and the deviation beside it, where
+    the municipality has the source's summary)."""
     target = output.manifest["municipality"]["target_year"]
     staff = [point(output.key_figure(k)) for k in ("staff_base", "growth")]
     change = [point(output.key_figure(k)) for k in ("growth", "practice", "cost_share")]
-    table = [(f.label, with_unit(f.value, f.unit)) for f in output.key_figures()]
+    figures = output.key_figures()
+    if any(f.source is not None for f in figures):
+        headers = ("", "Modellen", "Kilden", "Avvik")
+        table = [
+            (
+                f.label,
+                with_unit(f.value, f.unit),
+                with_unit(f.source, f.unit) if f.source is not None else "",
+                deviation(f) if f.source is not None else "",
+            )
+            for f in figures
+        ]
+    else:
+        headers = ("", "Verdi")
+        table = [(f.label, with_unit(f.value, f.unit)) for f in figures]
     return [
         Slide(f"Boligprofil 67+ mot {target}", figure_png(output, "profil"), staff),
         Slide(
@@ -21,5 +36,18 @@ def slides(output: ReportOutput) -> list[Slide]:
             figure_png(output, "arsverk-og-kostnader"),
             change,
         ),
-        Slide("Bemanning og kostnader – sammendrag", rows=table, table="sammendrag"),
+        Slide(
+            "Bemanning og kostnader – sammendrag",
+            rows=table,
+            table="sammendrag",
+            headers=headers,
+        ),
     ]
+
+
+def deviation(figure: KeyFigure) -> str:
+    """The model's figure less the source's, as the reader sees the figures (percentage
+    points for shares)."""
+    if figure.unit == "andel":
+        return f"{number((figure.value - figure.source) * 100, 1)} prosentpoeng"
+    return with_unit(figure.value - figure.source, figure.unit)

@@ -29,24 +29,56 @@ UNIT_FORMATS = {
 }
 
 
-def summary_frame(summary: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The summary as the seed shows it: a label and a formatted value with its unit."""
+def summary_frame(
+    summary: pd.DataFrame, reference: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The summary as the source shows it: a label, a formatted value with its unit and the
+    part of the sector it covers; with the source's summary (``reference``), the source's
+    figure and the deviation beside each row that has one."""
     values = [
-        f"{UNIT_FORMATS[unit](value)} {'' if unit in ('kr', 'andel') else unit}".strip()
-        for value, unit in zip(summary["value"], summary["unit"], strict=True)
+        _shown(value, unit) for value, unit in zip(summary["value"], summary["unit"], strict=True)
     ]
-    return pd.DataFrame({"": summary["label"], "Verdi": values}), {"": "text", "Verdi": "text"}
+    table = pd.DataFrame({"": summary["label"], "Verdi": values})
+    if reference is not None:
+        sources = source_values(reference)
+        given = [sources.get(k) for k in summary["key"]]
+        table["Kildens tall"] = [
+            _shown(v, u) if v is not None else ""
+            for v, u in zip(given, summary["unit"], strict=True)
+        ]
+        table["Avvik"] = [
+            _difference(m, v, u) if v is not None else ""
+            for m, v, u in zip(summary["value"], given, summary["unit"], strict=True)
+        ]
+    table["Gjelder"] = [housing.SCOPES[s] for s in summary["scope"]]
+    return table, {c: "text" for c in table.columns}
 
 
-def summary_numbers(summary: pd.DataFrame) -> pd.DataFrame:
-    """The summary with its values as numbers (kroner, shares) for CSV and Excel."""
-    return pd.DataFrame(
+def source_values(reference: pd.DataFrame) -> dict[str, float]:
+    """The source's summary as key → value in the model's units (kroner, shares 0–1)."""
+    return {
+        key: calibrate.source_value(value, unit)[0]
+        for key, value, unit in zip(
+            reference["key"], reference["value"], reference["unit"], strict=True
+        )
+    }
+
+
+def summary_numbers(summary: pd.DataFrame, reference: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The summary with its values as numbers (kroner, shares) for CSV and Excel, with the
+    source's figure where the municipality has the source's summary."""
+    table = pd.DataFrame(
         {
             "Størrelse": summary["label"],
             "Verdi": summary["value"],
             "Enhet": summary["unit"].replace({"andel": "andel (0–1)"}),
         }
     )
+    if reference is not None:
+        sources = source_values(reference)
+        table["Kildens tall"] = [sources.get(k) for k in summary["key"]]
+    table["Gjelder"] = [housing.SCOPES[s] for s in summary["scope"]]
+    return table
 
 
 def profile_frame(
@@ -71,10 +103,16 @@ def step_names(session: Session) -> list[str]:
 YEARLY_LABELS = {
     "year": "År",
     "persons": "Innbyggere 67+",
-    "fte_today": "Årsverk, dagens profil",
-    "fte_alt": "Årsverk, alt. profil",
-    "cost_today": "Kostnad, dagens profil (kr)",
-    "cost_alt": "Kostnad, alt. profil (kr)",
+    "fte_sector_today": "Årsverk i sektoren, dagens profil",
+    "fte_sector_alt": "Årsverk i sektoren, alt. profil",
+    "fte_today": "Årsverk 67+, dagens profil",
+    "fte_alt": "Årsverk 67+, alt. profil",
+    "fte_rest": "Årsverk yngre enn 67",
+    "cost_sector_today": "Kostnad i sektoren, dagens profil (kr)",
+    "cost_sector_alt": "Kostnad i sektoren, alt. profil (kr)",
+    "cost_today": "Kostnad 67+, dagens profil (kr)",
+    "cost_alt": "Kostnad 67+, alt. profil (kr)",
+    "cost_rest": "Kostnad yngre enn 67 (kr)",
     "dwellings_today": "Boliger, dagens profil",
     "dwellings_alt": "Boliger, alt. profil",
 }
@@ -86,17 +124,18 @@ MODEL_FILES = (
     "residents",
     "step_costs",
     "alternative_profile",
+    "rest_of_sector",
     "persons_per_dwelling",
 )
 """The settings naming the files the model is computed from."""
-NEED_FILES = ("population", "residents", "step_costs", "alternative_profile")
+NEED_FILES = ("population", "residents", "step_costs", "alternative_profile", "rest_of_sector")
 """What residents, årsverk and cost per step and year are computed from (not dwellings)."""
 
 
 def _files(session: Session, inputs: HousingInputs, *fields: str) -> list[Path]:
     """The files named by ``fields`` (default the model's), with the municipality's own
     årsverk and costs per step beside the step costs once they are filled in."""
-    fields = fields or MODEL_FILES
+    fields = tuple(f for f in fields or MODEL_FILES if getattr(inputs.settings, f) is not None)
     own = inputs.settings.own_step_costs
     if "step_costs" in fields and own and own not in {f for _, f in session.missing}:
         fields = (*fields, "own_step_costs")
@@ -110,26 +149,45 @@ def summary_table(session: Session, inputs: HousingInputs, result: HousingResult
     m = session.municipality
     files = _files(session, inputs)
     caption = f"Bemanning, kostnader og boliger {m.base_year}–{m.target_year}"
-    session.save_table(summary_numbers(result.summary), "sammendrag", caption, files)
-    table, formats = summary_frame(result.summary)
+    reference = inputs.reference
+    if reference is not None:
+        files += _files(session, inputs, "reference_summary")
+    session.save_table(summary_numbers(result.summary, reference), "sammendrag", caption, files)
+    table, formats = summary_frame(result.summary, reference)
     display(styled(table, formats, caption=caption))
-    display(
-        HTML(
-            "<p><em>Reduksjonen i prosent er regnet av de samlede kostnadene på boligtrinnene i "
-            "målåret med dagens profil. Boliger: beboere på trinn 1–3 delt på personer per bolig "
-            "i aldersgruppen; trinn 4–6 én boenhet per beboer.</em></p>"
-        )
-    )
+    display(HTML(f"<p><em>{html.escape(scope_note(inputs))}</em></p>"))
     session.show_source(files)
 
 
+def scope_note(inputs: HousingInputs) -> str:
+    """What the summary's staffing and cost cover, and how the percentage is taken."""
+    rest = inputs.data.rest
+    if rest is None:
+        covers = (
+            "Bemanning og kostnader gjelder bare innbyggere 67+ på boligtrappa; resten av "
+            "pleie- og omsorgssektoren (tjenester til yngre enn 67 år) er ikke lagt inn, så "
+            "tallene er mindre enn sektorens."
+        )
+    else:
+        covers = (
+            "Bemanning og kostnader gjelder hele pleie- og omsorgssektoren: innbyggere 67+ på "
+            "boligtrappa og tjenester til yngre enn 67 år, som "
+            f"{housing.REST_GROWTH[rest.growth]} fram mot målåret. Den alternative profilen "
+            "endrer bare 67+-delen."
+        )
+    return (
+        f"{covers} Reduksjonen i prosent er regnet av sektorens samlede kostnader i målåret "
+        "med dagens profil. Boliger: beboere på trinn 1–3 delt på personer per bolig i "
+        "aldersgruppen; trinn 4–6 én boenhet per beboer; økningen er regnet med dagens profil."
+    )
+
+
 ROLE_WORDS = {
-    "nivå": "holdes fastest",
-    "effekt": "holdes nest fastest",
-    "vekst": "holdes løsest",
-    "ikke kalibrert": "ikke kalibrert",
+    "sektor": "gir resten av sektoren (nås eksakt)",
+    "endring": "kalibrert",
+    "ikke kalibrert": "følger av de andre (ikke kalibrert)",
 }
-"""How firmly the calibration holds each kind of source figure, as the report says it."""
+"""How the calibration uses each kind of source figure, as the report says it."""
 
 
 def _shown(value: float, unit: str) -> str:
@@ -214,51 +272,102 @@ def reference_table(session: Session, inputs: HousingInputs, result: HousingResu
 
 
 def calibration_note(session: Session, inputs: HousingInputs, result: HousingResult):
-    """Why the model's growth differs from the source's: the population projection's
-    growth per age group, computed."""
+    """How the model reads the source's summary: which part of the sector each figure
+    covers, what the calibration makes of the rest, the readings that are interpretations
+    and why figures that follow from others differ by a unit. Everything in it is computed."""
     if inputs.reference is None:
         return None
+    display(
+        HTML("".join(f"<p>{html.escape(t)}</p>" for t in reading_notes(session, inputs, result)))
+    )
+    return None
+
+
+def reading_notes(session: Session, inputs: HousingInputs, result: HousingResult) -> list[str]:
+    """The paragraphs of :func:`calibration_note`."""
     m = session.municipality
+    source = source_values(inputs.reference)
+    model = result.summary.set_index("key")["value"]
     persons = result.population.set_index(["year", "age_group"])["persons"]
     growth = {
         g: persons.loc[(m.target_year, g)] / persons.loc[(m.base_year, g)] - 1
         for g in housing.AGE_GROUPS
     }
-    reference = inputs.reference.set_index("key")["value"]
-    text = (
-        f"Fra {m.base_year} til {m.target_year} vokser befolkningen 67–79 år med "
-        f"{percent(growth['67-79'], 0)}, 80–89 år med {percent(growth['80-89'], 0)} og 90 år og "
-        f"eldre med {percent(growth['90+'], 0)} i framskrivingen. Med samme profil som i dag "
-        "vokser behovet derfor mer enn befolkningen under 80, siden de fleste årsverkene går "
-        "til de eldste."
-    )
-    if {"staff_base", "growth"} <= set(reference.index):
-        text += (
-            f" Kildens vekst på {number(reference['growth'])} årsverk er "
-            f"{percent(reference['growth'] / reference['staff_base'], 0)} av dagens bemanning; "
-            "så lav vekst gir modellen bare om nesten alle årsverkene gikk til dem under 80. "
-            "Presentasjonen oppgir ikke hvilke forutsetninger som gir den lavere veksten."
+    notes = []
+    rest = inputs.data.rest
+    if "staff_base" in source and rest is not None:
+        base = result.totals.set_index("year").loc[m.base_year]
+        inhabitants = base["persons"]
+        notes.append(
+            f"Kildens «dagens bemanning» på {number(source['staff_base'])} årsverk er "
+            f"{number(source['staff_base'] / inhabitants * 1000)} per 1 000 innbyggere 67+, "
+            "formen til SSBs indikator for alle årsverk i omsorgstjenestene, og leses derfor som "
+            "hele pleie- og omsorgssektoren, alle aldre (en tolkning; presentasjonen sier det "
+            f"ikke). Av dem går {number(model['staff_base_67'])} årsverk "
+            f"({percent(model['staff_base_67'] / model['staff_base'], 0)}) til innbyggere 67+ på "
+            f"boligtrappa og {number(model['staff_base_rest'])} til tjenester for yngre enn 67 "
+            f"år, som {housing.REST_GROWTH[rest.growth]}."
         )
-    if "units_higher" in set(reference.index):
-        text += (
-            " Boenheter på høyere trinn: modellen teller boenhetene på trinn 2–6 i "
-            f"{m.target_year} med dagens profil; presentasjonen sier ikke hvilke trinn og hvilket "
-            "år tallet gjelder, så raden er ikke direkte sammenlignbar uten den opplysningen."
+        if {"growth", "cost_growth", "cost_cut", "practice", "cost_share"} <= set(source):
+            per_fte_67 = base["cost_today"] / base["fte_today"]
+            per_fte_rest = rest.cost / rest.fte if rest.fte else float("nan")
+            sector_cost = -source["cost_cut"] / source["cost_share"]
+            uniform = (sector_cost - source["cost_growth"] - source["cost_cut"]) / source[
+                "staff_base"
+            ]
+            notes.append(
+                f"Veksten på {number(source['growth'])} årsverk er "
+                f"{percent(source['growth'] / source['staff_base'], 0)} av sektoren; befolkningen "
+                f"67–79 år vokser med {percent(growth['67-79'], 0)}, 80–89 år med "
+                f"{percent(growth['80-89'], 0)} og 90 år og eldre med {percent(growth['90+'], 0)} "
+                f"fra {m.base_year} til {m.target_year}. Bare en del av sektoren følger de eldste, "
+                "og størrelsen på den delen er det kildens vekst sier mest om. Kildens egne tall "
+                f"gir {mill_kr(source['cost_growth'] / source['growth'], 2)} per årsverk i vekst "
+                f"og {mill_kr(source['cost_cut'] / source['practice'], 2)} per årsverk i endret "
+                f"praksis; modellens 67+-del koster {mill_kr(per_fte_67, 2)} per årsverk."
+            )
+            notes.append(
+                f"Tolkning av {percent(source['cost_share'])}: modellen regner reduksjonen av "
+                f"sektorens kostnader i {m.target_year} med dagens profil, "
+                f"{mill_kr(-source['cost_cut'], 0)} av {mill_kr(sector_cost, 0)}. Da koster "
+                f"tjenestene til yngre enn 67 år {mill_kr(per_fte_rest, 2)} per årsverk. Har "
+                "kilden i stedet delt på kostnadene etter omleggingen, passer én felles kostnad "
+                f"per årsverk for hele sektoren ({mill_kr(uniform, 2)}); presentasjonen sier ikke "
+                "hvilken nevner den bruker."
+            )
+    elif {"staff_base", "growth"} <= set(source):
+        notes.append(
+            f"Kildens vekst på {number(source['growth'])} årsverk er "
+            f"{percent(source['growth'] / source['staff_base'], 0)} av dagens bemanning, mens "
+            f"befolkningen 80–89 år vokser med {percent(growth['80-89'], 0)} og 90 år og eldre "
+            f"med {percent(growth['90+'], 0)}. Modellen har ikke resten av sektoren "
+            "(tjenester til yngre enn 67 år), så den kan ikke gjengi begge."
+        )
+    if {"staff_base", "growth", "practice", "staff_alt"} <= set(source):
+        added = source["staff_base"] + source["growth"] + source["practice"]
+        if round(added) != round(source["staff_alt"]):
+            notes.append(
+                f"Kildens egne avrundede tall gir {number(source['staff_base'])} + "
+                f"{number(source['growth'])} − {number(-source['practice'])} = {number(added)} "
+                f"årsverk, mens den skriver {number(source['staff_alt'])}: tallene er avrundet "
+                "hver for seg. Modellen regner behov, endring og ansatte av sine egne tall, så de "
+                "kan avvike med én enhet fra kilden."
+            )
+    if "units_higher" in source:
+        notes.append(
+            f"Boenheter på høyere trinn: kildens {number(source['units_higher'])} leses som "
+            "økningen på trinn 2–6 med dagens profil (en tolkning), ikke som beholdningen i "
+            f"{m.target_year}; modellen gir {number(model['units_higher'])}. Personer per bolig "
+            "er illustrativt og ikke kalibrert, så boligtallene følger av de andre inndataene."
         )
     years = {int(y) for y in re.findall(r"\b(20\d\d)\b", " ".join(inputs.reference["label"]))}
     other = sorted(years - {m.base_year, m.target_year})
     if other:
-        text += (
-            f" Kildens basisår er {', '.join(map(str, other))}; modellen regner fra "
+        notes.append(
+            f"Kildens basisår er {', '.join(map(str, other))}; modellen regner fra "
             f"{m.base_year}, det første året i befolkningstallene."
         )
-    if inputs.prior is not None:
-        text += (
-            " Kalibreringen holder derfor dagens nivå og virkningen av den alternative profilen "
-            "fast og lar veksten følge befolkningen."
-        )
-    display(HTML(f"<p>{text}</p>"))
-    return None
+    return notes
 
 
 def calibrated_inputs_table(session: Session, inputs: HousingInputs):
@@ -281,6 +390,9 @@ def calibrated_inputs_table(session: Session, inputs: HousingInputs):
                 "cost_per_resident"
             ].to_numpy(),
             "Kostnad per beboer, kalibrert (kr)": after.step_costs["cost_per_resident"].to_numpy(),
+            "Kostnad per årsverk, kalibrert (kr)": (
+                after.step_costs["cost_per_resident"] / after.step_costs["fte_per_resident"]
+            ).to_numpy(),
         }
     )
     settings = inputs.settings
@@ -297,9 +409,14 @@ def calibrated_inputs_table(session: Session, inputs: HousingInputs):
         "Årsverk per beboer, kalibrert": "fte",
         "Kostnad per beboer, utgangspunkt (kr)": "kr",
         "Kostnad per beboer, kalibrert (kr)": "kr",
+        "Kostnad per årsverk, kalibrert (kr)": "kr",
     }
     session.show_table(
-        table, formats, "kalibrerte-inndata", "Inndataene før og etter kalibreringen", files
+        table,
+        formats,
+        "kalibrerte-inndata",
+        "Inndataene før og etter kalibreringen",
+        files,
     )
     return None
 
@@ -464,9 +581,17 @@ def over_80_figure(session: Session, inputs: HousingInputs) -> None:
 
 def yearly_table(session: Session, inputs: HousingInputs, result: HousingResult):
     """Residents, årsverk, cost and dwellings per year for both profiles."""
-    yearly = result.totals.rename(columns=YEARLY_LABELS).drop(
-        columns=["residents_today", "residents_alt"]
-    )
+    shown = ["year", "persons", "fte_sector_today", "fte_sector_alt", "fte_rest"]
+    shown += [
+        "cost_sector_today",
+        "cost_sector_alt",
+        "cost_rest",
+        "dwellings_today",
+        "dwellings_alt",
+    ]
+    if inputs.data.rest is None:  # the sector is the 67+: no rest columns of zeros
+        shown = [c for c in shown if not c.endswith("_rest")]
+    yearly = result.totals[shown].rename(columns=YEARLY_LABELS)
     interpolated = result.population.groupby("year")["interpolated"].any()
     yearly.insert(
         1, "Befolkning", ["interpolert" if interpolated[y] else "oppgitt" for y in yearly["År"]]
@@ -507,8 +632,11 @@ def step_table(session: Session, inputs: HousingInputs, result: HousingResult):
     session.show_source(_files(session, inputs, *NEED_FILES))
 
 
-def key_figures(result: HousingResult) -> list[KeyFigure]:
-    """Every row of the summary, with the engine's own key."""
+def key_figures(result: HousingResult, reference: pd.DataFrame | None = None) -> list[KeyFigure]:
+    """Every row of the summary, with the engine's own key and, where the municipality has
+    the source's summary, the source's figure beside it."""
+    sources = source_values(reference) if reference is not None else {}
     return [
-        KeyFigure(row.key, row.label, row.value, row.unit) for row in result.summary.itertuples()
+        KeyFigure(row.key, row.label, row.value, row.unit, sources.get(row.key))
+        for row in result.summary.itertuples()
     ]
