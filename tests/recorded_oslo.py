@@ -44,6 +44,7 @@ ALTERNATIVE = {"Personer": 1.0, "Personer1": 0.95, "Personer2": 1.05}
 FUNCTIONS = [
     ("100", "Politisk styring"),
     ("201", "Barnehage"),
+    ("234", "Aktivisering og servicetjenester overfor eldre og personer med funksjonsnedsettelser"),
     ("253", "Helse- og omsorgstjenester i institusjon"),
     ("254", "Helse- og omsorgstjenester til hjemmeboende"),
     ("257", "Tjenester i hjemmet"),
@@ -51,7 +52,8 @@ FUNCTIONS = [
     ("261", "Institusjonslokaler"),
     ("FGK9", "Helse og omsorg"),
 ]
-NET = {"100": 5000, "201": 40000, "253": 30000, "254": 20000, "257": 12000, "258": 9000}
+NET = {"100": 5000, "201": 40000, "234": 5000, "253": 30000, "254": 20000, "257": 12000}
+NET["258"] = 9000
 NET["261"] = 3000
 """Oslo's net expenses per function in 1 000 kr; 254 until 2023, 257 and 258 from 2024."""
 GROSS_FACTOR = 1.2

@@ -67,15 +67,73 @@ def test_more_staffed_than_all_care_housing_is_an_error():
 
 
 def test_step_costs_by_hand():
+    """Until 2023: one function for all home services, shared by steps 2, 3 and 5."""
     costs = derive.step_costs(
-        institution_cost=60_000_000,
-        institution_fte=50,
-        institution_residents=50,
-        home_cost=20_000_000,
-        home_fte=25,
-        home_users=200,
+        institution=derive.Spending(60_000_000, 50, 50),
+        home=derive.Spending(20_000_000, 25, 200),
     ).set_index("step")
     assert costs.loc[6].tolist() == [1.0, 1_200_000.0]  # 50 årsverk / 50, 60 mill. / 50
     assert costs.loc[4].tolist() == costs.loc[6].tolist()
     assert costs.loc[2].tolist() == [0.125, 100_000.0]  # 25 / 200, 20 mill. / 200
+    assert costs.loc[5].tolist() == costs.loc[2].tolist()
     assert costs.loc[1].tolist() == [0.0, 0.0]
+
+
+def test_from_2024_staffed_housing_has_its_own_cost_and_moving_a_resident_saves_it():
+    """257: 12 mill. kr and 15 årsverk for 20 residents of staffed housing = 600 000 kr and
+    0,75 årsverk each; 258: 8 mill. kr and 10 årsverk for the 160 other home-service users =
+    50 000 kr and 0,0625 årsverk each. Ten residents moved from step 5 to step 2 save
+    10 × 550 000 = 5,5 mill. kr and 10 × 0,6875 = 6,875 årsverk."""
+    costs = derive.step_costs(
+        institution=derive.Spending(60_000_000, 50, 50),
+        staffed=derive.Spending(12_000_000, 15, 20),
+        home=derive.Spending(8_000_000, 10, 160),
+    ).set_index("step")
+    assert costs.loc[5].tolist() == [0.75, 600_000.0]
+    assert costs.loc[2].tolist() == [0.0625, 50_000.0]
+    assert costs.loc[3].tolist() == costs.loc[2].tolist()
+    residents = pd.DataFrame(
+        [
+            (g, s, 10.0 if s in (2, 5) else 0.0)
+            for g in ("67-79", "80-89", "90+")
+            for s in range(1, 7)
+        ],
+        columns=["age_group", "step", "residents"],
+    )
+    moved = residents.copy()
+    moved.loc[(moved["age_group"] == "90+") & (moved["step"] == 5), "residents"] = 0.0
+    moved.loc[(moved["age_group"] == "90+") & (moved["step"] == 2), "residents"] = 20.0
+
+    def used(table):
+        per_step = table.groupby("step")["residents"].sum()
+        return (
+            (per_step * costs["fte_per_resident"]).sum(),
+            (per_step * costs["cost_per_resident"]).sum(),
+        )
+
+    (fte_before, cost_before), (fte_after, cost_after) = used(residents), used(moved)
+    assert cost_before - cost_after == pytest.approx(5_500_000)
+    assert fte_before - fte_after == pytest.approx(6.875)
+
+
+def test_the_rest_of_the_sector_is_what_the_67_plus_leave():
+    """The 67+ above use 30 × 0,0625 + 30 × 0,75 = 24,375 årsverk and 30 × 50 000 +
+    30 × 600 000 = 19,5 mill. kr; of a sector of 100 årsverk and 90 mill. kr the rest is
+    75,625 årsverk and 70,5 mill. kr."""
+    costs = derive.step_costs(
+        institution=derive.Spending(60_000_000, 50, 50),
+        staffed=derive.Spending(12_000_000, 15, 20),
+        home=derive.Spending(8_000_000, 10, 160),
+    )
+    residents = pd.DataFrame(
+        [
+            (g, s, 10.0 if s in (2, 5) else 0.0)
+            for g in ("67-79", "80-89", "90+")
+            for s in range(1, 7)
+        ],
+        columns=["age_group", "step", "residents"],
+    )
+    fte, cost = derive.sector_rest(costs, residents, fte=100, cost=90_000_000)
+    assert fte == pytest.approx(75.625) and cost == pytest.approx(70_500_000)
+    with pytest.raises(derive.DerivationError, match="bruker mer enn sektorens"):
+        derive.sector_rest(costs, residents, fte=20, cost=90_000_000)

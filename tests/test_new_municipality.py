@@ -10,7 +10,7 @@ import pytest
 import recorded_oslo
 import yaml
 from conftest import make_project
-from ssb_fixtures import RecordedApi
+from ssb_fixtures import RecordedApi, dataset
 
 from workbench import input_templates
 from workbench.cli import main
@@ -70,16 +70,137 @@ def test_the_housing_base_year_is_derived_from_the_care_statistics_by_hand(oslo)
     assert "SSB tabell 11645" in entry["source"] and "trinn 6 = langtidsopphold" in entry["source"]
 
 
+# Oslo's gross expenses 2024 in the recorded 12367 (1 000 kr; net × 1,2): institutions
+# 253 + 261 = 39 600, staffed housing's personnel base 257 = 14 400, other home services
+# 258 = 10 800, day activities 234 = 6 000; 100 årsverk in 12292 split by expenses.
+GROSS = {"institution": 39_600_000, "staffed": 14_400_000, "home": 10_800_000, "day": 6_000_000}
+TOTAL = sum(GROSS.values())
+FTE = {k: 100 * v / TOTAL for k, v in GROSS.items()}
+# 11645, all ages: 65 long-term + 11 short-term residents in institutions; 34 residents of
+# housing with staff around the clock (service 29); 235 users of home health services, of
+# whom the 34 in staffed housing are served from 257
+USERS = {"institution": 76, "staffed": 34, "home": 235 - 34}
+
+
 def test_cost_per_resident_comes_from_kostra_by_hand(oslo):
     costs = _csv(oslo, "bolig/trinnkostnader.csv").set_index("step")
-    # Institutions: gross 253 + 261 = (30 000 + 3 000) × 1,2 = 39 600 (1 000 kr) for
-    # 65 long-term + 11 short-term residents (all ages).
-    assert costs.loc[6, "cost_per_resident"] == pytest.approx(39_600_000 / 76, abs=0.01)
-    # Home services 2024: gross 257 + 258 = (12 000 + 9 000) × 1,2 = 25 200 for 235 users.
-    assert costs.loc[2, "cost_per_resident"] == pytest.approx(25_200_000 / 235, abs=0.01)
-    # 100 årsverk split by expenses: 39,6 / 64,8 to institutions
-    assert costs.loc[4, "fte_per_resident"] == pytest.approx(100 * 39.6 / 64.8 / 76, abs=0.005)
+    for step, kind in ((6, "institution"), (4, "institution"), (5, "staffed"), (2, "home")):
+        expected = GROSS[kind] / USERS[kind]
+        assert costs.loc[step, "cost_per_resident"] == pytest.approx(expected, abs=0.01), step
+        fte = FTE[kind] / USERS[kind]
+        assert costs.loc[step, "fte_per_resident"] == pytest.approx(fte, abs=0.00005), step
+    assert costs.loc[3].tolist() == costs.loc[2].tolist()
     assert costs.loc[1].tolist() == [0, 0]
+    # a resident of staffed housing costs more than one at home with home services: the
+    # boligtrapp's gradient (423 529 kr against 53 731 kr)
+    assert costs.loc[5, "cost_per_resident"] > 7 * costs.loc[2, "cost_per_resident"]
+    sources = yaml.safe_load((oslo.data_dir / FOLDER / "bolig/sources.yaml").read_text("utf-8"))
+    assert "funksjon 257" in sources["trinnkostnader.csv"]["source"]
+
+
+def test_the_rest_of_the_sector_is_what_the_67_plus_leave_by_hand(oslo):
+    """The 67+ on the steps (derived above): step 2 48 + 60 + 17, step 3 8 + 10 + 3, step 4
+    2 + 5 + 2, step 5 4 + 10 + 5, step 6 10 + 30 + 20."""
+    on_step = {2: 125, 3: 21, 4: 9, 5: 19, 6: 60}
+    kind = {2: "home", 3: "home", 4: "institution", 5: "staffed", 6: "institution"}
+    used_cost = sum(n * GROSS[kind[s]] / USERS[kind[s]] for s, n in on_step.items())
+    used_fte = sum(n * FTE[kind[s]] / USERS[kind[s]] for s, n in on_step.items())
+    rest = _csv(oslo, "bolig/resten-av-sektoren.csv").iloc[0]
+    assert rest["cost"] == pytest.approx(TOTAL - used_cost, abs=1)
+    assert rest["fte"] == pytest.approx(100 - used_fte, abs=0.01)
+    parameters = yaml.safe_load((oslo.parameters_dir / "0301-oslo.yaml").read_text("utf-8"))
+    housing = parameters["analyses"]["housing"]
+    assert housing["rest_of_sector"] == f"{FOLDER}/bolig/resten-av-sektoren.csv"
+    assert housing["steps_by_services"] is True
+
+
+def test_a_derived_municipalitys_steps_1_and_2_are_named_by_services(oslo, capsys):
+    assert (
+        main(["--project", str(oslo.root), "run", "-m", "0301", "-a", "housing", "--no-progress"])
+        == 0
+    )
+    capsys.readouterr()
+    folder = oslo.reports_dir / "0301-oslo/housing"
+    for figure in ("profil", "behov-per-trinn"):  # the charts name the steps
+        drawn = (folder / f"figurer/{figure}.svg").read_text("utf-8")
+        assert "Egen bolig med hjemmesykepleie" in drawn, figure
+        assert "livsløpsstandard" not in drawn, figure
+    text = re.sub(r"<[^>]+>", " ", (folder / "housing.html").read_text("utf-8"))
+    assert "Hele sektoren" in text  # the summary covers the sector, the rest included
+
+
+def _variant(change) -> RecordedApi:
+    """The recorded answers with one table's document changed by ``change``."""
+    documents = recorded_oslo.tables()
+    change(documents)
+    return RecordedApi(documents, recorded_oslo.klass())
+
+
+def test_staffed_housing_inside_another_category_is_counted_once(tmp_path, capsys):
+    """11645's metadata names service 29 as part of 12 (JSON-stat ``child``), and service 12
+    holds its 29s: care housing is then service 12 alone. 67–79: 12 in care housing (12 + 0),
+    4 of them staffed: the same steps as when the two are separate categories, not 16."""
+
+    # the same residents as the recorded table, with service 12 now holding 29's
+    users = {g: {**v, "12": v["12"] + v["29"]} for g, v in recorded_oslo.USERS.items()}
+
+    def value(cell: dict) -> float | None:
+        if cell["ContentsCode"] != "Brukere1":
+            return None
+        if cell["Alder"] == "Ialt":
+            return sum(u[cell["TenesteType"]] for u in users.values())
+        return users[cell["Alder"]][cell["TenesteType"]]
+
+    def nest(documents):
+        old = documents["11645"]
+        documents["11645"] = dataset(
+            "11645", recorded_oslo.CARE_DIMS, value, updated=old["updated"], label=old["label"]
+        )
+        documents["11645"]["label"] = old["label"]
+        category = documents["11645"]["dimension"]["TenesteType"]["category"]
+        category["child"] = {"12": ["29"]}
+
+    api = _variant(nest)
+    try:
+        project = make_project(tmp_path / "p", ())
+        assert main(new_command(project, api, "0301")) == 0
+    finally:
+        api.close()
+    out = capsys.readouterr().out
+    assert "er en del av «Bustad som kommunen disponerer til helse- og omsorgsformål»" in out
+    residents = _csv(project, "bolig/beboere.csv").set_index(["age_group", "step"])["residents"]
+    assert residents["67-79"].to_dict() == {1: 548, 2: 48, 3: 8, 4: 2, 5: 4, 6: 10}
+    header = (project.parameters_dir / "0301-oslo.yaml").read_text("utf-8")
+    assert "telles én gang" in header
+
+
+def test_a_care_table_ending_a_year_early_sets_the_base_year_and_says_so(tmp_path, capsys):
+    """11645 only to 2023 while 12367 and 12292 have 2024: the base year is 2023, and the
+    consultant is told which table holds it back. Before 2024 KOSTRA has one function for
+    home services (254), so steps 2, 3 and 5 share its average."""
+
+    def shorten(documents):
+        dimension = documents["11645"]["dimension"]["Tid"]["category"]
+        dimension["index"] = {"2023": 0}
+        dimension["label"] = {"2023": "2023"}
+        documents["11645"]["size"][-1] = 1
+        documents["11645"]["value"] = documents["11645"]["value"][::2]
+
+    api = _variant(shorten)
+    try:
+        project = make_project(tmp_path / "p", ())
+        assert main(new_command(project, api, "0301")) == 0
+    finally:
+        api.close()
+    out = capsys.readouterr().out
+    assert "tabell 11645 (brukere av omsorgstjenester) går til 2023" in out
+    assert "tabell 12367 (regnskapet) går til 2024" in out and "Basisåret blir 2023" in out
+    parameters = yaml.safe_load((project.parameters_dir / "0301-oslo.yaml").read_text("utf-8"))
+    assert parameters["base_year"] == 2023
+    costs = _csv(project, "bolig/trinnkostnader.csv").set_index("step")
+    # 254 in 2023: 20 000 × 1,2 = 24 000 (1 000 kr) for all 235 home-service users
+    assert costs.loc[5, "cost_per_resident"] == pytest.approx(24_000_000 / 235, abs=0.01)
+    assert costs.loc[2].tolist() == costs.loc[5].tolist()
 
 
 def test_ssb_files_record_the_tables_update_time(oslo):

@@ -49,6 +49,7 @@ NOT_FILES = {
     "labour_supply_growth",
     "labour_supply_source",
     "rest_of_sector_growth",
+    "steps_by_services",
 }
 
 

@@ -352,6 +352,8 @@ def _new(project: Project, args: argparse.Namespace) -> int:
     print(f"Skrev {display_path(created.parameters)}")
     for path in created.files:
         print(f"Skrev {display_path(path)}")
+    for note in created.notes:
+        print(f"Merk: {note}")
     print(
         f"Basisår {created.base_year}. Kjør `workbench validate` og `workbench run -m "
         f"{args.municipality}`; rapportene sier hva som fortsatt er maler."

@@ -26,7 +26,14 @@ STEP_SCHEMA = {
     "subtitle": Column(),
     "goal": Column(nullable=True),
 }
-HOUSING_SCHEMA = {"step": Column("int"), "name": Column(), "description": Column(nullable=True)}
+HOUSING_SCHEMA = {
+    "step": Column("int"),
+    "name": Column(),
+    "description": Column(nullable=True),
+    "name_by_services": Column(required=False, nullable=True),
+}
+"""``name_by_services``: the name where the residents of a step are counted by the services
+they receive, not by their dwelling's standard (steps 1 and 2 derived from the statistics)."""
 KOSTRA_SCHEMA = {
     "function": Column(),
     "name": Column(),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import textwrap
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -70,6 +71,8 @@ class Created:
     files: list[Path]
     base_year: int
     kostra_group: str | None
+    notes: tuple[str, ...] = ()
+    """What the consultant should know about the tables read (a table that ends early)."""
 
 
 def slug(name: str) -> str:
@@ -124,7 +127,7 @@ def new_municipality(
             )
     changes = read_number_changes(project.data_dir / "reference" / "kommunenummer-endringer.csv")
     former = [n for n in numbers_over_time(number, changes) if n != number]
-    base_year = _base_year(client, today)
+    base_year, year_note = _base_year(client, today)
     title = f"{name} kommune"
     ssb_dir = folder / "ssb"
     written: list[Path] = []
@@ -187,7 +190,7 @@ def new_municipality(
                 how="Kommunene i samme KOSTRA-gruppe etter SSBs klassifikasjon 112 (KLASS).",
             ),
         )
-    care, care_set = tables.care_statistics(client, number, changes, base_year)
+    care, care_set, housing_note = tables.care_statistics(client, number, changes, base_year)
     write(
         care,
         "ssb",
@@ -228,7 +231,9 @@ def new_municipality(
             "status": "derived",
         },
     )
-    costs, cost_source = _step_costs(client, number, changes, base_year, care, title)
+    costs, cost_source, (rest_fte, rest_cost), rest_source = _step_costs(
+        client, number, changes, base_year, care, derivation.residents, staffed_share, title
+    )
     write(
         costs,
         "bolig",
@@ -239,6 +244,19 @@ def new_municipality(
             "published": str(today.year),
             "subject": "årsverk og kostnad per beboer",
             "source": cost_source,
+            "status": "derived",
+        },
+    )
+    write(
+        pd.DataFrame({"fte": [rest_fte], "cost": [rest_cost]}),
+        "bolig",
+        "resten-av-sektoren.csv",
+        {
+            "title": f"Årsverk og kostnad til pleie og omsorg utenom 67+ på boligtrappa {base_year}, {title} (avledet)",
+            "publisher": "innsatstrapp workbench, fra KOSTRA",
+            "published": str(today.year),
+            "subject": "resten av sektoren",
+            "source": rest_source,
             "status": "derived",
         },
     )
@@ -289,25 +307,55 @@ def new_municipality(
     atomic_write_text(
         parameters,
         _parameter_text(
-            number, name, former, base_year, key, comparisons is not None, group, staffed_from
+            number,
+            name,
+            former,
+            base_year,
+            key,
+            comparisons is not None,
+            group,
+            staffed_from,
+            [n for n in (year_note, housing_note) if n],
         ),
     )
-    return Created(parameters, folder, written, base_year, group)
+    notes = tuple(n for n in (year_note, housing_note) if n)
+    return Created(parameters, folder, written, base_year, group, notes)
 
 
-def _base_year(client: Client, today: date) -> int:
-    """The last year the care statistics, the KOSTRA accounts and the årsverk all have."""
-    last = [
-        max(
-            (y for y in client.metadata(tables.TABLES[k].table).years() if y <= today.year),
+BASE_YEAR_TABLES = {
+    "care": "brukere av omsorgstjenester",
+    "kostra": "regnskapet",
+    "care_fte": "årsverkene",
+}
+"""The tables the housing base year needs, and what they give, as the note names them."""
+
+
+def _base_year(client: Client, today: date) -> tuple[int, str]:
+    """The last year the care statistics, the KOSTRA accounts and the årsverk all have (read
+    from each table's metadata), and a note naming the table that ends first where the three
+    end in different years (empty where they agree)."""
+    last = {
+        key: max(
+            (y for y in client.metadata(tables.TABLES[key].table).years() if y <= today.year),
             default=0,
         )
-        for k in ("care", "kostra", "care_fte")
-    ]
-    year = min(last)
+        for key in BASE_YEAR_TABLES
+    }
+    year = min(last.values())
     if not year:
         raise InputError(None, "SSBs tabeller har ingen år å bruke som basisår")
-    return year
+    if len(set(last.values())) == 1:
+        return year, ""
+    ends = [
+        f"tabell {tables.TABLES[k].table} ({BASE_YEAR_TABLES[k]}) går til {y}"
+        for k, y in last.items()
+    ]
+    first = [tables.TABLES[k].table for k, y in last.items() if y == year]
+    note = (
+        f"{'; '.join(ends)}. Basisåret blir {year}, det siste året alle tre har: tabell "
+        f"{' og '.join(first)} har ikke tall for senere år ennå."
+    )
+    return year, note
 
 
 def _with_base_year(projection: pd.DataFrame, population: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -324,42 +372,99 @@ def _with_base_year(projection: pd.DataFrame, population: pd.DataFrame, year: in
 
 
 def _step_costs(
-    client: Client, number: str, changes: pd.DataFrame, year: int, care: pd.DataFrame, title: str
-) -> tuple[pd.DataFrame, str]:
-    """Årsverk and cost per resident per step from KOSTRA (:func:`derive.step_costs`) and
-    the sentence saying how."""
+    client: Client,
+    number: str,
+    changes: pd.DataFrame,
+    year: int,
+    care: pd.DataFrame,
+    residents: pd.DataFrame,
+    staffed_share: float,
+    title: str,
+) -> tuple[pd.DataFrame, str, tuple[float, float], str]:
+    """Årsverk and cost per resident per step from KOSTRA (:func:`derive.step_costs`), the
+    rest of the care sector (:func:`derive.sector_rest`) and the sentences saying how."""
     gross, gross_set = tables.kostra_accounts(client, number, changes, [year], art="gross")
     by_function = gross.groupby("funksjon")["amount"].sum()
+
+    def spent(functions: tuple[str, ...]) -> float:
+        return float(by_function.reindex(list(functions)).fillna(0).sum())
+
+    institution_cost = spent(tables.INSTITUTION_FUNCTIONS)
+    staffed_functions = tables.staffed_functions(year)
+    staffed_cost = spent(staffed_functions)
     home_functions = tables.home_functions(year)
-    institution_cost = float(by_function.reindex(tables.INSTITUTION_FUNCTIONS).fillna(0).sum())
-    home_cost = float(by_function.reindex(home_functions).fillna(0).sum())
+    home_cost = spent(home_functions)
+    day_cost = spent(tables.DAY_FUNCTIONS)
     fte, fte_set = tables.care_fte(client, number, changes, year)
-    total = institution_cost + home_cost
-    institution_fte = fte * institution_cost / total if total else 0.0
+    total = institution_cost + staffed_cost + home_cost + day_cost
+
+    def share(cost: float) -> float:
+        return fte * cost / total if total else 0.0
+
     everyone = care.set_index("age_group").loc["alle"]
-    residents = float(everyone["institution_long"] + everyone["institution_short"])
+    staffed_residents = (
+        float(everyone["care_housing_staffed"])
+        if pd.notna(everyone["care_housing_staffed"])
+        else staffed_share * float(everyone["care_housing"])
+    )
+    institution = derive.Spending(
+        institution_cost,
+        share(institution_cost),
+        float(everyone["institution_long"] + everyone["institution_short"]),
+    )
+    if staffed_functions:
+        staffed = derive.Spending(staffed_cost, share(staffed_cost), staffed_residents)
+        home_users = float(everyone["home_services"]) - staffed_residents
+    else:
+        staffed, home_users = None, float(everyone["home_services"])
     try:
         costs = derive.step_costs(
-            institution_cost=institution_cost,
-            institution_fte=institution_fte,
-            institution_residents=residents,
-            home_cost=home_cost,
-            home_fte=fte - institution_fte,
-            home_users=float(everyone["home_services"]),
+            institution=institution,
+            staffed=staffed,
+            home=derive.Spending(home_cost, share(home_cost), home_users),
         )
+        rest = derive.sector_rest(costs, residents, fte=fte, cost=total)
     except DerivationError as exc:
         raise InputError(None, f"{title}: {exc}") from None
-    source = (
-        f"Avledet av {tables.citation(gross_set)} og {tables.citation(fte_set)}. "
-        f"{tables.SOURCE}. Trinn 4 og 6: brutto driftsutgifter på funksjon {' og '.join(tables.INSTITUTION_FUNCTIONS)} "
-        "delt på beboere i institusjon (langtids- og tidsbegrenset opphold, alle aldre, tabell 11645). "
-        f"Trinn 2, 3 og 5: brutto driftsutgifter på funksjon {' og '.join(home_functions)} delt på "
-        "mottakere av helsetjenester i hjemmet (alle aldre): ett gjennomsnitt, fordi KOSTRA ikke "
-        "skiller hjemmetjenestene etter bolig. Årsverk i brukerrettede tjenester (tabell 12292) er "
-        "fordelt på institusjon og hjemmetjenester etter utgiftene. Trinn 1 har ingen tjenester. "
-        "Kommunens egne tall per trinn kan legges i trinnkostnader-egne.csv."
+    cited = (
+        f"Avledet av {tables.citation(gross_set)} og {tables.citation(fte_set)}. {tables.SOURCE}."
     )
-    return costs, source
+    institution_text = (
+        f"Trinn 4 og 6: brutto driftsutgifter på funksjon {' og '.join(tables.INSTITUTION_FUNCTIONS)} "
+        "delt på beboere i institusjon (langtids- og tidsbegrenset opphold, alle aldre, tabell 11645)."
+    )
+    if staffed_functions:
+        home_text = (
+            f"Trinn 5: funksjon {' og '.join(staffed_functions)} (personellbase i bofellesskap og "
+            "samlokaliserte omsorgsboliger) delt på beboere i bolig med personell hele døgnet "
+            f"(alle aldre). Trinn 2 og 3: funksjon {' og '.join(home_functions)} (ambulerende "
+            "hjemmetjenester med mer) delt på de andre mottakerne av helsetjenester i hjemmet "
+            "(alle aldre)."
+        )
+    else:
+        home_text = (
+            f"Trinn 2, 3 og 5: funksjon {' og '.join(home_functions)} delt på mottakere av "
+            f"helsetjenester i hjemmet (alle aldre): ett gjennomsnitt, fordi KOSTRA før "
+            f"{tables.SPLIT_YEAR} ikke skiller personellbasen i bofellesskap fra de andre "
+            "hjemmetjenestene."
+        )
+    fte_text = (
+        "Årsverk i brukerrettede tjenester (tabell 12292, funksjon 234, 253 og hjemmetjenestene) "
+        f"er fordelt på funksjonene etter utgiftene; årsverkene til funksjon {' og '.join(tables.DAY_FUNCTIONS)} "
+        "(dagaktiviteter) står ikke på boligtrinnene. Trinn 1 har ingen tjenester."
+    )
+    source = (
+        f"{cited} {institution_text} {home_text} {fte_text} Kommunens egne tall per trinn kan "
+        "legges i trinnkostnader-egne.csv."
+    )
+    rest_source = (
+        f"{cited} Hele pleie- og omsorgssektorens årsverk (tabell 12292) og brutto driftsutgifter "
+        f"på funksjon {', '.join((*tables.DAY_FUNCTIONS, *tables.INSTITUTION_FUNCTIONS, *staffed_functions, *home_functions))} "
+        "minus det innbyggerne 67+ på boligtrinnene bruker med årsverk og kostnad per beboer "
+        "(trinnkostnader.csv): tjenester til yngre enn 67 år og dagaktiviteter. Holdes konstant "
+        "fram mot målåret."
+    )
+    return costs, source, rest, rest_source
 
 
 def _parameter_text(
@@ -371,6 +476,7 @@ def _parameter_text(
     comparisons: bool,
     group: str | None,
     staffed_from: str,
+    notes: list[str],
 ) -> str:
     data = f"municipalities/{key}"
     parameters = {
@@ -396,6 +502,8 @@ def _parameter_text(
                 "step_costs": f"{data}/bolig/trinnkostnader.csv",
                 "own_step_costs": f"{data}/bolig/trinnkostnader-egne.csv",
                 "alternative_profile": f"{data}/bolig/alternativ-profil.csv",
+                "rest_of_sector": f"{data}/bolig/resten-av-sektoren.csv",
+                "steps_by_services": True,
                 "persons_per_dwelling": f"{data}/bolig/personer-per-bolig.csv",
             },
             "allocation": {
@@ -413,5 +521,6 @@ def _parameter_text(
         "# regnskapet, egne fordelingsregler, egne årsverk og kostnader per trinn og lokale\n"
         "# priser er maler som kommunen fyller ut (se rapportene for hva som mangler).\n"
         + (f"# Sammenligningskommunene er de andre i {group}.\n" if group else "")
+        + "".join("".join(f"# {line}\n" for line in textwrap.wrap(note, 90)) for note in notes)
     )
     return header + yaml.safe_dump(parameters, allow_unicode=True, sort_keys=False)

@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 from workbench.ssb.jsonstat import SsbError, category_codes
 
 CONTENTS = "ContentsCode"
+SUBSET_WORDS = re.compile(
+    r"^\s*(herav|derav|hvorav|av dette|av desse|av disse)\b|inng[åa]r i|er med i|inkludert i",
+    re.IGNORECASE,
+)
+"""How a table's labels and notes say that a category is part of another."""
 
 
 @dataclass(frozen=True)
@@ -27,12 +32,17 @@ class Metadata:
         label: The table's title.
         updated: When SSB last updated the figures (``updated``), or None.
         dimensions: Variable code → (label, category code → label), in table order.
+        children: Variable code → category code → the codes it includes (JSON-stat's
+            ``category.child``: a total and its parts), where the table says so.
+        notes: Variable code → category code → its notes (``category.note``).
     """
 
     table: str
     label: str
     updated: str | None
     dimensions: dict[str, tuple[str, dict[str, str]]]
+    children: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    notes: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @staticmethod
     def parse(table: str, document: dict) -> Metadata:
@@ -43,7 +53,7 @@ class Metadata:
         """
         if document.get("class") != "dataset" or "id" not in document:
             raise SsbError(f"svaret på metadata for tabell {table} er ikke et JSON-stat 2-datasett")
-        dimensions = {}
+        dimensions, children, notes = {}, {}, {}
         for code in document["id"]:
             dimension = document["dimension"][code]
             category = dimension.get("category", {})
@@ -52,7 +62,37 @@ class Metadata:
                 str(dimension.get("label", code)),
                 {c: str(labels.get(c, c)) for c in category_codes(category)},
             )
-        return Metadata(table, str(document.get("label", "")), document.get("updated"), dimensions)
+            if category.get("child"):
+                children[code] = {str(k): tuple(map(str, v)) for k, v in category["child"].items()}
+            if category.get("note"):
+                notes[code] = {
+                    str(k): tuple(map(str, v if isinstance(v, list) else [v]))
+                    for k, v in category["note"].items()
+                }
+        return Metadata(
+            table,
+            str(document.get("label", "")),
+            document.get("updated"),
+            dimensions,
+            children,
+            notes,
+        )
+
+    def part_of(self, variable: str, code: str, others: tuple[str, ...]) -> str | None:
+        """Which of ``others`` a category is counted inside, as the metadata tells it: a
+        total naming it among its parts (``child``), or its own label or note saying so
+        («herav …», «inngår i …»). None where the table shows it as a category of its own.
+        Where only the wording says so, the nearest category before it is the whole."""
+        for parent in others:
+            if code in self.children.get(variable, {}).get(parent, ()):
+                return parent
+        labels = self.dimensions[variable][1]
+        said = [labels.get(code, ""), *self.notes.get(variable, {}).get(code, ())]
+        if not any(SUBSET_WORDS.search(text) for text in said):
+            return None
+        order = list(labels)
+        before = [c for c in others if c in labels and order.index(c) < order.index(code)]
+        return before[-1] if before else None
 
     def years(self, variable: str = "Tid") -> list[int]:
         """The years the table has (codes of the time variable that are years)."""

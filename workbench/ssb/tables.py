@@ -130,12 +130,26 @@ PROJECTION_ALTERNATIVES = ("MMMM", "LLML", "HHMH")
 
 INSTITUTION_FUNCTIONS = ("253", "261")
 """KOSTRA functions of institutions: the service and the premises."""
-HOME_FUNCTIONS = {2023: ("254",), 2024: ("257", "258")}
-"""KOSTRA functions of home-based services: 254 until 2023, 257 and 258 from 2024."""
+DAY_FUNCTIONS = ("234",)
+"""KOSTRA's day activities and services for the elderly and disabled: in the årsverk of
+12292, not on the housing steps."""
+SPLIT_YEAR = 2024
+"""From 2024 function 254 is split into 257 (hjemmetjenester – personellbase knyttet til
+bofellesskap/samlokaliserte omsorgsboliger) and 258 (ambulerende virksomhet med mer): SSB,
+«Hjemmetjenestens utgifter: oppdeling i to KOSTRA-funksjoner»."""
+STAFFED_FUNCTIONS = ("257",)
+"""From 2024: home services' personnel base in staffed housing."""
 
 
 def home_functions(year: int) -> tuple[str, ...]:
-    return HOME_FUNCTIONS[2023] if year < 2024 else HOME_FUNCTIONS[2024]
+    """The home services other than staffed housing's personnel base: 254 (all home
+    services) until 2023, 258 from 2024."""
+    return ("254",) if year < SPLIT_YEAR else ("258",)
+
+
+def staffed_functions(year: int) -> tuple[str, ...]:
+    """Staffed housing's personnel base: none until 2023 (inside 254), 257 from 2024."""
+    return () if year < SPLIT_YEAR else STAFFED_FUNCTIONS
 
 
 def fetch_table(
@@ -320,7 +334,7 @@ def kostra_accounts(
 
 def care_statistics(
     client: Client, number: str, changes: pd.DataFrame, year: int
-) -> tuple[pd.DataFrame, Dataset]:
+) -> tuple[pd.DataFrame, Dataset, str]:
     """Users of care services per 31.12. by age group (table 11645), in the shape the
     housing derivation takes (:data:`workbench.analyses.housing.derive.CARE_COLUMNS`), with a
     row ``age_group = "alle"`` for all ages (the divisor of cost per user).
@@ -328,12 +342,35 @@ def care_statistics(
     Home-service users are the users of «helsetenester i heimen» (the largest home service;
     users of only practical help are not counted). Care housing is every service whose label
     is a dwelling for care purposes; staffed housing those «med personell heile døgnet», left
-    missing when the table has no such service.
+    missing when the table has no such service. Where the metadata says staffed housing is
+    counted inside another housing category (a total with its parts, or «herav …»), care
+    housing is the other categories alone, so no resident is counted twice.
+
+    Returns:
+        The table, the dataset, and a note saying how staffed housing is counted where it
+        is part of another category (empty otherwise).
     """
     services = {
         name: categories(client, "care", "service", name)
         for name in ("long", "short", "home", "housing", "staffed")
     }
+    metadata = client.metadata(TABLES["care"].table)
+    service = resolve(TABLES["care"], metadata).variables["service"]
+    others = tuple(c for c in services["housing"] if c not in services["staffed"])
+    inside = {c: metadata.part_of(service, c, others) for c in services["staffed"]}
+    note = ""
+    if any(inside.values()):
+        labels = metadata.dimensions[service][1]
+        pairs = [f"«{labels[c]}» er en del av «{labels[p]}»" for c, p in inside.items() if p]
+        note = (
+            f"I tabell {TABLES['care'].table} {' og '.join(pairs)} (tabellens metadata): "
+            "beboerne i bolig med personell hele døgnet telles én gang, som en del av "
+            "omsorgsboligene."
+        )
+        # the whole already holds its part: count the part only where no whole holds it
+        counted = others + tuple(c for c, p in inside.items() if not p)
+    else:
+        counted = services["housing"]
     frame, dataset = fetch_table(
         client,
         "care",
@@ -356,7 +393,7 @@ def care_statistics(
             "age_group": group,
             "institution_long": _users(part, services["long"]),
             "institution_short": _users(part, services["short"]),
-            "care_housing": _users(part, services["housing"]),
+            "care_housing": _users(part, counted),
             "care_housing_staffed": (
                 _users(part, services["staffed"]) if services["staffed"] else float("nan")
             ),
@@ -366,7 +403,7 @@ def care_statistics(
     ]
     order = {"67-79": 0, "80-89": 1, "90+": 2, "alle": 3}
     table = pd.DataFrame(rows).sort_values("age_group", key=lambda c: c.map(order))
-    return table.reset_index(drop=True), dataset
+    return table.reset_index(drop=True), dataset, note
 
 
 def _users(part: pd.DataFrame, services: tuple[str, ...]) -> float:
@@ -476,7 +513,7 @@ def write_inputs(
             f"Netto driftsutgifter per KOSTRA-funksjon, {municipality.title}",
         )
     if "care" in tables:
-        care, dataset = care_statistics(
+        care, dataset, _ = care_statistics(
             client, municipality.number, changes, municipality.base_year
         )
         write(

@@ -20,10 +20,21 @@ Steps 1 and 2 are thus "without services" and "with home services": the statisti
 know a dwelling's standard, so the split is by services received, which is what the staffing
 and cost per step depend on.
 
-Årsverk and cost per resident come from KOSTRA: institution expenses and årsverk per
-institution resident (steps 4 and 6), home-service expenses and årsverk per home-service user
-(steps 2, 3 and 5: one average, since KOSTRA does not split the home services by housing);
-step 1 receives no services.
+Årsverk and cost per resident come from KOSTRA, each service's gross expenses and årsverk
+over the people it serves, all ages on both sides of the division:
+
+- steps 4 and 6: institutions (functions 253 and 261) per institution resident;
+- step 5: from 2024, the personnel base of staffed housing (function 257) per resident of
+  housing with staff around the clock;
+- steps 2 and 3: from 2024, the other home services (function 258) per home-service user
+  not living in staffed housing; until 2023 KOSTRA has one function (254) for all home
+  services, and steps 2, 3 and 5 share its average per home-service user;
+- step 1 receives no services.
+
+Moving a resident from step 5 to step 2 then saves what the two services cost apart. The
+care sector is more than the 67+ on the steps: what the functions spend on younger users,
+and day activities (function 234, whose årsverk 12292 counts with the rest), is the rest of
+the sector (:func:`sector_rest`).
 """
 
 from __future__ import annotations
@@ -161,22 +172,27 @@ _NAMES = {
 }
 
 
+@dataclass(frozen=True)
+class Spending:
+    """One service's gross expenses (kr) and årsverk in a year, and the people it serves
+    (all ages)."""
+
+    cost: float
+    fte: float
+    users: float
+
+
 def step_costs(
-    *,
-    institution_cost: float,
-    institution_fte: float,
-    institution_residents: float,
-    home_cost: float,
-    home_fte: float,
-    home_users: float,
+    *, institution: Spending, home: Spending, staffed: Spending | None = None
 ) -> pd.DataFrame:
     """Årsverk and cost per resident per housing step from KOSTRA's expenses and årsverk.
 
     Args:
-        institution_cost, institution_fte: Gross expenses (kr) and årsverk in institutions.
-        institution_residents: Residents in institutions (long- and short-term, all ages).
-        home_cost, home_fte: Gross expenses (kr) and årsverk in home-based services.
-        home_users: Home-service users (all ages).
+        institution: Institutions (253 and 261) and their residents (long- and short-term).
+        home: From 2024 the other home services (258) and the home-service users not in
+            staffed housing; until 2023 all home services (254) and all their users.
+        staffed: From 2024 the personnel base of staffed housing (257) and its residents;
+            None until 2023, when steps 2, 3 and 5 share the home services' average.
 
     Returns:
         ``step``, ``fte_per_resident``, ``cost_per_resident`` for steps 1–6.
@@ -184,18 +200,56 @@ def step_costs(
     Raises:
         DerivationError: A divisor is not positive.
     """
-    if institution_residents <= 0 or home_users <= 0:
-        raise DerivationError(
-            "KOSTRA-tallene har ingen beboere i institusjon eller ingen mottakere av "
-            "hjemmetjenester; årsverk og kostnad per beboer kan ikke regnes ut"
-        )
-    institution = (
-        institution_fte / institution_residents,
-        institution_cost / institution_residents,
-    )
-    home = (home_fte / home_users, home_cost / home_users)
-    per_step = {1: (0.0, 0.0), 2: home, 3: home, 4: institution, 5: home, 6: institution}
+    named = {"beboere i institusjon": institution, "mottakere av hjemmetjenester": home}
+    if staffed is not None:
+        named["beboere i bolig med personell hele døgnet"] = staffed
+    for name, spending in named.items():
+        if spending.users <= 0:
+            raise DerivationError(
+                f"KOSTRA-tallene har ingen {name}; årsverk og kostnad per beboer kan ikke regnes ut"
+            )
+
+    def per_user(spending: Spending) -> tuple[float, float]:
+        return spending.fte / spending.users, spending.cost / spending.users
+
+    at_home = per_user(home)
+    in_staffed = per_user(staffed) if staffed is not None else at_home
+    in_institution = per_user(institution)
+    per_step = {
+        1: (0.0, 0.0),
+        2: at_home,
+        3: at_home,
+        4: in_institution,
+        5: in_staffed,
+        6: in_institution,
+    }
     return pd.DataFrame(
         [(s, fte, cost) for s, (fte, cost) in per_step.items()],
         columns=["step", "fte_per_resident", "cost_per_resident"],
     )
+
+
+def sector_rest(
+    costs: pd.DataFrame, residents: pd.DataFrame, *, fte: float, cost: float
+) -> tuple[float, float]:
+    """The rest of the care sector: its årsverk and cost less what the 67+ on the housing
+    steps use at the derived cost per resident.
+
+    Args:
+        costs: :func:`step_costs`.
+        residents: ``age_group``, ``step``, ``residents``: the 67+ in the base year.
+        fte, cost: The sector's årsverk and gross expenses in the base year.
+
+    Raises:
+        DerivationError: The 67+ alone would use more than the sector has.
+    """
+    per_step = residents.groupby("step")["residents"].sum()
+    table = costs.set_index("step")
+    used_fte = float((per_step * table["fte_per_resident"]).sum())
+    used_cost = float((per_step * table["cost_per_resident"]).sum())
+    if used_fte > fte + 1e-6 or used_cost > cost + 1e-3:
+        raise DerivationError(
+            "innbyggerne 67+ bruker mer enn sektorens årsverk eller kostnader med tallene per "
+            "beboer; kontroller at tallene gjelder samme år og kommune"
+        )
+    return fte - used_fte, cost - used_cost

@@ -97,7 +97,15 @@ def profile_frame(
 
 
 def step_names(session: Session) -> list[str]:
-    return list(reference.housing_steps(session.project.data_dir)["name"])
+    """The six steps' names; where the residents of steps 1 and 2 are counted by the services
+    they receive (``steps_by_services``, as ``workbench new`` derives them), those steps are
+    named by that («uten / med hjemmesykepleie»), not by the dwelling's standard."""
+    steps = reference.housing_steps(session.project.data_dir)
+    names = steps["name"]
+    settings = session.municipality.analyses.housing
+    if settings is not None and settings.steps_by_services and "name_by_services" in steps:
+        names = steps["name_by_services"].where(steps["name_by_services"].notna(), names)
+    return list(names)
 
 
 YEARLY_LABELS = {

@@ -46,6 +46,10 @@ class HousingSettings(StrictModel):
         default="constant", title="Resten av sektoren fram mot målåret"
     )
     persons_per_dwelling: str = Field(title="Personer per bolig")
+    steps_by_services: bool = Field(
+        default=False,
+        title="Trinn 1 og 2 skilt etter hjemmesykepleie, ikke etter boligens standard",
+    )
     average_position_size: float | None = Field(
         default=None, gt=0, le=1, title="Gjennomsnittlig stillingsstørrelse"
     )
