@@ -185,6 +185,10 @@ def _picture(slide, png: bytes, left, top, width, height) -> None:
     slide.shapes.add_picture(io.BytesIO(png), left, top, width=width, height=height)
 
 
+TABLE_ROWS_AT_FULL_SIZE = 14
+"""Rows a table slide holds in 12 pt above the mark; more are set smaller and tighter."""
+
+
 def _table_slide(deck, content: Slide, illustrative: str) -> None:
     from pptx.util import Inches, Pt
 
@@ -200,12 +204,20 @@ def _table_slide(deck, content: Slide, illustrative: str) -> None:
         shape.columns[column].width = Inches(value_width)
     for column, header in enumerate(content.headers):
         shape.cell(0, column).text = header
+    # a long table keeps clear of the mark at the foot: smaller type, tighter rows
+    crowded = len(content.rows) > TABLE_ROWS_AT_FULL_SIZE
+    size = Pt(10.5 if crowded else 12)
+    if crowded:
+        for row in shape.rows:
+            row.height = Inches(5.4 / (len(content.rows) + 1))
     for row, cells in enumerate(content.rows, start=1):
         for column, text in enumerate(cells):
             cell = shape.cell(row, column)
             cell.text = text
+            if crowded:
+                cell.margin_top = cell.margin_bottom = Inches(0.02)
             for run in cell.text_frame.paragraphs[0].runs:  # none in an empty cell
-                run.font.size = Pt(12)
+                run.font.size = size
     _mark(slide, illustrative)
 
 

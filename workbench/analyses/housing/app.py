@@ -37,7 +37,7 @@ from workbench.apps import (
 from workbench.formatting import styled
 from workbench.session import Session
 
-KEY_FIGURES = ("staff_base", "growth", "practice", "cost_net", "cost_share")
+KEY_FIGURES = ("staff_base", "growth", "practice", "cost_share")
 """The summary rows shown as large numbers at the top."""
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workbench.deck import Slide, figure_png, point
-from workbench.formatting import number, with_unit
+from workbench.formatting import mill_kr, number, with_unit
 from workbench.outputs import KeyFigure, ReportOutput
 
 
@@ -48,6 +48,9 @@ def slides(output: ReportOutput) -> list[Slide]:
 def deviation(figure: KeyFigure) -> str:
     """The model's figure less the source's, as the reader sees the figures (percentage
     points for shares)."""
+    difference = figure.value - figure.source
     if figure.unit == "andel":
-        return f"{number((figure.value - figure.source) * 100, 1)} prosentpoeng"
-    return with_unit(figure.value - figure.source, figure.unit)
+        return f"{number(difference * 100, 1)} prosentpoeng"
+    if figure.unit == "kr":  # in the unit the figures beside it are read in
+        return mill_kr(difference, 1)
+    return f"{number(difference, 1)} {figure.unit}"
