@@ -143,15 +143,19 @@ def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inp
         "KALIBRERTE INNDATA: beboere per boligtrinn og den alternative profilen er kalibrert "
         "mot kildens sammendrag"
     ]
+    # the sector's årsverk and cost: the 67+ and the rest of the sector
     assert marks["Årsverk og kostnader: dagens og alternativ profil"] == [
-        "KALIBRERTE INNDATA: beboere per boligtrinn, årsverk og kostnad per beboer og den "
-        "alternative profilen er kalibrert mot kildens sammendrag; befolkningen er reelle tall"
+        "KALIBRERTE INNDATA: beboere per boligtrinn, årsverk og kostnad per beboer, den "
+        "alternative profilen og resten av sektoren er kalibrert mot kildens sammendrag; "
+        "befolkningen er reelle tall"
     ]
-    # the summary counts dwellings too, and persons per dwelling is illustrative
+    # the summary counts dwellings too, persons per dwelling is illustrative, and the
+    # source's own figures stand beside the model's
     assert marks["Bemanning og kostnader – sammendrag"] == [
         "KALIBRERTE OG ILLUSTRATIVE INNDATA: beboere per boligtrinn, årsverk og kostnad per "
-        "beboer og den alternative profilen er kalibrert mot kildens sammendrag; personer per "
-        "bolig er illustrative; befolkningen er reelle tall"
+        "beboer, den alternative profilen og resten av sektoren er kalibrert mot kildens "
+        "sammendrag; personer per bolig er illustrative; befolkningen og kildens sammendrag er "
+        "reelle tall"
     ]
     book = load_workbook(delivered / "3911-faerder/leveranse/3911-faerder-innsatstrapp.xlsx")
     for sheet in book.worksheets:

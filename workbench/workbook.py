@@ -13,6 +13,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from workbench import analyses
+from workbench.analyses.housing.engine import REST_GROWTH
 from workbench.config import Municipality
 from workbench.deliverables import Collected
 from workbench.formatting import number, percent
@@ -81,6 +82,8 @@ def settings_rows(m: Municipality, titles: dict[str, str]) -> list[tuple[str, st
             return TRAJECTORY_NAMES.get(value, str(value))
         if name == "persons_by":
             return N_FROM_NAMES.get(value, str(value))
+        if name == "rest_of_sector_growth":
+            return REST_GROWTH.get(value, str(value))
         if name == "average_position_size":
             return percent(value, 0)
         if isinstance(value, float):
