@@ -142,3 +142,43 @@ def test_a_windows_1252_price_list_reads_like_its_utf8_original():
     assert "Praktisk bistand – daglige gjøremål" in windows["category"].tolist()
     assert windows.loc["korttidsopphold", "unit_price"] == 4500
     assert windows.loc["praktisk-bistand-dag", "staff_hours_per_unit"] == 1.0
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory) -> tuple[Path, int, str, dict[str, str]]:
+    """The corpus run as a consultant would after `validate`: `workbench run` over every
+    municipality, reports only (the exit code, what it printed, and per case its parameter
+    file)."""
+    root, placed = _build(tmp_path_factory.mktemp("bad-run") / "project")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+        code = main(
+            ["--project", str(root), "run", "--no-leveranse", "--no-progress", "--workers", "2"]
+        )
+    return root, code, out.getvalue() + err.getvalue(), placed
+
+
+@pytest.mark.slow
+def test_run_agrees_with_validate_on_every_case(ran):
+    """What `validate` refuses, `run` refuses with the same words and exit code 2, without a
+    bug and without a report; what `validate` accepts, `run` makes a report of."""
+    root, code, printed, placed = ran
+    # code 2: every job that failed, failed on its files (a bug would give code 1)
+    assert code == EXIT_INPUT, printed
+    assert "Traceback" not in printed
+    # each failure as run prints it: «FEILET <job>: <message>», the message on one or more lines
+    failed = ["FEILET" + block for block in printed.split("FEILET")[1:]]
+    reports = root / "reports"
+    for case in CASES:
+        number = placed[case["case"]][:4]
+        made = [p for p in reports.glob(f"{number}-*/*/*.html")] if number.isdigit() else []
+        lines = [line for line in failed if placed[case["case"]][:4] in line.split(":")[0]]
+        if case["expect"]:
+            assert not made, case["case"]
+            assert lines, f"{case['case']}: run did not say it failed\n{printed}"
+            said = " ".join(lines)
+            for expected in case["expect"]:
+                reason = expected.split(": ", 1)[1]  # file name aside: the notebook names the path
+                assert reason.split(" (")[0] in said, f"{case['case']}: {reason}\n{said}"
+        else:
+            assert made and not lines, f"{case['case']}: {lines}"

@@ -278,10 +278,27 @@ def test_resume_runs_only_what_failed_or_is_missing(ran, capsys):
 def test_cli_exit_code_and_summary(ran, capsys):
     project, _ = ran
     code = main(["--project", str(project.root), "run", "--no-progress", "-m", "9997"])
-    out = capsys.readouterr().out
-    assert code == 1
+    printed = capsys.readouterr()
+    out = printed.out
+    assert code == 2  # stopped on an invalid file, as validate would
     assert "0 av 4 rapporter laget" in out  # every analysis of the invalid file
     assert "FEILET 9997-ugyldig/calculator:" in out
+    assert "Stoppet på ugyldige inndata" in printed.err
+
+
+def test_a_job_that_failed_on_its_files_is_not_run_again(tmp_path, monkeypatch):
+    job = batch.Job("9999", "9999-demokommune", "calculator")
+    calls = []
+
+    def invalid(root, reports, job, execution="cold"):
+        calls.append(job.label)
+        return batch.JobResult(job, "failed", message="InputError: …", invalid_input=True)
+
+    monkeypatch.setattr(batch, "run_job", invalid)
+    results = batch.run_batch(
+        Project(tmp_path), [job], reports_dir=tmp_path / "r", progress=False, execution="cold"
+    )
+    assert calls == [job.label] and results[0].invalid_input
 
 
 class FakeJobs:

@@ -191,13 +191,58 @@ def test_missing_and_unknown_rows(tmp_path):
 
 
 def test_population_errors(tmp_path):
-    text = "alternative;year;age_group;persons\nMMMM;2024;67-79;10\nMMMM;2024;80-89;-5\nMMMM;2024;80-89;5\n"
+    text = "alternative;year;age_group;persons\nMMMM;2024;67-79;10\nMMMM;2024;80-89;7\nMMMM;2024;80-89;5\n"
     with pytest.raises(InputError) as caught:
         housing.read_population(write(tmp_path, "b.csv", text))
     message = str(caught.value)
-    assert "rad 3, kolonne «persons»: kan ikke være negativ" in message
     assert "rad 4: står to ganger (MMMM, 2024, 80-89)" in message
     assert "MMMM 2024: mangler aldersgruppe 90+" in message
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("-5", "rad 3, kolonne «persons»: kan ikke være negativ"),
+        ("3.000", None),  # Norwegian Excel's thousands: 3 000 people, not 3
+        ("3.00", "rad 3, kolonne «persons»: «3.00» er tvetydig"),
+        ("1e15", "rad 3, kolonne «persons»: 1e+15 er utenfor antallene som godtas (0–10 000 000)"),
+    ],
+)
+def test_a_population_cell_is_read_as_meant_or_refused(tmp_path, cell, message):
+    text = (
+        "alternative;year;age_group;persons\n"
+        f"MMMM;2024;67-79;10\nMMMM;2024;80-89;{cell}\nMMMM;2024;90+;5\n"
+    )
+    path = write(tmp_path, "b.csv", text)
+    if message is None:
+        table = housing.read_population(path)
+        assert table.loc[table["age_group"] == "80-89", "persons"].item() == 3000
+        return
+    with pytest.raises(InputError) as caught:
+        housing.read_population(path)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("year", ["1024", "1899", "99999", "20222"])
+def test_a_year_outside_the_years_the_model_knows_is_refused(tmp_path, year):
+    text = f"alternative;year;age_group;persons\nMMMM;{year};67-79;10\n"
+    with pytest.raises(
+        InputError,
+        match=f"rad 2, kolonne «year»: {year} er utenfor årene som godtas \\(1990–2100\\)",
+    ):
+        housing.read_population(write(tmp_path, "b.csv", text))
+
+
+def test_alternative_profile_shares_are_read_as_every_share_column(tmp_path):
+    rows = ["age_group;step;share"]
+    for group in GROUPS:
+        rows += [f"{group};1;1/3", f"{group};2;33,3 %", f"{group};3;0,333333333"]
+        rows += [f"{group};{s};0" for s in (4, 5, 6)]
+        rows[-1] = f"{group};6;0,000666667"
+    table = housing.read_target_shares(write(tmp_path, "p.csv", "\n".join(rows) + "\n"))
+    shares = table.set_index(["age_group", "step"])["share"]
+    assert shares[("80-89", 1)] == pytest.approx(1 / 3)
+    assert shares[("80-89", 2)] == pytest.approx(0.333)
 
 
 def test_projection_must_cover_the_years(small):

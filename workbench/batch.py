@@ -78,6 +78,8 @@ class JobResult:
             notebook got as far as running.
         message: Why it failed or was skipped, in Norwegian.
         seconds: Wall time of the job.
+        invalid_input: It failed on the municipality's files (an ``InputError``): running it
+            again gives the same, and the batch exits with code 2.
     """
 
     job: Job
@@ -86,6 +88,7 @@ class JobResult:
     notebook: Path | None = None
     message: str = ""
     seconds: float = 0.0
+    invalid_input: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,12 @@ def plan(
         except InputError as exc:
             for analysis in analyses.ANALYSES.values() if chosen is None else chosen:
                 settled.append(
-                    JobResult(Job(path.name[:4], key, analysis.key), "failed", message=str(exc))
+                    JobResult(
+                        Job(path.name[:4], key, analysis.key),
+                        "failed",
+                        message=str(exc),
+                        invalid_input=True,
+                    )
                 )
             continue
         for analysis in analyses.ANALYSES.values() if chosen is None else chosen:
@@ -293,6 +301,7 @@ def _execute(
             notebook=failed_path if failed_path.exists() else None,
             message=_error_text(exc.ename, exc.evalue),
             seconds=time.perf_counter() - started,
+            invalid_input=exc.ename == InputError.__name__,
         )
     notebook = _scrubbed(executed, analysis.notebook)
     _save_notebook(notebook, executed)
@@ -378,7 +387,12 @@ def run_batch(
                         break
                     label = "Rapporter" if attempt == 0 else "Nytt forsøk"
                     results.update(_run_round(execute, reports, pending, progress, label))
-                    pending = [job for job in pending if results[job].status == "failed"]
+                    # a job that failed on its files fails again: only the others are retried
+                    pending = [
+                        job
+                        for job in pending
+                        if results[job].status == "failed" and not results[job].invalid_input
+                    ]
     finally:
         shutil.rmtree(reports / STAGING, ignore_errors=True)
     return [results[job] for job in jobs]

@@ -14,7 +14,7 @@ import pandas as pd
 from workbench.config import STEP_COUNT
 from workbench.errors import InputError, Problem
 from workbench.formatting import kr
-from workbench.loaders import ROW_COLUMN, Column, read_table
+from workbench.loaders import ROW_COLUMN, Column, money_column, read_table
 
 UNITS: dict[str, str] = {
     "time": "time",
@@ -31,7 +31,7 @@ SCHEMA = {
     "category": Column(),
     "service": Column(),
     "unit": Column(),
-    "unit_price": Column("float"),
+    "unit_price": money_column(),
     "staff_hours_per_unit": Column("float", nullable=True),
     "user_payment_per_unit": Column("float", nullable=True),
     "ambulatory": Column("bool"),

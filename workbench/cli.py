@@ -268,6 +268,13 @@ def _run(project: Project, args: argparse.Namespace) -> int:
         where = f"\n    notatbok: {display_path(result.notebook)}" if result.notebook else ""
         print(f"  FEILET {result.job.label}: {result.message}{where}")
     print(f"Oversikt: {display_path(index)}")
+    if failed and all(r.invalid_input for r in failed):
+        print(
+            "Stoppet på ugyldige inndata: rett filene over (`workbench validate` viser alle "
+            "feilene); tidligere rapporter for disse ligger urørt.",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     return EXIT_FAILED if failed else EXIT_OK
 
 

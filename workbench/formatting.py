@@ -100,27 +100,16 @@ def editable(value: Any, decimals: int = 2) -> str:
 
 
 def parse_number(text: str) -> float:
-    """A number as people type it: ``1,5``, ``1.5``, ``1 234,5``, ``1.234,5`` or ``1,234.5``
-    (with both separators, the last one is the decimal mark; spaces group thousands).
+    """A number as people type it in a field: ``1,5``, ``1.5``, ``1 234,5``, ``1.234,5``,
+    ``1,234.5`` or ``1.200`` (a point before whole groups of three groups thousands): the
+    same grammar as every file (:func:`workbench.loaders.normalised_number`).
 
     Raises:
-        ValueError: Not a number, in Norwegian.
+        ValueError: Not a finite number, or ambiguous, in Norwegian.
     """
-    cleaned = str(text).strip().replace(NBSP, "").replace(" ", "").replace("\u202f", "")
-    cleaned = cleaned.replace("−", "-").replace("–", "-")
-    if "," in cleaned and "." in cleaned:
-        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        grouping = "." if decimal == "," else ","
-        cleaned = cleaned.replace(grouping, "").replace(decimal, ".")
-    elif cleaned.count(",") == 1:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"«{text}» er ikke et tall") from None
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError(f"«{text}» er ikke et tall")
-    return value
+    from workbench.loaders import parse_number as read
+
+    return read(str(text).strip(), decimal_comma=None)
 
 
 FORMATTERS: dict[str, Callable[[Any], str]] = {

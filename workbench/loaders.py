@@ -12,6 +12,7 @@ import csv
 import io
 import math
 import os
+import re
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -44,14 +45,40 @@ class Column:
         kind: Type to convert cells to.
         required: The column must be present in the file.
         nullable: A cell may be empty (read as missing).
+        bounds: The lowest and highest value the domain allows (numbers), or None.
+        what: What the bounds are, as the message names them («årene modellen regner med»).
     """
 
     kind: Kind = "str"
     required: bool = True
     nullable: bool = False
+    bounds: tuple[float, float] | None = None
+    what: str = "det som godtas"
 
 
 Schema = Mapping[str, Column]
+
+YEARS = (1990, 2100)
+"""Years a file may hold: public statistics from 1990, projections to 2100."""
+MONEY = 1e12
+"""The largest amount in kroner one line may hold (more than ten times Oslo's annual budget)."""
+PEOPLE = 10_000_000
+"""The most people a count may hold (twice Norway's population)."""
+
+
+def year_column(**options: Any) -> Column:
+    """A year, within :data:`YEARS`."""
+    return Column("int", bounds=YEARS, what="årene som godtas", **options)
+
+
+def money_column(**options: Any) -> Column:
+    """Kroner, within ± :data:`MONEY` per line."""
+    return Column("float", bounds=(-MONEY, MONEY), what="beløpene som godtas per linje", **options)
+
+
+def people_column(**options: Any) -> Column:
+    """A number of people: not negative, at most :data:`PEOPLE`."""
+    return Column("float", bounds=(0, PEOPLE), what="antallene som godtas", **options)
 
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -242,23 +269,116 @@ def read_table(
     return _convert(path, header, rows, schema)
 
 
-def parse_number(text: Any, *, decimal_comma: bool = True) -> float:
-    """Parse a number as Norwegian and international spreadsheets write it.
+# --- Numbers: one grammar for every file, cell and app field ------------------------------
+#
+# A number is read as a person means it, or refused with the reason. With a decimal comma
+# (semicolon and tab files, Excel cells holding text, Norwegian app fields) a point is a
+# thousands separator only in whole groups of three after a first group that is not 0
+# («1.234», «1.234.567,00»); «0.25» can only be a decimal point; anything else with a point
+# («1.23», «12.5», «1,234.5») is ambiguous and refused. With a decimal point (comma-separated
+# files) a comma never stands in a number. The patterns are used cell by cell and, the same
+# ones, a column at a time (:func:`numbers_of`).
 
-    Accepts ``1 234,5``, ``1234.5``, ``1.234,5`` (with ``decimal_comma``) and numbers that
-    are already numeric. Raises ValueError otherwise.
+COMMA_PLAIN = r"[+-]?\d+(?:,\d+)?(?:[eE][+-]?\d+)?"
+COMMA_GROUPED = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"
+COMMA_ZERO_POINT = r"[+-]?0\.\d+"
+POINT_PLAIN = r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?"
+POINT_GROUPED = r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"
+NUMBER_CLEANUP = str.maketrans({**{c: None for c in " \u00a0\u202f\u2009\t"}, "\u2212": "-"})
+"""Spaces of every kind out (they group thousands), the minus sign as a hyphen."""
+_PATTERNS = {
+    name: re.compile(pattern)
+    for name, pattern in (
+        ("comma_plain", COMMA_PLAIN),
+        ("comma_grouped", COMMA_GROUPED),
+        ("comma_zero_point", COMMA_ZERO_POINT),
+        ("point_plain", POINT_PLAIN),
+        ("point_grouped", POINT_GROUPED),
+    )
+}
+
+
+def normalised_number(text: str, decimal_comma: bool | None) -> str:
+    """A number as written, as Python reads it (``-1234.5``).
+
+    Args:
+        decimal_comma: True for a file with decimal commas, False for one with decimal
+            points, None for a field a person types into (either mark: with both, the last
+            is the decimal mark).
+
+    Raises:
+        ValueError: With the reason in Norwegian.
+    """
+    cleaned = str(text).translate(NUMBER_CLEANUP)
+    if decimal_comma is None:
+        if "," in cleaned and "." in cleaned:
+            decimal_comma = cleaned.rfind(",") > cleaned.rfind(".")
+            if not decimal_comma and _PATTERNS["point_grouped"].fullmatch(cleaned):
+                return cleaned.replace(",", "")
+        else:
+            decimal_comma = "," in cleaned or bool(_PATTERNS["comma_grouped"].fullmatch(cleaned))
+            if decimal_comma is False and "." in cleaned:
+                return _point(cleaned, text)
+    if decimal_comma:
+        if _PATTERNS["comma_plain"].fullmatch(cleaned):
+            return cleaned.replace(",", ".")
+        if _PATTERNS["comma_grouped"].fullmatch(cleaned):
+            return cleaned.replace(".", "").replace(",", ".")
+        if _PATTERNS["comma_zero_point"].fullmatch(cleaned):
+            return cleaned
+        if "." in cleaned and any(c.isdigit() for c in cleaned):
+            raise ValueError(
+                f"«{text}» er tvetydig: desimaltegnet her er komma, og punktum står bare som "
+                "tusenskille i grupper på tre sifre (1.234 eller 1.234.567,00)"
+            )
+        raise ValueError(f"«{text}» er ikke et tall")
+    return _point(cleaned, text)
+
+
+def _point(cleaned: str, text: Any) -> str:
+    if _PATTERNS["point_plain"].fullmatch(cleaned):
+        return cleaned
+    if "," in cleaned and any(c.isdigit() for c in cleaned):
+        raise ValueError(
+            f"«{text}» er tvetydig: desimaltegnet her er punktum, og et tall kan ikke ha komma"
+        )
+    raise ValueError(f"«{text}» er ikke et tall")
+
+
+def parse_number(text: Any, *, decimal_comma: bool | None = True) -> float:
+    """A finite number as a file or a person writes it (:func:`normalised_number`), or one a
+    spreadsheet already holds.
+
+    Raises:
+        ValueError: Not a number, ambiguous, or not finite, with the reason in Norwegian.
     """
     if isinstance(text, bool):
-        raise ValueError(text)
+        raise ValueError(f"«{text}» er ikke et tall")
     if isinstance(text, int | float):
-        return float(text)
-    cleaned = str(text).translate(SPACES).replace("\u2212", "-")
-    if decimal_comma and "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    value = float(cleaned)
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError(text)
+        value = float(text)
+    else:
+        value = float(normalised_number(text, decimal_comma))
+    if not math.isfinite(value):
+        raise ValueError(f"«{text}» er ikke et endelig tall")
     return value
+
+
+def numbers_of(cells: list[str], decimal_comma: bool) -> np.ndarray:
+    """A column of text cells read as numbers at once by the same patterns as
+    :func:`normalised_number`: NaN where a cell is not a finite number (then read it alone
+    for the reason)."""
+    text = pd.Series(cells, dtype=object).str.translate(NUMBER_CLEANUP)
+    if decimal_comma:
+        grouped = text.str.fullmatch(COMMA_GROUPED)
+        ok = text.str.fullmatch(COMMA_PLAIN) | grouped | text.str.fullmatch(COMMA_ZERO_POINT)
+        text = text.where(~grouped, text.str.replace(".", "", regex=False))
+        text = text.str.replace(",", ".", regex=False)
+    else:
+        ok = text.str.fullmatch(POINT_PLAIN)
+    values = pd.to_numeric(text.where(ok.fillna(False).astype(bool)), errors="coerce")
+    values = values.to_numpy(dtype=float, copy=True)
+    values[~np.isfinite(values)] = np.nan
+    return values
 
 
 FRACTION_FORMS = "0,25, 25 % eller 1/4"
@@ -298,12 +418,11 @@ def parse_fraction(text: Any, *, decimal_comma: bool = True) -> Fraction:
 
 
 def _decimal(text: str, decimal_comma: bool) -> Fraction:
-    if decimal_comma and "," in text:
-        text = text.replace(".", "").replace(",", ".")
     try:
-        return Fraction(Decimal(text))
-    except (InvalidOperation, ValueError, OverflowError):
+        value = Fraction(Decimal(normalised_number(text, decimal_comma)))
+    except (InvalidOperation, OverflowError):
         raise ValueError(text) from None
+    return value
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -333,9 +452,6 @@ def _csv_rows(path: Path) -> tuple[list[str], _TextColumns]:
     text, _ = decode(path.read_bytes())
     first_line = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(first_line)
-    columnar = _csv_columns(text, delimiter)
-    if columnar is not None:
-        return columnar
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -366,81 +482,6 @@ def _csv_rows(path: Path) -> tuple[list[str], _TextColumns]:
     # With ';' or tab as separator the decimal mark is a comma (Norwegian Excel, SSB).
     columns = [list(c) for c in zip(*(f for _, f in rows), strict=True)] or [[] for _ in header]
     return header, _TextColumns(columns, [n for n, _ in rows], decimal_comma=delimiter != ",")
-
-
-COLUMNAR_FROM = 500
-"""Lines from which a CSV file without quotes is split by pandas' C parser (:func:`_csv_columns`)."""
-
-
-def _csv_columns(text: str, delimiter: str) -> tuple[list[str], _TextColumns] | None:
-    """A large CSV file without quotes split by pandas' C parser, a column at a time, with
-    each row's line number; None where the ``csv`` module must read it (quotes, a lone
-    carriage return, or a row whose fields do not match the header, which that path reports).
-
-    Which lines are blank or comments, and how many fields each has, is found on the file's
-    bytes with numpy (the delimiter, line breaks, spaces and ``#`` are single bytes in UTF-8),
-    not line by line in Python.
-    """
-    if '"' in text or text.count("\n") < COLUMNAR_FROM:
-        return None
-    text = text.replace("\r\n", "\n")
-    if "\r" in text:
-        return None
-    header = text.split("\n", 1)[0].split(delimiter)
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    is_delimiter, is_break = data == ord(delimiter), data == ord("\n")
-    breaks = np.flatnonzero(is_break)
-    if not text.endswith("\n"):
-        breaks = np.append(breaks, len(data))
-    starts = np.concatenate(([0], breaks[:-1] + 1))  # line i spans starts[i]:breaks[i]
-    fields = np.searchsorted(np.flatnonzero(is_delimiter), breaks)
-    fields = np.diff(fields, prepend=0)  # delimiters per line
-    # a line that begins with a printable ASCII character other than «#» holds data; any
-    # other (blank, a comment, or beginning with a space or a non-ASCII letter) is judged
-    # as the csv path judges it, in Python: for a ledger, no line at all
-    first = data[np.minimum(starts, len(data) - 1)]
-    plain = (starts < breaks) & (first > 32) & (first < 127) & (first != ord("#"))
-    plain &= first != ord(delimiter)
-    kept = plain.copy()
-    for line in np.flatnonzero(~plain).tolist():
-        content = data[starts[line] : breaks[line]].tobytes().decode("utf-8")
-        kept[line] = bool(
-            content.replace(delimiter, "").strip()
-        ) and not content.lstrip().startswith("#")
-    kept[0] = False  # the header
-    if not kept.any() or (fields[kept] != len(header) - 1).any():
-        return None
-    frame = pd.read_csv(
-        io.StringIO(text),
-        sep=delimiter,
-        header=None,
-        names=list(range(len(header))),
-        skiprows=np.flatnonzero(~kept).tolist(),
-        skip_blank_lines=False,
-        dtype=str,
-        na_filter=False,
-        quoting=csv.QUOTE_NONE,
-        engine="c",
-    )
-    numbers = np.flatnonzero(kept) + 1  # as the user sees them: the header is line 1
-    if len(frame) != len(numbers):
-        return None
-    # no field starts or ends with white space: the columns need no stripping (a field
-    # beginning or ending in a non-ASCII character counts as padded: it may be a no-break
-    # space, and is then stripped as before)
-    boundary = is_delimiter | is_break
-    space = (data == 32) | ((data >= 9) & (data <= 13) & ~is_break) | (data >= 28) & (data <= 31)
-    space |= data >= 0x80
-    padded = bool(
-        space[0]
-        or space[-1]
-        or (space[:-1] & boundary[1:]).any()
-        or (boundary[:-1] & space[1:]).any()
-    )
-    columns = [frame[i].to_numpy(dtype=object) for i in range(len(header))]
-    return header, _TextColumns(
-        columns, numbers.tolist(), decimal_comma=delimiter != ",", stripped=not padded
-    )
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
@@ -479,14 +520,9 @@ class _Cell:
     decimal_comma: bool
 
 
-COLUMNWISE_FROM = 200
-"""Rows from which a CSV file is converted a column at a time (:func:`_text_column`)."""
-
-
 class _TextColumns:
     """A CSV file as its columns of text, with each row's line number and the file's decimal
-    mark: converted a column at a time (:func:`_text_column`) or, for a small file, cell by
-    cell (:func:`_cell_by_cell`)."""
+    mark, converted a column at a time (:func:`_text_column`)."""
 
     def __init__(
         self, columns: list, numbers: list[int], *, decimal_comma: bool, stripped: bool = False
@@ -504,10 +540,9 @@ class _TextColumns:
 def _text_column(
     rows: _TextColumns, index: int, name: str, column: Column, problems: list[Problem]
 ) -> list[Any] | np.ndarray:
-    """One column of a CSV file converted at once (numbers with Python's ``float`` over the
-    whole column, an array where every cell converts), and only the cells that fail (or are
-    empty) looked at one by one, found from the NaN mask, so every bad cell is still named by
-    row and column with the same words as :func:`_convert_cell`."""
+    """One column of a CSV file converted at once (numbers by :func:`numbers_of`), and only
+    the cells that fail (or are empty) read one by one, so every bad cell is named by row and
+    column with its reason (:func:`_convert_cell`)."""
     raw, numbers = rows.columns[index], rows.numbers
     if column.kind == "str":
         values = np.asarray(raw if rows.stripped else [v.strip() for v in raw], dtype=object)
@@ -520,12 +555,15 @@ def _text_column(
                 values[position] = None
         return values
     if column.kind not in ("int", "float"):
-        return _cell_by_cell(numbers, raw, rows.decimal_comma, name, column, problems)
-    points = _as_points(raw, rows.decimal_comma)
-    try:  # Python's float() for every cell at once: a fifth of to_numeric's time
-        values = points.to_numpy(dtype=object).astype(float)
-    except (ValueError, TypeError):  # a cell that is no number: find it, as NaN
-        values = pd.to_numeric(points, errors="coerce").astype(float).to_numpy()
+        values = []
+        for row_number, value in zip(numbers, raw, strict=True):
+            try:
+                values.append(_convert_cell(_Cell(value, rows.decimal_comma), column))
+            except ValueError as exc:
+                problems.append(Problem(str(exc), row=row_number, column=name))
+                values.append(None)
+        return values
+    values = numbers_of(raw, rows.decimal_comma)
     good = np.isfinite(values)
     if column.kind == "int":
         good &= np.equal(np.floor(values, where=good, out=values.copy()), values)
@@ -544,43 +582,6 @@ def _text_column(
             problems.append(Problem(str(exc), row=row_number, column=name))
             result[position] = None
     return result
-
-
-NUMBER_CLEANUP = str.maketrans({**{c: None for c in " \u00a0\u202f\u2009\t"}, "\u2212": "-"})
-"""Spaces of every kind out, the minus sign as a hyphen: what :func:`parse_number` does first."""
-
-
-def _as_points(raw: list[str], decimal_comma: bool) -> pd.Series:
-    """The cells as :func:`parse_number` reads them, with a decimal point: the whole column
-    cleaned as one string where it can be (no field holds a line break; with decimal
-    commas, no field also holds a point), else field by field."""
-    joined = "\n".join(raw).translate(NUMBER_CLEANUP)
-    if not (decimal_comma and "." in joined and "," in joined):
-        if decimal_comma:
-            joined = joined.replace(",", ".")
-        parts = joined.split("\n")
-        if len(parts) == len(raw):
-            return pd.Series(parts, dtype=object)
-    text = pd.Series(raw, dtype=object).str.translate(NUMBER_CLEANUP)
-    if decimal_comma:
-        comma = text.str.contains(",", regex=False)
-        text = text.where(
-            ~comma, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        )
-    return text
-
-
-def _cell_by_cell(
-    numbers: list[int], raw: list[str], decimal_comma: bool, name: str, column: Column, problems
-) -> list[Any]:
-    values = []
-    for row_number, value in zip(numbers, raw, strict=True):
-        try:
-            values.append(_convert_cell(_Cell(value, decimal_comma), column))
-        except ValueError as exc:
-            problems.append(Problem(str(exc), row=row_number, column=name))
-            values.append(None)
-    return values
 
 
 def _convert(
@@ -605,15 +606,7 @@ def _convert(
     for name, index in positions.items():
         column = schema[name]
         if text:
-            # a column at a time pays off from a few hundred rows; below, pandas' own
-            # overhead is more than the cells cost
-            columns[name] = (
-                _text_column(rows, index, name, column, problems)
-                if len(rows) >= COLUMNWISE_FROM
-                else _cell_by_cell(
-                    rows.numbers, rows.columns[index], rows.decimal_comma, name, column, problems
-                )
-            )
+            columns[name] = _text_column(rows, index, name, column, problems)
             continue
         values = []
         for row_number, cells in rows:
@@ -630,11 +623,49 @@ def _convert(
                 columns[name] = raw if rows.stripped else [v.strip() for v in raw]
                 continue
             columns[name] = [_text(cells[index].value) for _, cells in rows]
+    numbers = rows.numbers if text else [n for n, _ in rows]
+    for name, column in schema.items():
+        if column.bounds is not None and name in columns:
+            problems += _outside(columns[name], numbers, name, column)
     if problems:
         raise InputError(path, problems)
     frame = pd.DataFrame(columns)
-    frame[ROW_COLUMN] = rows.numbers if text else [n for n, _ in rows]
+    frame[ROW_COLUMN] = numbers
     return frame
+
+
+def _outside(values, numbers: list[int], name: str, column: Column) -> list[Problem]:
+    """Each value outside the column's bounds, named by row, with the bounds."""
+    low, high = column.bounds
+    array = np.array([np.nan if v is None else v for v in values], dtype=float)
+    outside = np.flatnonzero((array < low) | (array > high))
+    shown = f"{_bound(low)}–{_bound(high)}" if low >= 0 else f"±{_bound(high)}"
+    if column.bounds == YEARS:  # a year as it is written: 20222, not 20 222
+        return [
+            Problem(
+                f"{array[i]:.0f} er utenfor {column.what} ({shown})", row=numbers[i], column=name
+            )
+            for i in outside.tolist()
+        ]
+    return [
+        Problem(
+            "kan ikke være negativ"
+            if low == 0 and array[i] < 0
+            else f"{_bound(array[i])} er utenfor {column.what} ({shown})",
+            row=numbers[i],
+            column=name,
+        )
+        for i in outside.tolist()
+    ]
+
+
+def _bound(value: float) -> str:
+    """A bound or value as the message shows it: ``2100``, ``10 000 000``, ``1e+12``."""
+    if abs(value) >= 1e9 or (value and abs(value) < 1e-3):
+        return f"{value:g}"
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ") if abs(value) >= 10_000 else str(int(value))
+    return f"{value:g}".replace(".", ",")
 
 
 def _text(value: Any) -> str:
@@ -664,10 +695,7 @@ def _convert_cell(cell: _Cell, column: Column) -> Any:
             return parse_fraction(raw, decimal_comma=cell.decimal_comma)
         except (ValueError, ZeroDivisionError):
             raise ValueError(f"«{raw}» er ikke en andel (skriv {FRACTION_FORMS})") from None
-    try:
-        number = parse_number(raw, decimal_comma=cell.decimal_comma)
-    except ValueError:
-        raise ValueError(f"«{raw}» er ikke et tall") from None
+    number = parse_number(raw, decimal_comma=cell.decimal_comma)  # its reason, in Norwegian
     if column.kind == "int":
         if not number.is_integer():
             raise ValueError(f"«{raw}» er ikke et heltall")

@@ -16,9 +16,10 @@ from workbench.errors import InputError, Problem
 
 
 class StrictModel(BaseModel):
-    """Base for parameter models: unknown keys are an error, values are not coerced silently."""
+    """Base for parameter models: unknown keys are an error, values are not coerced silently,
+    and a number is finite (YAML's ``.nan`` and ``.inf`` are refused, not priced at 0 kr)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], path: Path) -> Self:
@@ -47,7 +48,31 @@ _MESSAGES = {
     "dict_type": "må være en mapping (nøkler og verdier)",
     "model_type": "må være en mapping (nøkler og verdier)",
     "literal_error": "ugyldig verdi",
+    "finite_number": "må være et endelig tall (ikke .nan eller .inf)",
+    "int_from_float": "må være et heltall",
+    "dict_keys_type": "nøklene må være tekst",
+    "string_too_long": "er for lang",
+    "list_too_long": "har for mange elementer",
+    "too_long": "har for mange elementer",
 }
+
+
+BOUND_WORDS = {
+    "greater_than_equal": "minst",
+    "greater_than": "over",
+    "less_than_equal": "høyst",
+    "less_than": "under",
+}
+"""Pydantic's bounds, as the messages say them."""
+
+
+def _shown(value: Any) -> str:
+    """A number in a message: whole numbers without «.0», large ones as 1e+15."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e9:
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def translate_errors(exc: ValidationError) -> list[Problem]:
@@ -62,10 +87,13 @@ def translate_errors(exc: ValidationError) -> list[Problem]:
             message = f"«{error.get('input')}» har feil format"
             if key.endswith("number") or "former_numbers" in key:
                 message += ' (kommunenummer skrives med fire sifre i anførselstegn, f.eks. "0301")'
-        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            message = f"«{error.get('input')}» er utenfor tillatt område ({error['msg']})"
+        elif kind in BOUND_WORDS:
+            limit = next(iter(error.get("ctx", {}).values()), "")
+            message = f"«{_shown(error.get('input'))}» er utenfor tillatt område ({BOUND_WORDS[kind]} {_shown(limit)})"
         elif kind == "too_short":
             message = "kan ikke være tom"
+        elif kind == "finite_number":
+            message = f"«{error.get('input')}» {_MESSAGES[kind]}"
         elif kind == "literal_error":
             expected = error.get("ctx", {}).get("expected", "")
             message = f"ugyldig verdi «{error.get('input')}» (tillatt: {expected})"

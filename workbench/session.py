@@ -133,14 +133,17 @@ class Session:
 
     def filled_file(self, relative: str, *, key: str, kind: str) -> Path | None:
         """A data file that may still be a template the municipality has to fill in
-        (:func:`workbench.input_templates.is_template`): its path, or None while it is a
-        template (then recorded in :attr:`missing`, not among the sources).
+        (:func:`workbench.input_templates.is_template`, and ``template`` in its
+        ``sources.yaml``): its path, or None while it is a template (then recorded in
+        :attr:`missing`, not among the sources).
 
         Raises:
             InputError: As :meth:`data_file`.
         """
         path = self.project.data_path(relative, source=self.municipality.source_file, key=key)
-        if is_template(path):
+        # only a file its sources.yaml calls a template waits to be filled in: a data file
+        # with nothing under its header is an empty file, read and refused as such
+        if is_template(path) and provenance_of(path, self.project.data_dir).status == "template":
             if (kind, relative) not in self.missing:
                 self.missing.append((kind, relative))
             return None

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
@@ -32,7 +34,15 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import InputError, Problem
-from workbench.loaders import ROW_COLUMN, Column, read_table
+from workbench.formatting import kr
+from workbench.loaders import (
+    ROW_COLUMN,
+    Column,
+    money_column,
+    people_column,
+    read_table,
+    year_column,
+)
 
 if TYPE_CHECKING:
     from workbench.analyses.allocation.load import AllocationInputs
@@ -47,26 +57,26 @@ GROSS_ART_LIMIT = 600
 MUNICIPAL, DEFAULT = "kommune", "standard"
 
 LEDGER_SCHEMA = {
-    "year": Column("int"),
+    "year": year_column(),
     "ansvar": Column(),
     "ansvar_name": Column(required=False, nullable=True),
     "funksjon": Column(),
     "art": Column(required=False, nullable=True),
-    "amount": Column("float"),
+    "amount": money_column(),
 }
 RULE_SCHEMA = {
     "ansvar": Column(nullable=True),
     "funksjon": Column(nullable=True),
     "art": Column(nullable=True),
-    "valid_from": Column("int", required=False, nullable=True),
-    "valid_to": Column("int", required=False, nullable=True),
+    "valid_from": year_column(required=False, nullable=True),
+    "valid_to": year_column(required=False, nullable=True),
     "step": Column("int"),
     "fraction": Column("fraction"),
     "area": Column(),
     "target_group": Column(required=False, nullable=True),
     "note": Column(required=False, nullable=True),
 }
-RECIPIENT_SCHEMA = {"year": Column("int"), "step": Column("int"), "recipients": Column("float")}
+RECIPIENT_SCHEMA = {"year": year_column(), "step": Column("int"), "recipients": people_column()}
 STEP_SCHEMA = {"step": Column("int"), "name": Column(), "canonical_step": Column("int")}
 KEYS = ("ansvar", "funksjon", "art")
 
@@ -81,9 +91,81 @@ def read_ledger(path: Path) -> pd.DataFrame:
     for column in ("ansvar_name", "art"):
         if column not in table:
             table[column] = None
-    table["amount_ore"] = np.rint(table["amount"].to_numpy(dtype=float) * 100).astype(np.int64)
+    codes, problems = function_codes(table["funksjon"], table[ROW_COLUMN])
+    if problems:
+        raise InputError(path, problems)
+    table["funksjon"] = codes
+    ore = np.rint(table["amount"].to_numpy(dtype=float) * 100)
+    if np.abs(ore).sum() >= ORE_LIMIT:
+        raise InputError(
+            path,
+            "beløpene er til sammen for store til å regnes eksakt i øre; kontroller at "
+            "beløpene står i kroner",
+        )
+    table["amount_ore"] = ore.astype(np.int64)
     table["line"] = np.arange(len(table))
     return table
+
+
+ORE_LIMIT = 2.0**62
+"""The most øre a ledger may hold in absolute value: totals then fit in 64-bit whole numbers."""
+FUNCTION_CODE = re.compile(r"(\d{3})(?:[.,]0+)?")
+"""A KOSTRA function: three digits, or three digits as Excel's number format writes them
+(«253,0», «253.00»)."""
+
+
+def function_codes(values: pd.Series, rows: pd.Series) -> tuple[list[str], list[Problem]]:
+    """KOSTRA function codes read as codes: «253», «253,0» and «253.0» are 253; anything
+    else («25a», «253,5», «2530») is refused with its row."""
+    codes, problems = [], []
+    for value, row in zip(values, rows, strict=True):
+        text = str(value).strip()
+        match = FUNCTION_CODE.fullmatch(text)
+        if match is None:
+            problems.append(
+                Problem(
+                    f"«{text}» er ikke en KOSTRA-funksjon (tre sifre, f.eks. 253)",
+                    row=row,
+                    column="funksjon",
+                )
+            )
+            codes.append(text)
+        else:
+            codes.append(match.group(1))
+    return codes, problems
+
+
+def unknown_functions(ledger: pd.DataFrame, known: pd.DataFrame) -> list[Problem]:
+    """Ledger lines whose function is not a KOSTRA function in their year, one problem per
+    function and year with its rows and the amount it carries.
+
+    Args:
+        known: :func:`workbench.reference.kostra_functions` (``function``, ``valid_from``,
+            ``valid_to``).
+    """
+    valid: dict[str, list[tuple[float, float]]] = {}
+    for code, first, last in zip(
+        known["function"], known["valid_from"], known["valid_to"], strict=True
+    ):
+        valid.setdefault(str(code), []).append(
+            (-math.inf if pd.isna(first) else first, math.inf if pd.isna(last) else last)
+        )
+    problems = []
+    for (code, year), part in ledger.groupby(["funksjon", "year"], sort=True):
+        if any(first <= year <= last for first, last in valid.get(code, ())):
+            continue
+        rows = part[ROW_COLUMN].tolist() if ROW_COLUMN in part else []
+        shown = ", ".join(map(str, rows[:5])) + (" …" if len(rows) > 5 else "")
+        amount = part["amount_ore"].sum() / 100
+        problems.append(
+            Problem(
+                f"funksjon {code} finnes ikke i KOSTRA-listen for {year} "
+                f"({len(part)} linje{'r' if len(part) > 1 else ''}: rad {shown}; "
+                f"{kr(amount, 2)} til sammen)",
+                column="funksjon",
+            )
+        )
+    return problems
 
 
 def read_rules(path: Path, source: str, steps: set[int]) -> pd.DataFrame:
@@ -250,7 +332,7 @@ def read_steps(path: Path, canonical: set[int]) -> pd.DataFrame:
     return table.drop(columns=ROW_COLUMN)
 
 
-TARGET_SCHEMA = {"year": Column("int"), "step": Column("int"), "share": Column("fraction")}
+TARGET_SCHEMA = {"year": year_column(), "step": Column("int"), "share": Column("fraction")}
 TARGET_TOLERANCE = 0.001
 """How far a target year's shares may sum from 1 (0,1 prosentpoeng: shares typed as whole or
 one-decimal percentages); within it they are divided by their sum."""

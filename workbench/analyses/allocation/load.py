@@ -14,7 +14,16 @@ from workbench import reference
 from workbench.analyses.allocation import engine as allocation
 from workbench.analyses.allocation.settings import AllocationSettings
 from workbench.errors import Collector, InputError
-from workbench.loaders import Column, file_key, memo, memo_read, read_table
+from workbench.loaders import (
+    Column,
+    file_key,
+    memo,
+    memo_read,
+    money_column,
+    people_column,
+    read_table,
+    year_column,
+)
 from workbench.session import Session
 
 
@@ -43,13 +52,13 @@ class AllocationInputs:
 
 T = TypeVar("T")
 
-INHABITANT_SCHEMA = {"year": Column("int"), "inhabitants": Column("float")}
+INHABITANT_SCHEMA = {"year": year_column(), "inhabitants": people_column()}
 COMPARISON_SCHEMA = {
     "municipality": Column(),
-    "year": Column("int"),
+    "year": year_column(),
     "funksjon": Column(),
-    "amount": Column("float"),
-    "inhabitants": Column("float"),
+    "amount": money_column(),
+    "inhabitants": people_column(),
 }
 ALLOCATION_REFERENCE_SCHEMA = {
     "step": Column("int"),
@@ -107,6 +116,15 @@ def load(session: Session) -> AllocationInputs:
         ),
     )
     ledger = read("ledger", allocation.read_ledger)
+    if ledger is not None:  # a function KOSTRA does not know would end in «Ikke fordelt»
+        unknown = allocation.unknown_functions(
+            ledger, reference.kostra_functions(session.project.data_dir)
+        )
+        if unknown:
+            found.errors.append(
+                InputError(session.data_file(settings.ledger, key=f"{key}.ledger"), unknown)
+            )
+            ledger = None
     if ledger is not None and settings.basis == "gross":
         try:
             ledger = allocation.gross(ledger)

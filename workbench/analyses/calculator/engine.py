@@ -81,6 +81,10 @@ YEARLY_UNITS = frozenset({"år"})
 """Units whose *råd til* is counted per year rather than per week."""
 
 
+QUANTITY_CEILING = 10_000.0
+"""The most units of a service one line may give per period: 8 760 is every hour of a year."""
+
+
 class PackageLine(StrictModel):
     """One service in an alternative.
 
@@ -113,6 +117,11 @@ class PackageLine(StrictModel):
     def _not_negative(cls, value: float | None) -> float | None:
         if value is not None and value < 0:
             raise ValueError(f"kan ikke være negativ (fikk {value:g})")
+        if value is not None and value > QUANTITY_CEILING:
+            raise ValueError(
+                f"{value:g} er mer enn en pakke for én person kan ha (høyst "
+                f"{QUANTITY_CEILING:g} enheter per periode)"
+            )
         return value
 
 

@@ -32,7 +32,15 @@ import pandas as pd
 
 from workbench.errors import InputError, Problem
 from workbench.formatting import number, percent
-from workbench.loaders import ROW_COLUMN, Column, read_table, with_hyphens
+from workbench.loaders import (
+    ROW_COLUMN,
+    Column,
+    money_column,
+    people_column,
+    read_table,
+    with_hyphens,
+    year_column,
+)
 from workbench.reference import HOUSING_STEP_COUNT
 
 if TYPE_CHECKING:
@@ -48,19 +56,19 @@ SHARE_TOLERANCE = 0.005
 
 POPULATION_SCHEMA = {
     "alternative": Column(),
-    "year": Column("int"),
+    "year": year_column(),
     "age_group": Column(),
-    "persons": Column("float"),
+    "persons": people_column(),
 }
-RESIDENTS_SCHEMA = {"age_group": Column(), "step": Column("int"), "residents": Column("float")}
+RESIDENTS_SCHEMA = {"age_group": Column(), "step": Column("int"), "residents": people_column()}
 STEP_COSTS_SCHEMA = {
     "step": Column("int"),
-    "fte_per_resident": Column("float"),
-    "cost_per_resident": Column("float"),
+    "fte_per_resident": Column("float", bounds=(0, 10), what="årsverkene som godtas per beboer"),
+    "cost_per_resident": money_column(),
 }
-PROFILE_SCHEMA = {"age_group": Column(), "step": Column("int"), "share": Column("float")}
+PROFILE_SCHEMA = {"age_group": Column(), "step": Column("int"), "share": Column("fraction")}
 DWELLING_SCHEMA = {"age_group": Column(), "persons_per_dwelling": Column("float")}
-REST_SCHEMA = {"fte": Column("float"), "cost": Column("float")}
+REST_SCHEMA = {"fte": people_column(), "cost": money_column()}
 
 REST_GROWTH = {
     "constant": "holdes konstant",
@@ -162,9 +170,11 @@ def read_step_costs(path: Path, *, every_step: bool = True) -> pd.DataFrame:
 
 
 def read_target_shares(path: Path) -> pd.DataFrame:
-    """The alternative profile: target shares per age group and step; each age group's
-    shares must sum to 1 (within 0,005)."""
+    """The alternative profile: target shares per age group and step, written as every
+    share column is (``0,333``, ``33,3 %`` or ``1/3``); each age group's shares must sum to 1
+    (within 0,005)."""
     table = read_table(path, PROFILE_SCHEMA)
+    table["share"] = [float(v) for v in table["share"]]  # «0,25», «25 %» and «1/4» alike
     problems = _grid_problems(table, "share")
     problems += [
         Problem("må være mellom 0 og 1", row=r, column="share")

@@ -13,7 +13,7 @@ import pandas as pd
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.settings import HousingSettings
 from workbench.errors import Collector, InputError, Problem
-from workbench.loaders import Column, memo_read, read_table
+from workbench.loaders import Column, memo_read, read_table, year_column
 from workbench.session import Session
 
 
@@ -28,7 +28,7 @@ class HousingInputs:
     """The starting point the calibrated inputs were fitted from (``calibration``)."""
 
 
-OVER_80_SCHEMA = {"region": Column(), "year": Column("int"), "share": Column("float")}
+OVER_80_SCHEMA = {"region": Column(), "year": year_column(), "share": Column("float")}
 T = TypeVar("T")
 
 REFERENCE_SCHEMA = {

@@ -13,7 +13,7 @@ class PersonaSettings(StrictModel):
     """Personas a municipality shows, and how they are scaled and phased in."""
 
     personas: list[str] = Field(min_length=1, title="Personas")
-    persons: int | None = Field(default=None, ge=1, title="Personer i målgruppen (N)")
+    persons: int | None = Field(default=None, ge=1, le=1_000_000, title="Personer i målgruppen (N)")
     persons_source: str | None = Field(default=None, min_length=3, title="Kilde for N")
     prevalence: str | None = Field(default=None, title="Forekomst per aldersgruppe")
     persons_by: Literal["given", "prevalence"] | None = Field(
