@@ -16,13 +16,21 @@ def test_links_reports_marks_failures_missing_and_fictional(tmp_path):
     (reports / "9999-demokommune/calculator/calculator.html").write_text("<html></html>")
     (reports / FAILED).mkdir()
     (reports / FAILED / "9999-demokommune-personas.ipynb").write_text("{}")
+    # a calculator report that failed this time after a good run: both are reachable
+    (reports / FAILED / "9999-demokommune-calculator.ipynb").write_text("{}")
     (reports / "9999-demokommune/leveranse").mkdir()
     (reports / "9999-demokommune/leveranse/9999-demokommune-innsatstrapp.xlsx").write_bytes(b"x")
     page = write_index(project, reports).read_text(encoding="utf-8")
     assert "<html lang='nb'>" in page and "<h1>Rapporter</h1>" in page
     assert "<th>Økonomifordeling</th>" in page and "<th>Ressurskalkulator</th>" in page
-    assert "href='9999-demokommune/calculator/calculator.html'>rapport</a>" in page
-    assert "feilet – se <a href='_failed/9999-demokommune-personas.ipynb'>notatboken</a>" in page
+    assert (
+        "<a href='9999-demokommune/calculator/calculator.html'>forrige rapport</a> · siste "
+        "kjøring feilet – se <a href='_failed/9999-demokommune-calculator.ipynb'>notatboken</a>"
+    ) in page
+    assert (
+        "<td class='feil'>siste kjøring feilet – se "
+        "<a href='_failed/9999-demokommune-personas.ipynb'>notatboken</a>"
+    ) in page
     assert "ikke kjørt" in page  # housing and allocation for Demokommune, everything for Færder
     assert "href='9999-demokommune/leveranse/9999-demokommune-innsatstrapp.xlsx'>Excel</a>" in page
     assert (

@@ -276,3 +276,17 @@ def test_the_memo_keeps_what_is_used_again_and_drops_what_was_used_longest_ago(m
     assert made[-1] == "a" and len(made) == 6
     shared.loc[0, "name"] = "changed"  # callers get copies
     assert list(loaders.memo(("shared",), lambda: make("shared"))["name"]) == ["shared"]
+
+
+def test_excels_unicode_text_is_read_as_utf16(tmp_path):
+    """Excel's «Unicode text» export: UTF-16 with a byte-order mark, tab-separated."""
+    path = tmp_path / "u.csv"
+    path.write_bytes("service\tprice\tcount\nBPA\t1 234,5\t2\n".encode("utf-16"))
+    table = read_table(path, SCHEMA)
+    assert table.loc[0, "service"] == "BPA" and table.loc[0, "price"] == 1234.5
+
+
+def test_an_unclosed_quote_is_named_as_such(tmp_path):
+    path = write(tmp_path / "q.csv", 'service;price;count\nBPA;1;2\n"Dag;2;3\nTT;3;4\n')
+    with pytest.raises(InputError, match=r"rad 3: et anførselstegn .* er ikke lukket"):
+        read_table(path, SCHEMA)

@@ -9,7 +9,7 @@ from workbench.validation import validate_project
 
 def test_a_good_project_has_no_errors(tmp_path):
     project = make_project(tmp_path / "p", ("9999-demokommune.yaml", "3911-faerder.yaml"))
-    errors, checked = validate_project(project)
+    errors, checked, _ = validate_project(project)
     assert errors == []
     assert checked > len(list(project.data_dir.rglob("*.csv")))
 
@@ -40,7 +40,7 @@ def test_a_broken_data_file_is_one_error_naming_it(tmp_path):
     prices.write_text(
         prices.read_text(encoding="utf-8").replace(",219,", ",-219,"), encoding="utf-8"
     )
-    errors, _ = validate_project(project)
+    errors, _, _ = validate_project(project)
     assert [e.path for e in errors] == [prices]
     assert str(errors[0]).endswith("kolonne «unit_price»: kan ikke være negativ")
 
@@ -52,7 +52,7 @@ def test_a_broken_parameter_file_is_one_error_naming_it(tmp_path):
         faerder.read_text(encoding="utf-8").replace("target_year: 2040", "target_year: 2020"),
         encoding="utf-8",
     )
-    errors, _ = validate_project(project)
+    errors, _, _ = validate_project(project)
     assert [e.path for e in errors] == [faerder]
     assert "målåret (2020) må være etter basisåret (2024)" in str(errors[0])
 
@@ -60,7 +60,7 @@ def test_a_broken_parameter_file_is_one_error_naming_it(tmp_path):
 def test_a_missing_data_file_names_the_parameter_file_and_key(tmp_path):
     project = make_project(tmp_path / "p")
     (project.data_dir / "municipalities/9999-demokommune/prices.csv").unlink()
-    errors, _ = validate_project(project)
+    errors, _, _ = validate_project(project)
     text = "\n".join(str(e) for e in errors)
     assert "9999-demokommune" in text
     assert "filen data/municipalities/9999-demokommune/prices.csv finnes ikke" in text
@@ -85,7 +85,7 @@ def test_every_bad_file_of_one_analysis_is_named_in_one_pass(tmp_path):
     )
     inhabitants = folder / "okonomi/innbyggere.csv"
     inhabitants.write_text("year;inhabitants\n", encoding="utf-8")
-    errors, _ = validate_project(project)
+    errors, _, _ = validate_project(project)
     assert sorted(e.path.name for e in errors) == [
         "beboere.csv",
         "innbyggere.csv",
@@ -95,3 +95,48 @@ def test_every_bad_file_of_one_analysis_is_named_in_one_pass(tmp_path):
     text = "\n".join(str(e) for e in errors)
     assert "beboere.csv: rad 4, kolonne «residents»: kan ikke være negativ" in text
     assert "trinnkostnader.csv: rad 3, kolonne «cost_per_resident»: «mye» er ikke et tall" in text
+
+
+def test_a_ledger_exported_twice_is_said_not_silent(tmp_path, capsys):
+    """Every line of Demokommune's ledger twice: validate passes (two identical postings can
+    be real) but says how many lines and how much, and the report's data section says it."""
+    import re
+
+    from workbench.cli import main
+
+    project = make_project(tmp_path / "p", ("9999-demokommune.yaml",))
+    ledger = project.data_dir / "municipalities/9999-demokommune/okonomi/regnskap.csv"
+    lines = ledger.read_text(encoding="utf-8").splitlines()
+    ledger.write_text("\n".join(lines + lines[1:]) + "\n", encoding="utf-8")
+    assert main(["--project", str(project.root), "validate"]) == 0
+    said = capsys.readouterr().err
+    doubled = len(lines) - 1
+    assert (
+        f"Merk: data/municipalities/9999-demokommune/okonomi/regnskap.csv: {doubled} linjer er lik en linje over i alle kolonner"
+        in said
+    )
+    assert "er filen eksportert to ganger?" in said
+    code = main(
+        ["--project", str(project.root), "run", "-m", "9999", "-a", "allocation", "--no-progress"]
+    )
+    assert code == 0
+    page = (project.reports_dir / "9999-demokommune/allocation/allocation.html").read_text("utf-8")
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert "Merknader til datagrunnlaget" in text and "er filen eksportert to ganger?" in text
+
+
+def test_a_year_far_from_the_others_and_a_jumping_total_are_said(tmp_path, capsys):
+    from workbench.analyses.allocation.engine import ledger_notes, read_ledger
+
+    rows = ["year;ansvar;ansvar_name;funksjon;art;amount"]
+    rows += [f"2024;31300;Hjem;258;010;{n} 000" for n in range(1, 41)]
+    rows += ["2019;31300;Hjem;258;010;5 000"]
+    rows += [f"2023;31300;Hjem;258;010;{n}0 000" for n in range(1, 41)]
+    path = tmp_path / "regnskap.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    notes = " ".join(ledger_notes(read_ledger(path)))
+    assert "1 linje har år 2019, mens de fleste har 2023 (rad 42)" in notes or (
+        "1 linje har år 2019, mens de fleste har 2024 (rad 42)" in notes
+    )
+    # 2023: 10 × 820 000 = 8,2 mill. kr; 2024: 820 000 kr, a tenth
+    assert "summen for 2024" in notes and "0,1 ganger summen for 2023" in notes

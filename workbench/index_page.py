@@ -62,9 +62,15 @@ def _cell(reports_dir: Path, municipality: Municipality, analysis: analyses.Anal
         return "<td class='mangler'>ikke satt opp</td>"
     report = Path(municipality.key) / analysis.key / f"{analysis.key}.html"
     failed = Path(FAILED) / f"{municipality.key}-{analysis.notebook}"
+    made = (reports_dir / report).exists()
     if (reports_dir / failed).exists():
-        return f"<td class='feil'>feilet – se <a href='{failed.as_posix()}'>notatboken</a></td>"
-    if (reports_dir / report).exists():
+        # the last good report stays reachable, with the failure beside it
+        previous = f"<a href='{report.as_posix()}'>forrige rapport</a> · " if made else ""
+        return (
+            f"<td class='feil'>{previous}siste kjøring feilet – se "
+            f"<a href='{failed.as_posix()}'>notatboken</a></td>"
+        )
+    if made:
         return f"<td><a href='{report.as_posix()}'>rapport</a></td>"
     return "<td class='mangler'>ikke kjørt</td>"
 

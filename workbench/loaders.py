@@ -426,11 +426,17 @@ def _decimal(text: str, decimal_comma: bool) -> Fraction:
 
 
 def decode(raw: bytes) -> tuple[str, str]:
-    """Decode file bytes as UTF-8 (with or without BOM), else as Windows-1252.
+    """Decode file bytes as UTF-16 where they begin with its byte-order mark (Excel's
+    «Unicode text»), else as UTF-8 (with or without BOM), else as Windows-1252.
 
     Returns:
         The text and the encoding used.
     """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's «Unicode text»
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -452,7 +458,7 @@ def _csv_rows(path: Path) -> tuple[list[str], _TextColumns]:
     text, _ = decode(path.read_bytes())
     first_line = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -476,7 +482,16 @@ def _csv_rows(path: Path) -> tuple[list[str], _TextColumns]:
                 continue
             rows.append((reader.line_num, fields))
     except csv.Error as exc:
-        problems.append(Problem(f"filen kan ikke leses som CSV: {exc}", row=reader.line_num))
+        if any(w in str(exc) for w in ("field larger than field limit", "EOF", "end of data")):
+            start = rows[-1][0] + 1 if rows else 2
+            problems.append(
+                Problem(
+                    "et anførselstegn («\"») er ikke lukket: resten av filen blir ett felt",
+                    row=start,
+                )
+            )
+        else:
+            problems.append(Problem(f"filen kan ikke leses som CSV: {exc}", row=reader.line_num))
     if problems:
         raise InputError(path, problems)
     # With ';' or tab as separator the decimal mark is a comma (Norwegian Excel, SSB).

@@ -100,6 +100,19 @@ class Session:
     key_figures: list[KeyFigure] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)
     """Inputs still templates (:mod:`workbench.input_templates`): (kind, file under data/)."""
+    notes: list[str] = field(default_factory=list)
+    """What the loaders found suspicious but not wrong (a row exported twice, a year far from
+    the others): said by ``validate`` and in the report's data section, never silent."""
+
+    def note(self, path: Path, text: str) -> None:
+        """Record something suspicious about a data file (once)."""
+        try:
+            where = f"data/{path.resolve().relative_to(self.project.data_dir.resolve())}"
+        except ValueError:
+            where = path.name
+        line = f"{where}: {text}"
+        if line not in self.notes:
+            self.notes.append(line)
 
     @property
     def illustrative(self) -> str:
@@ -209,9 +222,15 @@ class Session:
         return HTML(f"<div style='{style}'>{''.join(lines)}</div>")
 
     def sources_table(self):
-        """Every data file read, with its source and status."""
+        """Every data file read, with its source and status; then what was suspicious about
+        the data (:attr:`notes`), where anything was."""
         rows = [source_row(asdict_provenance(p)) for p in self.sources]
-        return styled(pd.DataFrame(rows, columns=SOURCE_COLUMNS), {})
+        table = styled(pd.DataFrame(rows, columns=SOURCE_COLUMNS), {})
+        if not self.notes:
+            return table
+        display(table)
+        items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return HTML(f"<p><strong>Merknader til datagrunnlaget</strong></p><ul>{items}</ul>")
 
     def assumptions_table(self):
         """The shared assumptions with their sources."""

@@ -17,13 +17,15 @@ from workbench.provenance import check_manifests
 from workbench.session import Session
 
 
-def validate_project(project: Project) -> tuple[list[InputError], int]:
+def validate_project(project: Project) -> tuple[list[InputError], int, list[str]]:
     """Validate the project.
 
     Returns:
-        The errors found (one per file at fault) and how many files were checked.
+        The errors found (one per file at fault), how many files were checked, and what
+        the loaders found suspicious but not wrong (:attr:`Session.notes`), once each.
     """
     errors: list[InputError] = []
+    notes: list[str] = []
     checked = 0
 
     def attempt(check: Callable[[], object]) -> object | None:
@@ -63,4 +65,5 @@ def validate_project(project: Project) -> tuple[list[InputError], int]:
         for analysis in enabled:
             session = Session(project, defaults, municipality, analysis)
             attempt(lambda s=session, a=analysis: a.load(s))
-    return errors, checked
+            notes += [n for n in session.notes if n not in notes]
+    return errors, checked, notes

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import InputError, Problem
-from workbench.formatting import kr
+from workbench.formatting import kr, number
 from workbench.loaders import (
     ROW_COLUMN,
     Column,
@@ -135,6 +135,54 @@ def function_codes(values: pd.Series, rows: pd.Series) -> tuple[list[str], list[
     return codes, problems
 
 
+TOTAL_JUMP = 2.0
+"""A year's ledger total more than this factor above or below the year before is worth a word."""
+
+
+def ledger_notes(ledger: pd.DataFrame) -> list[str]:
+    """What is suspicious but not wrong in a ledger, in Norwegian: lines alike in every
+    column (a file exported twice?), a year with a few lines far from the others, and a
+    total that jumps by more than :data:`TOTAL_JUMP` from one year to the next."""
+    notes = []
+    columns = ["year", "ansvar", "ansvar_name", "funksjon", "art", "amount_ore"]
+    again = ledger.duplicated(columns, keep="first")
+    if again.any():
+        rows = _rows(ledger.loc[again, ROW_COLUMN].tolist())
+        amount = ledger.loc[again, "amount_ore"].sum() / 100
+        notes.append(
+            f"{again.sum()} linje{'r' if again.sum() > 1 else ''} er lik en linje over i alle "
+            f"kolonner (rad {rows}), til sammen {kr(amount, 2)}: er filen eksportert to ganger? "
+            "Linjene er tatt med slik de står."
+        )
+    counts = ledger["year"].value_counts()
+    main = int(counts.idxmax())
+    for year, count in sorted(counts.items()):
+        if abs(year - main) > 1 and count < 0.05 * len(ledger):
+            rows = _rows(ledger.loc[ledger["year"] == year, ROW_COLUMN].tolist())
+            notes.append(
+                f"{count} linje{'r' if count > 1 else ''} har år {year}, mens de fleste har "
+                f"{main} (rad {rows}): kontroller årstallet."
+            )
+    totals = ledger.groupby("year")["amount_ore"].sum().sort_index()
+    for (before, first), (year, then) in zip(
+        list(totals.items())[:-1], list(totals.items())[1:], strict=True
+    ):
+        if year == before + 1 and first > 0 and then > 0:
+            factor = then / first
+            if factor > TOTAL_JUMP or factor < 1 / TOTAL_JUMP:
+                notes.append(
+                    f"summen for {year} ({kr(then / 100)}) er {number(factor, 1)} ganger "
+                    f"summen for {before} ({kr(first / 100)}): kontroller at begge årene er "
+                    "hele regnskapet, i kroner."
+                )
+    return notes
+
+
+def _rows(rows: list[int]) -> str:
+    """Row numbers as a message lists them: the first five, then «…»."""
+    return ", ".join(map(str, rows[:5])) + (" …" if len(rows) > 5 else "")
+
+
 def unknown_functions(ledger: pd.DataFrame, known: pd.DataFrame) -> list[Problem]:
     """Ledger lines whose function is not a KOSTRA function in their year, one problem per
     function and year with its rows and the amount it carries.
@@ -154,8 +202,7 @@ def unknown_functions(ledger: pd.DataFrame, known: pd.DataFrame) -> list[Problem
     for (code, year), part in ledger.groupby(["funksjon", "year"], sort=True):
         if any(first <= year <= last for first, last in valid.get(code, ())):
             continue
-        rows = part[ROW_COLUMN].tolist() if ROW_COLUMN in part else []
-        shown = ", ".join(map(str, rows[:5])) + (" …" if len(rows) > 5 else "")
+        shown = _rows(part[ROW_COLUMN].tolist() if ROW_COLUMN in part else [])
         amount = part["amount_ore"].sum() / 100
         problems.append(
             Problem(

@@ -117,14 +117,16 @@ def load(session: Session) -> AllocationInputs:
     )
     ledger = read("ledger", allocation.read_ledger)
     if ledger is not None:  # a function KOSTRA does not know would end in «Ikke fordelt»
+        ledger_file = session.data_file(settings.ledger, key=f"{key}.ledger")
         unknown = allocation.unknown_functions(
             ledger, reference.kostra_functions(session.project.data_dir)
         )
         if unknown:
-            found.errors.append(
-                InputError(session.data_file(settings.ledger, key=f"{key}.ledger"), unknown)
-            )
+            found.errors.append(InputError(ledger_file, unknown))
             ledger = None
+        else:
+            for text in allocation.ledger_notes(ledger):
+                session.note(ledger_file, text)
     if ledger is not None and settings.basis == "gross":
         try:
             ledger = allocation.gross(ledger)

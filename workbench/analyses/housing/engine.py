@@ -350,6 +350,27 @@ def population_by_year(
     )
 
 
+def residents_above_population(
+    residents: pd.DataFrame, population: pd.DataFrame, alternative: str, year: int
+) -> list[Problem]:
+    """An age group with more residents on the housing steps in the base year than it has
+    inhabitants (more than half a person over, for rounding)."""
+    people = population[
+        (population["alternative"] == alternative) & (population["year"] == year)
+    ].set_index("age_group")["persons"]
+    problems = []
+    for group, count in residents.groupby("age_group")["residents"].sum().items():
+        if group in people and count > people[group] + 0.5:
+            problems.append(
+                Problem(
+                    f"aldersgruppe {group} har {number(count)} beboere på boligtrinnene, men "
+                    f"bare {number(people[group])} innbyggere i {year} ({alternative})",
+                    column="residents",
+                )
+            )
+    return problems
+
+
 def rest_by_year(data: HousingData, alternative: str, first: int, last: int) -> pd.DataFrame:
     """Årsverk and cost of the rest of the sector for every year first..last: the base
     year's figures, held constant or scaled by the 18–66 population (interpolated linearly

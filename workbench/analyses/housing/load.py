@@ -133,6 +133,11 @@ def load(session: Session) -> HousingInputs:
             data.persons_per_dwelling,
         )
     m = session.municipality
+    crowded = housing.residents_above_population(
+        data.residents, data.population, settings.projection, m.base_year
+    )
+    if crowded:
+        raise InputError(session.data_file(settings.residents, key=f"{key}.residents"), crowded)
     years = (settings.projection, m.base_year, m.target_year)
     try:
         housing.population_by_year(data.population, *years)
