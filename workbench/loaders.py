@@ -29,7 +29,8 @@ from workbench.errors import InputError, Problem
 ROW_COLUMN = "source_row"
 """Column added to every table read (named so itertuples keeps it): the row number the user sees in the file."""
 
-Kind = Literal["str", "float", "int", "bool", "fraction"]
+Kind = Literal["str", "float", "int", "bool", "fraction", "share"]
+"""``fraction``: a share read exactly (:func:`parse_fraction`); ``share``: the same, as a float."""
 
 TRUE_WORDS = frozenset({"true", "ja", "yes", "1", "x", "sann"})
 FALSE_WORDS = frozenset({"false", "nei", "no", "0", "", "usann"})
@@ -705,11 +706,12 @@ def _convert_cell(cell: _Cell, column: Column) -> Any:
         if word in FALSE_WORDS:
             return False
         raise ValueError(f"«{raw}» er ikke ja/nei (bruk true/false eller ja/nei)")
-    if column.kind == "fraction":
+    if column.kind in ("fraction", "share"):
         try:
-            return parse_fraction(raw, decimal_comma=cell.decimal_comma)
+            share = parse_fraction(raw, decimal_comma=cell.decimal_comma)
         except (ValueError, ZeroDivisionError):
             raise ValueError(f"«{raw}» er ikke en andel (skriv {FRACTION_FORMS})") from None
+        return share if column.kind == "fraction" else float(share)
     number = parse_number(raw, decimal_comma=cell.decimal_comma)  # its reason, in Norwegian
     if column.kind == "int":
         if not number.is_integer():

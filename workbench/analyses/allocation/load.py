@@ -63,7 +63,7 @@ COMPARISON_SCHEMA = {
 ALLOCATION_REFERENCE_SCHEMA = {
     "step": Column("int"),
     "amount_mill": Column("float"),
-    "share": Column("float"),
+    "share": Column("share"),
     "recipients": Column("float", nullable=True),
     "per_recipient": Column("float", nullable=True),
     "note": Column(required=False, nullable=True),

@@ -66,7 +66,7 @@ STEP_COSTS_SCHEMA = {
     "fte_per_resident": Column("float", bounds=(0, 10), what="årsverkene som godtas per beboer"),
     "cost_per_resident": money_column(),
 }
-PROFILE_SCHEMA = {"age_group": Column(), "step": Column("int"), "share": Column("fraction")}
+PROFILE_SCHEMA = {"age_group": Column(), "step": Column("int"), "share": Column("share")}
 DWELLING_SCHEMA = {"age_group": Column(), "persons_per_dwelling": Column("float")}
 REST_SCHEMA = {"fte": people_column(), "cost": money_column()}
 
@@ -174,7 +174,6 @@ def read_target_shares(path: Path) -> pd.DataFrame:
     share column is (``0,333``, ``33,3 %`` or ``1/3``); each age group's shares must sum to 1
     (within 0,005)."""
     table = read_table(path, PROFILE_SCHEMA)
-    table["share"] = [float(v) for v in table["share"]]  # «0,25», «25 %» and «1/4» alike
     problems = _grid_problems(table, "share")
     problems += [
         Problem("må være mellom 0 og 1", row=r, column="share")

@@ -28,7 +28,7 @@ class HousingInputs:
     """The starting point the calibrated inputs were fitted from (``calibration``)."""
 
 
-OVER_80_SCHEMA = {"region": Column(), "year": year_column(), "share": Column("float")}
+OVER_80_SCHEMA = {"region": Column(), "year": year_column(), "share": Column("share")}
 T = TypeVar("T")
 
 REFERENCE_SCHEMA = {

@@ -590,7 +590,7 @@ def _known(table: pd.DataFrame, key: str) -> str:
 ALL_AGES = "67+"
 """A prevalence row that applies to every age group of the population file."""
 
-PREVALENCE_SCHEMA = {"age_group": Column(), "rate": Column("float")}
+PREVALENCE_SCHEMA = {"age_group": Column(), "rate": Column("share")}
 
 
 def read_prevalence(path: Path) -> pd.DataFrame:
