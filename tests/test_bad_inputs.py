@@ -130,6 +130,15 @@ def test_norwegian_amounts_are_read_to_the_ore():
     assert ledger["amount_ore"].tolist() == [123_450, 123_450, -200_000]
 
 
+def test_excels_thousands_and_function_format_are_read_as_meant():
+    from workbench.analyses.allocation.engine import read_ledger
+
+    ledger = read_ledger(BAD / "regnskap-tusenskille-og-funksjon-fra-excel.csv")
+    # «1.234» is 1 234 kr beside «1.234.567,00», not 1,234 kr; «253,0» is function 253
+    assert ledger["amount_ore"].tolist() == [123_400, 123_456_700, -200_000]
+    assert ledger["funksjon"].tolist() == ["258", "222", "253"]
+
+
 def test_a_windows_1252_price_list_reads_like_its_utf8_original():
     from workbench.catalogue import read_catalogue
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import os
 import re
@@ -364,22 +365,28 @@ def parse_number(text: Any, *, decimal_comma: bool | None = True) -> float:
     return value
 
 
+COMMA_NUMBER = f"{COMMA_PLAIN}|{COMMA_GROUPED}|{COMMA_ZERO_POINT}"
+
+
 def numbers_of(cells: list[str], decimal_comma: bool) -> np.ndarray:
     """A column of text cells read as numbers at once by the same patterns as
-    :func:`normalised_number`: NaN where a cell is not a finite number (then read it alone
-    for the reason)."""
-    text = pd.Series(cells, dtype=object).str.translate(NUMBER_CLEANUP)
+    :func:`normalised_number` (each distinct cell once): NaN where a cell is not a finite
+    number (then read it alone for the reason)."""
+    codes, distinct = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=False)
+    text = pd.Series(distinct, dtype=object).str.translate(NUMBER_CLEANUP)
     if decimal_comma:
-        grouped = text.str.fullmatch(COMMA_GROUPED)
-        ok = text.str.fullmatch(COMMA_PLAIN) | grouped | text.str.fullmatch(COMMA_ZERO_POINT)
-        text = text.where(~grouped, text.str.replace(".", "", regex=False))
+        ok = text.str.fullmatch(COMMA_NUMBER)
+        point = text.str.contains(".", regex=False)
+        if point.any():  # a point groups thousands, except in «0.25»
+            grouping = point & ~text.str.fullmatch(COMMA_ZERO_POINT)
+            text = text.where(~grouping, text.str.replace(".", "", regex=False))
         text = text.str.replace(",", ".", regex=False)
     else:
         ok = text.str.fullmatch(POINT_PLAIN)
     values = pd.to_numeric(text.where(ok.fillna(False).astype(bool)), errors="coerce")
     values = values.to_numpy(dtype=float, copy=True)
     values[~np.isfinite(values)] = np.nan
-    return values
+    return values[codes]
 
 
 FRACTION_FORMS = "0,25, 25 % eller 1/4"
@@ -466,33 +473,41 @@ def _csv_rows(path: Path) -> tuple[list[str], _TextColumns]:
         raise InputError(path, "filen er tom") from None
     rows: list[tuple[int, list[Any]]] = []
     problems: list[Problem] = []
+    records: list[tuple[int, list[str]]] = []
     try:
-        for fields in reader:
-            if not "".join(fields).strip():  # a blank row (one string, not a field at a time)
-                continue
-            if fields[0].lstrip().startswith("#"):  # a comment, e.g. a template's example row
-                continue
-            if len(fields) != len(header):
-                problems.append(
-                    Problem(
-                        f"raden har {len(fields)} felt, men overskriften har {len(header)} "
-                        f"(skilletegn «{_delimiter_name(delimiter)}»)",
-                        row=reader.line_num,
-                    )
-                )
-                continue
-            rows.append((reader.line_num, fields))
+        if '"' in text:  # a quoted field may span lines: each row as the reader counts it
+            for fields in reader:
+                records.append((reader.line_num, fields))
+        else:  # one record a line: its number is its place (the header is line 1)
+            records = list(zip(itertools.count(2), reader))
     except csv.Error as exc:
         if any(w in str(exc) for w in ("field larger than field limit", "EOF", "end of data")):
-            start = rows[-1][0] + 1 if rows else 2
+            start = records[-1][0] + 1 if records else 2
             problems.append(
                 Problem(
-                    "et anførselstegn («\"») er ikke lukket: resten av filen blir ett felt",
+                    'et anførselstegn («"») er ikke lukket: resten av filen blir ett felt',
                     row=start,
                 )
             )
         else:
             problems.append(Problem(f"filen kan ikke leses som CSV: {exc}", row=reader.line_num))
+    width = len(header)
+    for number, fields in records:
+        first = fields[0] if fields else ""
+        if len(fields) == width and first[:1] not in ("", "#") and not first[:1].isspace():
+            rows.append((number, fields))  # the common row: data from its first character
+        elif not "".join(fields).strip() or first.lstrip().startswith("#"):
+            continue  # a blank row, or a comment (a template's example row)
+        elif len(fields) != width:
+            problems.append(
+                Problem(
+                    f"raden har {len(fields)} felt, men overskriften har {width} "
+                    f"(skilletegn «{_delimiter_name(delimiter)}»)",
+                    row=number,
+                )
+            )
+        else:
+            rows.append((number, fields))
     if problems:
         raise InputError(path, problems)
     # With ';' or tab as separator the decimal mark is a comma (Norwegian Excel, SSB).
@@ -653,7 +668,11 @@ def _convert(
 def _outside(values, numbers: list[int], name: str, column: Column) -> list[Problem]:
     """Each value outside the column's bounds, named by row, with the bounds."""
     low, high = column.bounds
-    array = np.array([np.nan if v is None else v for v in values], dtype=float)
+    array = (
+        values.astype(float)
+        if isinstance(values, np.ndarray)
+        else np.array([np.nan if v is None else v for v in values], dtype=float)
+    )
     outside = np.flatnonzero((array < low) | (array > high))
     shown = f"{_bound(low)}–{_bound(high)}" if low >= 0 else f"±{_bound(high)}"
     if column.bounds == YEARS:  # a year as it is written: 20222, not 20 222

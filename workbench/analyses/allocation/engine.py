@@ -116,22 +116,22 @@ FUNCTION_CODE = re.compile(r"(\d{3})(?:[.,]0+)?")
 
 def function_codes(values: pd.Series, rows: pd.Series) -> tuple[list[str], list[Problem]]:
     """KOSTRA function codes read as codes: «253», «253,0» and «253.0» are 253; anything
-    else («25a», «253,5», «2530») is refused with its row."""
-    codes, problems = [], []
-    for value, row in zip(values, rows, strict=True):
-        text = str(value).strip()
+    else («25a», «253,5», «2530») is refused with its row. Each distinct code is read once."""
+    texts = [str(v).strip() for v in values.tolist()]
+    read: dict[str, str | None] = {}
+    for text in set(texts):
         match = FUNCTION_CODE.fullmatch(text)
-        if match is None:
-            problems.append(
-                Problem(
-                    f"«{text}» er ikke en KOSTRA-funksjon (tre sifre, f.eks. 253)",
-                    row=row,
-                    column="funksjon",
-                )
-            )
-            codes.append(text)
-        else:
-            codes.append(match.group(1))
+        read[text] = match.group(1) if match else None
+    codes = [read[t] or t for t in texts]
+    problems = [
+        Problem(
+            f"«{text}» er ikke en KOSTRA-funksjon (tre sifre, f.eks. 253)",
+            row=row,
+            column="funksjon",
+        )
+        for text, row in zip(texts, rows.tolist(), strict=True)
+        if read[text] is None
+    ]
     return codes, problems
 
 
