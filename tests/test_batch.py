@@ -38,6 +38,14 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
+def test_a_report_page_says_it_is_norwegian_and_names_the_municipality(ran):
+    project, _ = ran
+    page = (project.reports_dir / "9999-demokommune/housing/housing.html").read_text("utf-8")
+    assert '<html lang="nb">' in page
+    assert "<title>Boligprofil – 9999 Demokommune</title>" in page
+
+
+@pytest.mark.slow
 def test_good_municipality_gets_a_complete_report(ran):
     project, results = ran
     result = results[("9999-demokommune", "calculator")]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import json
 import os
 import re
 import shutil
@@ -34,7 +35,13 @@ from typing import Literal
 from workbench import analyses
 from workbench.config import Municipality, municipality_files, parameter_file
 from workbench.errors import InputError, display_path
-from workbench.outputs import atomic_write_text, private_folder, recover_folders, replace_folder
+from workbench.outputs import (
+    KEY_FIGURES,
+    atomic_write_text,
+    private_folder,
+    recover_folders,
+    replace_folder,
+)
 from workbench.project import Project
 
 DELIVERABLES = "leveranse"
@@ -306,7 +313,8 @@ def _execute(
     notebook = _scrubbed(executed, analysis.notebook)
     _save_notebook(notebook, executed)
     atomic_write_text(
-        staging / f"{job.analysis}.html", export_html(notebook, f"{analysis.title} – {job.key}")
+        staging / f"{job.analysis}.html",
+        export_html(notebook, f"{analysis.title} – {_municipality_title(staging, job)}"),
     )
     target = reports_dir / job.key / job.analysis
     replace_folder(staging, target)
@@ -530,6 +538,18 @@ def done(reports_dir: Path, job: Job) -> bool:
     ).exists() and not failed.exists()
 
 
+def _municipality_title(staging: Path, job: Job) -> str:
+    """The municipality as the report names it («3911 Færder»), from the key figures the
+    notebook wrote; its folder name where it wrote none."""
+    try:
+        municipality = json.loads((staging / KEY_FIGURES).read_text(encoding="utf-8"))[
+            "municipality"
+        ]
+        return f"{municipality['number']} {municipality['name']}"
+    except (OSError, ValueError, KeyError):
+        return job.key
+
+
 def export_html(notebook, title: str) -> str:
     """The executed notebook as a standalone HTML page without code."""
     body, _ = _html_exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
@@ -552,6 +572,7 @@ def _html_exporter():
     return _report_exporter_class()(
         config=config,
         template_file=str(Path(__file__).parent / "templates" / "report.html.j2"),
+        language_code="nb",  # the page says it is Norwegian bokmål (<html lang="nb">)
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
