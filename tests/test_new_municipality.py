@@ -129,11 +129,18 @@ def test_a_derived_municipalitys_steps_1_and_2_are_named_by_services(oslo, capsy
     assert "Hele sektoren" in text  # the summary covers the sector, the rest included
 
 
-def _variant(change) -> RecordedApi:
-    """The recorded answers with one table's document changed by ``change``."""
+def _new_on_variant(tmp_path, capsys, change):
+    """`workbench new -m 0301` on the recorded answers with one table's document changed by
+    ``change``: the project and what the command printed."""
     documents = recorded_oslo.tables()
     change(documents)
-    return RecordedApi(documents, recorded_oslo.klass())
+    api = RecordedApi(documents, recorded_oslo.klass())
+    try:
+        project = make_project(tmp_path / "p", ())
+        assert main(new_command(project, api, "0301")) == 0
+    finally:
+        api.close()
+    return project, capsys.readouterr().out
 
 
 def test_staffed_housing_inside_another_category_is_counted_once(tmp_path, capsys):
@@ -160,13 +167,7 @@ def test_staffed_housing_inside_another_category_is_counted_once(tmp_path, capsy
         category = documents["11645"]["dimension"]["TenesteType"]["category"]
         category["child"] = {"12": ["29"]}
 
-    api = _variant(nest)
-    try:
-        project = make_project(tmp_path / "p", ())
-        assert main(new_command(project, api, "0301")) == 0
-    finally:
-        api.close()
-    out = capsys.readouterr().out
+    project, out = _new_on_variant(tmp_path, capsys, nest)
     assert "er en del av «Bustad som kommunen disponerer til helse- og omsorgsformål»" in out
     residents = _csv(project, "bolig/beboere.csv").set_index(["age_group", "step"])["residents"]
     assert residents["67-79"].to_dict() == {1: 548, 2: 48, 3: 8, 4: 2, 5: 4, 6: 10}
@@ -186,13 +187,7 @@ def test_a_care_table_ending_a_year_early_sets_the_base_year_and_says_so(tmp_pat
         documents["11645"]["size"][-1] = 1
         documents["11645"]["value"] = documents["11645"]["value"][::2]
 
-    api = _variant(shorten)
-    try:
-        project = make_project(tmp_path / "p", ())
-        assert main(new_command(project, api, "0301")) == 0
-    finally:
-        api.close()
-    out = capsys.readouterr().out
+    project, out = _new_on_variant(tmp_path, capsys, shorten)
     assert "tabell 11645 (brukere av omsorgstjenester) går til 2023" in out
     assert "tabell 12367 (regnskapet) går til 2024" in out and "Basisåret blir 2023" in out
     parameters = yaml.safe_load((project.parameters_dir / "0301-oslo.yaml").read_text("utf-8"))
