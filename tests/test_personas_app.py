@@ -29,6 +29,24 @@ def test_changing_n_rescales_the_phase_in(app):
     assert "18 nye personer per år" in app.summary.value  # 342 ÷ 19, a whole number
 
 
+@pytest.mark.parametrize(
+    ("typed", "persons", "message"),
+    [
+        ("1.200", 1200, ""),  # a point groups thousands: 1 200 persons, never 1
+        ("1 200", 1200, ""),
+        ("1,5", 684, "«1,5» er ikke et helt tall"),  # refused, not rounded to 2
+        ("1.23", 684, ""),  # typed with a decimal point: 1,23 persons, refused as a fraction
+    ],
+)
+def test_the_number_of_persons_is_read_as_meant_or_refused(app, typed, persons, message):
+    app.persons.text.value = typed
+    assert app.persons.value == persons
+    assert message in app.persons.message.value
+    if persons == 684:
+        assert "er ikke et helt tall" in app.persons.message.value
+    app.persons.text.value = "684"
+
+
 def test_editing_an_episode_cost(app):
     app.fields[0].text.value = "300 000"  # normal, ages 73–75
     normal = app.result.totals.set_index("trajectory").loc["normal", "running_cost"]

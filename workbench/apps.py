@@ -170,7 +170,8 @@ class NumberField:
         on_change: Called after an accepted change.
         minimum, maximum: Bounds, inclusive.
         unit: Shown after the bounds in the message, e.g. ``t/dag``.
-        decimals: Decimals shown (the value itself is kept as typed).
+        decimals: Decimals shown (the value itself is kept as typed); with 0 the field
+            counts whole things (persons) and refuses a fraction rather than round it.
         width: CSS width of the field.
     """
 
@@ -224,6 +225,8 @@ class NumberField:
             return
         try:
             value = formatting.parse_number(change["new"])
+            if self.decimals == 0 and not value.is_integer():
+                raise ValueError(f"«{change['new']}» er ikke et helt tall")
             if not self.minimum <= value <= self.maximum:
                 unit = f" {self.unit}" if self.unit else ""
                 raise ValueError(
