@@ -24,6 +24,10 @@ def test_the_room_needs_a_token(project):
     command = server.voila_command(project, host="0.0.0.0", token="verksted", port=9000)
     assert "--Voila.ip=0.0.0.0" in command and "--Voila.token=verksted" in command
     assert "--port=9000" in command
+    # the Host check is for a server on this machine; in the room the token guards it
+    assert not any(c.startswith("--Voila.config_file_paths") for c in command)
+    local = server.voila_command(project)
+    assert f"--Voila.config_file_paths={server.config_folder(project)}" in local
 
 
 def test_idle_kernels_are_culled(project):
@@ -103,3 +107,62 @@ def _cmdline(pid: int) -> str:
             return cmdline.read().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
+
+
+def test_a_foreign_host_is_refused_and_sigkill_leaves_nothing_behind(tmp_path):
+    """A page asked for under another name (the shape of a DNS-rebinding attack from a web
+    page a participant visits) gets 403; the machine's own names get the page. Killing
+    `workbench app` outright (SIGKILL, no chance to clean up) still stops Voilà and every
+    kernel: Linux tells Voilà its parent died."""
+    import http.client
+
+    project = make_project(tmp_path / "p")
+    port = server.free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "--project",
+            str(project.root),
+            "app",
+            "calculator",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def status(host: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/", headers={"Host": host})
+        return connection.getresponse().status
+
+    try:
+        deadline = time.monotonic() + 90
+        while True:  # up, with its pre-heated kernel started
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                kernels = [p for p in server.descendants(process.pid) if "ipykernel" in _cmdline(p)]
+                if kernels:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "Voilà did not start its kernel"
+            time.sleep(0.5)
+        assert status("evil.example") == 403
+        assert status(f"evil.example:{port}") == 403
+        assert status(f"localhost:{port}") == 200 and status(f"127.0.0.1:{port}") == 200
+        family = server.descendants(process.pid)
+        process.kill()
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while running(family) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert running(family) == set(), [_cmdline(p) for p in running(family)]
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in running(server.descendants(process.pid)):
+            os.kill(pid, signal.SIGKILL)

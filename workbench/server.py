@@ -107,7 +107,41 @@ def voila_command(
     ]
     if preheat:
         command += ["--pool_size=1", f"--VoilaKernelManager.fill_delay={REFILL_DELAY_SECONDS}"]
+    if host in LOOPBACK:
+        # served on this machine only: a page that answers to another name (a web page's
+        # DNS rebinding) is refused (voila.json, written by :func:`write_template`)
+        command.append(f"--Voila.config_file_paths={config_folder(project)}")
     return command
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+"""Addresses that serve this machine only."""
+HOST_CHECK = {
+    "Voila": {"tornado_settings": {"allow_remote_access": False, "local_hostnames": ["localhost"]}}
+}
+"""Voilà's configuration for a server on this machine: Jupyter's own Host check (names other
+than localhost and loopback addresses get 403), which Voilà switches off by default."""
+
+
+def config_folder(project: Project) -> Path:
+    """Where the server's ``voila.json`` is written (:func:`write_template`)."""
+    return project.root / ".cache" / "voila" / "config"
+
+
+def _die_with_parent() -> None:
+    """In the child, before Voilà starts: ask Linux to send it SIGTERM when ``workbench app``
+    dies, even by SIGKILL, so no server is left listening (Voilà then stops its kernels).
+    Elsewhere a no-op: Ctrl-C and SIGTERM still stop everything through :func:`serve`."""
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux's prctl option: the signal a process gets when its parent dies."""
 
 
 class _Stop(Exception):
@@ -120,7 +154,9 @@ def serve(command: list[str], env: dict[str, str], cwd: Path) -> int:
     Returns:
         Voilà's exit code, or 0 when stopped by Ctrl-C or SIGTERM.
     """
-    process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, start_new_session=True, preexec_fn=_die_with_parent
+    )
 
     def stop(_signum, _frame):
         raise _Stop
@@ -197,6 +233,10 @@ def write_template(project: Project) -> Path:
     page = landing_page(project)
     for name in ("tree.html", "tree-lab.html"):
         atomic_write_text(folder / name, page)
+    config_folder(project).mkdir(parents=True, exist_ok=True)
+    atomic_write_text(
+        config_folder(project) / "voila.json", json.dumps(HOST_CHECK, indent=1) + "\n"
+    )
     return data
 
 
