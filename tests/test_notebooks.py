@@ -28,6 +28,16 @@ def test_every_analysis_has_a_report_and_an_app_notebook():
     assert {a.app_notebook for a in ANALYSES.values()} == {f"apps/{p.name}" for p in APPS}
 
 
+def test_an_app_tab_carries_its_analysis_name_in_norwegian():
+    """Voilà titles a page (the browser tab) by the notebook's ``title``, else by its file
+    name («housing»)."""
+    from workbench.analyses import ANALYSES
+
+    for analysis in ANALYSES.values():
+        notebook = json.loads((REPO / "notebooks" / analysis.app_notebook).read_text("utf-8"))
+        assert notebook["metadata"]["title"] == analysis.title, analysis.key
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS + APPS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_notebook_hygiene(path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
