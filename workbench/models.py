@@ -98,9 +98,11 @@ def translate_errors(exc: ValidationError) -> list[Problem]:
             expected = error.get("ctx", {}).get("expected", "")
             message = f"ugyldig verdi «{error.get('input')}» (tillatt: {expected})"
         else:
-            message = _MESSAGES.get(kind, error["msg"])
-            if kind.endswith(("_type", "_parsing")) and "input" in error:
-                message += f" (fikk «{error['input']}»)"
+            message = _MESSAGES.get(kind, "ugyldig verdi")  # pydantic's own words are English
+            given = error.get("input")
+            named = kind.endswith(("_type", "_parsing")) or kind not in _MESSAGES
+            if named and "input" in error and not isinstance(given, dict | list):
+                message += f" (fikk «{given}»)"
         problems.append(Problem(message, key=key or None))
     return problems
 
