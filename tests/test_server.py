@@ -166,3 +166,66 @@ def test_a_foreign_host_is_refused_and_sigkill_leaves_nothing_behind(tmp_path):
             process.kill()
         for pid in running(server.descendants(process.pid)):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_the_default_kernel_cap_follows_the_machines_memory(project):
+    # half the memory in kernels of 200 MiB, between 4 and 40
+    assert server.kernel_cap(24 << 30) == 40
+    assert server.kernel_cap(4 << 30) == 10
+    assert server.kernel_cap(1 << 30) == 4
+    command = server.voila_command(project, max_kernels=7)
+    assert "--CappedKernelManager.max_kernels=7" in command
+    assert (
+        "--VoilaConfiguration.multi_kernel_manager_class=workbench.voila_kernels.CappedKernelManager"
+        in command
+    )
+
+
+def test_requests_over_the_kernel_cap_get_a_full_room_page_not_a_kernel(tmp_path):
+    """Six plain requests (no browser) with a cap of 3: the pre-heated kernels and one page
+    fill it, the rest get «Rommet er fullt» (503) and no kernel."""
+    import urllib.error
+
+    project = make_project(tmp_path / "p")
+    port = server.free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "--project",
+            str(project.root),
+            "app",
+            "calculator",
+            "--port",
+            str(port),
+            "--max-kernels",
+            "3",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def kernels() -> list[int]:
+        return [p for p in server.descendants(process.pid) if "ipykernel" in _cmdline(p)]
+
+    try:
+        deadline = time.monotonic() + 90
+        while not kernels():
+            assert time.monotonic() < deadline, "Voilà did not start its kernel"
+            time.sleep(0.5)
+        codes, page = [], ""
+        for _ in range(6):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120) as answer:
+                    codes.append(answer.status)
+            except urllib.error.HTTPError as refused:
+                codes.append(refused.code)
+                page = refused.read().decode("utf-8")
+            time.sleep(0.5)
+        assert len(kernels()) <= 3
+        assert 503 in codes and codes[0] == 200
+        assert "Rommet er fullt" in page and 'lang="nb"' in page
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -131,6 +131,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     app.add_argument("--token", default="", help="passord deltakerne legger til i adressen")
     app.add_argument("--no-preheat", action="store_true", help="ikke hold en kjerne varm per app")
+    app.add_argument(
+        "--max-kernels",
+        type=int,
+        default=None,
+        help="flest kjerner samtidig for alle appene (standard: etter maskinens minne); "
+        "en side over taket får «Rommet er fullt»",
+    )
     app.set_defaults(handler=_app)
 
     fetch = commands.add_parser(
@@ -299,6 +306,7 @@ def _app(project: Project, args: argparse.Namespace) -> int:
         preheat=not args.no_preheat,
         host=args.host,
         token=args.token,
+        max_kernels=args.max_kernels,
     )
     shown = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else "<maskinens adresse>"
     query = f"?token={args.token}" if args.token else ""

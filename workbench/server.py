@@ -31,6 +31,7 @@ from workbench.config import Municipality, municipality_files
 from workbench.errors import InputError
 from workbench.outputs import atomic_write_text
 from workbench.project import Project
+from workbench.voila_kernels import CappedKernelManager
 
 DEFAULT_PORT = 8866
 APPS = "apps"
@@ -60,6 +61,7 @@ def voila_command(
     host: str = "127.0.0.1",
     token: str = "",
     idle_seconds: int = IDLE_KERNEL_SECONDS,
+    max_kernels: int | None = None,
 ) -> list[str]:
     """The ``voila`` command line for one app (an analysis key) or all of them.
 
@@ -76,6 +78,8 @@ def voila_command(
         host: The address to listen on; ``0.0.0.0`` serves the room (then give a token).
         token: Participants must add ``?token=…`` to the address; empty for none.
         idle_seconds: Shut down a closed page's kernel after this many idle seconds.
+        max_kernels: Most kernels at once, all apps together (default :func:`kernel_cap`);
+            a page asked for over it gets «Rommet er fullt».
 
     Raises:
         InputError: An unknown app name (in Norwegian, with the known names), a project
@@ -104,6 +108,9 @@ def voila_command(
         f"--preheat_kernel={preheat}",
         f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
         f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL_SECONDS, idle_seconds)}",
+        f"--VoilaConfiguration.multi_kernel_manager_class={CappedKernelManager.__module__}."
+        f"{CappedKernelManager.__name__}",
+        f"--CappedKernelManager.max_kernels={max_kernels or kernel_cap()}",
     ]
     if preheat:
         command += ["--pool_size=1", f"--VoilaKernelManager.fill_delay={REFILL_DELAY_SECONDS}"]
@@ -114,6 +121,27 @@ def voila_command(
     return command
 
 
+KERNEL_MIB = 200
+"""Memory to allow for one app kernel (about 160 MiB measured, with room to grow)."""
+KERNEL_SHARE = 0.5
+"""The share of the machine's memory the kernels may take together."""
+KERNEL_CAP_LIMITS = (4, 40)
+"""The fewest and most kernels the default cap allows, whatever the memory."""
+
+
+def kernel_cap(memory_bytes: int | None = None) -> int:
+    """The default kernel cap: half the machine's memory in kernels of :data:`KERNEL_MIB`,
+    between :data:`KERNEL_CAP_LIMITS` (24 GiB gives 40; 4 GiB gives 10)."""
+    if memory_bytes is None:
+        try:
+            memory_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):
+            memory_bytes = 4 << 30
+    fits = int(memory_bytes * KERNEL_SHARE / (KERNEL_MIB << 20))
+    low, high = KERNEL_CAP_LIMITS
+    return max(low, min(high, fits))
+
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 """Addresses that serve this machine only."""
 HOST_CHECK = {
@@ -121,6 +149,19 @@ HOST_CHECK = {
 }
 """Voilà's configuration for a server on this machine: Jupyter's own Host check (names other
 than localhost and loopback addresses get 403), which Voilà switches off by default."""
+
+
+FULL_ROOM_PAGE = """{% extends "error.html" %}
+{% block body %}
+  <div class="voila-error" lang="nb">
+    <h1>Rommet er fullt</h1>
+    <p>Så mange har appene åpne nå at serveren ikke starter flere. Lukk en fane du ikke
+    bruker, eller vent et par minutter og last siden på nytt: sider som er lukket, gir plass
+    igjen.</p>
+  </div>
+{% endblock %}
+"""
+"""The page a request over the kernel cap gets (Voilà renders ``<status>.html`` first)."""
 
 
 def config_folder(project: Project) -> Path:
@@ -233,6 +274,7 @@ def write_template(project: Project) -> Path:
     page = landing_page(project)
     for name in ("tree.html", "tree-lab.html"):
         atomic_write_text(folder / name, page)
+    atomic_write_text(folder / "503.html", FULL_ROOM_PAGE)
     config_folder(project).mkdir(parents=True, exist_ok=True)
     atomic_write_text(
         config_folder(project) / "voila.json", json.dumps(HOST_CHECK, indent=1) + "\n"
