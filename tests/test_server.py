@@ -229,3 +229,59 @@ def test_requests_over_the_kernel_cap_get_a_full_room_page_not_a_kernel(tmp_path
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_frame_claiming_two_to_the_fortieth_offsets_leaves_the_server_answering(tmp_path):
+    """The v1 kernel websocket with one 8-byte binary frame holding 2⁴⁰ froze Voilà (Jupyter
+    builds that many offsets); the frame is dropped, and the page answers within seconds."""
+    import asyncio
+    import re
+
+    from tornado.websocket import websocket_connect
+
+    project = make_project(tmp_path / "p")
+    port = server.free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "--project",
+            str(project.root),
+            "app",
+            "calculator",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answer:
+                    page = answer.read().decode("utf-8")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Voilà did not start"
+                time.sleep(0.5)
+        kernel = re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", page)
+
+        async def send() -> None:
+            socket = await websocket_connect(
+                f"ws://127.0.0.1:{port}/api/kernels/{kernel.group(0)}/channels?session_id=t",
+                subprotocols=["v1.kernel.websocket.jupyter.org"],
+            )
+            await socket.write_message((2**40).to_bytes(8, "little"), binary=True)
+            await asyncio.sleep(1)
+            socket.close()
+
+        asyncio.run(send())
+        started = time.monotonic()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as answer:
+            assert answer.status == 200
+        assert time.monotonic() - started < 20  # a page with its kernel: seconds, not a freeze
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

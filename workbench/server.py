@@ -31,7 +31,7 @@ from workbench.config import Municipality, municipality_files
 from workbench.errors import InputError
 from workbench.outputs import atomic_write_text
 from workbench.project import Project
-from workbench.voila_kernels import CappedKernelManager
+from workbench.voila_kernels import CappedKernelManager, GuardedConnection
 
 DEFAULT_PORT = 8866
 APPS = "apps"
@@ -111,6 +111,9 @@ def voila_command(
         f"--VoilaConfiguration.multi_kernel_manager_class={CappedKernelManager.__module__}."
         f"{CappedKernelManager.__name__}",
         f"--CappedKernelManager.max_kernels={max_kernels or kernel_cap()}",
+        # a page's websocket: malformed or oversized messages dropped before they are parsed
+        f"--Voila.kernel_websocket_connection_class={GuardedConnection.__module__}."
+        f"{GuardedConnection.__name__}",
     ]
     if preheat:
         command += ["--pool_size=1", f"--VoilaKernelManager.fill_delay={REFILL_DELAY_SECONDS}"]

@@ -1,4 +1,5 @@
-"""The apps' kernel manager: Jupyter's, with a cap on how many kernels run at once.
+"""The apps' kernels: Jupyter's kernel manager with a cap on how many run at once, and its
+kernel websocket refusing messages it cannot parse.
 
 Every page an app serves gets its own kernel (about 160 MiB). Without a cap, ten plain
 requests in a workshop room start ten kernels and take gigabytes. With one, a request over
@@ -11,6 +12,7 @@ its pre-heating pool on top of it, so the pre-heated kernel counts too.
 
 from __future__ import annotations
 
+from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from traitlets import Int
@@ -32,3 +34,59 @@ class CappedKernelManager(AsyncMappingKernelManager):
                 reason="Rommet er fullt",
             )
         return await super().start_kernel(*args, **kwargs)
+
+
+MESSAGE_LIMIT = 8 << 20
+"""The largest websocket message a page may send to its kernel (8 MiB): widget edits are a
+few kilobytes."""
+V1 = "v1.kernel.websocket.jupyter.org"
+
+
+class GuardedConnection(ZMQChannelsWebsocketConnection):
+    """Jupyter's kernel websocket, refusing what it cannot parse before it parses it.
+
+    Jupyter's v1 protocol begins a binary message with the number of offsets that follow and
+    builds that many at once: one 8-byte frame holding 2⁴⁰ froze the whole server, every
+    room's pages with it. A message larger than :data:`MESSAGE_LIMIT`, or a binary one whose
+    offsets do not fit inside it in order, is logged and dropped; the page's kernel and every
+    other page go on.
+    """
+
+    def handle_incoming_message(self, incoming_msg) -> None:
+        problem = message_problem(incoming_msg, self.subprotocol)
+        if problem:
+            self.log.warning(
+                "Dropped a websocket message for kernel %s: %s", self.kernel_id, problem
+            )
+            return
+        super().handle_incoming_message(incoming_msg)
+
+
+def message_problem(message, subprotocol: str | None) -> str:
+    """Why a page's websocket message is refused, or empty where it is well formed enough to
+    parse (Jupyter checks the rest)."""
+    if len(message) > MESSAGE_LIMIT:
+        return f"{len(message)} bytes, more than {MESSAGE_LIMIT}"
+    if not isinstance(message, bytes):
+        return ""
+    if subprotocol == V1:  # little-endian count of 8-byte offsets, then the offsets
+        width, order, start = 8, "little", 8
+    else:  # the older binary form: big-endian count of 4-byte offsets
+        width, order, start = 4, "big", 4
+    if len(message) < start:
+        return "too short to hold its offsets"
+    count = int.from_bytes(message[:start], order)
+    fewest = 2 if subprotocol == V1 else 1  # v1: the channel's offsets; older: one buffer
+    if count < fewest or start + width * count > len(message):
+        return f"{count} offsets do not fit in {len(message)} bytes"
+    offsets = [
+        int.from_bytes(message[start + width * i : start + width * (i + 1)], order)
+        for i in range(count)
+    ]
+    if (
+        offsets != sorted(offsets)
+        or offsets[-1] > len(message)
+        or offsets[0] < start + width * count
+    ):
+        return "offsets out of order or outside the message"
+    return ""
