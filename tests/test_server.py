@@ -285,3 +285,78 @@ def test_a_frame_claiming_two_to_the_fortieth_offsets_leaves_the_server_answerin
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_the_kernels_stderr_never_reaches_a_page(tmp_path):
+    """A `comm_open` for the widget control without a version makes the kernel write a
+    traceback with the server's paths to stderr: the server keeps it (and says so in its
+    log), and the page's websocket gets no stderr."""
+    import asyncio
+    import json
+    import re
+    import uuid
+
+    from tornado.websocket import websocket_connect
+
+    project = make_project(tmp_path / "p")
+    port = server.free_port()
+    log = tmp_path / "voila.log"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "workbench",
+                "--project",
+                str(project.root),
+                "app",
+                "calculator",
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answer:
+                    page = answer.read().decode("utf-8")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Voilà did not start"
+                time.sleep(0.5)
+        kernel = re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", page)
+        received: list[dict] = []
+
+        async def probe() -> None:
+            socket = await websocket_connect(
+                f"ws://127.0.0.1:{port}/api/kernels/{kernel.group(0)}/channels?session_id=t"
+            )
+            header = {"msg_id": uuid.uuid4().hex, "msg_type": "comm_open", "username": "t"}
+            header |= {"session": "t", "date": "", "version": "5.3"}
+            content = {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget.control"}
+            message = {"header": header, "parent_header": {}, "metadata": {}}
+            message |= {"content": {**content, "data": {}}, "channel": "shell", "buffers": []}
+            await socket.write_message(json.dumps(message))
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                try:
+                    text = await asyncio.wait_for(socket.read_message(), 0.5)
+                except TimeoutError:
+                    continue
+                if text is None:
+                    break
+                if isinstance(text, str):
+                    received.append(json.loads(text))
+            socket.close()
+
+        asyncio.run(probe())
+        streams = [m for m in received if m.get("msg_type") == "stream"]
+        assert all(m["content"].get("name") != "stderr" for m in streams), streams
+        assert "Traceback" not in json.dumps(received)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert "stderr from its page" in log.read_text(encoding="utf-8")  # there was one to keep

@@ -37,3 +37,17 @@ def test_offsets_out_of_order_or_outside_and_oversized_messages_are_refused():
     beyond = count + b"".join(o.to_bytes(8, "little") for o in (32, 33, 999)) + b"x" * 13
     assert "outside" in message_problem(beyond, V1)
     assert "more than" in message_problem(b"\x00" * (MESSAGE_LIMIT + 1), V1)
+
+
+def test_the_kernels_stderr_is_told_apart_from_everything_else():
+    from workbench.voila_kernels import writes_to_stderr
+
+    session = Session()
+
+    def frames(kind: str, content: dict) -> list:
+        return session.serialize(session.msg(kind, content=content))
+
+    assert writes_to_stderr(session, frames("stream", {"name": "stderr", "text": "Traceback"}))
+    assert not writes_to_stderr(session, frames("stream", {"name": "stdout", "text": "ok"}))
+    assert not writes_to_stderr(session, frames("comm_msg", {"comm_id": "c", "data": {}}))
+    assert not writes_to_stderr(session, [b"<IDS|MSG>"])  # nothing to read: passed on

@@ -52,6 +52,15 @@ class GuardedConnection(ZMQChannelsWebsocketConnection):
     other page go on.
     """
 
+    def handle_outgoing_message(self, stream, outgoing_msg: list) -> None:
+        """Everything the kernel sends, except what it writes to stderr: a traceback there
+        carries the server's paths, and nothing in it is for the page (the apps show their
+        own Norwegian messages)."""
+        if writes_to_stderr(self.session, outgoing_msg):
+            self.log.warning("Kept kernel %s's stderr from its page", self.kernel_id)
+            return
+        super().handle_outgoing_message(stream, outgoing_msg)
+
     def handle_incoming_message(self, incoming_msg) -> None:
         problem = message_problem(incoming_msg, self.subprotocol)
         if problem:
@@ -60,6 +69,19 @@ class GuardedConnection(ZMQChannelsWebsocketConnection):
             )
             return
         super().handle_incoming_message(incoming_msg)
+
+
+def writes_to_stderr(session, message: list) -> bool:
+    """Whether a kernel message (its ZMQ frames) is a ``stream`` message to stderr; only the
+    small header and content frames are read."""
+    _, frames = session.feed_identities(message)
+    try:
+        header = session.unpack(frames[1])
+        if header.get("msg_type") != "stream":
+            return False
+        return session.unpack(frames[4]).get("name") == "stderr"
+    except (IndexError, ValueError, TypeError, AttributeError):
+        return False
 
 
 def message_problem(message, subprotocol: str | None) -> str:
