@@ -73,9 +73,10 @@ def year_column(**options: Any) -> Column:
     return Column("int", bounds=YEARS, what="årene som godtas", **options)
 
 
-def money_column(**options: Any) -> Column:
-    """Kroner, within ± :data:`MONEY` per line."""
-    return Column("float", bounds=(-MONEY, MONEY), what="beløpene som godtas per linje", **options)
+def money_column(*, negative: bool = True, **options: Any) -> Column:
+    """Kroner, within ± :data:`MONEY` per line (from 0 where a cost cannot be negative)."""
+    low = -MONEY if negative else 0
+    return Column("float", bounds=(low, MONEY), what="beløpene som godtas per linje", **options)
 
 
 def people_column(**options: Any) -> Column:

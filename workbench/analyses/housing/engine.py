@@ -64,11 +64,11 @@ RESIDENTS_SCHEMA = {"age_group": Column(), "step": Column("int"), "residents": p
 STEP_COSTS_SCHEMA = {
     "step": Column("int"),
     "fte_per_resident": Column("float", bounds=(0, 10), what="årsverkene som godtas per beboer"),
-    "cost_per_resident": money_column(),
+    "cost_per_resident": money_column(negative=False),
 }
 PROFILE_SCHEMA = {"age_group": Column(), "step": Column("int"), "share": Column("share")}
 DWELLING_SCHEMA = {"age_group": Column(), "persons_per_dwelling": Column("float")}
-REST_SCHEMA = {"fte": people_column(), "cost": money_column()}
+REST_SCHEMA = {"fte": people_column(), "cost": money_column(negative=False)}
 
 REST_GROWTH = {
     "constant": "holdes konstant",
@@ -122,7 +122,6 @@ def read_population(path: Path) -> pd.DataFrame:
     """
     table = read_table(path, POPULATION_SCHEMA)
     problems = _age_group_problems(table, (*AGE_GROUPS, WORKING_AGE))
-    problems += _negative(table, "persons")
     problems += _repeated(table, ["alternative", "year", "age_group"])
     groups: dict[str, dict[int, set]] = {}  # alternative (as they come) → year → age groups
     for alternative, year, group in zip(
@@ -144,7 +143,7 @@ def read_population(path: Path) -> pd.DataFrame:
 def read_residents(path: Path) -> pd.DataFrame:
     """Base-year residents per age group and housing step (every combination once)."""
     table = read_table(path, RESIDENTS_SCHEMA)
-    problems = _grid_problems(table, "residents")
+    problems = _grid_problems(table)
     for group, total in table.groupby("age_group")["residents"].sum().items():
         if total <= 0:
             problems.append(Problem(f"aldersgruppe {group} har ingen beboere"))
@@ -163,7 +162,6 @@ def read_step_costs(path: Path, *, every_step: bool = True) -> pd.DataFrame:
     missing = sorted(set(STEPS) - set(table["step"]))
     if missing and every_step:
         problems.append(Problem(f"mangler trinn {', '.join(map(str, missing))}", column="step"))
-    problems += _negative(table, "fte_per_resident", "cost_per_resident")
     if problems:
         raise InputError(path, problems)
     return table.drop(columns=ROW_COLUMN).set_index("step").sort_index()
@@ -174,7 +172,7 @@ def read_target_shares(path: Path) -> pd.DataFrame:
     share column is (``0,333``, ``33,3 %`` or ``1/3``); each age group's shares must sum to 1
     (within 0,005)."""
     table = read_table(path, PROFILE_SCHEMA)
-    problems = _grid_problems(table, "share")
+    problems = _grid_problems(table)
     problems += [
         Problem("må være mellom 0 og 1", row=r, column="share")
         for r, v in zip(table[ROW_COLUMN], table["share"], strict=True)
@@ -226,25 +224,9 @@ def read_rest(path: Path, growth: str = "constant") -> SectorRest:
         InputError: Not exactly one row, or a negative value.
     """
     table = read_table(path, REST_SCHEMA)
-    problems = []
     if len(table) != 1:
-        problems.append(
-            Problem(f"skal ha nøyaktig én rad med årsverk og kostnad, ikke {len(table)}")
-        )
-    problems += _negative(table, "fte", "cost")
-    if problems:
-        raise InputError(path, problems)
+        raise InputError(path, f"skal ha nøyaktig én rad med årsverk og kostnad, ikke {len(table)}")
     return SectorRest(float(table["fte"].iloc[0]), float(table["cost"].iloc[0]), growth)
-
-
-def _negative(table: pd.DataFrame, *columns: str) -> list[Problem]:
-    """Each cell below zero in ``columns``, with its row."""
-    return [
-        Problem("kan ikke være negativ", row=r, column=column)
-        for column in columns
-        for r, v in zip(table[ROW_COLUMN], table[column], strict=True)
-        if v < 0
-    ]
 
 
 def _age_group_problems(table: pd.DataFrame, known: tuple[str, ...] = AGE_GROUPS) -> list[Problem]:
@@ -291,11 +273,12 @@ def _repeated(table: pd.DataFrame, keys: list[str]) -> list[Problem]:
     ]
 
 
-def _grid_problems(table: pd.DataFrame, value: str) -> list[Problem]:
+def _grid_problems(table: pd.DataFrame) -> list[Problem]:
+    """Unknown age groups and steps, repeated and missing (age group, step) rows; the
+    values' own bounds are the schema's."""
     problems = (
         _age_group_problems(table) + _step_problems(table) + _repeated(table, ["age_group", "step"])
     )
-    problems += _negative(table, value)
     present = set(zip(table["age_group"], table["step"], strict=True))
     missing = [f"{g}/trinn {s}" for g in AGE_GROUPS for s in STEPS if (g, s) not in present]
     if missing:
