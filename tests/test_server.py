@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from conftest import interruptible, make_project
 
 from workbench import server
 from workbench.errors import InputError
+from workbench.voila_kernels import V1
 
 pytestmark = pytest.mark.slow
 
@@ -109,13 +112,11 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def test_a_foreign_host_is_refused_and_sigkill_leaves_nothing_behind(tmp_path):
-    """A page asked for under another name (the shape of a DNS-rebinding attack from a web
-    page a participant visits) gets 403; the machine's own names get the page. Killing
-    `workbench app` outright (SIGKILL, no chance to clean up) still stops Voilà and every
-    kernel: Linux tells Voilà its parent died."""
-    import http.client
-
+@contextlib.contextmanager
+def calculator_app(tmp_path, *options: str, log=subprocess.DEVNULL):
+    """`workbench app calculator` on a free port, up with its pre-heated kernel: the
+    process, the port and the page's HTML (with the kernel id a page is served with);
+    stopped afterwards if the test has not stopped it."""
     project = make_project(tmp_path / "p")
     port = server.free_port()
     process = subprocess.Popen(
@@ -129,28 +130,51 @@ def test_a_foreign_host_is_refused_and_sigkill_leaves_nothing_behind(tmp_path):
             "calculator",
             "--port",
             str(port),
+            *options,
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
-
-    def status(host: str) -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("GET", "/", headers={"Host": host})
-        return connection.getresponse().status
-
     try:
         deadline = time.monotonic() + 90
-        while True:  # up, with its pre-heated kernel started
+        while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-                kernels = [p for p in server.descendants(process.pid) if "ipykernel" in _cmdline(p)]
-                if kernels:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answer:
+                    page = answer.read().decode("utf-8")
+                if kernels_of(process):
                     break
             except OSError:
                 pass
             assert time.monotonic() < deadline, "Voilà did not start its kernel"
             time.sleep(0.5)
+        yield process, port, page
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def kernels_of(process: subprocess.Popen) -> list[int]:
+    return [p for p in server.descendants(process.pid) if "ipykernel" in _cmdline(p)]
+
+
+KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def test_a_foreign_host_is_refused_and_sigkill_leaves_nothing_behind(tmp_path):
+    """A page asked for under another name (the shape of a DNS-rebinding attack from a web
+    page a participant visits) gets 403; the machine's own names get the page. Killing
+    `workbench app` outright (SIGKILL, no chance to clean up) still stops Voilà and every
+    kernel: Linux tells Voilà its parent died."""
+    import http.client
+
+    with calculator_app(tmp_path) as (process, port, _):
+
+        def status(host: str) -> int:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/", headers={"Host": host})
+            return connection.getresponse().status
+
         assert status("evil.example") == 403
         assert status(f"evil.example:{port}") == 403
         assert status(f"localhost:{port}") == 200 and status(f"127.0.0.1:{port}") == 200
@@ -160,12 +184,10 @@ def test_a_foreign_host_is_refused_and_sigkill_leaves_nothing_behind(tmp_path):
         deadline = time.monotonic() + 20
         while running(family) and time.monotonic() < deadline:
             time.sleep(0.3)
-        assert running(family) == set(), [_cmdline(p) for p in running(family)]
-    finally:
-        if process.poll() is None:
-            process.kill()
-        for pid in running(server.descendants(process.pid)):
+        left = running(family)
+        for pid in left:  # leave the machine clean even when the test fails
             os.kill(pid, signal.SIGKILL)
+        assert left == set(), [_cmdline(p) for p in left]
 
 
 def test_the_default_kernel_cap_follows_the_machines_memory(project):
@@ -186,34 +208,7 @@ def test_requests_over_the_kernel_cap_get_a_full_room_page_not_a_kernel(tmp_path
     fill it, the rest get «Rommet er fullt» (503) and no kernel."""
     import urllib.error
 
-    project = make_project(tmp_path / "p")
-    port = server.free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "workbench",
-            "--project",
-            str(project.root),
-            "app",
-            "calculator",
-            "--port",
-            str(port),
-            "--max-kernels",
-            "3",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-    def kernels() -> list[int]:
-        return [p for p in server.descendants(process.pid) if "ipykernel" in _cmdline(p)]
-
-    try:
-        deadline = time.monotonic() + 90
-        while not kernels():
-            assert time.monotonic() < deadline, "Voilà did not start its kernel"
-            time.sleep(0.5)
+    with calculator_app(tmp_path, "--max-kernels", "3") as (process, port, _):
         codes, page = [], ""
         for _ in range(6):
             try:
@@ -223,56 +218,29 @@ def test_requests_over_the_kernel_cap_get_a_full_room_page_not_a_kernel(tmp_path
                 codes.append(refused.code)
                 page = refused.read().decode("utf-8")
             time.sleep(0.5)
-        assert len(kernels()) <= 3
+        assert len(kernels_of(process)) <= 3
         assert 503 in codes and codes[0] == 200
         assert "Rommet er fullt" in page and 'lang="nb"' in page
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+
+
+def websocket(port: int, page: str, **options):
+    """A websocket to the kernel the page was served with."""
+    from tornado.websocket import websocket_connect
+
+    kernel = KERNEL_ID.search(page).group(0)
+    url = f"ws://127.0.0.1:{port}/api/kernels/{kernel}/channels?session_id=t"
+    return websocket_connect(url, **options)
 
 
 def test_a_frame_claiming_two_to_the_fortieth_offsets_leaves_the_server_answering(tmp_path):
     """The v1 kernel websocket with one 8-byte binary frame holding 2⁴⁰ froze Voilà (Jupyter
     builds that many offsets); the frame is dropped, and the page answers within seconds."""
     import asyncio
-    import re
 
-    from tornado.websocket import websocket_connect
-
-    project = make_project(tmp_path / "p")
-    port = server.free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "workbench",
-            "--project",
-            str(project.root),
-            "app",
-            "calculator",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answer:
-                    page = answer.read().decode("utf-8")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "Voilà did not start"
-                time.sleep(0.5)
-        kernel = re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", page)
+    with calculator_app(tmp_path) as (_, port, page):
 
         async def send() -> None:
-            socket = await websocket_connect(
-                f"ws://127.0.0.1:{port}/api/kernels/{kernel.group(0)}/channels?session_id=t",
-                subprotocols=["v1.kernel.websocket.jupyter.org"],
-            )
+            socket = await websocket(port, page, subprotocols=[V1])
             await socket.write_message((2**40).to_bytes(8, "little"), binary=True)
             await asyncio.sleep(1)
             socket.close()
@@ -282,9 +250,6 @@ def test_a_frame_claiming_two_to_the_fortieth_offsets_leaves_the_server_answerin
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as answer:
             assert answer.status == 200
         assert time.monotonic() - started < 20  # a page with its kernel: seconds, not a freeze
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_the_kernels_stderr_never_reaches_a_page(tmp_path):
@@ -293,47 +258,14 @@ def test_the_kernels_stderr_never_reaches_a_page(tmp_path):
     log), and the page's websocket gets no stderr."""
     import asyncio
     import json
-    import re
     import uuid
 
-    from tornado.websocket import websocket_connect
-
-    project = make_project(tmp_path / "p")
-    port = server.free_port()
-    log = tmp_path / "voila.log"
-    with log.open("w") as errors:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "workbench",
-                "--project",
-                str(project.root),
-                "app",
-                "calculator",
-                "--port",
-                str(port),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
-        )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answer:
-                    page = answer.read().decode("utf-8")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "Voilà did not start"
-                time.sleep(0.5)
-        kernel = re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", page)
-        received: list[dict] = []
+    received: list[dict] = []
+    path = tmp_path / "voila.log"
+    with path.open("w") as log, calculator_app(tmp_path, log=log) as (_, port, page):
 
         async def probe() -> None:
-            socket = await websocket_connect(
-                f"ws://127.0.0.1:{port}/api/kernels/{kernel.group(0)}/channels?session_id=t"
-            )
+            socket = await websocket(port, page)
             header = {"msg_id": uuid.uuid4().hex, "msg_type": "comm_open", "username": "t"}
             header |= {"session": "t", "date": "", "version": "5.3"}
             content = {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget.control"}
@@ -353,10 +285,7 @@ def test_the_kernels_stderr_never_reaches_a_page(tmp_path):
             socket.close()
 
         asyncio.run(probe())
-        streams = [m for m in received if m.get("msg_type") == "stream"]
-        assert all(m["content"].get("name") != "stderr" for m in streams), streams
-        assert "Traceback" not in json.dumps(received)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-    assert "stderr from its page" in log.read_text(encoding="utf-8")  # there was one to keep
+    streams = [m for m in received if m.get("msg_type") == "stream"]
+    assert all(m["content"].get("name") != "stderr" for m in streams), streams
+    assert "Traceback" not in json.dumps(received)
+    assert "stderr from its page" in path.read_text(encoding="utf-8")  # there was one to keep
