@@ -232,24 +232,84 @@ def websocket(port: int, page: str, **options):
     return websocket_connect(url, **options)
 
 
-def test_a_frame_claiming_two_to_the_fortieth_offsets_leaves_the_server_answering(tmp_path):
-    """The v1 kernel websocket with one 8-byte binary frame holding 2⁴⁰ froze Voilà (Jupyter
-    builds that many offsets); the frame is dropped, and the page answers within seconds."""
+def kernel_message(kind: str, content: dict, metadata: dict | None = None) -> bytes:
+    """A shell message to a kernel in Jupyter's v1 websocket protocol, as a page sends it."""
+    import json
+    import uuid
+
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": kind, "username": "t", "session": "t"}
+    message = {"header": {**header, "date": "", "version": "5.3"}, "parent_header": {}}
+    message |= {"metadata": metadata or {}, "content": content}
+    return serialize_msg_to_ws_v1(message, "shell", pack=lambda part: json.dumps(part).encode())
+
+
+def rss_mib(pid: int) -> int:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        line = next(line for line in status if line.startswith("VmRSS"))
+    return int(line.split()[1]) // 1024
+
+
+def test_the_messages_that_froze_the_server_leave_it_answering(tmp_path):
+    """Item by item what took the room down: the widget control's `request_states` on a
+    socket without the v1 protocol (Voilà read the reply's binary frames as v1, built
+    billions of offsets and grew 40 MB/s), the same on v1, and one 8-byte frame holding 2⁴⁰.
+    Afterwards the server answers `GET /` within 2 s and Voilà's memory stays within
+    200 MiB of where it was; the socket without v1 is closed with a protocol error."""
     import asyncio
+    import json
+    import uuid
 
-    with calculator_app(tmp_path) as (_, port, page):
+    with calculator_app(tmp_path) as (process, port, page):
+        (voila,) = [p for p in server.descendants(process.pid) if "bin/voila" in _cmdline(p)]
+        deadline = time.monotonic() + 60
+        while len(kernels_of(process)) < 2:  # the page's kernel and a pre-heated one
+            assert time.monotonic() < deadline, "Voilà did not pre-heat a kernel"
+            time.sleep(0.5)
+        before = rss_mib(voila)
+        comm = {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget.control"}
+        opening = ("comm_open", {**comm, "data": {}}, {"version": "1.0.0"})
+        asking = ("comm_msg", {"comm_id": comm["comm_id"], "data": {"method": "request_states"}})
 
-        async def send() -> None:
+        async def legacy() -> int | None:
+            socket = await websocket(port, page)
+            for kind, content, *metadata in (opening, asking):
+                message = {"header": {"msg_id": uuid.uuid4().hex, "msg_type": kind}}
+                message |= {"parent_header": {}, "metadata": (metadata or [{}])[0]}
+                message |= {"content": content, "channel": "shell", "buffers": []}
+                with contextlib.suppress(Exception):  # the server may have closed it
+                    await socket.write_message(json.dumps(message))
+            with contextlib.suppress(TimeoutError):  # a frozen server does not close it
+                while await asyncio.wait_for(socket.read_message(), 10) is not None:
+                    pass
+            return socket.close_code
+
+        async def v1() -> int:
             socket = await websocket(port, page, subprotocols=[V1])
+            for message in (kernel_message(*opening), kernel_message(*asking)):
+                await socket.write_message(message, binary=True)
+            replies = 0
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                with contextlib.suppress(TimeoutError):
+                    replies += await asyncio.wait_for(socket.read_message(), 0.5) is not None
             await socket.write_message((2**40).to_bytes(8, "little"), binary=True)
             await asyncio.sleep(1)
             socket.close()
+            return replies
 
-        asyncio.run(send())
+        closed_with = asyncio.run(legacy())
+        time.sleep(3)  # the 40 MB/s growth showed within a second
         started = time.monotonic()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as answer:
             assert answer.status == 200
-        assert time.monotonic() - started < 20  # a page with its kernel: seconds, not a freeze
+        assert time.monotonic() - started < 2
+        assert rss_mib(voila) - before < 200
+        assert closed_with == 1002
+        assert asyncio.run(v1()) > 0  # the page's own protocol still gets the widget states
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as answer:
+            assert answer.status == 200
 
 
 def test_the_kernels_stderr_never_reaches_a_page(tmp_path):
@@ -260,32 +320,31 @@ def test_the_kernels_stderr_never_reaches_a_page(tmp_path):
     import json
     import uuid
 
-    received: list[dict] = []
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    received: list[tuple[dict, dict]] = []
     path = tmp_path / "voila.log"
     with path.open("w") as log, calculator_app(tmp_path, log=log) as (_, port, page):
 
         async def probe() -> None:
-            socket = await websocket(port, page)
-            header = {"msg_id": uuid.uuid4().hex, "msg_type": "comm_open", "username": "t"}
-            header |= {"session": "t", "date": "", "version": "5.3"}
+            socket = await websocket(port, page, subprotocols=[V1])
             content = {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget.control"}
-            message = {"header": header, "parent_header": {}, "metadata": {}}
-            message |= {"content": {**content, "data": {}}, "channel": "shell", "buffers": []}
-            await socket.write_message(json.dumps(message))
+            await socket.write_message(kernel_message("comm_open", content), binary=True)
             end = time.monotonic() + 5
             while time.monotonic() < end:
                 try:
-                    text = await asyncio.wait_for(socket.read_message(), 0.5)
+                    frame = await asyncio.wait_for(socket.read_message(), 0.5)
                 except TimeoutError:
                     continue
-                if text is None:
+                if frame is None:
                     break
-                if isinstance(text, str):
-                    received.append(json.loads(text))
+                _, parts = deserialize_msg_from_ws_v1(frame)
+                received.append((json.loads(parts[0]), json.loads(parts[3])))
             socket.close()
 
         asyncio.run(probe())
-    streams = [m for m in received if m.get("msg_type") == "stream"]
-    assert all(m["content"].get("name") != "stderr" for m in streams), streams
+    assert received, "the kernel answered nothing"
+    streams = [content for header, content in received if header["msg_type"] == "stream"]
+    assert all(content.get("name") != "stderr" for content in streams), streams
     assert "Traceback" not in json.dumps(received)
     assert "stderr from its page" in path.read_text(encoding="utf-8")  # there was one to keep

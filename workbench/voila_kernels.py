@@ -45,24 +45,45 @@ V1 = "v1.kernel.websocket.jupyter.org"
 class GuardedConnection(ZMQChannelsWebsocketConnection):
     """Jupyter's kernel websocket, refusing what it cannot parse before it parses it.
 
-    Jupyter's v1 protocol begins a binary message with the number of offsets that follow and
-    builds that many at once: one 8-byte frame holding 2⁴⁰ froze the whole server, every
-    room's pages with it. A message larger than :data:`MESSAGE_LIMIT`, or a binary one whose
-    offsets do not fit inside it in order, is logged and dropped; the page's kernel and every
-    other page go on.
+    Only Jupyter's v1 protocol is spoken (see :meth:`connect`). It begins a binary message
+    with the number of offsets that follow, and Jupyter builds that many at once: one 8-byte
+    frame holding 2⁴⁰ froze the whole server, every room's pages with it. A message larger
+    than :data:`MESSAGE_LIMIT`, or a binary one whose offsets do not fit inside it in order,
+    is logged and dropped; the page's kernel and every other page go on.
     """
+
+    def connect(self):
+        """Connects a page speaking Jupyter's v1 protocol; closes any other.
+
+        Voilà's websocket handler reads every binary message it sends as v1. A reply in the
+        older protocol (a widget state with buffers, asked for by ``request_states``) is read
+        as billions of offsets: the server froze and grew 40 MB/s. Voilà's own pages speak
+        v1, so only a hand-made client is turned away."""
+        connected = super().connect()
+        if self.subprotocol != V1:
+            self.log.warning(
+                "Closed a websocket for kernel %s: it did not ask for %s", self.kernel_id, V1
+            )
+            self.websocket_handler.close(1002, f"Bruk protokollen {V1}")
+        return connected
 
     def handle_outgoing_message(self, stream, outgoing_msg: list) -> None:
         """Everything the kernel sends, except what it writes to stderr: a traceback there
         carries the server's paths, and nothing in it is for the page (the apps show their
-        own Norwegian messages)."""
+        own Norwegian messages). Nothing goes to a socket without the v1 protocol."""
+        if self.subprotocol != V1:
+            return
         if writes_to_stderr(self.session, outgoing_msg):
             self.log.warning("Kept kernel %s's stderr from its page", self.kernel_id)
             return
         super().handle_outgoing_message(stream, outgoing_msg)
 
     def handle_incoming_message(self, incoming_msg) -> None:
-        problem = message_problem(incoming_msg, self.subprotocol)
+        problem = (
+            message_problem(incoming_msg)
+            if self.subprotocol == V1
+            else "the socket does not speak the v1 protocol"
+        )
         if problem:
             self.log.warning(
                 "Dropped a websocket message for kernel %s: %s", self.kernel_id, problem
@@ -84,31 +105,22 @@ def writes_to_stderr(session, message: list) -> bool:
         return False
 
 
-def message_problem(message, subprotocol: str | None) -> str:
-    """Why a page's websocket message is refused, or empty where it is well formed enough to
-    parse (Jupyter checks the rest)."""
+def message_problem(message) -> str:
+    """Why a page's v1 websocket message is refused, or empty where it is well formed enough
+    to parse (Jupyter checks the rest)."""
     if len(message) > MESSAGE_LIMIT:
         return f"{len(message)} bytes, more than {MESSAGE_LIMIT}"
     if not isinstance(message, bytes):
         return ""
-    if subprotocol == V1:  # little-endian count of 8-byte offsets, then the offsets
-        width, order, start = 8, "little", 8
-    else:  # the older binary form: big-endian count of 4-byte offsets
-        width, order, start = 4, "big", 4
-    if len(message) < start:
+    width = 8  # a little-endian count of 8-byte offsets, then the offsets
+    if len(message) < width:
         return "too short to hold its offsets"
-    count = int.from_bytes(message[:start], order)
-    fewest = 2 if subprotocol == V1 else 1  # v1: the channel's offsets; older: one buffer
-    if count < fewest or start + width * count > len(message):
+    count = int.from_bytes(message[:width], "little")
+    if count < 2 or width * (count + 1) > len(message):  # at least the channel's two
         return f"{count} offsets do not fit in {len(message)} bytes"
     offsets = [
-        int.from_bytes(message[start + width * i : start + width * (i + 1)], order)
-        for i in range(count)
+        int.from_bytes(message[width * (i + 1) : width * (i + 2)], "little") for i in range(count)
     ]
-    if (
-        offsets != sorted(offsets)
-        or offsets[-1] > len(message)
-        or offsets[0] < start + width * count
-    ):
+    if offsets != sorted(offsets) or offsets[-1] > len(message) or offsets[0] < width * (count + 1):
         return "offsets out of order or outside the message"
     return ""
