@@ -15,7 +15,7 @@ import logging
 
 import ipywidgets as widgets
 
-from workbench import analyses
+from workbench import analyses, controls
 from workbench.analyses.spec import Analysis
 from workbench.apps import ERROR_STYLE
 from workbench.config import Municipality, municipality_files
@@ -39,7 +39,7 @@ class AppShell:
         self.analysis = session.analysis
         self.project = session.project
         self.app = None
-        self.picker = widgets.Dropdown(
+        self.picker = controls.Dropdown(
             options=municipalities(self.analysis, self.project),
             value=session.municipality.number,
             description="Kommune",
@@ -51,6 +51,7 @@ class AppShell:
         self.body = widgets.VBox()
         self.sources = widgets.HTML()
         self.picker.observe(lambda change: self.load(change["new"]), names="value")
+        controls.watch([self.picker], self._refused)
         self.widget = widgets.VBox(
             [
                 widgets.HBox([self.picker, self.loading]),
@@ -74,6 +75,9 @@ class AppShell:
             self._show(session, None)
         finally:
             self.loading.value = ""
+
+    def _refused(self, message: str) -> None:
+        self.status.value = f"<span style='{ERROR_STYLE}'>{html.escape(message)}</span>"
 
     def _fail(self, municipality: str, exc: Exception) -> None:
         """Show a short Norwegian message and log the detail (never a traceback on the page)."""

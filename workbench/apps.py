@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pydantic import ValidationError
 
-from workbench import formatting, plots
+from workbench import controls, formatting, plots
 from workbench.errors import InputError
 from workbench.models import translate_errors
 from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR, KeyFigure
@@ -66,6 +66,11 @@ class LiveApp:
             return
         self.status.value = ""
         self._draw(self.charts)
+
+    def watch(self, *roots: widgets.Widget) -> None:
+        """Show in the status line what the page sent to a control under ``roots`` and was
+        refused (call it for the app's widgets and for any made later)."""
+        controls.watch(roots, self._error)
 
     def _error(self, message: str) -> None:
         self.status.value = f"<span style='{ERROR_STYLE}'>{html.escape(message)}</span>"
@@ -191,13 +196,14 @@ class NumberField:
         self.minimum, self.maximum, self.unit, self.decimals = minimum, maximum, unit, decimals
         self._on_change = on_change
         self._quiet = False
-        self.text = widgets.Text(
+        self.text = controls.Text(
             value=self._shown(value),
             continuous_update=False,
             layout=widgets.Layout(width=width),
         )
         self.text.add_class("workbench-number")
         self.message = widgets.HTML()
+        self.text.on_refused = self._refused
         self.label = widgets.HTML(f"<span style='font-size:0.9em'>{html.escape(label)}</span>")
         self.text.observe(self._changed, names="value")
         self.widget = widgets.VBox(
@@ -242,6 +248,9 @@ class NumberField:
         self.set_text_only(value)
         self._on_change()
 
+    def _refused(self, message: str) -> None:
+        self.message.value = f"<span style='{ERROR_STYLE}'>{html.escape(message)}</span>"
+
     def set_text_only(self, value: float) -> None:
         self._quiet = True
         try:
@@ -261,14 +270,21 @@ class LazySections:
     Args:
         titles: One title per section.
         build: Called with a section's index the first time it opens; returns its widgets.
+        watch: Called with a section's widgets once made (the app's :meth:`LiveApp.watch`).
     """
 
-    def __init__(self, titles: Iterable[str], build: Callable[[int], list[widgets.Widget]]):
+    def __init__(
+        self,
+        titles: Iterable[str],
+        build: Callable[[int], list[widgets.Widget]],
+        watch: Callable[..., None] | None = None,
+    ):
         self._build = build
+        self._watch = watch
         titles = list(titles)
         self.boxes = [widgets.VBox() for _ in titles]
         self.built = [False] * len(titles)
-        self.widget = widgets.Accordion(children=self.boxes, titles=tuple(titles))
+        self.widget = controls.Accordion(children=self.boxes, titles=tuple(titles))
         self.widget.observe(self._opened, names="selected_index")
 
     def _opened(self, change) -> None:
@@ -280,6 +296,8 @@ class LazySections:
         if not self.built[index]:
             self.built[index] = True
             self.boxes[index].children = self._build(index)
+            if self._watch is not None:
+                self._watch(*self.boxes[index].children)
 
     def set_titles(self, titles: Iterable[str]) -> None:
         self.widget.titles = tuple(titles)
@@ -327,7 +345,7 @@ class PercentSlider:
     """
 
     def __init__(self, value: float, label: str, on_change: Callable[[float], None]):
-        self.slider = widgets.FloatSlider(
+        self.slider = controls.FloatSlider(
             value=value,
             min=0,
             max=100,

@@ -14,7 +14,7 @@ import time
 import ipywidgets as widgets
 import pandas as pd
 
-from workbench import plots
+from workbench import controls, plots
 from workbench.analyses.allocation import engine as allocation
 from workbench.analyses.allocation.engine import (
     ALL,
@@ -60,22 +60,22 @@ class AllocationApp(LiveApp):
         self.rule_of_line = allocation.match(inputs.ledger, inputs.rules)
         self.result: AllocationResult | None = None
         self.last_seconds = 0.0
-        self.year = widgets.Dropdown(
+        self.year = controls.Dropdown(
             options=years(inputs), value=years(inputs)[-1], description="År"
         )
-        self.variant = widgets.Dropdown(
+        self.variant = controls.Dropdown(
             options=[(label, key) for key, label in VARIANTS.items()],
             description="Variant",
             layout=widgets.Layout(width="380px"),
         )
         areas = sorted(set(self.parts["area"]))
-        self.area = widgets.Dropdown(
+        self.area = controls.Dropdown(
             options=[ALL, *areas],
             description="Tjenesteområde",
             style={"description_width": "initial"},
         )
         used = sorted(set(self.rule_of_line[self.rule_of_line >= 0]))
-        self.part_picker = widgets.Dropdown(
+        self.part_picker = controls.Dropdown(
             options=self._part_options(used),
             description="Regel",
             layout=widgets.Layout(width="820px"),
@@ -84,7 +84,7 @@ class AllocationApp(LiveApp):
             (f"{s} {n}", int(s))
             for s, n in zip(inputs.steps["step"], inputs.steps["name"], strict=True)
         ]
-        self.new_step = widgets.Dropdown(
+        self.new_step = controls.Dropdown(
             options=step_options, description="Flytt til", layout=widgets.Layout(width="460px")
         )
         self.status = widgets.HTML()
@@ -121,6 +121,7 @@ class AllocationApp(LiveApp):
                 ),
             ]
         )
+        self.watch(self.widget)
         self._show_part()
         self.refresh()
 

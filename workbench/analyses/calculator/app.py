@@ -14,7 +14,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import pandas as pd
 
-from workbench import plots
+from workbench import controls, plots
 from workbench.analyses.calculator.engine import (
     Alternative,
     Package,
@@ -57,7 +57,7 @@ class _LineEditor:
         on_remove: Callable[[_LineEditor], None],
         unit_of: Callable[[str], str],
     ):
-        self.service = widgets.Dropdown(
+        self.service = controls.Dropdown(
             options=options,
             value=line.service,
             description="Tjeneste",
@@ -67,7 +67,7 @@ class _LineEditor:
         self.unit_of = unit_of
         self.on_change = on_change
         self.quantity = NumberField(line.quantity, "Antall", self._quantity_changed, decimals=2)
-        self.period = widgets.Dropdown(
+        self.period = controls.Dropdown(
             options=[(label, key) for key, label in PERIOD_LABELS.items()],
             value=line.period,
             layout=widgets.Layout(width="110px"),
@@ -148,7 +148,7 @@ class _AlternativeEditor:
         if self.built:
             return
         app = self.app
-        self._name = widgets.Text(
+        self._name = controls.Text(
             value=self.start.name, description="Navn", layout=widgets.Layout(width="420px")
         )
         self._name.observe(lambda _change: app.name_changed(), names="value")
@@ -168,6 +168,7 @@ class _AlternativeEditor:
             self.app.options, line, self.app.refresh, self.remove_line, self.app.unit_of
         )
         self._lines.append(editor)
+        self.app.watch(editor.box)
         self.lines_box.children = [e.box for e in self._lines]
 
     def add_line(self) -> None:
@@ -202,14 +203,14 @@ class CalculatorApp(LiveApp):
         self.options = [(service_label(row), sid) for sid, row in inputs.catalogue.iterrows()]
         self.result: Result | None = None
         self.last_seconds = 0.0
-        self.package_picker = widgets.Dropdown(
+        self.package_picker = controls.Dropdown(
             options=[(p.package.title, i) for i, p in enumerate(inputs.packages)],
             description="Pakke",
             layout=widgets.Layout(width="560px"),
         )
         self.package_picker.observe(lambda change: self.load(change["new"]), names="value")
         steps = sorted(inputs.catalogue["step"].unique())
-        self.step_filter = widgets.Dropdown(
+        self.step_filter = controls.Dropdown(
             options=[("Alle trinn", ALL_STEPS)] + [(f"Trinn {s}", int(s)) for s in steps],
             description="Vis trinn",
         )
@@ -217,7 +218,7 @@ class CalculatorApp(LiveApp):
         add = widgets.Button(description="Legg til alternativ", icon="plus", button_style="info")
         add.on_click(lambda _button: self.add_alternative())
         self.editors: list[_AlternativeEditor] = []
-        self.sections = LazySections([], self._open_editor)
+        self.sections = LazySections([], self._open_editor, self.watch)
         self.status = widgets.HTML()
         self.downloads = Downloads("ressurskalkulator")
         self.summary_html = widgets.HTML()
@@ -249,6 +250,7 @@ class CalculatorApp(LiveApp):
                 footer,
             ]
         )
+        self.watch(self.widget)
         self.load(0)
 
     def load(self, index: int) -> None:

@@ -13,7 +13,7 @@ import time
 import ipywidgets as widgets
 import pandas as pd
 
-from workbench import plots
+from workbench import controls, plots
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.engine import HousingResult, evaluate
 from workbench.analyses.housing.load import HousingInputs, load
@@ -72,14 +72,14 @@ class HousingApp(LiveApp):
         self._drawn_profile: pd.DataFrame | None = None
         self.last_seconds = 0.0
         last_year = int(inputs.data.population["year"].max())
-        self.target_year = widgets.IntSlider(
+        self.target_year = controls.IntSlider(
             value=target_year,
             min=base_year + 1,
             max=last_year,
             description="Målår",
             continuous_update=False,
         )
-        self.projection = widgets.Dropdown(
+        self.projection = controls.Dropdown(
             options=inputs.data.alternatives,
             value=inputs.settings.projection,
             description="Framskriving",
@@ -94,6 +94,7 @@ class HousingApp(LiveApp):
         self.profile = LazySections(
             (f"{group} år: alternativ profil i målåret (prosent)" for group in housing.AGE_GROUPS),
             self._group_sliders,
+            self.watch,
         )
         for control in (self.target_year, self.projection):
             control.observe(lambda _change: self.refresh(), names="value")
@@ -120,6 +121,7 @@ class HousingApp(LiveApp):
                 ),
             ]
         )
+        self.watch(self.widget)
         self.refresh()
 
     def _group_sliders(self, index: int) -> list[widgets.Widget]:

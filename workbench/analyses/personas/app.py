@@ -13,7 +13,7 @@ import time
 import ipywidgets as widgets
 from pydantic import ValidationError
 
-from workbench import plots
+from workbench import controls, plots
 from workbench.analyses.personas.engine import (
     Episode,
     Persona,
@@ -58,7 +58,7 @@ class PersonasApp(LiveApp):
         self._drawn_yearly = None
         self.last_seconds = 0.0
         layout = widgets.Layout(width="460px")
-        self.persona_picker = widgets.Dropdown(
+        self.persona_picker = controls.Dropdown(
             options=[(p.persona.title, i) for i, p in enumerate(inputs.personas)],
             description="Persona",
             layout=layout,
@@ -73,17 +73,17 @@ class PersonasApp(LiveApp):
             unit="personer",
             decimals=0,
         )
-        self.shown = widgets.SelectMultiple(description="Vis forløp", rows=3, layout=layout)
-        self.reference = widgets.Dropdown(
+        self.shown = controls.SelectMultiple(description="Vis forløp", rows=3, layout=layout)
+        self.reference = controls.Dropdown(
             description="Sammenlign mot", layout=layout, style={"description_width": "initial"}
         )
-        self.phase_to = widgets.Dropdown(description="Innfas", layout=layout)
-        self.episode_trajectory = widgets.Dropdown(description="Forløp", layout=layout)
-        self.episode_picker = widgets.Dropdown(
+        self.phase_to = controls.Dropdown(description="Innfas", layout=layout)
+        self.episode_trajectory = controls.Dropdown(description="Forløp", layout=layout)
+        self.episode_picker = controls.Dropdown(
             description="Episode", layout=widgets.Layout(width="640px")
         )
-        self.from_age = widgets.BoundedIntText(description="Fra alder", min=0, max=120)
-        self.to_age = widgets.BoundedIntText(description="Til alder", min=0, max=120)
+        self.from_age = controls.BoundedIntText(description="Fra alder", min=0, max=120)
+        self.to_age = controls.BoundedIntText(description="Til alder", min=0, max=120)
         self.amounts = widgets.VBox()
         self.fields: list[NumberField] = []
         self.status = widgets.HTML()
@@ -119,7 +119,7 @@ class PersonasApp(LiveApp):
                 self.summary,
                 self.scaled_html,
                 self.phase_html,
-                widgets.Accordion(
+                controls.Accordion(
                     children=[
                         widgets.VBox(
                             [
@@ -138,6 +138,7 @@ class PersonasApp(LiveApp):
                 ),
             ]
         )
+        self.watch(self.widget)
         self.load(0)
 
     def load(self, index: int) -> None:

@@ -81,7 +81,10 @@ class Episode(StrictModel):
     @model_validator(mode="after")
     def _one_way_of_pricing(self) -> Self:
         if self.to_age < self.from_age:
-            raise ValueError(f"to_age ({self.to_age}) kan ikke være før from_age ({self.from_age})")
+            raise ValueError(
+                f"til alder ({self.to_age}, to_age) kan ikke være lavere enn fra alder "
+                f"({self.from_age}, from_age)"
+            )
         direct = self.annual_cost is not None or self.annual_hours is not None
         if direct == (self.services is not None):
             raise ValueError(
