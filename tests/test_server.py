@@ -204,13 +204,13 @@ def test_the_default_kernel_cap_follows_the_machines_memory(project):
 
 
 def test_requests_over_the_kernel_cap_get_a_full_room_page_not_a_kernel(tmp_path):
-    """Six plain requests (no browser) with a cap of 3: the pre-heated kernels and one page
+    """Ten plain requests (no browser) with a cap of 3: the pre-heated kernels and one page
     fill it, the rest get «Rommet er fullt» (503) and no kernel."""
     import urllib.error
 
     with calculator_app(tmp_path, "--max-kernels", "3") as (process, port, _):
         codes, page = [], ""
-        for _ in range(6):
+        for _ in range(10):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120) as answer:
                     codes.append(answer.status)
