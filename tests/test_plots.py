@@ -7,7 +7,6 @@ give them, so these tests need no data files and no engine.
 
 from __future__ import annotations
 
-import contextlib
 import io
 
 import matplotlib.pyplot as plt
@@ -431,18 +430,6 @@ def test_nothing_is_cut_off_or_drawn_over_the_title_mark_or_source(draw, name, i
         assert drawn.y0 >= figure_box.y0 - 1 and drawn.y1 <= figure_box.y1 + 1, (ax, drawn)
         for text in own_texts:
             assert not _boxes_overlap(drawn, text), (ax.get_title(), drawn, text)
-
-
-@pytest.mark.parametrize("name", ["need_chart", "trajectory_chart", "staircase_chart"])
-def test_measuring_each_axes_once_gives_the_layout_of_measuring_it_twice(name, monkeypatch):
-    fig = CHARTS[name](True)
-    once = {key: getattr(fig.subplotpars, key) for key in plots.LAYOUT}
-    plt.close(fig)
-    monkeypatch.setattr(plots, "_measured_once", contextlib.nullcontext)
-    fig = CHARTS[name](True)
-    twice = {key: getattr(fig.subplotpars, key) for key in plots.LAYOUT}
-    plt.close(fig)
-    assert once == twice
 
 
 def test_a_png_at_the_figures_own_size_has_the_pixels_savefig_draws(draw):

@@ -20,8 +20,8 @@ import contextlib
 import errno
 import functools
 import json
+import multiprocessing
 import os
-import re
 import shutil
 import signal
 import time
@@ -478,7 +478,7 @@ def _backend(
                 # Stopped (Ctrl-C): drop what has not started and stop the running jobs now
                 # instead of letting them finish. Their unfinished folders are in staging,
                 # which run_batch removes; a warm kernel notices its worker is gone and exits.
-                running = list((getattr(pool, "_processes", None) or {}).values())
+                running = multiprocessing.active_children()  # the pool's workers
                 pool.shutdown(wait=False, cancel_futures=True)
                 for process in running:
                     process.terminate()
@@ -569,7 +569,9 @@ def _html_exporter():
     # the notebook is validated once, after its preprocessors, not after each of the twelve
     # (eight are switched off and change nothing): the same page in 20 ms instead of 36
     config.Exporter.optimistic_validation = True
-    return _report_exporter_class()(
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
         config=config,
         template_file=str(Path(__file__).parent / "templates" / "report.html.j2"),
         language_code="nb",  # the page says it is Norwegian bokmål (<html lang="nb">)
@@ -577,44 +579,6 @@ def _html_exporter():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-
-
-_OUTPUT_DIV = re.compile(r'(<div class="[^"]*\bjp-OutputArea-output\b[^"]*")')
-
-
-def _report_exporter_class():
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-
-    class ReportExporter(HTMLExporter):
-        """nbconvert's HTML exporter without its last pass, which parses and writes out the
-        whole page again with BeautifulSoup (a third of the export, most of it spent on the
-        embedded figures) to give images without alt text a placeholder and make outputs
-        focusable. The report's figures carry their own alt text; outputs get their
-        ``tabindex`` here, from the template's own markup."""
-
-        def from_notebook_node(self, nb, resources=None, **kw):
-            language = nb.metadata.get("language_info", {})
-            lexer = language.get("pygments_lexer", language.get("name"))
-            self.register_filter(
-                "highlight_code",
-                self.filters.get(
-                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
-                ),
-            )
-            resources = self._init_resources(resources)
-            self.register_filter(
-                "filter_data_type",
-                WidgetsDataTypeFilter(
-                    notebook_metadata=self._nb_metadata, parent=self, resources=resources
-                ),
-            )
-            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            return _OUTPUT_DIV.sub(r'\1 tabindex="0"', body), resources
-
-    return ReportExporter
 
 
 def _scrubbed(path: Path, name: str):

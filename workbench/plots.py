@@ -13,7 +13,6 @@ import io
 import textwrap
 from collections.abc import Iterator
 
-import matplotlib.artist as martist
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -158,8 +157,7 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) ->
     if _LAYOUTS is not None and kind in _LAYOUTS:
         fig.subplots_adjust(**_LAYOUTS[kind])
     else:
-        with _measured_once():
-            laid_out(fig, rect=(0, footer / height, 1, 1 - header / height))
+        laid_out(fig, rect=(0, footer / height, 1, 1 - header / height))
         if _LAYOUTS is not None:
             _LAYOUTS[kind] = {name: getattr(fig.subplotpars, name) for name in LAYOUT}
     # plain text, not suptitle: tight_layout would reserve room for a suptitle a second time
@@ -198,29 +196,6 @@ def laid_out(fig: Figure, **params) -> None:
     the engine's ``execute`` lays the figure out the same way and leaves it without one.
     """
     TightLayoutEngine(**params).execute(fig)
-
-
-@contextlib.contextmanager
-def _measured_once() -> Iterator[None]:
-    """Inside, each Axes (and axis) of a figure is measured for layout once.
-
-    ``tight_layout`` with a ``rect`` runs its layout twice on the same, unchanged figure (the
-    second time to fit the first result into the rectangle), measuring every tick label and
-    title again; the second measurement is the first's. A fifth less time over the report
-    charts, the same margins (``tests/test_plots.py`` compares the subplot parameters)."""
-    original = martist._get_tightbbox_for_layout_only
-    measured: dict[int, tuple] = {}
-
-    def once(artist, *args, **kwargs):
-        if id(artist) not in measured:  # the artist kept with its box: ids stay unique
-            measured[id(artist)] = (artist, original(artist, *args, **kwargs))
-        return measured[id(artist)][1]
-
-    martist._get_tightbbox_for_layout_only = once
-    try:
-        yield
-    finally:
-        martist._get_tightbbox_for_layout_only = original
 
 
 SOURCE_FONT_SIZE = 8
