@@ -8,8 +8,7 @@ reports several ways:
 2. ``workbench run --cold`` logic in one process (papermill and nbconvert as libraries, a new
    kernel per notebook);
 3. the same with ``--workers 2``;
-4. both again with warm kernels (``--kernel``: one kernel per process, reused), and with the
-   notebooks run in the worker process itself (the default).
+4. both again with warm kernels (the default: one kernel per process, reused).
 
     .venv/bin/python benchmarks/bench_batch.py [--municipalities 6]
 """
@@ -112,13 +111,11 @@ def main() -> None:
             ),
             "workbench batch, new kernel per notebook, 1 process": ours(project, 1, root / "seq"),
             "workbench batch, new kernel per notebook, --workers 2": ours(project, 2, root / "par"),
-            "workbench batch, warm kernel, 1 process": ours(project, 1, root / "warm1", "warm"),
-            "workbench batch, warm kernels, --workers 2": ours(project, 2, root / "warm2", "warm"),
-            "workbench batch, in process (default), 1 process": ours(
-                project, 1, root / "in1", "in-process"
+            "workbench batch, warm kernel (default), 1 process": ours(
+                project, 1, root / "warm1", "warm"
             ),
-            "workbench batch, in process (default), --workers 2": ours(
-                project, 2, root / "in2", "in-process"
+            "workbench batch, warm kernels (default), --workers 2": ours(
+                project, 2, root / "warm2", "warm"
             ),
         }
     reference = timings["papermill + nbconvert commands, sequential"]

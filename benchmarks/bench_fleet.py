@@ -148,8 +148,9 @@ def engines(project: Project) -> tuple[float, float, int, int]:
 
 @dataclass
 class Split:
-    """CPU seconds per report: a batch worker running it in-process, and the same notebooks'
-    code run in this process without papermill (its figures among it)."""
+    """Seconds per report: a batch worker running it in its warm kernel (wall clock: the
+    kernel is another process), and the same notebooks' code run in this process without
+    papermill (its figures among it)."""
 
     total: float
     code: float
@@ -175,7 +176,7 @@ def split(project: Project, numbers: list[str], out: Path) -> Split:
     sys.path.insert(0, str(Path(__file__).parent))
     import bench_figures
 
-    from workbench import inprocess
+    from workbench import warm
     from workbench.batch import run_job
 
     jobs = plan(project, numbers, list(ANALYSES)).jobs
@@ -184,11 +185,11 @@ def split(project: Project, numbers: list[str], out: Path) -> Split:
     pairs = list(zip(numbers[::2], numbers[1::2], strict=False))
     try:
         for index, (batch_number, code_number) in enumerate(pairs):
-            before = time.process_time()
+            before = time.perf_counter()
             for job in jobs:
                 if job.number == batch_number:
-                    run_job(project.root, reports, job, execution="in-process")
-            report = time.process_time() - before
+                    run_job(project.root, reports, job, execution="warm")
+            report = time.perf_counter() - before
             with contextlib.redirect_stdout(io.StringIO()):  # tables printed as text
                 found, code = bench_figures.measure(
                     code_number, project.root, str(out), slides=False
@@ -198,7 +199,7 @@ def split(project: Project, numbers: list[str], out: Path) -> Split:
                 for i, value in enumerate((report, code, figures)):
                     sums[i] += value
     finally:
-        inprocess.discard()
+        warm.discard()
     reports_measured = (len(pairs) - 1) * len(ANALYSES)
     total_s, code_s, figures_s = (v / reports_measured for v in sums)
     return Split(total_s, code_s, figures_s)

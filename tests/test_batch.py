@@ -188,7 +188,7 @@ def test_no_staging_left_and_index_links_everything(ran):
 
 @pytest.mark.slow
 def test_cold_isolated_runs_give_the_batch_byte_for_byte(ran, tmp_path):
-    """The batch runs the notebooks one after another in its worker processes (in-process, the
+    """The batch runs the notebooks one after another in each worker's warm kernel (the
     default); each report must be exactly what a new kernel running that one notebook alone
     produces (and the deliverables, read from those
     reports, the same bytes)."""
@@ -446,3 +446,33 @@ def test_the_html_export_validates_the_notebook_once_and_still_refuses_a_broken_
     notebook.cells[1]["outputs"] = [{"output_type": "no-such-output"}]
     with pytest.raises(nbformat.ValidationError):
         batch.export_html(notebook, "T")
+
+
+def test_the_warm_engine_is_registered_through_papermills_entry_points():
+    """papermill finds the engine in the package's metadata (``pyproject.toml``), not
+    through a registration run as a side effect of importing the workbench."""
+    from importlib.metadata import entry_points
+
+    from papermill.engines import papermill_engines
+
+    from workbench import warm, warm_engine
+
+    (entry,) = entry_points(group="papermill.engine", name=warm.ENGINE)
+    assert entry.load() is warm_engine.WarmEngine
+    assert papermill_engines.get_engine(warm.ENGINE) is warm_engine.WarmEngine
+
+
+def test_a_full_disk_found_by_the_write_check_leaves_no_stray_file(tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path
+
+    real_write = Path.write_bytes
+
+    def half_then_full(self, data):
+        real_write(self, data[: len(data) // 2])  # what reached the disk before it was full
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", half_then_full)
+    with pytest.raises(InputError, match="disken er full"):
+        batch.check_writable(tmp_path / "reports")
+    assert list((tmp_path / "reports").iterdir()) == []

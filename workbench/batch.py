@@ -52,10 +52,13 @@ KERNEL = "python3"
 ANALYST_TAG = "analytiker"
 """Cell tag of the notebooks' «Under panseret» cells: shown in JupyterLab, not in the HTML report."""
 Status = Literal["ok", "failed", "skipped"]
-Execution = Literal["in-process", "warm", "cold"]
-"""Where the notebooks run: in the worker process itself, as a kernel would run them
-(:mod:`workbench.inprocess`, the default), in one warm Jupyter kernel per worker
-(:mod:`workbench.warm`), or in a new kernel for every notebook. The reports are the same."""
+Execution = Literal["warm", "cold"]
+"""Where the notebooks run: in one warm Jupyter kernel per worker, reset between notebooks
+(:mod:`workbench.warm`, the default), or in a new kernel for every notebook. The reports are
+the same."""
+CELL_TIMEOUT = 600
+"""Seconds one cell may run before its notebook is stopped as failed (a report's slowest
+cell takes well under a second; a hung one should not hold a worker for ever)."""
 
 
 @dataclass(frozen=True)
@@ -197,11 +200,14 @@ def check_writable(reports: Path) -> None:
     Raises:
         InputError: The folder cannot be created or written to, or the disk is full.
     """
+    probe = reports / f".skrivetest-{os.getpid()}"
     try:
         reports.mkdir(parents=True, exist_ok=True)
-        probe = reports / f".skrivetest-{os.getpid()}"
-        probe.write_bytes(b"x" * 4096)
-        probe.unlink()
+        try:
+            probe.write_bytes(b"x" * 4096)
+        finally:  # a write that failed half way (a full disk) leaves no stray file
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise InputError(
             reports, "finnes som en fil, ikke en mappe; velg en annen rapportmappe med --reports"
@@ -211,9 +217,7 @@ def check_writable(reports: Path) -> None:
         raise InputError(reports, f"{reason}; ingen rapporter er laget") from None
 
 
-def run_job(
-    root: Path, reports_dir: Path, job: Job, execution: Execution = "in-process"
-) -> JobResult:
+def run_job(root: Path, reports_dir: Path, job: Job, execution: Execution = "warm") -> JobResult:
     """Execute one job and write its report folder (safe to call in a worker process).
 
     Args:
@@ -222,11 +226,6 @@ def run_job(
     if job.analysis == DELIVERABLES:
         return run_deliverables(root, reports_dir, job)
     started = time.perf_counter()
-    if execution == "in-process":
-        from workbench import inprocess
-
-        if not inprocess.available():
-            execution = "warm"  # this process already runs an IPython of its own (a notebook)
     with _workspace(reports_dir, job) as staging:
         try:
             result = _run_notebook(root, reports_dir, job, staging, started, execution)
@@ -242,10 +241,6 @@ def _discard(execution: Execution) -> None:
         from workbench import warm as warm_kernels
 
         warm_kernels.discard()
-    elif execution == "in-process":
-        from workbench import inprocess
-
-        inprocess.discard()
 
 
 def _run_notebook(
@@ -253,11 +248,6 @@ def _run_notebook(
 ) -> JobResult:
     from workbench import warm as warm_kernels
 
-    if execution == "in-process":
-        from workbench import inprocess
-
-        with inprocess.notebook(staging):
-            return _execute(root, reports_dir, job, staging, started, inprocess.ENGINE_ARGS)
     if execution == "warm":
         km, kc = warm_kernels.kernel(KERNEL)
         warm_kernels.prepare(kc, staging)
@@ -297,6 +287,7 @@ def _execute(
             # papermill would otherwise write the whole notebook (with every figure) twice
             # per cell, as it starts and as it ends: a third of a report's time
             request_save_on_cell_execute=False,
+            execution_timeout=CELL_TIMEOUT,
             **engine,
         )
     except PapermillExecutionError as exc:
@@ -354,7 +345,7 @@ def run_batch(
     reports_dir: Path | None = None,
     progress: bool = True,
     retries: int = 1,
-    execution: Execution = "in-process",
+    execution: Execution = "warm",
     scheduler: str | None = None,
 ) -> list[JobResult]:
     """Run jobs and write their reports; a failed job is run again (``retries`` times)

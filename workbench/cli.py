@@ -95,17 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--reports", type=Path, help="rapportmappe (standard reports/)")
     run.add_argument("--no-progress", action="store_true", help="uten fremdriftsindikator")
     run.add_argument("--resume", action="store_true", help="kjør bare det som feilet eller mangler")
-    kernels = run.add_mutually_exclusive_group()
-    kernels.add_argument(
-        "--kernel",
-        action="store_true",
-        help="kjør notatbøkene i én Jupyter-kjerne per prosess (tregere; samme rapporter som "
-        "standard, der prosessen kjører dem selv)",
-    )
-    kernels.add_argument(
+    run.add_argument(
         "--cold",
         action="store_true",
-        help="start en ny Jupyter-kjerne for hver notatbok (tregest; samme rapporter)",
+        help="start en ny Jupyter-kjerne for hver notatbok (tregere; samme rapporter som "
+        "standard, der hver prosess gjenbruker én kjerne)",
     )
     run.add_argument(
         "--scheduler",
@@ -245,7 +239,7 @@ def _run(project: Project, args: argparse.Namespace) -> int:
             project,
             jobs,
             workers=args.workers,
-            execution="cold" if args.cold else "warm" if args.kernel else "in-process",
+            execution="cold" if args.cold else "warm",
             scheduler=args.scheduler,
             reports_dir=reports,
             progress=not args.no_progress,

@@ -13,50 +13,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from papermill.engines import NBClientEngine, papermill_engines
-
 ENGINE = "workbench-warm"
+"""The papermill engine that runs a notebook in an already running kernel
+(:class:`workbench.warm_engine.WarmEngine`), by the name ``pyproject.toml`` registers it
+under in papermill's ``papermill.engine`` entry points."""
 NO_HISTORY = "--HistoryManager.enabled=False"
 _KERNEL: dict[str, object] = {}
-
-
-class WarmEngine(NBClientEngine):
-    """papermill's nbclient engine, handed an already running kernel and client."""
-
-    @classmethod
-    def execute_managed_notebook(
-        cls,
-        nb_man,
-        kernel_name,
-        log_output=False,
-        stdout_file=None,
-        stderr_file=None,
-        start_timeout=60,
-        execution_timeout=None,
-        **kwargs,
-    ):
-        from papermill.clientwrap import PapermillNotebookClient
-        from papermill.log import logger
-
-        km, kc = kwargs.pop("km"), kwargs.pop("kc")
-        kwargs.pop("input_path", None)
-        client = PapermillNotebookClient(
-            nb_man,
-            km=km,
-            kernel_name=kernel_name,
-            log=logger,
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
-            startup_timeout=start_timeout,
-            timeout=execution_timeout,
-            **kwargs,
-        )
-        client.kc = kc
-        return client.execute()
-
-
-papermill_engines.register(ENGINE, WarmEngine)
 
 
 def new_manager(kernel_name: str):
