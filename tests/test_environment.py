@@ -32,3 +32,36 @@ def pinned_in_environment() -> dict[str, str]:
 
 def test_environment_yml_matches_pyproject():
     assert pinned_in_environment() == pinned_in_pyproject()
+
+
+def test_every_package_the_code_imports_is_declared():
+    """A module imported by the package, its tests or benchmarks comes from the standard
+    library, the project itself, or a distribution pinned in pyproject.toml (so the lock and
+    environment.yml cover it)."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    ours = {"workbench", "conftest"} | {
+        path.stem for folder in ("tests", "benchmarks") for path in (REPO / folder).glob("*.py")
+    }
+    providers = packages_distributions()
+    pinned = {name.replace("-", "_") for name in pinned_in_pyproject()}
+    undeclared = set()
+    for folder in ("workbench", "tests", "benchmarks"):
+        for path in (REPO / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top in sys.stdlib_module_names or top in ours:
+                        continue
+                    dists = {d.lower().replace("-", "_") for d in providers.get(top, [top])}
+                    if not dists & pinned:
+                        undeclared.add(f"{top} ({path.relative_to(REPO)})")
+    assert not undeclared, sorted(undeclared)

@@ -233,20 +233,13 @@ def shutdown(process: subprocess.Popen, grace_seconds: float = 10.0) -> None:
 
 
 def descendants(pid: int) -> set[int]:
-    """Every living process below ``pid`` (children, their children …), from ``/proc``."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            text = stat.read_text()
-            parents[int(stat.parent.name)] = int(text[text.rindex(")") + 2 :].split()[1])
-    found, frontier = set(), [pid]
-    while frontier:
-        current = frontier.pop()
-        for child, parent in parents.items():
-            if parent == current and child not in found:
-                found.add(child)
-                frontier.append(child)
-    return found
+    """Every living process below ``pid`` (children, their children …)."""
+    import psutil
+
+    try:
+        return {child.pid for child in psutil.Process(pid).children(recursive=True)}
+    except psutil.NoSuchProcess:
+        return set()
 
 
 def environment(project: Project) -> dict[str, str]:
