@@ -249,7 +249,7 @@ def test_a_failed_job_is_retried_once(ran, tmp_path, monkeypatch):
     def flaky(root, reports, job, execution="cold"):
         calls.append(job.label)
         if len(calls) == 1:
-            return batch.JobResult(job, "failed", message="kjernen døde")
+            return batch.JobResult(job, "failed", message="kjernen døde", crashed=True)
         return real(root, reports, job, execution)
 
     monkeypatch.setattr(batch, "run_job", flaky)
@@ -309,6 +309,29 @@ def test_a_job_that_failed_on_its_files_is_not_run_again(tmp_path, monkeypatch):
     assert calls == [job.label] and results[0].invalid_input
 
 
+def test_a_notebook_that_stopped_on_an_error_in_a_cell_is_not_run_again(tmp_path, monkeypatch):
+    job = batch.Job("9999", "9999-demokommune", "calculator")
+    calls = []
+
+    def stopped(root, reports, job, execution="cold"):
+        calls.append(job.label)
+        return batch.JobResult(job, "failed", message="ZeroDivisionError: division by zero")
+
+    monkeypatch.setattr(batch, "run_job", stopped)
+    [result] = batch.run_batch(
+        Project(tmp_path), [job], reports_dir=tmp_path / "r", progress=False, execution="cold"
+    )
+    assert calls == [job.label] and result.status == "failed" and not result.crashed
+
+
+def test_a_kernel_that_died_is_reported_as_a_crash():
+    from nbclient.exceptions import DeadKernelError
+
+    job = batch.Job("9999", "9999-demokommune", "calculator")
+    result = batch._crashed(job, DeadKernelError("Kernel died"), 0.0)
+    assert result.crashed and result.status == "failed"
+
+
 class FakeJobs:
     """Stands in for ``run_job``: records the order jobs run in; chosen jobs fail."""
 
@@ -320,7 +343,7 @@ class FakeJobs:
         self.calls.append(job.label)
         if self.failing.get(job, 0) > 0:
             self.failing[job] -= 1
-            return batch.JobResult(job, "failed", message="kjernen døde")
+            return batch.JobResult(job, "failed", message="kjernen døde", crashed=True)
         return batch.JobResult(job, "ok", report_dir=reports / job.key / job.analysis)
 
 

@@ -90,6 +90,9 @@ class JobResult:
         seconds: Wall time of the job.
         invalid_input: It failed on the municipality's files (an ``InputError``): running it
             again gives the same, and the batch exits with code 2.
+        crashed: It failed outside the notebook's own code (a dead kernel, a lost worker, a
+            full disk): the one kind of failure the batch runs again. A notebook that
+            stopped on an error in a cell would stop there again.
     """
 
     job: Job
@@ -99,6 +102,7 @@ class JobResult:
     message: str = ""
     seconds: float = 0.0
     invalid_input: bool = False
+    crashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,9 @@ def _workspace(reports_dir: Path, job: Job) -> Iterator[Path]:
 def _crashed(job: Job, exc: Exception, started: float) -> JobResult:
     """A job that failed outside the notebook (a dead kernel, a full disk): reported, never raised."""
     message = disk_problem(exc) or _error_text(type(exc).__name__, str(exc))
-    return JobResult(job, "failed", message=message, seconds=time.perf_counter() - started)
+    return JobResult(
+        job, "failed", message=message, seconds=time.perf_counter() - started, crashed=True
+    )
 
 
 def disk_problem(exc: BaseException) -> str | None:
@@ -348,8 +354,8 @@ def run_batch(
     execution: Execution = "warm",
     scheduler: str | None = None,
 ) -> list[JobResult]:
-    """Run jobs and write their reports; a failed job is run again (``retries`` times)
-    before it is reported.
+    """Run jobs and write their reports; a job that crashed (:attr:`JobResult.crashed`) is run
+    again (``retries`` times) before it is reported.
 
     Args:
         workers: Processes: 1 runs in this process, more in a local process pool (or, with
@@ -386,12 +392,9 @@ def run_batch(
                         break
                     label = "Rapporter" if attempt == 0 else "Nytt forsøk"
                     results.update(_run_round(execute, reports, pending, progress, label))
-                    # a job that failed on its files fails again: only the others are retried
-                    pending = [
-                        job
-                        for job in pending
-                        if results[job].status == "failed" and not results[job].invalid_input
-                    ]
+                    # only a crash is worth another try: a notebook that stopped on its files
+                    # or on an error in a cell stops there again
+                    pending = [job for job in pending if results[job].crashed]
     finally:
         shutil.rmtree(reports / STAGING, ignore_errors=True)
     return [results[job] for job in jobs]
