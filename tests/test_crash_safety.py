@@ -156,6 +156,29 @@ def test_ctrl_c_and_kill_lose_nothing_and_resume_finishes(tmp_path):
     assert (reports / KEY / "housing").stat().st_mode & 0o777 == outputs.FOLDER_MODE
 
 
+@pytest.mark.slow
+def test_workbench_run_killed_alone_leaves_no_worker_or_kernel_behind(tmp_path):
+    """SIGKILL to `workbench run` only (not its process group), as a stuck terminal or an
+    out-of-memory killer does it: its pool workers, their kernels and the resource tracker
+    stop within seconds instead of running on and writing reports."""
+    import psutil
+
+    project = make_project(tmp_path / "p")
+    run = start(project.root)
+    parent = psutil.Process(run.pid)
+    deadline = time.monotonic() + 60
+    while not [p for p in parent.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]:
+        assert time.monotonic() < deadline and run.poll() is None, "no kernel started"
+        time.sleep(0.1)
+    family = parent.children(recursive=True)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(timeout=30)
+    gone, alive = psutil.wait_procs(family, timeout=15)
+    for process in alive:  # leave the machine clean even when the test fails
+        process.kill()
+    assert alive == [], [" ".join(p.cmdline()) for p in alive]
+
+
 def test_a_report_set_aside_by_a_killed_swap_comes_back(tmp_path, monkeypatch):
     reports = tmp_path / "reports"
     target = reports / KEY / "housing"

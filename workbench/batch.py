@@ -498,8 +498,8 @@ def _run_round(
 
 
 def _worker_start(execution: Execution) -> None:
-    """In each worker process: leave Ctrl-C to the main process (which stops the pool), and
-    stop the warm kernel when the worker exits."""
+    """In each worker process: leave Ctrl-C to the main process (which stops the pool), stop
+    the warm kernel when the worker exits, and stop at once if the main process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
     if execution == "warm":
@@ -508,6 +508,27 @@ def _worker_start(execution: Execution) -> None:
         from workbench import warm as warm_kernels
 
         atexit.register(warm_kernels.discard)
+    import threading
+
+    threading.Thread(target=_watch_parent, name="workbench-parent-watch", daemon=True).start()
+
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _watch_parent() -> None:
+    """Stop this worker (and its kernel) when the process that started it is gone, however
+    it went: killed outright (SIGKILL), a worker would otherwise run on and write reports
+    nobody asked for. A worker whose parent died is handed to another process at once (a
+    new parent number, where the OS does that), and psutil tells a living parent from a new
+    process that got its number (elsewhere)."""
+    import psutil
+
+    parent = psutil.Process().parent()
+    number = os.getppid()
+    while parent is not None and os.getppid() == number and parent.is_running():
+        time.sleep(PARENT_CHECK_SECONDS)
+    _worker_stop(signal.SIGTERM, None)
 
 
 def _worker_stop(signum: int, frame: object) -> None:
