@@ -173,7 +173,7 @@ def test_workbench_run_killed_alone_leaves_no_worker_or_kernel_behind(tmp_path):
     family = parent.children(recursive=True)
     os.kill(run.pid, signal.SIGKILL)
     run.wait(timeout=30)
-    gone, alive = psutil.wait_procs(family, timeout=15)
+    _, alive = psutil.wait_procs(family, timeout=15)
     for process in alive:  # leave the machine clean even when the test fails
         process.kill()
     assert alive == [], [" ".join(p.cmdline()) for p in alive]
