@@ -36,6 +36,11 @@ reports: $(STAMP)
 	$(BIN)/workbench run --workers $(WORKERS)
 	@echo "Rapportene ligger i $(CURDIR)/reports (åpne reports/index.html)"
 
+## check: lint, then every test that starts no process, kernel, server or browser (about a minute)
+.PHONY: check
+check: $(STAMP) lint
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
 ## test: lint, then every test and every notebook (pytest + nbval), browser tests included
 .PHONY: test
 test: $(STAMP) lint browser

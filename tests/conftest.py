@@ -52,6 +52,22 @@ def make_project(
     return Project(root.resolve())
 
 
+@pytest.fixture(scope="session")
+def delivered(tmp_path_factory) -> Project:
+    """The default municipalities (Demokommune and Færder) run once for the whole session, as
+    `workbench run --workers 2` runs them: every report, workbook and deck. Tests read it;
+    a test that changes reports works on its own copy."""
+    from workbench.batch import plan, run_batch
+
+    project = make_project(
+        tmp_path_factory.mktemp("levert") / "project",
+        ("9999-demokommune.yaml", "3911-faerder.yaml"),
+    )
+    results = run_batch(project, plan(project).jobs, workers=2, progress=False)
+    assert [r.job.label for r in results if r.status != "ok"] == []
+    return project
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return make_project(tmp_path / "project")
@@ -64,3 +80,39 @@ def interruptible() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+PROCESS_EVENTS = frozenset({"subprocess.Popen", "os.posix_spawn", "os.system", "os.fork"})
+"""Audit events (PEP 578) raised when Python starts another process: kernels, servers and
+commands all go through one of them."""
+_FAST = {"now": False}
+
+
+def _refuse_processes(event: str, _args) -> None:
+    if _FAST["now"] and event in PROCESS_EVENTS:
+        raise RuntimeError(
+            f"an unmarked test started a process ({event}): mark it slow (or browser), or keep "
+            "it in this process; `make check` runs only tests that start none"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _markers_tell_the_truth(request):
+    """A test without ``slow`` or ``browser`` may start no process, kernel or server: those
+    belong to the full suite, and `make check` stays fast."""
+    marked = {m.name for m in request.node.iter_markers()} & {"slow", "browser"}
+    if request.node.get_closest_marker("nbval") or request.node.__class__.__name__.startswith(
+        "IPyNb"
+    ):
+        marked.add("notebook")
+    _FAST["now"] = not marked
+    try:
+        yield
+    finally:
+        _FAST["now"] = False
+
+
+def pytest_configure(config) -> None:
+    import sys
+
+    sys.addaudithook(_refuse_processes)

@@ -430,6 +430,7 @@ def test_plan_finds_files_by_number_and_adds_the_deliverables(tmp_path):
         plan(project, ["0301"])
 
 
+@pytest.mark.slow
 def test_a_warm_kernel_keeps_no_history_in_the_users_ipython_folder(tmp_path, monkeypatch):
     """IPython stores every cell it runs in ``history.sqlite`` under the user's IPython
     folder; the batch's kernels run thousands of cells and must leave nothing there."""
@@ -452,20 +453,13 @@ def test_a_warm_kernel_keeps_no_history_in_the_users_ipython_folder(tmp_path, mo
     assert not list(home.rglob("history.sqlite*"))
 
 
-def test_the_html_export_validates_the_notebook_once_and_still_refuses_a_broken_one(monkeypatch):
+def test_the_html_export_refuses_a_broken_notebook():
     import nbformat
-    from nbconvert.exporters import exporter
 
     notebook = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_markdown_cell("# Tittel"), nbformat.v4.new_code_cell("1 + 1")]
     )
-    calls = []
-    original = exporter.nbformat.validate
-    monkeypatch.setattr(
-        exporter.nbformat, "validate", lambda nb, **kw: calls.append(1) or original(nb, **kw)
-    )
     assert "Tittel" in batch.export_html(notebook, "T")
-    assert len(calls) == 1  # not once per preprocessor (twelve)
     notebook.cells[1]["outputs"] = [{"output_type": "no-such-output"}]
     with pytest.raises(nbformat.ValidationError):
         batch.export_html(notebook, "T")

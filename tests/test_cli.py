@@ -50,6 +50,7 @@ def test_list(tmp_path, capsys):
     ]
 
 
+@pytest.mark.slow
 def test_python_dash_m(project):
     import subprocess
     import sys

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import make_project
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from workbench.batch import plan, run_batch
 from workbench.marking import is_mark
 
 pytestmark = pytest.mark.slow
@@ -35,14 +33,8 @@ FORBIDDEN = re.compile(
 
 
 @pytest.fixture(scope="module")
-def delivered(tmp_path_factory) -> Path:
-    project = make_project(
-        tmp_path_factory.mktemp("levert") / "project",
-        ("9999-demokommune.yaml", "3911-faerder.yaml"),
-    )
-    results = run_batch(project, plan(project).jobs, workers=2, progress=False)
-    assert [r.job.label for r in results if r.status != "ok"] == []
-    return project.reports_dir
+def reports(delivered) -> Path:
+    return delivered.reports_dir
 
 
 def readable_texts(reports: Path) -> list[tuple[str, str]]:
@@ -80,15 +72,15 @@ def readable_texts(reports: Path) -> list[tuple[str, str]]:
     return texts
 
 
-def test_the_deliverables_were_all_made(delivered):
+def test_the_deliverables_were_all_made(reports):
     for key in ("9999-demokommune", "3911-faerder"):
-        assert (delivered / key / "leveranse" / f"{key}-innsatstrapp.xlsx").is_file()
-        assert (delivered / key / "leveranse" / f"{key}-innsatstrapp.pptx").is_file()
-        assert len(list((delivered / key).glob("*/*.html"))) == 4
+        assert (reports / key / "leveranse" / f"{key}-innsatstrapp.xlsx").is_file()
+        assert (reports / key / "leveranse" / f"{key}-innsatstrapp.pptx").is_file()
+        assert len(list((reports / key).glob("*/*.html"))) == 4
 
 
-def test_no_internal_word_reaches_a_reader(delivered):
-    texts = readable_texts(delivered)
+def test_no_internal_word_reaches_a_reader(reports):
+    texts = readable_texts(reports)
     assert len(texts) > 500  # pages, tables, sheets and slides were all read
     hits = [
         f"{where}: «{text[max(0, m.start() - 40) : m.end() + 20]}»"
@@ -113,16 +105,16 @@ def test_the_scan_finds_what_it_looks_for():
         assert not FORBIDDEN.search(text), text
 
 
-def test_a_real_municipality_is_never_called_fictional(delivered):
-    texts = readable_texts(delivered)
+def test_a_real_municipality_is_never_called_fictional(reports):
+    texts = readable_texts(reports)
     faerder = [(w, t) for w, t in texts if "3911-faerder" in w]
     assert faerder and not [w for w, t in faerder if "fiktiv" in t.lower()]
 
 
-def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inputs(delivered):
+def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inputs(reports):
     from pptx import Presentation
 
-    deck = Presentation(delivered / "3911-faerder/leveranse/3911-faerder-innsatstrapp.pptx")
+    deck = Presentation(reports / "3911-faerder/leveranse/3911-faerder-innsatstrapp.pptx")
     marks = {}
     for slide in deck.slides:
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
@@ -157,7 +149,7 @@ def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inp
         "sammendrag; personer per bolig er illustrative; befolkningen og kildens sammendrag er "
         "reelle tall"
     ]
-    book = load_workbook(delivered / "3911-faerder/leveranse/3911-faerder-innsatstrapp.xlsx")
+    book = load_workbook(reports / "3911-faerder/leveranse/3911-faerder-innsatstrapp.xlsx")
     for sheet in book.worksheets:
         cells = [v for r in sheet.iter_rows(values_only=True) for v in r if isinstance(v, str)]
         marked = [c for c in cells if is_mark(c)]
@@ -169,25 +161,23 @@ def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inp
             assert marked == [], sheet.title
 
 
-def test_every_page_of_the_fictional_municipality_says_it_is_fictional(delivered):
+def test_every_page_of_the_fictional_municipality_says_it_is_fictional(reports):
     from pptx import Presentation
 
     fictional = "ILLUSTRATIVE TALL – Demokommune er en fiktiv kommune"
-    deck = Presentation(delivered / "9999-demokommune/leveranse/9999-demokommune-innsatstrapp.pptx")
+    deck = Presentation(reports / "9999-demokommune/leveranse/9999-demokommune-innsatstrapp.pptx")
     for number, slide in enumerate(deck.slides, start=1):
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
         assert fictional in texts, number
-    book = load_workbook(
-        delivered / "9999-demokommune/leveranse/9999-demokommune-innsatstrapp.xlsx"
-    )
+    book = load_workbook(reports / "9999-demokommune/leveranse/9999-demokommune-innsatstrapp.xlsx")
     for sheet in book.worksheets:
         if sheet.title.startswith(("Økonomi", "Kalkulator", "Bolig ", "Personas")):
             cells = [v for r in sheet.iter_rows(values_only=True) for v in r]
             assert fictional in cells, sheet.title
 
 
-def test_the_real_municipalitys_cover_names_its_kinds_of_inputs_and_files_by_title(delivered):
-    book = load_workbook(delivered / "3911-faerder/leveranse/3911-faerder-innsatstrapp.xlsx")
+def test_the_real_municipalitys_cover_names_its_kinds_of_inputs_and_files_by_title(reports):
+    book = load_workbook(reports / "3911-faerder/leveranse/3911-faerder-innsatstrapp.xlsx")
     front = [r[:2] for r in book["Forside"].iter_rows(values_only=True)]
     assert front[1][0].startswith("Noen inndata er illustrative eller kalibrert mot kilden.")
     assert (

@@ -9,14 +9,13 @@ import json
 import shutil
 
 import pandas as pd
-import papermill
 import pytest
 from conftest import make_project
 from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.util import Emu, Inches
 
-from workbench import analyses, deliverables
+from workbench import deliverables
 from workbench.deck import write_deck
 from workbench.errors import InputError
 from workbench.formatting import with_unit
@@ -27,30 +26,9 @@ pytestmark = pytest.mark.slow
 NBSP = "\u00a0"
 
 
-def write_reports(project, number: str = "9999", slug: str = "demokommune") -> None:
-    """Run each report notebook the way the batch does, into ``reports/<nr>-<slug>/<key>/``."""
-    for analysis in analyses.ANALYSES.values():
-        folder = project.reports_dir / f"{number}-{slug}" / analysis.key
-        folder.mkdir(parents=True, exist_ok=True)
-        papermill.execute_notebook(
-            str(project.notebooks_dir / analysis.notebook),
-            str(folder / analysis.notebook),
-            parameters={
-                "municipality": number,
-                "output_dir": str(folder),
-                "project_dir": str(project.root),
-                "slides": True,
-            },
-            kernel_name="python3",
-            progress_bar=False,
-        )
-
-
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("p") / "project")
-    write_reports(project)
-    return project
+def written(delivered):
+    return delivered
 
 
 @pytest.fixture(scope="module")
@@ -373,11 +351,9 @@ def test_a_report_made_without_the_deck_says_how_to_get_its_slides(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def faerder(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("p3911") / "project", ("3911-faerder.yaml",))
-    write_reports(project, "3911", "faerder")
+def faerder(delivered, tmp_path_factory):
     folder = tmp_path_factory.mktemp("leveranse-3911")
-    return deliverables.build(project, "3911", folder)
+    return deliverables.build(delivered, "3911", folder)
 
 
 def table_cells(path, title: str) -> list[list[str]]:

@@ -114,6 +114,7 @@ def test_the_rest_of_the_sector_is_what_the_67_plus_leave_by_hand(oslo):
     assert housing["steps_by_services"] is True
 
 
+@pytest.mark.slow
 def test_a_derived_municipalitys_steps_1_and_2_are_named_by_services(oslo, capsys):
     assert (
         main(["--project", str(oslo.root), "run", "-m", "0301", "-a", "housing", "--no-progress"])
@@ -221,6 +222,7 @@ def test_templates_hold_a_header_and_a_commented_example(oslo):
     assert all(line.startswith("# ") for line in lines[1:]) and len(lines) == 3
 
 
+@pytest.mark.slow
 def test_validate_is_clean_and_all_four_reports_are_made(oslo, capsys):
     assert main(["--project", str(oslo.root), "validate"]) == 0
     capsys.readouterr()

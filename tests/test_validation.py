@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import make_project
 
 from workbench.validation import validate_project
@@ -97,6 +98,7 @@ def test_every_bad_file_of_one_analysis_is_named_in_one_pass(tmp_path):
     assert "trinnkostnader.csv: rad 3, kolonne «cost_per_resident»: «mye» er ikke et tall" in text
 
 
+@pytest.mark.slow
 def test_a_ledger_exported_twice_is_said_not_silent(tmp_path, capsys):
     """Every line of Demokommune's ledger twice: validate passes (two identical postings can
     be real) but says how many lines and how much, and the report's data section says it."""
