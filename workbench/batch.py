@@ -27,6 +27,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -433,28 +434,57 @@ Execute = Callable[[Path, list[Job]], Iterator[tuple[Job, JobResult]]]
 def _backend(
     root: Path, workers: int, execution: Execution, scheduler: str | None, jobs: int
 ) -> Iterator[Execute]:
-    """Where jobs run: this process, a local process pool or a Dask cluster."""
-    if scheduler is not None:
-        from workbench import cluster
-
-        with cluster.connect(scheduler, workers) as client:
-            cluster.check_workers(client, root)
-            try:
-                job_function = functools.partial(run_job, execution=execution)
-                yield lambda reports, batch: cluster.run_jobs(
-                    client, job_function, (root, reports), batch, _crashed
-                )
-            finally:
-                if execution == "warm":
-                    cluster.stop_warm_kernels(client)
-        return
-    if workers <= 1 or jobs <= 1:
+    """Where jobs run: this process, or an executor (a local process pool, or a Dask cluster
+    through its client's ``concurrent.futures`` executor) with one loop for both."""
+    if scheduler is None and (workers <= 1 or jobs <= 1):
         try:
             yield lambda reports, batch: (
                 (job, run_job(root, reports, job, execution)) for job in batch
             )
         finally:
             _discard(execution)
+        return
+    with _executor(root, workers, execution, scheduler) as (executor, stop_running):
+
+        def execute(reports: Path, batch: list[Job]) -> Iterator[tuple[Job, JobResult]]:
+            started = time.perf_counter()
+            futures: dict = {}
+            try:
+                for job in batch:
+                    try:
+                        futures[executor.submit(run_job, root, reports, job, execution)] = job
+                    except BrokenProcessPool as exc:  # no worker left to take it
+                        yield job, _crashed(job, exc, started)
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        yield job, future.result()
+                    except Exception as exc:  # a lost worker (killed, out of memory)
+                        yield job, _crashed(job, exc, started)
+            except BaseException:
+                # Stopped (Ctrl-C): drop what has not started and stop the running jobs now
+                # instead of letting them finish. Their unfinished folders are in staging,
+                # which run_batch removes; a warm kernel notices its worker is gone and exits.
+                stop_running()
+                raise
+
+        yield execute
+
+
+@contextlib.contextmanager
+def _executor(root: Path, workers: int, execution: Execution, scheduler: str | None):
+    """A ``concurrent.futures`` executor for the jobs, and how to stop its running jobs."""
+    if scheduler is not None:
+        from workbench import cluster
+
+        with cluster.connect(scheduler, workers) as client:
+            cluster.check_workers(client, root)
+            executor = client.get_executor(pure=False)
+            try:
+                yield executor, lambda: executor.shutdown(wait=False)
+            finally:
+                if execution == "warm":
+                    cluster.stop_warm_kernels(client)
         return
     with ProcessPoolExecutor(
         max_workers=workers,
@@ -463,24 +493,15 @@ def _backend(
         initargs=(execution,),
     ) as pool:
 
-        def execute(reports: Path, batch: list[Job]) -> Iterator[tuple[Job, JobResult]]:
-            futures = {pool.submit(run_job, root, reports, job, execution): job for job in batch}
-            try:
-                for future in as_completed(futures):
-                    yield futures[future], future.result()
-            except BaseException:
-                # Stopped (Ctrl-C): drop what has not started and stop the running jobs now
-                # instead of letting them finish. Their unfinished folders are in staging,
-                # which run_batch removes; a warm kernel notices its worker is gone and exits.
-                running = multiprocessing.active_children()  # the pool's workers
-                pool.shutdown(wait=False, cancel_futures=True)
-                for process in running:
-                    process.terminate()
-                for process in running:  # gone before run_batch clears their staging
-                    process.join(timeout=10)
-                raise
+        def stop_running() -> None:
+            running = multiprocessing.active_children()  # the pool's workers
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in running:
+                process.terminate()
+            for process in running:  # gone before run_batch clears their staging
+                process.join(timeout=10)
 
-        yield execute
+        yield pool, stop_running
 
 
 def _run_round(

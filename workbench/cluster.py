@@ -3,8 +3,9 @@
 ``workbench run --scheduler local`` starts a :class:`distributed.LocalCluster` with one
 single-threaded worker process per ``--workers``; ``--scheduler tcp://host:8786`` sends the
 jobs to a running scheduler (``dask scheduler`` on one machine, ``dask worker
-tcp://host:8786 --nthreads 1`` on each of the others). Each job is the same
-:func:`workbench.batch.run_job` the local process pool runs, so reports are identical
+tcp://host:8786 --nthreads 1`` on each of the others). The batch submits the jobs to the
+client's ``concurrent.futures`` executor with the same loop it uses for the local process
+pool, and each job is the same :func:`workbench.batch.run_job`, so reports are identical
 whichever runs them.
 
 Remote workers write the reports themselves: every worker must have the workbench installed
@@ -18,8 +19,7 @@ import contextlib
 import logging
 import os
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from workbench.errors import InputError
@@ -116,31 +116,6 @@ def check_workers(client, root: Path) -> int:
             "disk med samme sti på alle maskinene",
         )
     return len(seen)
-
-
-def run_jobs(
-    client,
-    function: Callable,
-    arguments: tuple,
-    jobs: list,
-    crashed: Callable,
-) -> Iterator[tuple[object, object]]:
-    """Submit ``function(*arguments, job)`` for every job and yield ``(job, result)`` as they
-    finish. A job whose worker died, or that raised outside the notebook, becomes
-    ``crashed(job, exc, started)`` rather than stopping the batch."""
-    from distributed import as_completed
-
-    started = time.perf_counter()
-    futures = {client.submit(function, *arguments, job, pure=False): job for job in jobs}
-    try:
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                yield job, future.result()
-            except Exception as exc:  # a killed worker, a lost connection
-                yield job, crashed(job, exc, started)
-    finally:
-        client.cancel(list(futures))
 
 
 def stop_warm_kernels(client) -> None:
