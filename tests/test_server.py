@@ -41,9 +41,15 @@ def test_idle_kernels_are_culled(project):
 def test_the_template_has_no_outside_links_and_a_norwegian_landing_page(project):
     data = server.write_template(project)
     folder = data / "voila" / "templates" / server.TEMPLATE
-    for name in ("index.html.j2", "page.html", "tree-lab.html"):
-        text = (folder / name).read_text(encoding="utf-8")
-        assert "cdn.jsdelivr" not in text and '<link rel="stylesheet" href="http' not in text
+    committed = server.TEMPLATES / "voila" / "templates" / server.TEMPLATE
+    assert sorted(p.name for p in committed.iterdir()) == [
+        "503.html",
+        "conf.json",
+        "index.html.j2",
+        "page.html",
+    ]
+    for path in (committed / "page.html", folder / "tree-lab.html"):
+        assert "cdn.jsdelivr" not in path.read_text(encoding="utf-8")
     landing = (folder / "tree-lab.html").read_text(encoding="utf-8")
     assert "<html lang='nb'>" in landing and "Kommuner som er satt opp" in landing
     assert "9999 Demokommune (fiktiv kommune, illustrative tall)" in landing
@@ -168,7 +174,10 @@ def test_a_foreign_host_is_refused_and_sigkill_leaves_nothing_behind(tmp_path):
     kernel: Linux tells Voilà its parent died."""
     import http.client
 
-    with calculator_app(tmp_path) as (process, port, _):
+    with calculator_app(tmp_path) as (process, port, page):
+        # the page Voilà renders from the committed template links nothing outside
+        assert "cdn.jsdelivr" not in page and 'rel="stylesheet" href="http' not in page
+        assert "jp-OutputArea" in page or "voila" in page.lower()
 
         def status(host: str) -> int:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

@@ -15,7 +15,6 @@ import contextlib
 import html
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -23,8 +22,6 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-
-from jupyter_core.paths import jupyter_path
 
 from workbench import analyses
 from workbench.config import Municipality, municipality_files
@@ -49,7 +46,6 @@ REFILL_DELAY_SECONDS = 5
 later (Voilà's default is one): starting a kernel takes seconds of processor time, which
 would otherwise be taken from the browser while it builds the page just asked for."""
 BASE_URL = "\x00base_url\x00"
-EXTERNAL_LINK = re.compile(r"^\s*<link[^>]*href=\"https?://[^>]*>\s*\n", re.M)
 
 
 def voila_command(
@@ -154,19 +150,6 @@ HOST_CHECK = {
 than localhost and loopback addresses get 403), which Voilà switches off by default."""
 
 
-FULL_ROOM_PAGE = """{% extends "error.html" %}
-{% block body %}
-  <div class="voila-error" lang="nb">
-    <h1>Rommet er fullt</h1>
-    <p>Så mange har appene åpne nå at serveren ikke starter flere. Lukk en fane du ikke
-    bruker, eller vent et par minutter og last siden på nytt: sider som er lukket, gir plass
-    igjen.</p>
-  </div>
-{% endblock %}
-"""
-"""The page a request over the kernel cap gets (Voilà renders ``<status>.html`` first)."""
-
-
 def config_folder(project: Project) -> Path:
     """Where the server's ``voila.json`` is written (:func:`write_template`)."""
     return project.root / ".cache" / "voila" / "config"
@@ -243,47 +226,36 @@ def descendants(pid: int) -> set[int]:
 
 
 def environment(project: Project) -> dict[str, str]:
-    """The server's environment: this process's, with the folder of the apps' template first
-    on Jupyter's data path (the template is written there first). Voilà finds templates only
+    """The server's environment: this process's, with the apps' template folders first on
+    Jupyter's data path (the project's landing page, then the committed template). Voilà finds templates only
     on that path; the project itself is not passed this way (see :func:`voila_command`)."""
     data = write_template(project)
-    paths = [str(data), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+    paths = [str(data), str(TEMPLATES), *filter(None, [os.environ.get("JUPYTER_PATH")])]
     return {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths)}
 
 
+TEMPLATES = Path(__file__).parent / "jupyter"
+"""The Jupyter data folder with the apps' Voilà template, ``innsatstrapp``: Voilà's ``lab``
+template with its one block that links outside the machine overridden, a Norwegian frame
+for the server's own pages and the «Rommet er fullt» page (committed, not generated)."""
+
+
 def write_template(project: Project) -> Path:
-    """Write the ``innsatstrapp`` Voilà template into ``.cache/voila/`` and return that
-    Jupyter data folder.
-
-    The template is Voilà's ``lab`` template without links to outside the machine, and a
-    Norwegian landing page listing the apps and the municipalities set up.
-
-    Raises:
-        InputError: Voilà's own templates are not installed.
-    """
+    """Write the parts of the ``innsatstrapp`` template that depend on the project (the
+    landing page listing the apps and the municipalities set up) and the server's
+    ``voila.json`` into ``.cache/voila/``, and return that Jupyter data folder. Voilà merges
+    it with :data:`TEMPLATES` (see :func:`environment`)."""
     data = project.root / ".cache" / "voila"
     folder = data / "voila" / "templates" / TEMPLATE
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(folder / "conf.json", json.dumps({"base_template": "lab"}) + "\n")
-    for name, base in (("index.html.j2", "lab"), ("page.html", "base")):
-        atomic_write_text(folder / name, EXTERNAL_LINK.sub("", _installed(base, name)))
     page = landing_page(project)
     for name in ("tree.html", "tree-lab.html"):
         atomic_write_text(folder / name, page)
-    atomic_write_text(folder / "503.html", FULL_ROOM_PAGE)
     config_folder(project).mkdir(parents=True, exist_ok=True)
     atomic_write_text(
         config_folder(project) / "voila.json", json.dumps(HOST_CHECK, indent=1) + "\n"
     )
     return data
-
-
-def _installed(template: str, name: str) -> str:
-    for root in jupyter_path("voila", "templates", template):
-        path = Path(root) / name
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    raise InputError(None, f"Voilàs mal {template}/{name} finnes ikke: kjør make install")
 
 
 def landing_page(project: Project) -> str:
