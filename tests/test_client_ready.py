@@ -190,3 +190,20 @@ def test_the_real_municipalitys_cover_names_its_kinds_of_inputs_and_files_by_tit
         "for kalibreringen)",
     ) in front
     assert not [v for _, v in front if isinstance(v, str) and v.endswith((".csv", ".yaml"))]
+
+
+def test_the_cost_per_step_in_the_csv_adds_up_to_the_reconciled_total(reports):
+    """A reader sums «Kostnad (kr)» in Excel and compares it with the reconciliation: the
+    whole kroner add up to what was allocated, to the krone."""
+    import csv
+
+    folder = reports / "9999-demokommune" / "allocation" / "tabeller"
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (folder / name).open(encoding="utf-8-sig") as file:
+            return list(csv.DictReader(file, delimiter=";"))
+
+    ledger = {row["År"]: int(row["Regnskap (kr)"]) for row in rows("avstemming.csv")}
+    steps = rows("per-trinn-2024.csv")  # the twelve steps and «Ikke fordelt»
+    assert [row["Trinn"] for row in steps] == [str(n) for n in range(1, 13)] + ["–"]
+    assert sum(int(row["Kostnad (kr)"]) for row in steps) == ledger["2024"]

@@ -71,3 +71,24 @@ def test_a_unit_per_row_table_rounds_each_row_by_its_unit():
         }
     )
     assert for_reading(frame)["Verdi"].tolist() == ["388,54", "339763013", "0,2167"]
+
+
+def test_a_line_split_in_thirds_is_written_in_whole_kroner_that_add_up_to_the_line():
+    from workbench.outputs import for_reading
+
+    third = 100 / 3
+    frame = pd.DataFrame({"Trinn": [2, 3, 7], "Kostnad (kr)": [third, third, third]})
+    written = for_reading(frame, parts=("Kostnad (kr)",))
+    assert written["Kostnad (kr)"].tolist() == [34, 33, 33]
+    plain = for_reading(frame)  # rounded one by one, the parts lose a krone
+    assert plain["Kostnad (kr)"].sum() == 99
+
+
+def test_parts_keep_their_order_signs_and_empty_cells():
+    from workbench.outputs import largest_remainder
+
+    values = pd.Series([10.6, -3.2, None, 2.7, 0.4])  # sum 10.5 → 11 (half up)
+    shares = largest_remainder(values)
+    assert shares.isna().tolist() == [False, False, True, False, False]
+    assert shares.dropna().tolist() == [11, -3, 3, 0]
+    assert shares.sum() == 11

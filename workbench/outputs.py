@@ -9,12 +9,14 @@ from __future__ import annotations
 import errno
 import io
 import json
+import math
 import os
 import re
 import shutil
 import tempfile
 import uuid
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,12 +103,21 @@ def decimals_for(header: str) -> int:
     )
 
 
-def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
+def for_reading(frame: pd.DataFrame, parts: Iterable[str] = ()) -> pd.DataFrame:
     """A report table as people read it in Excel: each number rounded by its unit (whole
     kroner, årsverk to 2 decimals, whole persons …), no float noise (``12,700000000000001``)
     and whole numbers without ``,0``. A column of whole numbers becomes an integer column;
-    a column that mixes whole and decimal numbers is written as Norwegian number text."""
+    a column that mixes whole and decimal numbers is written as Norwegian number text.
+
+    Args:
+        parts: Columns whose rows are parts of one whole (the cost on each step): rounded to
+            whole numbers by the largest remainder, so the written parts add up to their
+            rounded total, as a reader's SUM in Excel expects. A line of 100 kr split in
+            thirds is 34 + 33 + 33, not 33 + 33 + 33.
+    """
     frame = frame.copy()
+    for column in parts:
+        frame[column] = largest_remainder(frame[column].astype(float)).astype("Int64")
     row_units = all(c in frame.columns for c in ROW_UNIT_COLUMNS)
     for column in frame.columns:
         values = frame[column]
@@ -136,6 +147,20 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
                 for v in rounded
             ]
     return frame
+
+
+def largest_remainder(values: pd.Series) -> pd.Series:
+    """``values`` as whole numbers that add up to their rounded (half up) sum: each is rounded
+    down, and the units still missing go to the largest remainders (first rows first on a
+    tie). Empty cells stay empty."""
+    present = values.dropna()
+    floors = present.map(math.floor)
+    remainders = present - floors
+    missing = int(_half_up(float(present.sum()), 0) - floors.sum())
+    position = {label: n for n, label in enumerate(present.index)}
+    order = sorted(present.index, key=lambda label: (-remainders[label], position[label]))
+    floors.loc[order[:missing]] += 1
+    return floors.reindex(values.index)
 
 
 def _half_up(value: float, places: int) -> float:

@@ -306,7 +306,12 @@ class Session:
         display(HTML(plots.svg_image(svg, alt or title)))
 
     def save_table(
-        self, frame: pd.DataFrame, stem: str, title: str = "", sources: list[Path] | None = None
+        self,
+        frame: pd.DataFrame,
+        stem: str,
+        title: str = "",
+        sources: list[Path] | None = None,
+        parts: tuple[str, ...] = (),
     ) -> Path | None:
         """Write a table as CSV into ``tabeller/`` (nothing when there is no output folder),
         each number rounded by its unit (:func:`workbench.outputs.for_reading`).
@@ -314,11 +319,13 @@ class Session:
         Args:
             title: What the table shows, in Norwegian (default the stem).
             sources: The data files it was computed from (default every file read so far).
+            parts: Money columns whose rows are parts of one whole, written in whole kroner
+                that add up to the rounded total.
         """
         if self.output_dir is None:
             return None
         path = self.output_dir / TABLES / f"{stem}.csv"
-        write_table(for_reading(frame), path)
+        write_table(for_reading(frame, parts), path)
         self._record("table", stem, title or stem, {"csv": f"{TABLES}/{stem}.csv"}, sources)
         return path
 
@@ -329,14 +336,16 @@ class Session:
         stem: str,
         title: str,
         sources: list[Path] | None = None,
+        parts: tuple[str, ...] = (),
     ) -> None:
         """Write a table (see :meth:`save_table`) and show it in Norwegian format with its
         title as caption and its source line under it.
 
         Args:
             formats: Column → format name in :data:`workbench.formatting.FORMATTERS`.
+            parts: See :meth:`save_table`.
         """
-        self.save_table(frame, stem, title, sources)
+        self.save_table(frame, stem, title, sources, parts)
         display(styled(frame, formats, caption=title))
         self.show_source(sources)
 

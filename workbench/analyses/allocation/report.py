@@ -212,7 +212,9 @@ def step_table(session: Session, inputs: AllocationInputs, result: AllocationRes
     files = _files(session, inputs)
     caption = f"Kostnad per trinn {result.year}"
     table, formats = step_frame(result.steps)
-    session.show_table(table, formats, f"per-trinn-{result.year}", caption, files)
+    session.show_table(
+        table, formats, f"per-trinn-{result.year}", caption, files, parts=("Kostnad (kr)",)
+    )
     return None
 
 
@@ -259,7 +261,9 @@ def without_school_table(
     caption = f"{VARIANTS['uten']} ({', '.join(excluded)}), {result.year}"
     table, formats = without_school_frame(without, int(result.steps["amount_ore"].sum()))
     stem = f"per-trinn-uten-barnehage-skole-sfo-{result.year}"
-    session.show_table(table, formats, stem, caption, _files(session, inputs))
+    session.show_table(
+        table, formats, stem, caption, _files(session, inputs), parts=("Kostnad (kr)",)
+    )
     return None
 
 
