@@ -17,14 +17,21 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  make /'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	@# setuptools warns on every editable install that a folder named like the package may
 	@# shadow it; here that folder is the package itself, so the box is only noise
 	PYTHONWARNINGS="ignore:Editable installation" \
-	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	  -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
+
+## lock: pin every package of the environment, dependencies of dependencies too, in requirements.lock (pip-tools, from pyproject.toml)
+.PHONY: lock
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 ## install: create .venv (if absent) and install the workbench with its pinned dependencies
 .PHONY: install

@@ -65,3 +65,16 @@ def test_every_package_the_code_imports_is_declared():
                     if not dists & pinned:
                         undeclared.add(f"{top} ({path.relative_to(REPO)})")
     assert not undeclared, sorted(undeclared)
+
+
+def test_the_lock_pins_every_package_at_pyprojects_version():
+    """requirements.lock (pip-compile, `make lock`) pins the whole environment; the packages
+    pyproject.toml names are pinned there at the same versions."""
+    locked = {}
+    for line in (REPO / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([\w.]+)", line.strip())
+        if match:
+            locked[match[1].lower().replace("_", "-")] = match[2]
+    pinned = {name.replace("_", "-"): v for name, v in pinned_in_pyproject().items()}
+    assert {name: locked.get(name) for name in pinned} == pinned
+    assert len(locked) > len(pinned)  # dependencies of dependencies too
