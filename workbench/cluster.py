@@ -59,7 +59,7 @@ def connect(scheduler: str, workers: int) -> Iterator[object]:
     scheduler = validate_scheduler(scheduler)
     if scheduler == LOCAL:
         with (
-            # each worker's statistical profiler samples its stacks every 10 ms: CPU the
+            # each worker's statistical profiler samples its stacks all the time: CPU the
             # reports need on a small machine (the workers inherit this setting)
             dask.config.set({"distributed.worker.profile.enabled": False}),
             LocalCluster(

@@ -192,7 +192,7 @@ def laid_out(fig: Figure, **params) -> None:
 
     ``tight_layout`` ends by setting a placeholder engine, and a figure with any engine is
     drawn once more by ``savefig`` before it is written (with drawing switched off, to let a
-    constrained layout settle): a wasted draw, 40–70 % of each report SVG's time. Running
+    constrained layout settle): a wasted draw. Running
     the engine's ``execute`` lays the figure out the same way and leaves it without one.
     """
     TightLayoutEngine(**params).execute(fig)

@@ -58,9 +58,9 @@ def prepare(kc, folder: Path) -> None:
     """Make the kernel as a new one would be for the next notebook, working in ``folder``."""
     from jupyter_core.utils import run_sync
 
-    # %reset ends with a full garbage collection, which walks every object the imports made
-    # (~90 ms each time); gc.freeze() moves what survives a reset out of the collector's
-    # sight, so the next reset only walks what the notebook in between created.
+    # %reset ends with a full garbage collection, which walks every object the imports made;
+    # gc.freeze() moves what survives a reset out of the collector's sight, so the next
+    # reset only walks what the notebook in between created.
     code = (
         "get_ipython().run_line_magic('reset', '-f')\n"
         "import gc as _gc, os as _os, matplotlib.pyplot as _plt\n"
