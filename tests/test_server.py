@@ -43,6 +43,7 @@ def test_the_template_has_no_outside_links_and_a_norwegian_landing_page(project)
     folder = data / "voila" / "templates" / server.TEMPLATE
     committed = server.TEMPLATES / "voila" / "templates" / server.TEMPLATE
     assert sorted(p.name for p in committed.iterdir()) == [
+        "404.html",
         "503.html",
         "conf.json",
         "index.html.j2",
@@ -119,7 +120,7 @@ def _cmdline(pid: int) -> str:
 
 
 @contextlib.contextmanager
-def calculator_app(tmp_path, *options: str, log=subprocess.DEVNULL):
+def calculator_app(tmp_path, *options: str, log=subprocess.DEVNULL, app: str = "calculator"):
     """`workbench app calculator` on a free port, up with its pre-heated kernel: the
     process, the port and the page's HTML (with the kernel id a page is served with);
     stopped afterwards if the test has not stopped it."""
@@ -133,7 +134,7 @@ def calculator_app(tmp_path, *options: str, log=subprocess.DEVNULL):
             "--project",
             str(project.root),
             "app",
-            "calculator",
+            *([app] if app else []),
             "--port",
             str(port),
             *options,
@@ -197,6 +198,19 @@ def test_a_foreign_host_is_refused_and_sigkill_leaves_nothing_behind(tmp_path):
         for pid in left:  # leave the machine clean even when the test fails
             os.kill(pid, signal.SIGKILL)
         assert left == set(), [_cmdline(p) for p in left]
+
+
+def test_an_app_address_that_does_not_exist_gets_a_norwegian_page(tmp_path):
+    """All four apps (`workbench app` without a name): a mistyped app link is answered in
+    Norwegian, in the template's frame, with a way back to the landing page."""
+    import urllib.error
+
+    with calculator_app(tmp_path, app="") as (_, port, _page):
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/finnes-ikke.ipynb")
+        page = missing.value.read().decode("utf-8")
+    assert missing.value.code == 404
+    assert "Fant ikke siden" in page and 'lang="nb"' in page and "forsiden" in page
 
 
 def test_the_default_kernel_cap_follows_the_machines_memory(project):
