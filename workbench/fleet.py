@@ -4,10 +4,10 @@ The reports run one municipality at a time; a consultancy comparing all 357 want
 numbers side by side, and recomputing them for a new scenario should take less than a
 second. :func:`load` reads and validates each municipality's inputs through the same loaders
 the notebooks use; :func:`compute` then asks each analysis's ``fleet`` module
-(``workbench/analyses/<key>/fleet.py``) to work on stacked frames with a ``municipality``
-column instead of looping over municipalities, calling its engine on them.
-
-Every number equals what the per-municipality engines give (``tests/test_fleet.py``).
+(``workbench/analyses/<key>/fleet.py``) for its tables with a ``municipality`` column, made
+with the report's own engine functions: each formula exists once. Equal inputs are computed
+once (a persona or package priced once per catalogue; ledgers sharing a rule set allocated
+together by the same ``allocate``).
 """
 
 from __future__ import annotations
@@ -51,9 +51,9 @@ class Municipal:
 class FleetInputs:
     """Every municipality's inputs, and the same stacked for :func:`compute`.
 
-    ``stacked`` holds, per analysis, what its ``fleet.stack`` made: frames with a
-    ``municipality`` column and equal inputs shared once (catalogues by content); building
-    it is part of loading, so :func:`compute` touches no per-municipality Python objects.
+    ``stacked`` holds, per analysis, what its ``fleet.stack`` made of the municipalities:
+    equal inputs grouped to be computed once (catalogues by content), or the municipalities
+    as they are.
     """
 
     municipalities: list[Municipal] = field(default_factory=list)

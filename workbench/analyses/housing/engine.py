@@ -390,17 +390,12 @@ def rest_by_year(data: HousingData, alternative: str, first: int, last: int) -> 
     )
 
 
-def today_shares(residents: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Today's profile: each age group's residents per step as shares of the group.
-
-    Args:
-        by: Further columns that tell groups apart (``municipality`` for many at once);
-            they are kept in the result.
-    """
+def today_shares(residents: pd.DataFrame) -> pd.DataFrame:
+    """Today's profile: each age group's residents per step as shares of the group."""
     shares = residents.copy()
-    groups = shares.groupby([*by, "age_group"])["residents"]
+    groups = shares.groupby("age_group")["residents"]
     shares["share"] = shares["residents"] / groups.transform("sum")
-    return shares[[*by, "age_group", "step", "share"]]
+    return shares[["age_group", "step", "share"]]
 
 
 VALUE_COLUMNS = [
@@ -484,7 +479,7 @@ def apply_profiles(frame: pd.DataFrame, base_year, target_year) -> pd.DataFrame:
         frame: One row per year, age group and step with ``persons``, ``share_today``,
             ``share_target``, ``fte_per_resident``, ``cost_per_resident`` and
             ``persons_per_dwelling``; changed in place and returned.
-        base_year, target_year: Years, or one per row (many municipalities at once).
+        base_year, target_year: The alternative profile is reached in the target year.
     """
     progress = np.clip((frame["year"] - base_year) / (target_year - base_year), 0, 1)
     frame["share_alt"] = (

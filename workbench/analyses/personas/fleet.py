@@ -1,10 +1,10 @@
-"""The personas for all municipalities at once: the year-by-year trajectories are priced once
-per distinct price catalogue, then scaling (N ÷ L) and phase-in are array operations over
-all municipalities."""
+"""The personas for all municipalities: each municipality through the report's own engine
+functions (:func:`engine.totals`, :func:`engine.scale`, :func:`engine.phase_in`), with the
+year-by-year trajectories priced once per distinct persona, price catalogue and assumptions
+(the same call would give the same table)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from workbench.analyses.personas import engine as personas
@@ -33,95 +33,45 @@ def compute(groups: dict[tuple, list]) -> dict[str, pd.DataFrame]:
     """``personas``: ``municipality``, ``persona``, ``trajectory``, ``total_cost``,
     ``annual_cost`` (N ÷ L × total), ``diff_annual_cost``, ``first_saving_year``;
     ``phase_in``: ``municipality``, ``persona``, ``year``, ``extra_total_cost``."""
-    totals, phase = _personas(groups)
-    return {"personas": totals, "phase_in": phase}
-
-
-def _personas(groups: dict[tuple, list]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Totals priced once per (persona, catalogue); N ÷ L scaling and phase-in as arrays."""
-    cache = {
-        key: personas.yearly(item.persona, inputs.catalogue, inputs.assumptions).assign(
-            persona=item.stem
-        )
-        for key, (inputs, item, _) in groups.items()
+    totals, phases = [], []
+    for first, item, members in groups.values():
+        table = personas.yearly(item.persona, first.catalogue, first.assumptions)
+        by_reference: dict[str, pd.DataFrame] = {}  # the same call gives the same table
+        for number, inputs in members:
+            reference = inputs.settings.reference
+            if reference not in by_reference:
+                by_reference[reference] = personas.totals(table, reference)
+            scaled, phase = _one(item.persona, inputs, table, by_reference[reference])
+            keys = {"municipality": number, "persona": item.stem}
+            saving = personas.first_saving_year(phase)
+            totals.append(scaled.assign(**keys, first_saving_year=saving))
+            phases.append(phase[["year", "extra_total_cost"]].assign(**keys))
+    if not totals:
+        return {"personas": pd.DataFrame(), "phase_in": pd.DataFrame()}
+    columns = ["municipality", "persona", "trajectory", "total_cost", "annual_cost"]
+    columns += ["diff_annual_cost", "first_saving_year"]
+    phase_columns = ["municipality", "persona", "year", "extra_total_cost"]
+    return {
+        "personas": pd.concat(totals, ignore_index=True)[columns],
+        "phase_in": pd.concat(phases, ignore_index=True)[phase_columns],
     }
-    groups = {key: members for key, (_, _, members) in groups.items()}
-    totals_frames, phase_frames = [], []
-    for key, members in groups.items():
-        table = cache[key]
-        settings = [inputs.settings for _, inputs in members]
-        numbers = np.array([number for number, _ in members])
-        persons = np.array([inputs.persons for _, inputs in members], dtype=float)
-        trajectory_years = int(table["year"].max())
-        lengths = np.array(
-            [personas.trajectory_length(s, trajectory_years) for s in settings], dtype=float
-        )
-        share = persons / lengths  # N ÷ L per municipality; every figure below scales with it
-        unit = personas.totals(table, settings[0].reference)  # total_cost: reference-free
-        total = unit["total_cost"].to_numpy()
-        trajectories = unit["trajectory"].to_numpy()
-        references = np.array([s.reference for s in settings])
-        reference_total = total[[list(trajectories).index(r) for r in references]]
-        annual = share[:, None] * total[None, :]  # municipalities × trajectories
-        totals_frames.append(
-            pd.DataFrame(
-                {
-                    "municipality": np.repeat(numbers, len(total)),
-                    "persona": table["persona"].iloc[0],
-                    "trajectory": np.tile(trajectories, len(numbers)),
-                    "total_cost": np.tile(total, len(numbers)),
-                    "annual_cost": annual.ravel(),
-                    "diff_annual_cost": (annual - (share * reference_total)[:, None]).ravel(),
-                }
-            )
-        )
-        phase_frames.append(_phase_in(table, members, numbers, share))
-    totals = pd.concat(totals_frames, ignore_index=True) if totals_frames else pd.DataFrame()
-    phase = pd.concat(phase_frames, ignore_index=True) if phase_frames else pd.DataFrame()
-    if not phase.empty:
-        saving = phase[phase["extra_total_cost"] < 0].groupby(["municipality", "persona"])["year"]
-        first = saving.min().rename("first_saving_year").reset_index()
-        totals = totals.merge(first, on=["municipality", "persona"], how="left")
-    return totals, phase
 
 
-def _phase_in(
-    table: pd.DataFrame, members: list, numbers: np.ndarray, share: np.ndarray
-) -> pd.DataFrame:
-    """Extra cost per year for every municipality: the engine's phase-in for a cohort of one
-    (:func:`workbench.analyses.personas.engine.phase_in` is linear in N ÷ L), times each municipality's N ÷ L."""
-    settings = [inputs.settings for _, inputs in members]
-    length = int(table["year"].max())
-    choices = [(s.reference, s.phase_in_to, personas.phase_in_horizon(s, length)) for s in settings]
-    frames = []
-    for old, new, years in sorted(set(choices)):
-        rows = np.array([choice == (old, new, years) for choice in choices])
-        per_person = personas.phase_in(table, 1.0, old, new, years, 1.0)  # N ÷ L = 1
-        extra = share[rows, None] * per_person["extra_total_cost"].to_numpy()[None, :]
-        # N(t) from prevalence: each cohort its own size, so those are priced one by one.
-        for i, index in enumerate(np.flatnonzero(rows)):
-            inputs = members[index][1]
-            if inputs.uses_prevalence:
-                cohorts = personas.persons_per_phase_year(
-                    inputs.prevalence, inputs.base_year, years
-                )
-                extra[i] = personas.phase_in(
-                    table,
-                    cohorts,
-                    old,
-                    new,
-                    years,
-                    personas.trajectory_length(settings[index], length),
-                )["extra_total_cost"].to_numpy()
-        k = per_person["year"].to_numpy()
-        frames.append(
-            pd.DataFrame(
-                {
-                    "municipality": np.repeat(numbers[rows], years),
-                    "persona": table["persona"].iloc[0],
-                    "year": np.tile(k, rows.sum()),
-                    "extra_total_cost": extra.ravel(),
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+def _one(
+    persona, inputs, table: pd.DataFrame, total_table: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One municipality's steady state and phase-in, as :func:`engine.evaluate` makes them
+    (``total_table``: :func:`engine.totals` of ``table`` for the municipality's reference)."""
+    settings = inputs.settings
+    length = personas.trajectory_length(settings, persona.length)
+    years = personas.phase_in_horizon(settings, persona.length)
+    hours_per_fte = inputs.assumptions.hours_per_fte
+    scaled = personas.scale(total_table, inputs.persons, length, hours_per_fte, settings.reference)
+    scaled["total_cost"] = total_table["total_cost"].to_numpy()
+    cohorts = inputs.persons
+    if inputs.uses_prevalence:
+        cohorts = personas.persons_per_phase_year(inputs.prevalence, inputs.base_year, years)
+    phase = personas.phase_in(
+        table, cohorts, settings.reference, settings.phase_in_to, years, length
+    )
+    return scaled, phase
