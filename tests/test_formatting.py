@@ -28,7 +28,8 @@ def test_percent_and_millions_as_the_seed_writes_them():
 
 
 def test_numbers_are_written_as_babels_norwegian_locale_writes_them():
-    """The direct formatting gives Babel's nb_NO text for any value and decimals."""
+    """The direct formatting gives Babel's nb_NO text for any value and decimals, with the
+    minus sign (−) where Babel writes a hyphen."""
     import random
 
     from babel.numbers import format_decimal
@@ -41,7 +42,20 @@ def test_numbers_are_written_as_babels_norwegian_locale_writes_them():
         for decimals in range(5):
             pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
             babel = format_decimal(f.half_up(value, decimals), format=pattern, locale="nb_NO")
-            assert f.number(value, decimals) == babel, (value, decimals)
+            assert f.number(value, decimals) == babel.replace("-", "\u2212"), (value, decimals)
+
+
+def test_negative_numbers_have_a_minus_sign_and_read_back():
+    assert f.mill_kr(-120e6) == "\u2212120\xa0mill.\xa0kr"
+    assert f.percent(-0.12) == "\u221212,0\xa0%"
+    assert f.editable(-3.5, 1) == "\u22123,5"
+    assert f.parse_number(f.editable(-1234.5, 1)) == -1234.5
+    assert "-" not in f.with_unit(-96e6, "kr")
+
+
+def test_people_are_counted_whole():
+    assert f.with_unit(35.1, "personer") == "35\xa0personer"
+    assert f.with_unit(23.24, "årsverk") == "23,2\xa0årsverk"
 
 
 def test_missing_values_show_a_dash():

@@ -27,7 +27,7 @@ def _is_missing(value: Any) -> bool:
 
 
 def number(value: Any, decimals: int = 0) -> str:
-    """``5 997 040``; ``23,2`` with ``decimals=1``."""
+    """``5 997 040``; ``23,2`` with ``decimals=1``; ``−120`` with a minus sign."""
     if _is_missing(value):
         return MISSING
     # Babel's «#,##0.0» pattern for nb_NO, written directly: the value is already rounded to
@@ -37,7 +37,9 @@ def number(value: Any, decimals: int = 0) -> str:
     return format(half_up(value, decimals), ",f").translate(_NORWEGIAN)
 
 
-_NORWEGIAN = str.maketrans({",": NBSP, ".": ","})
+MINUS = "\u2212"
+"""The minus sign (−) Norwegian typography writes before a negative number, not a hyphen."""
+_NORWEGIAN = str.maketrans({",": NBSP, ".": ",", "-": MINUS})
 
 
 def half_up(value: Any, decimals: int) -> Decimal:
@@ -87,8 +89,13 @@ def with_unit(value: Any, unit: str) -> str:
         return str(int(value))
     if unit == "år nr.":
         return f"år {int(value)}"
-    decimals = 0 if float(value).is_integer() or abs(value) >= 100 else 1
+    whole = unit in WHOLE_UNITS or float(value).is_integer() or abs(value) >= 100
+    decimals = 0 if whole else 1
     return f"{number(value, decimals)}{NBSP}{unit}" if unit else number(value, decimals)
+
+
+WHOLE_UNITS = frozenset({"personer", "boliger", "plasser"})
+"""Units counted in whole numbers: «35 personer», never «35,1 personer»."""
 
 
 def editable(value: Any, decimals: int = 2) -> str:
@@ -96,7 +103,8 @@ def editable(value: Any, decimals: int = 2) -> str:
     if _is_missing(value):
         return ""
     rounded = half_up(value, decimals)
-    return format_decimal(rounded, format="#,##0." + "#" * decimals, locale=LOCALE)
+    text = format_decimal(rounded, format="#,##0." + "#" * decimals, locale=LOCALE)
+    return text.replace("-", MINUS)  # read back by parse_number like a hyphen
 
 
 def parse_number(text: str) -> float:
