@@ -353,6 +353,12 @@ def test_key_figures_and_a_chart_on_the_first_screen_of_a_projector(
         assert layout["chartRight"] <= width  # the chart fits the screen's width
         assert layout["labels"] > 0
         assert layout["cut"] == [], f"labels cut: {layout['cut']}"
+        # every table cell has room around it: «57 653 mill. kr» must not read as one number
+        padding = page.evaluate(
+            "() => Array.from(document.querySelectorAll('table[id^=T_] td, table[id^=T_] th'))"
+            ".map(cell => parseFloat(getComputedStyle(cell).paddingLeft))"
+        )
+        assert padding and min(padding) >= 4, padding
         if size == (1024, 768):
             shot(page, f"projektor-{notebook.removesuffix('.ipynb')}")
     finally:

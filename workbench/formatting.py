@@ -189,6 +189,19 @@ class Table:
             .set_properties(subset=text, **{"text-align": "left"})
             .set_table_styles(
                 [{"selector": "th", "props": [("text-align", "left")]}]
+                # room between columns wherever the table is shown (an app's page has no
+                # table style of its own, and «57 653 mill. kr» read as one number there)
+                + [
+                    {
+                        "selector": "th, td",
+                        "props": [("padding", "0.3em 0.8em"), ("line-height", "1.3")],
+                    }
+                ]
+                + [
+                    {"selector": f"td.col{i}", "props": [("white-space", "nowrap")]}
+                    for i, c in enumerate(self.frame.columns)
+                    if c in numeric
+                ]
                 # a number column's header stands over its right-aligned numbers
                 + [
                     {"selector": f"th.col_heading.col{i}", "props": [("text-align", "right")]}
