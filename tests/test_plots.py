@@ -358,6 +358,47 @@ def test_tick_labels_are_the_ticks_values():
     plt.close(fig)
 
 
+def test_scaled_and_percent_ticks_carry_the_decimals_their_step_needs():
+    """An årsverk axis at 0,25 steps read «0,0 0,3 0,5 0,8»; millions at 0,5 steps read «1»
+    for 1,5; shares at 12,5 % read «13 %»."""
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set_yticks([0, 0.125, 0.25])
+    ax.yaxis.set_major_formatter(plots.percent_ticks())
+    ax.set_xticks([0, 0.5e6, 1e6, 1.5e6])
+    ax.xaxis.set_major_formatter(plots.TickNumbers(1e6))
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        f"0,0{NB}%",
+        f"12,5{NB}%",
+        f"25,0{NB}%",
+    ]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0,0", "0,5", "1,0", "1,5"]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_every_value_axis_labels_its_ticks_with_their_values(draw, name):
+    """No value axis rounds its ticks to fewer decimals than their step: each label, read
+    back as a number, is its tick (in the axis's unit)."""
+    from workbench.formatting import parse_number
+
+    fig = draw(name, False)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if not isinstance(formatter, plots.TickNumbers):
+                continue
+            for tick, label in zip(axis.get_majorticklocs(), axis.get_ticklabels(), strict=False):
+                text = label.get_text().removesuffix(formatter.suffix)
+                if text:
+                    assert parse_number(text) == pytest.approx(tick / formatter.scale), (
+                        name,
+                        text,
+                        tick,
+                    )
+
+
 @pytest.mark.parametrize("name", ["staffing_chart", "population_chart", "over_80_chart"])
 def test_levels_start_at_zero(draw, name):
     fig = draw(name, False)

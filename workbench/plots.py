@@ -19,7 +19,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import TightLayoutEngine
-from matplotlib.ticker import AutoLocator, Formatter, FuncFormatter, MaxNLocator
+from matplotlib.ticker import AutoLocator, Formatter, MaxNLocator
 from PIL import Image
 
 from workbench import formatting
@@ -217,13 +217,20 @@ def wrapped(text: str, width_inches: float, fontsize: float) -> str:
 
 class TickNumbers(Formatter):
     """Tick labels in Norwegian with as many decimals as the tick step needs, so each label
-    is the tick's value (0,25 is «0,25», not «0» or «0,3»)."""
+    is the tick's value (0,25 is «0,25», not «0» or «0,3»).
 
-    decimals = 0
+    Args:
+        scale: What one unit on the label is in the data (1 000 for «tusen kr», 1e6 for
+            «mill. kr», 0,01 for percent).
+        suffix: Written after each number (``" %"``).
+    """
+
+    def __init__(self, scale: float = 1.0, suffix: str = ""):
+        self.scale, self.suffix, self.decimals = scale, suffix, 0
 
     def set_locs(self, locs) -> None:
         super().set_locs(locs)
-        steps = np.diff(np.sort(np.asarray(locs, dtype=float)))
+        steps = np.diff(np.sort(np.asarray(locs, dtype=float) / self.scale))
         steps = steps[steps > 0]
         if len(steps) == 0:
             self.decimals = 0
@@ -234,13 +241,18 @@ class TickNumbers(Formatter):
             self.decimals += 1
 
     def __call__(self, value, pos=None) -> str:
-        return formatting.number(value, self.decimals)
+        return formatting.number(value / self.scale, self.decimals) + self.suffix
+
+
+def percent_ticks() -> TickNumbers:
+    """Shares (0,125) labelled as percent with the decimals their ticks need («12,5 %»)."""
+    return TickNumbers(0.01, f"{formatting.NBSP}%")
 
 
 def thousands_axis(axis) -> None:
     """Show an axis in thousands (``1 500`` for 1 500 000), with few enough ticks to read."""
     axis.set_major_locator(MaxNLocator(nbins=4))
-    axis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v / 1000)))
+    axis.set_major_formatter(TickNumbers(1000))
 
 
 def calculator_chart(
@@ -270,7 +282,7 @@ def calculator_chart(
     fte_ax.set(title="Årsverk", xlabel="årsverk per år", ylabel="")
     thousands_axis(cost_ax.xaxis)
     fte_ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-    fte_ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v, 1)))
+    fte_ax.xaxis.set_major_formatter(TickNumbers())
     for ax, column, fmt in ((cost_ax, "cost", formatting.kr), (fte_ax, "fte", formatting.fte)):
         # one container per hue level, in the order of the rows
         for container, value in zip(ax.containers, data[column], strict=True):
@@ -385,9 +397,7 @@ def trajectory_chart(
     cumulative_ax.set(title="Akkumulert kostnad inkl. investeringer (mill. kr)", ylabel="mill. kr")
     hours_ax.set(title="Personaltimer per år", ylabel="timer", xlabel="alder")
     thousands_axis(cost_ax.yaxis)
-    cumulative_ax.yaxis.set_major_formatter(
-        FuncFormatter(lambda v, _: formatting.number(v / 1e6, 1))
-    )
+    cumulative_ax.yaxis.set_major_formatter(TickNumbers(1e6))
     hours_ax.yaxis.set_major_formatter(TickNumbers())
     hours_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     hours_ax.xaxis.set_major_formatter(TickNumbers())
@@ -498,7 +508,7 @@ def profile_chart(
         left += values
     ax.invert_yaxis()
     ax.set(xlim=(0, 1), xlabel="andel av aldersgruppen", title="Boligprofil per aldersgruppe")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.percent(v, 0)))
+    ax.xaxis.set_major_formatter(percent_ticks())
     if _SLIDE:  # the slide's picture is narrow: the steps under the bars, in two columns
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     else:
@@ -629,7 +639,7 @@ def over_80_chart(
         )
     ax.set(title="Andel innbyggere over 80 år uten pleie- og omsorgstjenester")
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.percent(v, 0)))
+    ax.yaxis.set_major_formatter(percent_ticks())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="lower left", frameon=False, fontsize=_pt(10))
     return finish(fig, title, source, illustrative=illustrative)
