@@ -53,6 +53,14 @@ def test_negative_numbers_have_a_minus_sign_and_read_back():
     assert "-" not in f.with_unit(-96e6, "kr")
 
 
+def test_a_quantity_is_shown_as_stored():
+    """«0,8 time per dag → 274 per år → 218 726 kr» hid a stored 0,75 (× 365 = 273,75)."""
+    assert f.FORMATTERS["as_stored"](0.75) == "0,75"
+    assert f.FORMATTERS["as_stored"](273.75) == "273,75"
+    assert f.FORMATTERS["as_stored"](8.0) == "8"
+    assert f.FORMATTERS["as_stored"](1234.5) == "1\xa0234,5"
+
+
 def test_people_are_counted_whole():
     assert f.with_unit(35.1, "personer") == "35\xa0personer"
     assert f.with_unit(23.24, "årsverk") == "23,2\xa0årsverk"

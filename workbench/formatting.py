@@ -120,8 +120,15 @@ def parse_number(text: str) -> float:
     return read(str(text).strip(), decimal_comma=None)
 
 
+def as_stored(value: Any) -> str:
+    """A quantity as it is stored, with its own decimals and no more (``0,75``, ``16,5``,
+    ``8``): a line's arithmetic must follow from what is shown."""
+    return MISSING if _is_missing(value) else editable(value, 4)
+
+
 FORMATTERS: dict[str, Callable[[Any], str]] = {
     "number": number,
+    "as_stored": as_stored,
     "number1": lambda v: number(v, 1),
     "number2": lambda v: number(v, 2),
     "kr": kr,
