@@ -149,7 +149,7 @@ def test_affordable_table_buys_23_2_hours_of_day_activity(project, tmp_path, sho
     # the source's uncertain price is flagged where it is shown, and only that one
     flagged = written["Merknad"].dropna()
     assert list(flagged.index) == ["Forhøyet hjelpestønad (NAV) – Per år"]
-    assert "kontroller før bruk" in flagged.iloc[0]
+    assert flagged.iloc[0].endswith("(trolig tusen kroner); prisen er usikker")
     # a service priced per week, counted per week, is not «uke per uke»: places at a time
     assert not written["Enhet"].str.contains("uke per uke").any()
     assert "plasser samtidig" in set(written["Enhet"])

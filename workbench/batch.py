@@ -17,6 +17,7 @@ and the project folder as papermill parameters (nothing reaches it through the e
 from __future__ import annotations
 
 import contextlib
+import copy
 import errno
 import functools
 import json
@@ -310,9 +311,9 @@ def _execute(
         )
     notebook = _scrubbed(executed, analysis.notebook)
     _save_notebook(notebook, executed)
+    title = f"{analysis.title} – {_municipality_title(staging, job)}"
     atomic_write_text(
-        staging / f"{job.analysis}.html",
-        export_html(notebook, f"{analysis.title} – {_municipality_title(staging, job)}"),
+        staging / f"{job.analysis}.html", export_html(notebook, title, _omitted(staging))
     )
     target = reports_dir / job.key / job.analysis
     replace_folder(staging, target)
@@ -574,6 +575,14 @@ def done(reports_dir: Path, job: Job) -> bool:
     ).exists() and not failed.exists()
 
 
+def _omitted(staging: Path) -> list[str]:
+    """The cell tags the notebook asked the report to leave out (none if it wrote nothing)."""
+    try:
+        return json.loads((staging / KEY_FIGURES).read_text(encoding="utf-8"))["omitted_sections"]
+    except (OSError, ValueError, KeyError):
+        return []
+
+
 def _municipality_title(staging: Path, job: Job) -> str:
     """The municipality as the report names it («3911 Færder»), from the key figures the
     notebook wrote; its folder name where it wrote none."""
@@ -586,8 +595,18 @@ def _municipality_title(staging: Path, job: Job) -> str:
         return job.key
 
 
-def export_html(notebook, title: str) -> str:
-    """The executed notebook as a standalone HTML page without code."""
+def export_html(notebook, title: str, omitted: Iterable[str] = ()) -> str:
+    """The executed notebook as a standalone HTML page without code.
+
+    Args:
+        omitted: Cell tags the report leaves out this time (:meth:`Session.omit_from_report`).
+    """
+    left_out = set(omitted)
+    if left_out:
+        notebook = copy.deepcopy(notebook)
+        notebook.cells = [
+            cell for cell in notebook.cells if not left_out & set(cell.metadata.get("tags", []))
+        ]
     body, _ = _html_exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return body
 

@@ -104,6 +104,18 @@ class Session:
     """What the loaders found suspicious but not wrong (a row exported twice, a year far from
     the others): said by ``validate`` and in the report's data section, never silent."""
 
+    omitted: list[str] = field(default_factory=list)
+    """Cell tags whose sections the HTML report leaves out (``regnskap`` when the accounts
+    are not in yet): the report says once what they would show, instead of each section
+    saying it is empty."""
+
+    def omit_from_report(self, tag: str) -> None:
+        """Leave the notebook's cells tagged ``tag`` out of the HTML report (they stay in the
+        executed notebook for the analyst)."""
+        if tag not in self.omitted:
+            self.omitted.append(tag)
+            self.write_manifest()
+
     def note(self, path: Path, text: str) -> None:
         """Record something suspicious about a data file (once)."""
         try:
@@ -404,6 +416,7 @@ class Session:
                 {"kind": kind, "file": f"data/{file}", "heading": TEMPLATES[kind].heading}
                 for kind, file in self.missing
             ],
+            "omitted_sections": list(self.omitted),
         }
 
     def write_manifest(self) -> None:

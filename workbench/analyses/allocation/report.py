@@ -149,6 +149,9 @@ def reference_table(inputs: AllocationInputs) -> pd.DataFrame | None:
     )
 
 
+LEDGER_SECTIONS = "regnskap"
+"""Cell tag of the report's sections that need the municipality's own accounts: left out of
+the HTML report when they are not in (the introduction says what they would show)."""
 LEDGER_MISSING = HTML("<p><em>Vises når kommunens regnskap er lagt inn.</em></p>")
 """What a section that needs the ledger shows while only the source's figures exist."""
 
@@ -167,10 +170,14 @@ def introduction(session: Session, inputs: AllocationInputs, result: AllocationR
     """What the report shows: the ledger on the steps, or the source's own figures."""
     m = session.municipality
     if result is None:
+        session.omit_from_report(LEDGER_SECTIONS)
         return HTML(
             f"<h2>Økonomifordeling {inputs.settings.year} – {m.title}: kildens tall</h2><p>Kommunen "
             "har ikke lagt inn regnskapet ennå; her vises fordelingen slik kilden oppgir den. Trinn "
-            "som mangler i kilden er tomme.</p>"
+            "som mangler i kilden er tomme. Med kommunens eget regnskap viser rapporten også "
+            "fordelingen uten barnehage, skole og SFO, avstemmingen mot regnskapet, kostnaden "
+            "per tjenesteområde og per målgruppe, utviklingen over år, sammenligningen med andre "
+            "kommuner og det som ikke er fordelt.</p>"
         )
     if inputs.view == "kostra":
         return HTML(

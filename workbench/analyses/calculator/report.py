@@ -8,6 +8,7 @@ report folder with its sources, so a number looks the same wherever a user meets
 from __future__ import annotations
 
 import html
+import re
 from functools import partial
 from pathlib import Path
 
@@ -92,6 +93,13 @@ FLAG_WORD = "kontroller"
 source's price is uncertain (forhøyet hjelpestønad, 78 «per år» without a unit)."""
 
 
+def for_reader(note: str) -> str:
+    """A catalogue note as a council member reads it: what is uncertain, without the
+    instruction to the consultant («… (trolig tusen kroner): kontroller før bruk» becomes
+    «… (trolig tusen kroner); prisen er usikker»)."""
+    return re.sub(r"\s*[:;,.]?\s*kontroller før bruk\.?", "; prisen er usikker", note, flags=re.I)
+
+
 PLURALS = {"time": "timer", "døgn": "døgn", "uke": "uker", "år": "år", "stk": "stk"}
 """A price unit as the affordable table counts it («9,6 timer per uke»)."""
 
@@ -108,7 +116,9 @@ def affordable_frame(
             "plasser samtidig" if u == p else f"{PLURALS[u]} per {p}"
             for u, p in zip(affordable["unit"], affordable["per"], strict=True)
         ],
-        merknad=[note if FLAG_WORD in note.lower() else "" for note in notes.fillna("")],
+        merknad=[
+            for_reader(note) if FLAG_WORD in note.lower() else "" for note in notes.fillna("")
+        ],
     )
     headers = {
         "step": ("Trinn", "text"),

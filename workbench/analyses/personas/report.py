@@ -24,7 +24,6 @@ from workbench.analyses.personas.engine import (
     length_for,
 )
 from workbench.analyses.personas.load import PersonaFile, PersonaInputs
-from workbench.analyses.personas.settings import PersonaSettings
 from workbench.formatting import mill_kr, number, percent, styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
@@ -299,9 +298,7 @@ def persons_section(session: Session, inputs: PersonaInputs) -> None:
         display(
             HTML(
                 f"<p>N er kommunens eget tall: {number(settings.persons)} personer "
-                f"({html.escape(settings.persons_source)}), det samme alle år. For å la N "
-                f"følge befolkningen: oppgi en fil i «{PREVALENCE_SETTING}» i kommunens "
-                "parameterfil.</p>"
+                f"({html.escape(settings.persons_source)}), det samme alle år.</p>"
             )
         )
         return None
@@ -329,8 +326,7 @@ def persons_section(session: Session, inputs: PersonaInputs) -> None:
             f" Beregningene i rapporten bruker kommunens eget tall, {number(settings.persons)} "
             f"personer ({settings.persons_source}), det samme alle år. Forekomsten gir "
             f"{_more_or_fewer(first['persons'], settings.persons)} i basisåret, og "
-            f"antallet vokser med befolkningen. For å regne med det: sett «{N_FROM_SETTING}» til "
-            "forekomst × befolkning i kommunens parameterfil."
+            "antallet vokser med befolkningen."
         )
     display(HTML(f"<p>{html.escape(text)}</p>"))
     shown, formats = prevalence_frame(table)
@@ -364,12 +360,6 @@ def scaled_tables(session: Session, inputs: PersonaInputs, results: list[Persona
             _source_length(session, inputs, persona_file, result)
 
 
-LENGTH_SETTING = PersonaSettings.model_fields["trajectory_years"].title
-N_FROM_SETTING = PersonaSettings.model_fields["persons_by"].title
-PREVALENCE_SETTING = PersonaSettings.model_fields["prevalence"].title
-"""The setting for L, by the name the workbook's cover gives it."""
-
-
 def _source_length(
     session: Session, inputs: PersonaInputs, persona_file: PersonaFile, result: PersonaResult
 ) -> None:
@@ -400,8 +390,7 @@ def _source_length(
             f"<p>Kilden oppgir egne tall for {number(given.persons)} personer "
             f"({html.escape(given.source)}). Med N ÷ L × forskjellen over forløpet gir de "
             f"L = {lengths} år, ikke forløpets {_plain(result.length)} år; kilden sier ikke "
-            "hvilken lengde den har brukt. Tabellene over bruker forløpets lengde. For å regne "
-            f"som kilden: sett «{LENGTH_SETTING}» i kommunens parameterfil.</p>"
+            "hvilken lengde den har brukt. Tabellene over bruker forløpets lengde.</p>"
         )
     )
     formats = {
