@@ -382,3 +382,49 @@ def test_faerders_deck_and_workbook_show_the_sources_figures_beside_the_model(fa
     assert shown.loc["Dagens bemanning, 2024", "Kildens tall"] == 855
     assert shown.loc["Dagens bemanning, 2024", "Verdi"] == pytest.approx(855, abs=2)
     assert shown.loc["Økte kostnader i 2040 (2024-profil)", "Kildens tall"] == 199_000_000
+
+
+def _boxes(slide):
+    """(name, left, top, right, bottom) in inches of every shape with something to show."""
+    found = []
+    for shape in slide.shapes:
+        if shape.has_text_frame and not shape.text_frame.text.strip():
+            continue
+        left, top = Emu(shape.left).inches, Emu(shape.top).inches
+        found.append(
+            (shape.name, left, top, left + Emu(shape.width).inches, top + Emu(shape.height).inches)
+        )
+    return found
+
+
+@pytest.mark.parametrize("deck_of", ["9999", "3911"])
+def test_no_text_frame_overlaps_another_or_leaves_the_slide(built, faerder, deck_of):
+    """Demokommune's phase-in and calculator slides printed their bullets over the source
+    line and off the slide: every box now ends where the next begins, and the bullets'
+    text fits its box at the size it was given."""
+    from workbench.deck import text_height
+
+    path = built[2] if deck_of == "9999" else faerder[1]
+    deck = Presentation(path)
+    width, height = Emu(deck.slide_width).inches, Emu(deck.slide_height).inches
+    for number, slide in enumerate(deck.slides, start=1):
+        boxes = _boxes(slide)
+        for name, left, top, right, bottom in boxes:
+            assert 0 <= left < right <= width and 0 <= top < bottom <= height, (number, name)
+        for i, first in enumerate(boxes):
+            for second in boxes[i + 1 :]:
+                apart = (
+                    first[3] <= second[1] + 1e-6
+                    or second[3] <= first[1] + 1e-6
+                    or first[4] <= second[2] + 1e-6
+                    or second[4] <= first[2] + 1e-6
+                )
+                assert apart, (number, first, second)
+        for shape in slide.shapes:
+            paragraphs = shape.text_frame.paragraphs if shape.has_text_frame else []
+            if paragraphs and paragraphs[0].text.startswith("• "):
+                size = paragraphs[0].runs[0].font.size.pt
+                texts = [p.text for p in paragraphs]
+                after = paragraphs[0].space_after.pt
+                needed = text_height(texts, size, Emu(shape.width).inches, after)
+                assert needed <= Emu(shape.height).inches + 1e-6, (number, size, texts)

@@ -128,47 +128,93 @@ def _title_slide(deck, title: str, subtitle: str, illustrative: str) -> None:
     _mark(slide, illustrative)
 
 
-def _bullets(slide, points: list[str], left, top, width, height) -> None:
-    from pptx.util import Pt
+AVERAGE_CHARACTER_EM = 0.55
+"""Average width of a character of running text, in em (a little more than measured)."""
+LINE_SPACING = 1.2
+BOX_MARGIN_IN = 0.1
+"""python-pptx's default text box margins, top and bottom together (0,05 in each)."""
 
-    box = slide.shapes.add_textbox(left, top, width, height)
+
+def text_height(texts: list[str], size_pt: float, width_in: float, after_pt: float = 0) -> float:
+    """Inches the paragraphs ``texts`` need at ``size_pt`` in a box ``width_in`` wide:
+    lines from an average character width, words kept whole."""
+    import textwrap
+
+    per_line = max(8, int((width_in - 0.2) * 72 / (size_pt * AVERAGE_CHARACTER_EM)))
+    lines = sum(max(1, len(textwrap.wrap(t, per_line, break_on_hyphens=False))) for t in texts)
+    points = lines * size_pt * LINE_SPACING + after_pt * len(texts)
+    return points / 72 + BOX_MARGIN_IN
+
+
+BULLET_SIZES = (16, 14, 12, 11)
+"""Bullet type sizes, largest first: the largest that fits above the source line is used."""
+
+
+def _bullets(slide, points: list[str], left, top, width, bottom) -> None:
+    """The points as bullets from ``top``, in the largest size that ends above ``bottom``
+    (EMU), the box as high as its text."""
+    from pptx.util import Emu, Inches, Pt
+
+    texts = [f"• {point}" for point in points]
+    room = Emu(bottom - top).inches
+    for size in BULLET_SIZES:
+        after = size / 2
+        needed = text_height(texts, size, Emu(width).inches, after)
+        if needed <= room:
+            break
+    box = slide.shapes.add_textbox(left, top, width, min(Inches(needed), bottom - top))
     frame = box.text_frame
     frame.word_wrap = True
-    for index, point in enumerate(points):
+    for index, text in enumerate(texts):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.text = f"• {point}"
-        paragraph.runs[0].font.size = Pt(16)
-        paragraph.space_after = Pt(8)
+        paragraph.text = text
+        paragraph.runs[0].font.size = Pt(size)
+        paragraph.space_after = Pt(after)
 
 
 SOURCE_SUFFIX = "Beregnet med innsatstrapp workbench."
+COLUMN_LEFT_IN, COLUMN_WIDTH_IN = 9.2, 3.9
+"""The right-hand column of a figure slide: the points, then the source line."""
+COLUMN_TOP_IN, COLUMN_BOTTOM_IN = 1.5, 6.9
+SOURCE_SIZE_PT = 10
 
 
 def _figure_slide(deck, content: Slide, illustrative: str, sources: list[str] | None) -> None:
     """The figure on the left (a slide version at its own size, 8,6 × 5 in), the points on
-    the right with the figure's source under them, and the mark at the foot.
+    the right with the figure's source under them, and the mark at the foot. The source
+    box is as high as its text and ends at the column's foot; the points end above it.
 
     Args:
         sources: The figure's data titles; None for a slide without a figure.
     """
     from pptx.dml.color import RGBColor
-    from pptx.enum.text import MSO_ANCHOR
-    from pptx.util import Inches, Pt
+    from pptx.util import Emu, Inches, Pt
 
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     _title(slide, content.title)
     if content.figure is not None:
         _picture(slide, content.figure, Inches(0.4), Inches(1.4), Inches(8.6), Inches(5.5))
+    bottom = Inches(COLUMN_BOTTOM_IN)
     if sources is not None:  # under the points, in the right-hand column
-        box = slide.shapes.add_textbox(Inches(9.2), Inches(5.3), Inches(3.9), Inches(1.6))
+        named = f"{'; '.join(sources)}. " if sources else ""
+        text = f"Kilde: {named}{SOURCE_SUFFIX}"
+        height = Inches(text_height([text], SOURCE_SIZE_PT, COLUMN_WIDTH_IN))
+        top = bottom - height
+        box = slide.shapes.add_textbox(Inches(COLUMN_LEFT_IN), top, Inches(COLUMN_WIDTH_IN), height)
         box.text_frame.word_wrap = True
         paragraph = box.text_frame.paragraphs[0]
-        named = f"{'; '.join(sources)}. " if sources else ""
-        paragraph.text = f"Kilde: {named}{SOURCE_SUFFIX}"
-        paragraph.runs[0].font.size = Pt(10)
+        paragraph.text = text
+        paragraph.runs[0].font.size = Pt(SOURCE_SIZE_PT)
         paragraph.runs[0].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
-        box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
-    _bullets(slide, content.points, Inches(9.2), Inches(1.5), Inches(3.9), Inches(5.5))
+        bottom = top - Inches(0.1)
+    _bullets(
+        slide,
+        content.points,
+        Inches(COLUMN_LEFT_IN),
+        Inches(COLUMN_TOP_IN),
+        Inches(COLUMN_WIDTH_IN),
+        bottom,
+    )
     _mark(slide, illustrative)
 
 
