@@ -371,7 +371,7 @@ def test_faerders_deck_and_workbook_show_the_sources_figures_beside_the_model(fa
     2025: dagens bemanning 855 årsverk, økte kostnader etter gjennomføring 103 mill. kr."""
     workbook, deck = faerder
     rows = table_cells(deck, "Bemanning og kostnader")
-    assert rows[0] == ["", "Modellen", "Kilden", "Avvik"]
+    assert rows[0] == ["Nøkkeltall", "Modellen", "Kilden", "Avvik"]
     by_label = {r[0]: r[1:] for r in rows[1:]}
     assert by_label["Dagens bemanning, 2024"][1] == f"855{NBSP}årsverk"
     assert by_label["Økte kostnader etter gjennomføring av alt. profil"][1] == (
@@ -428,3 +428,12 @@ def test_no_text_frame_overlaps_another_or_leaves_the_slide(built, faerder, deck
                 after = paragraphs[0].space_after.pt
                 needed = text_height(texts, size, Emu(shape.width).inches, after)
                 assert needed <= Emu(shape.height).inches + 1e-6, (number, size, texts)
+
+
+def test_samlet_effekt_is_a_table_with_headers_and_only_the_steps_that_change(built):
+    """It was a table with an empty header, one «Verdi» column and a row of 0,0."""
+    rows = table_cells(built[2], "Samlet effekt per trinn i 2030")
+    assert rows[0] == ["Trinn", "Endring per år", "Endring i årsverk"]
+    assert all(row[0].startswith("Trinn ") and len(row) == 3 for row in rows[1:])
+    assert all(row[1] != "0,0 mill. kr" for row in rows[1:])
+    assert len(rows) > 1

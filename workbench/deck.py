@@ -36,7 +36,7 @@ class Slide:
     points: list[str] = field(default_factory=list)
     rows: list[tuple[str, ...]] = field(default_factory=list)
     table: str = ""
-    headers: tuple[str, ...] = ("", "Verdi")
+    headers: tuple[str, ...] = ("Nøkkeltall", "Verdi")
 
 
 def point(figure: KeyFigure) -> str:
@@ -188,7 +188,7 @@ def _figure_slide(deck, content: Slide, illustrative: str, sources: list[str] | 
         sources: The figure's data titles; None for a slide without a figure.
     """
     from pptx.dml.color import RGBColor
-    from pptx.util import Emu, Inches, Pt
+    from pptx.util import Inches, Pt
 
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     _title(slide, content.title)
@@ -231,6 +231,8 @@ def _picture(slide, png: bytes, left, top, width, height) -> None:
     slide.shapes.add_picture(io.BytesIO(png), left, top, width=width, height=height)
 
 
+ROW_HEIGHT_IN = 0.45
+"""A table row's height at 12 pt, its margins included."""
 TABLE_ROWS_AT_FULL_SIZE = 14
 """Rows a table slide holds in 12 pt above the mark; more are set smaller and tighter."""
 
@@ -241,8 +243,10 @@ def _table_slide(deck, content: Slide, illustrative: str) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     _title(slide, content.title)
     columns = len(content.headers)
+    # as high as its rows (a short table is not stretched over the slide), at most to the mark
+    height = Inches(min(5.6, ROW_HEIGHT_IN * (len(content.rows) + 1)))
     shape = slide.shapes.add_table(
-        len(content.rows) + 1, columns, Inches(0.4), Inches(1.4), Inches(12.4), Inches(5.6)
+        len(content.rows) + 1, columns, Inches(0.4), Inches(1.4), Inches(12.4), height
     ).table
     value_width = 3.0 if columns == 2 else 2.0
     shape.columns[0].width = Inches(12.4 - value_width * (columns - 1))

@@ -16,7 +16,7 @@ def slides(output: ReportOutput) -> list[Slide]:
     change = [point(output.key_figure(k)) for k in ("growth", "practice", "cost_share")]
     figures = output.key_figures()
     if any(f.source is not None for f in figures):
-        headers = ("", "Modellen", "Kilden", "Avvik")
+        headers = ("Nøkkeltall", "Modellen", "Kilden", "Avvik")
         table = [
             (
                 f.label,
@@ -27,7 +27,7 @@ def slides(output: ReportOutput) -> list[Slide]:
             for f in figures
         ]
     else:
-        headers = ("", "Verdi")
+        headers = ("Nøkkeltall", "Verdi")
         table = [(f.label, with_unit(f.value, f.unit)) for f in figures]
     return [
         Slide(f"Boligprofil 67+ mot {target}", figure_png(output, "profil"), staff),

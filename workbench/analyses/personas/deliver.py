@@ -31,16 +31,22 @@ EFFECT = "samlet-effekt"
 
 
 def _effect(output: ReportOutput) -> list[Slide]:
-    """«Samlet effekt»: the change per step from the report's table, as rows."""
+    """«Samlet effekt»: the change per step from the report's table, as a table with its
+    own headers; steps the personas do not change are left out."""
     for entry, frame in output.tables():
         if entry["stem"] != EFFECT:
             continue
         rows = [
             (
                 f"Trinn {r['Trinn']} {r['Navn']}" if r["Trinn"] != "–" else str(r["Navn"]),
-                f"{mill_kr(r['Endring per år (kr)'], 1)}, {number(r['Endring i årsverk'], 1)} årsverk",
+                mill_kr(r["Endring per år (kr)"], 1),
+                f"{number(r['Endring i årsverk'], 1)} årsverk",
             )
             for _, r in frame.iterrows()
+            if r["Endring per år (kr)"] or r["Endring i årsverk"]
         ]
-        return [Slide(entry["title"], rows=rows, table=EFFECT)]
+        if not rows:
+            return []
+        headers = ("Trinn", "Endring per år", "Endring i årsverk")
+        return [Slide(entry["title"], rows=rows, table=EFFECT, headers=headers)]
     return []
