@@ -332,6 +332,7 @@ def test_years_ages_steps_and_counts_are_whole_numbers_in_the_workbook(built):
                 assert not cell.number_format.endswith(".##"), (sheet.title, name)
                 if float(cell.value).is_integer() and cell.number_format not in (
                     "#,##0.00",  # årsverk keep two decimals
+                    "#,##0.0",  # a column the report shows with one decimal keeps it
                     "0.0 %",
                     "0 %",
                 ):
@@ -437,3 +438,25 @@ def test_samlet_effekt_is_a_table_with_headers_and_only_the_steps_that_change(bu
     assert all(row[0].startswith("Trinn ") and len(row) == 3 for row in rows[1:])
     assert all(row[1] != "0,0 mill. kr" for row in rows[1:])
     assert len(rows) > 1
+
+
+def test_the_workbook_keeps_shares_exact_in_percent_and_every_value_fits_its_column(built):
+    """The target profile was stored as 0,34 for 34,5 %, and 31 cells showed «###»."""
+    book = load_workbook(built[1])
+    target = next(
+        s for s in book.worksheets if s.title.startswith("Økonomi") and "Målprofil" in s.title
+    )
+    header = [c.value for c in target[1]]
+    today = header.index("I dag") + 1
+    shares = [target.cell(row, today) for row in range(2, 14)]
+    assert all(c.number_format == "0.0 %" for c in shares)
+    assert any(round(c.value, 2) != c.value for c in shares)  # four decimals, not two
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    # what Excel shows at least: the grouped whole digits and the unit
+                    shown = len(f"{abs(cell.value):,.0f}")
+                    shown += 3 if '"kr"' in cell.number_format else 0
+                    width = sheet.column_dimensions[cell.column_letter].width
+                    assert width >= shown, (sheet.title, cell.coordinate, cell.value, width)

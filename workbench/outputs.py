@@ -103,7 +103,13 @@ def decimals_for(header: str) -> int:
     )
 
 
-def for_reading(frame: pd.DataFrame, parts: Iterable[str] = ()) -> pd.DataFrame:
+SHARE_FORMATS = frozenset({"percent"})
+"""Report formats that show a share (0,345) as percent: the CSV keeps the share."""
+
+
+def for_reading(
+    frame: pd.DataFrame, parts: Iterable[str] = (), formats: dict | None = None
+) -> pd.DataFrame:
     """A report table as people read it in Excel: each number rounded by its unit (whole
     kroner, årsverk to 2 decimals, whole persons …), no float noise (``12,700000000000001``)
     and whole numbers without ``,0``. A column of whole numbers becomes an integer column;
@@ -133,7 +139,12 @@ def for_reading(frame: pd.DataFrame, parts: Iterable[str] = ()) -> pd.DataFrame:
                 dtype=float,
             )
         else:
-            places = decimals_for(str(column))
+            shown_as = (formats or {}).get(column)
+            places = (
+                DECIMALS_BY_UNIT["andel"]
+                if shown_as in SHARE_FORMATS
+                else decimals_for(str(column))
+            )
             rounded = pd.Series(
                 [_half_up(v, places) for v in values], index=values.index, dtype=float
             )

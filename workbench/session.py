@@ -69,6 +69,9 @@ class Recorded:
     files: dict[str, str]
     sources: list[str]
     marking: str
+    columns: dict[str, str] = field(default_factory=dict)
+    """A table's column → its format in :data:`workbench.formatting.FORMATTERS` (what the
+    report shows it as), for the CSV's rounding and the workbook's number formats."""
 
     @property
     def illustrative(self) -> bool:
@@ -266,7 +269,7 @@ class Session:
     def _chosen(self, paths: list[Path] | None) -> list[Provenance]:
         return [p for p in self.sources if paths is None or p.path in paths]
 
-    def _record(self, kind: str, stem: str, title: str, files: dict, paths) -> None:
+    def _record(self, kind: str, stem: str, title: str, files: dict, paths, columns=None) -> None:
         chosen = self._chosen(paths)
         entry = Recorded(
             stem,
@@ -274,6 +277,7 @@ class Session:
             files,
             list(dict.fromkeys(p.title for p in chosen)),
             marking(self.municipality.fictional, self.municipality.name, chosen),
+            {str(c): k for c, k in (columns or {}).items()},
         )
         records = self.tables if kind == "table" else self.figures
         records[:] = [r for r in records if r.stem != stem] + [entry]
@@ -324,6 +328,7 @@ class Session:
         title: str = "",
         sources: list[Path] | None = None,
         parts: tuple[str, ...] = (),
+        formats: dict[str, str] | None = None,
     ) -> Path | None:
         """Write a table as CSV into ``tabeller/`` (nothing when there is no output folder),
         each number rounded by its unit (:func:`workbench.outputs.for_reading`).
@@ -333,12 +338,16 @@ class Session:
             sources: The data files it was computed from (default every file read so far).
             parts: Money columns whose rows are parts of one whole, written in whole kroner
                 that add up to the rounded total.
+            formats: Column → how the report shows it (:meth:`show_table`): a share shown
+                in percent is written as a share with four decimals, and the workbook gives
+                it a percent format.
         """
         if self.output_dir is None:
             return None
         path = self.output_dir / TABLES / f"{stem}.csv"
-        write_table(for_reading(frame, parts), path)
-        self._record("table", stem, title or stem, {"csv": f"{TABLES}/{stem}.csv"}, sources)
+        write_table(for_reading(frame, parts, formats or {}), path)
+        files = {"csv": f"{TABLES}/{stem}.csv"}
+        self._record("table", stem, title or stem, files, sources, formats or {})
         return path
 
     def show_table(
@@ -357,7 +366,7 @@ class Session:
             formats: Column → format name in :data:`workbench.formatting.FORMATTERS`.
             parts: See :meth:`save_table`.
         """
-        self.save_table(frame, stem, title, sources, parts)
+        self.save_table(frame, stem, title, sources, parts, formats)
         display(styled(frame, formats, caption=title))
         self.show_source(sources)
 
@@ -436,6 +445,7 @@ def _entry(record: Recorded, *kinds: str) -> dict:
         "sources": record.sources,
         "illustrative": record.illustrative,
         "marking": record.marking,
+        **({"columns": record.columns} if record.columns else {}),
     }
 
 

@@ -30,9 +30,30 @@ LABEL_COLUMNS = frozenset({"år", "alder", "trinn", "boligtrinn"})
 """Columns of years, ages and steps: whole numbers without a thousands separator (2024)."""
 
 
-def excel_format(header: str, unit: str | None = None, value: object = None) -> str:
+EXCEL_FORMATS = {
+    "percent": "0.0 %",
+    "kr": '#,##0 "kr"',
+    "mill_kr": '#,##0 "kr"',
+    "mill_kr1": '#,##0 "kr"',
+    "mill1": '#,##0 "kr"',
+    "fte": "#,##0.00",
+    "number1": "#,##0.0",
+    "number2": "#,##0.00",
+    "hours": '#,##0 "t"',
+}
+"""The Excel format for a column the report shows in a format of
+:data:`workbench.formatting.FORMATTERS` (money always in whole kroner: the sheet's cells hold
+kroner, not millions)."""
+
+
+def excel_format(
+    header: str, unit: str | None = None, value: object = None, shown_as: str | None = None
+) -> str:
     """The Excel number format for a column (or, in unit-per-row tables, a row); ``value``
-    (the cell's) makes a whole number show without a dangling decimal comma («2 024,»)."""
+    (the cell's) makes a whole number show without a dangling decimal comma («2 024,»);
+    ``shown_as``, the report's format for the column, decides where it is known."""
+    if shown_as in EXCEL_FORMATS and unit is None:
+        return EXCEL_FORMATS[shown_as]
     if header.lower() in LABEL_COLUMNS and unit is None:
         return "0"
     whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
@@ -205,7 +226,9 @@ def write_workbook(collected: Collected, path: Path) -> Path:
             link = contents.cell(contents.max_row, 1)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1")
             link.style = "Hyperlink"
-            _write_table(book.create_sheet(name), frame, _entry_mark(entry))
+            _write_table(
+                book.create_sheet(name), frame, _entry_mark(entry), entry.get("columns", {})
+            )
 
     sources = book.create_sheet("Kilder")
     sources.append([*SOURCE_COLUMNS, "Brukt i"])
@@ -332,31 +355,51 @@ def _entry_mark(entry: dict) -> str:
     return entry.get("marking", ILLUSTRATIVE_MARK if entry["illustrative"] else "")
 
 
-def _write_table(sheet, frame: pd.DataFrame, mark: str) -> None:
+def _write_table(sheet, frame: pd.DataFrame, mark: str, shown_as: dict | None = None) -> None:
+    """One report table as a sheet: each number with the format the report shows it in,
+    each column as wide as the widest value as Excel shows it (never «###»)."""
     from openpyxl.styles import Font
 
+    shown_as = shown_as or {}
     columns = [str(c) for c in frame.columns]
     sheet.append(columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    widths = [len(column) for column in columns]
     units = frame["Enhet"].tolist() if "Enhet" in frame.columns else None
     for index, record in enumerate(frame.itertuples(index=False, name=None)):
         values = [_cell_value(v) for v in record]
         sheet.append(values)
-        for column, value in zip(columns, values, strict=True):
-            if isinstance(value, int | float):
-                cell = sheet.cell(sheet.max_row, columns.index(column) + 1)
+        for position, (column, value) in enumerate(zip(columns, values, strict=True)):
+            shown = "" if value is None else str(value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                cell = sheet.cell(sheet.max_row, position + 1)
                 cell.number_format = excel_format(
-                    column, units[index] if units and column == "Verdi" else None, value
+                    column,
+                    units[index] if units and column == "Verdi" else None,
+                    value,
+                    shown_as.get(column),
                 )
-    for position, column in enumerate(columns, start=1):
-        width = max([len(column), *(len(str(v)) for v in frame.iloc[:, position - 1].head(200))])
+                shown = _as_excel_shows(value, cell.number_format)
+            widths[position] = max(widths[position], len(shown))
+    for position, width in enumerate(widths, start=1):
         sheet.column_dimensions[sheet.cell(1, position).column_letter].width = min(
             max(10, width + 2), 60
         )
     sheet.freeze_panes = "A2"
     if mark:
         sheet.cell(sheet.max_row + 2, 1, mark).font = Font(bold=True, color="B00020")
+
+
+def _as_excel_shows(value: float, number_format: str) -> str:
+    """About what Excel shows for ``value`` in ``number_format`` (for the column's width):
+    grouped digits, its decimals, and the suffix in quotes or a percent sign."""
+    percent = number_format.endswith("%")
+    shown = value * 100 if percent else value
+    decimals = len(number_format.split(".")[1].split(" ")[0]) if "." in number_format else 0
+    text = f"{shown:,.{decimals}f}"
+    suffix = number_format.split('"')[1] if '"' in number_format else ""
+    return f"{text} {suffix}".strip() + (" %" if percent else "")
 
 
 def _cell_value(value):
