@@ -460,3 +460,18 @@ def test_the_workbook_keeps_shares_exact_in_percent_and_every_value_fits_its_col
                     shown += 3 if '"kr"' in cell.number_format else 0
                     width = sheet.column_dimensions[cell.column_letter].width
                     assert width >= shown, (sheet.title, cell.coordinate, cell.value, width)
+
+
+def test_the_title_slide_says_when_by_whom_and_for_which_years(built, tmp_path):
+    import dataclasses
+    import datetime
+
+    collected = built[0]
+    defaults = collected.defaults.model_copy(update={"made_by": "Agenda Kaupang"})
+    signed = dataclasses.replace(collected, defaults=defaults)
+    path = write_deck(signed, tmp_path / "d.pptx", made_on=datetime.date(2026, 12, 6))
+    texts = slide_texts(path)[0]
+    assert texts[0] == "Helhetlig innsatstrapp – 9999 Demokommune"
+    lines = texts[1].split("\n")
+    assert lines[1] == "Basisår 2024, målår 2040"
+    assert lines[2] == "6. desember 2026 · Agenda Kaupang"

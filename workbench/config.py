@@ -69,6 +69,9 @@ class Defaults(StrictModel):
     price_catalogues: list[str] = Field(min_length=1)
     price_version: str
     deduct_user_payments: bool = False
+    made_by: str = Field(default="", max_length=120, title="Laget av")
+    """Who made the analyses (a consultancy, the municipality's staff), on the title slide;
+    empty leaves the line out."""
     assumptions: Assumptions
 
     @classmethod

@@ -5,6 +5,7 @@ byte-stable."""
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,8 +51,15 @@ def figure_png(output: ReportOutput, prefix: str, index: int = 0) -> bytes | Non
     return output.png(entries[index]) if index < len(entries) else None
 
 
-def write_deck(collected: Collected, path: Path) -> Path:
-    """Write the slide deck."""
+def long_date(day: datetime.date) -> str:
+    """«6. desember 2026»."""
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale="nb_NO")
+
+
+def write_deck(collected: Collected, path: Path, made_on: datetime.date | None = None) -> Path:
+    """Write the slide deck; its title slide carries ``made_on`` (today by default)."""
     from pptx import Presentation
     from pptx.util import Inches
 
@@ -61,8 +69,16 @@ def write_deck(collected: Collected, path: Path) -> Path:
     _title_slide(
         deck,
         f"Helhetlig innsatstrapp – {m.title}",
-        f"Analyser {m.base_year}–{m.target_year}: "
-        + ", ".join(a.title.lower() for a, _ in collected.reports),
+        [
+            f"Analyser {m.base_year}–{m.target_year}: "
+            + ", ".join(a.title.lower() for a, _ in collected.reports),
+            f"Basisår {m.base_year}, målår {m.target_year}",
+            " · ".join(
+                filter(
+                    None, [long_date(made_on or datetime.date.today()), collected.defaults.made_by]
+                )
+            ),
+        ],
         collected.fictional_mark,
     )
     for analysis, output in collected.reports:
@@ -117,14 +133,19 @@ def _title(slide, text: str) -> None:
     box.text_frame.paragraphs[0].runs[0].font.bold = True
 
 
-def _title_slide(deck, title: str, subtitle: str, illustrative: str) -> None:
+def _title_slide(deck, title: str, lines: list[str], illustrative: str) -> None:
+    """The title, then what the deck covers, the years, and when and by whom it was made."""
     from pptx.util import Inches, Pt
 
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     _title(slide, title)
-    box = slide.shapes.add_textbox(Inches(0.4), Inches(1.5), Inches(12.5), Inches(1.0))
-    box.text_frame.text = subtitle
-    box.text_frame.paragraphs[0].runs[0].font.size = Pt(18)
+    box = slide.shapes.add_textbox(Inches(0.4), Inches(1.5), Inches(12.5), Inches(1.6))
+    box.text_frame.word_wrap = True
+    for index, line in enumerate(filter(None, lines)):
+        paragraph = box.text_frame.paragraphs[0] if index == 0 else box.text_frame.add_paragraph()
+        paragraph.text = line
+        paragraph.runs[0].font.size = Pt(18 if index == 0 else 14)
+        paragraph.space_after = Pt(6)
     _mark(slide, illustrative)
 
 
