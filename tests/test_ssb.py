@@ -456,3 +456,14 @@ def test_kostra_group_from_klass(tmp_path, server, sleeps):
     assert ssb.kostra_group(client(tmp_path, server, sleeps), "3911", 2024) == "KOSTRA-gruppe 9"
     _, path, _ = server.log[0]
     assert "targetClassificationId=112" in path and "from=2024-01-01" in path
+
+
+def test_no_network_is_said_as_the_users_situation_with_a_way_forward(tmp_path):
+    """`workbench new` without network reported a bug in the tool («Feil i workbench … send
+    den filen»): it now says SSB cannot be reached and what to do without network."""
+    client = ssb.Client(tmp_path, klass_url="http://127.0.0.1:9/klass", max_retries=0)
+    with pytest.raises(ssb.SsbError) as error:
+        client.klass("classifications/131/codesAt.json?date=2026-12-06")
+    text = str(error.value)
+    assert text.startswith("Får ikke kontakt med SSB")
+    assert "--offline" in text and "Legge til en kommune" in text

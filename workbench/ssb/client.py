@@ -202,8 +202,9 @@ class Client:
             return self._dataset(record, expected, from_cache=True)
         if self.offline:
             raise SsbError(
-                f"tabell {query.table} er ikke hentet ennå (ingen kopi i {self.cache_dir}); "
-                "kjør `workbench fetch` når maskinen er på nett"
+                f"tabell {query.table} er ikke hentet ennå (ingen kopi i {self.cache_dir}). "
+                "På nett: kjør `workbench fetch` (en ny kommune: `workbench new`). "
+                + WITHOUT_NETWORK
             )
         parts = [self._request(part) for part in query.split(self.max_cells)]
         response = parts[0] if len(parts) == 1 else {"parts": parts}
@@ -328,7 +329,10 @@ class Client:
             except ValueError:
                 last = "svaret var ufullstendig (ikke gyldig JSON)"
                 self.sleep(_backoff(attempt))
-        raise SsbError(f"{what} kunne ikke hentes etter {self.max_retries + 1} forsøk: {last}")
+        hint = f" {no_contact('ingen svar')}" if last.startswith("ingen svar") else ""
+        raise SsbError(
+            f"{what} kunne ikke hentes etter {self.max_retries + 1} forsøk: {last}.{hint}"
+        )
 
     def klass(self, path: str) -> dict:
         """A KLASS request (``classifications/131/changes.json?...``), cached like the tables."""
@@ -338,18 +342,38 @@ class Client:
         if cached.exists():
             return json.loads(cached.read_text(encoding="utf-8"))["response"]
         if self.offline:
-            raise SsbError(
-                "KLASS-data er ikke hentet ennå; kjør `workbench fetch` når maskinen er på nett"
-            )
+            raise SsbError(f"KLASS-data for dette er ikke hentet ennå. {WITHOUT_NETWORK}")
+        import requests
+
         self._throttle()
-        response = self.http.get(
-            f"{self.klass_url}/{path}", timeout=self.timeout, headers={"Accept": "application/json"}
-        )
+        try:
+            response = self.http.get(
+                f"{self.klass_url}/{path}",
+                timeout=self.timeout,
+                headers={"Accept": "application/json"},
+            )
+        except requests.RequestException as exc:  # no network, a name that does not resolve
+            raise SsbError(no_contact(type(exc).__name__)) from None
         if response.status_code != 200:
             raise SsbError(f"KLASS svarte HTTP {response.status_code}: {_detail(response)}")
         data = response.json()
         atomic_write_text(cached, json.dumps({"path": path, "response": data}, ensure_ascii=False))
         return data
+
+
+WITHOUT_NETWORK = (
+    "Uten nett: kopier mappen .cache/ssb/ fra en maskin som har hentet tallene (kommandoen "
+    "på nett, `workbench new -m <nr>`, legger dem der) og kjør med --offline, eller legg inn "
+    "kommunen for hånd: en parameterfil i parameters/ og datafilene under "
+    "data/municipalities/ (se README, «Legge til en kommune»)."
+)
+
+
+def no_contact(reason: str) -> str:
+    """No network is the user's situation, not a fault in the tool: what to do then."""
+    return (
+        f"Får ikke kontakt med SSB (data.ssb.no; {reason}): er maskinen på nett? {WITHOUT_NETWORK}"
+    )
 
 
 def _backoff(attempt: int) -> float:
