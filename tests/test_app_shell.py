@@ -108,6 +108,19 @@ def test_a_municipality_the_project_lacks_opens_the_first_one_it_has(tmp_path, q
     assert picker.value == "3911"
 
 
+def test_an_app_opens_on_the_first_real_municipality(tmp_path, quiet):
+    """A stakeholder should not meet the fictional municipality first when a real one is
+    set up; with only the fictional one, the app opens on it."""
+    both = make_project(tmp_path / "both", ("9999-demokommune.yaml", "3911-faerder.yaml"))
+    widget = open_app("housing", "", project_dir=str(both.root))
+    assert widget.children[0].children[0].value == "3911"
+    assert "ILLUSTRATIVE TALL" not in shown_text(widget)
+    demo = make_project(tmp_path / "demo")
+    assert open_app("housing", "", project_dir=str(demo.root)).children[0].children[0].value == (
+        "9999"
+    )
+
+
 def test_no_municipality_with_the_analysis_is_a_norwegian_message(tmp_path, quiet):
     project = make_project(tmp_path / "p", ())
     widget = open_app("housing", "9999", project_dir=str(project.root))

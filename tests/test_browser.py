@@ -97,8 +97,20 @@ def wait_for_text(page, text: str) -> None:
     )
 
 
-def open_app(page, server: str, notebook: str, ready: str) -> None:
+KOMMUNE = ".widget-dropdown:has(label:text-is('Kommune')) select"
+
+
+def open_app(
+    page, server: str, notebook: str, ready: str, municipality: str = "9999 Demokommune"
+) -> None:
+    """Open an app (it opens on the first real municipality, Færder), switch to
+    ``municipality`` if that is another, and wait for ``ready``."""
     page.goto(f"{server}/voila/render/{notebook}", wait_until="domcontentloaded")
+    picker = page.locator(KOMMUNE)
+    picker.wait_for(timeout=TIMEOUT_MS)
+    if municipality not in picker.evaluate("s => s.options[s.selectedIndex].text"):
+        picker.select_option(label=municipality)
+    wait_for_text(page, f" – {municipality}")  # the banner of the municipality chosen
     wait_for_text(page, ready)
 
 
@@ -260,9 +272,7 @@ def test_a_query_string_cannot_name_a_file(server):
 def test_switching_municipality_brings_its_own_figures_banner_and_sources(page, server):
     open_app(page, server, "allocation.ipynb", "Flytt en regel")
     assert "ILLUSTRATIVE TALL" in visible_text(page)
-    page.locator(".widget-dropdown:has(label:text-is('Kommune')) select").select_option(
-        label="3911 Færder"
-    )
+    page.locator(KOMMUNE).select_option(label="3911 Færder")
     wait_for_text(page, "Kildens tall 2024")
     wait_for_charts(page, 1)
     page.get_by_text("Datagrunnlag").click()

@@ -118,6 +118,23 @@ def municipalities(analysis: Analysis, project: Project) -> list[tuple[str, str]
     return options
 
 
+def first_choice(analysis: Analysis, project: Project) -> str:
+    """The municipality an app opens on: the first real one that has set up ``analysis``
+    (a stakeholder should not meet the fictional one first), else the first of any; empty
+    when none has."""
+    real, any_ = [], []
+    for path in municipality_files(project.parameters_dir):
+        try:
+            municipality = Municipality.from_file(path)
+        except InputError:
+            continue
+        if analysis.enabled_for(municipality):
+            any_.append(municipality.number)
+            if not municipality.fictional:
+                real.append(municipality.number)
+    return (real or any_ or [""])[0]
+
+
 def open_app(key: str, municipality: str, project_dir: str = "") -> widgets.Widget:
     """An app notebook's one call: the app for analysis ``key``, opened on ``municipality``.
 
@@ -127,13 +144,19 @@ def open_app(key: str, municipality: str, project_dir: str = "") -> widgets.Widg
 
     Args:
         key: The analysis, a key in :data:`workbench.analyses.ANALYSES`.
-        municipality: Four-digit number of the municipality to open first.
+        municipality: Four-digit number of the municipality to open first; empty for
+            :func:`first_choice`.
         project_dir: Project folder; empty to locate it from the working directory (the
             notebook's folder under Voilà and nbval).
 
     Returns:
         The widget to show as the notebook's output.
     """
+    if not municipality:  # the first real municipality set up, or the first of any
+        try:
+            municipality = first_choice(analyses.get(key), Project.locate(project_dir or None))
+        except InputError as exc:
+            return _message(f"Appen kan ikke vises: {_reason(exc)}")
     try:
         return AppShell(open_session(key, municipality, project_dir=project_dir)).widget
     except InputError as exc:
