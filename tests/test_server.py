@@ -39,7 +39,13 @@ def test_idle_kernels_are_culled(project):
 
 
 def test_the_template_has_no_outside_links_and_a_norwegian_landing_page(project):
+    # an older workbench wrote the whole template into the cache, which comes first on the
+    # path: what it left there must not hide the committed template
+    stale = project.root / ".cache/voila/voila/templates" / server.TEMPLATE / "index.html.j2"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{% extends 'lab/index.html.j2' %}", encoding="utf-8")
     data = server.write_template(project)
+    assert not stale.exists()
     folder = data / "voila" / "templates" / server.TEMPLATE
     committed = server.TEMPLATES / "voila" / "templates" / server.TEMPLATE
     assert sorted(p.name for p in committed.iterdir()) == [
@@ -176,8 +182,10 @@ def test_a_foreign_host_is_refused_and_sigkill_leaves_nothing_behind(tmp_path):
     import http.client
 
     with calculator_app(tmp_path) as (process, port, page):
-        # the page Voilà renders from the committed template links nothing outside
+        # the page Voilà renders from the committed template links nothing outside, and
+        # says in Norwegian that it is loading
         assert "cdn.jsdelivr" not in page and 'rel="stylesheet" href="http' not in page
+        assert 'say("Laster appen …")' in page
         assert "jp-OutputArea" in page or "voila" in page.lower()
 
         def status(host: str) -> int:

@@ -249,8 +249,12 @@ def write_template(project: Project) -> Path:
     folder = data / "voila" / "templates" / TEMPLATE
     folder.mkdir(parents=True, exist_ok=True)
     page = landing_page(project)
-    for name in ("tree.html", "tree-lab.html"):
+    written = ("tree.html", "tree-lab.html")
+    for name in written:
         atomic_write_text(folder / name, page)
+    for stale in folder.iterdir():  # an older workbench wrote the whole template here, and
+        if stale.name not in written:  # this folder comes first: it would hide the committed one
+            stale.unlink()
     config_folder(project).mkdir(parents=True, exist_ok=True)
     atomic_write_text(
         config_folder(project) / "voila.json", json.dumps(HOST_CHECK, indent=1) + "\n"
