@@ -76,35 +76,7 @@ def running(pids: set[int]) -> set[int]:
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_workbench_app_stops_voila_and_every_kernel(tmp_path, stop):
-    project = make_project(tmp_path / "p")
-    port = server.free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "workbench",
-            "--project",
-            str(project.root),
-            "app",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=interruptible,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:  # up, with its pre-heated kernels started
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-                kernels = [p for p in server.descendants(process.pid) if "ipykernel" in _cmdline(p)]
-                if kernels:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "Voilà did not start its kernels"
-            time.sleep(0.5)
+    with app_server(tmp_path, app="") as (process, _, _page):
         family = server.descendants(process.pid)
         os.kill(process.pid, stop)
         assert process.wait(timeout=30) == 0
@@ -112,9 +84,6 @@ def test_stopping_workbench_app_stops_voila_and_every_kernel(tmp_path, stop):
         while running(family) and time.monotonic() < deadline:
             time.sleep(0.3)
         assert running(family) == set(), [_cmdline(p) for p in running(family)]
-    finally:
-        if process.poll() is None:
-            process.kill()
 
 
 def _cmdline(pid: int) -> str:
@@ -126,10 +95,10 @@ def _cmdline(pid: int) -> str:
 
 
 @contextlib.contextmanager
-def calculator_app(tmp_path, *options: str, log=subprocess.DEVNULL, app: str = "calculator"):
-    """`workbench app calculator` on a free port, up with its pre-heated kernel: the
-    process, the port and the page's HTML (with the kernel id a page is served with);
-    stopped afterwards if the test has not stopped it."""
+def app_server(tmp_path, *options: str, log=subprocess.DEVNULL, app: str = "calculator"):
+    """`workbench app <app>` (all four apps for an empty ``app``) on a free port, up with
+    its pre-heated kernel: the process, the port and the page's HTML (with the kernel id a
+    page is served with); stopped afterwards if the test has not stopped it."""
     project = make_project(tmp_path / "p")
     port = server.free_port()
     process = subprocess.Popen(
@@ -147,6 +116,7 @@ def calculator_app(tmp_path, *options: str, log=subprocess.DEVNULL, app: str = "
         ],
         stdout=subprocess.DEVNULL,
         stderr=log,
+        preexec_fn=interruptible,  # Ctrl-C as in a terminal
     )
     try:
         deadline = time.monotonic() + 90
@@ -181,7 +151,7 @@ def test_a_foreign_host_is_refused_and_sigkill_leaves_nothing_behind(tmp_path):
     kernel: Linux tells Voilà its parent died."""
     import http.client
 
-    with calculator_app(tmp_path) as (process, port, page):
+    with app_server(tmp_path) as (process, port, page):
         # the page Voilà renders from the committed template links nothing outside, and
         # says in Norwegian that it is loading
         assert "cdn.jsdelivr" not in page and 'rel="stylesheet" href="http' not in page
@@ -213,7 +183,7 @@ def test_an_app_address_that_does_not_exist_gets_a_norwegian_page(tmp_path):
     Norwegian, in the template's frame, with a way back to the landing page."""
     import urllib.error
 
-    with calculator_app(tmp_path, app="") as (_, port, _page):
+    with app_server(tmp_path, app="") as (_, port, _page):
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/finnes-ikke.ipynb")
         page = missing.value.read().decode("utf-8")
@@ -239,7 +209,7 @@ def test_requests_over_the_kernel_cap_get_a_full_room_page_not_a_kernel(tmp_path
     fill it, the rest get «Rommet er fullt» (503) and no kernel."""
     import urllib.error
 
-    with calculator_app(tmp_path, "--max-kernels", "3") as (process, port, _):
+    with app_server(tmp_path, "--max-kernels", "3") as (process, port, _):
         codes, page = [], ""
         for _ in range(10):
             try:
@@ -292,7 +262,7 @@ def test_the_messages_that_froze_the_server_leave_it_answering(tmp_path):
     import json
     import uuid
 
-    with calculator_app(tmp_path) as (process, port, page):
+    with app_server(tmp_path) as (process, port, page):
         (voila,) = [p for p in server.descendants(process.pid) if "bin/voila" in _cmdline(p)]
         deadline = time.monotonic() + 60
         while len(kernels_of(process)) < 2:  # the page's kernel and a pre-heated one
@@ -355,7 +325,7 @@ def test_the_kernels_stderr_never_reaches_a_page(tmp_path):
 
     received: list[tuple[dict, dict]] = []
     path = tmp_path / "voila.log"
-    with path.open("w") as log, calculator_app(tmp_path, log=log) as (_, port, page):
+    with path.open("w") as log, app_server(tmp_path, log=log) as (_, port, page):
 
         async def probe() -> None:
             socket = await websocket(port, page, subprotocols=[V1])
