@@ -311,10 +311,10 @@ def _execute(
         )
     notebook = _scrubbed(executed, analysis.notebook)
     _save_notebook(notebook, executed)
-    title = f"{analysis.title} – {_municipality_title(staging, job)}"
-    atomic_write_text(
-        staging / f"{job.analysis}.html", export_html(notebook, title, _omitted(staging))
-    )
+    manifest = _written_manifest(staging)
+    title = f"{analysis.title} – {_municipality_title(manifest, job)}"
+    omitted = manifest.get("omitted_sections", [])
+    atomic_write_text(staging / f"{job.analysis}.html", export_html(notebook, title, omitted))
     target = reports_dir / job.key / job.analysis
     replace_folder(staging, target)
     failed_path.unlink(missing_ok=True)
@@ -575,23 +575,22 @@ def done(reports_dir: Path, job: Job) -> bool:
     ).exists() and not failed.exists()
 
 
-def _omitted(staging: Path) -> list[str]:
-    """The cell tags the notebook asked the report to leave out (none if it wrote nothing)."""
+def _written_manifest(staging: Path) -> dict:
+    """What the notebook wrote to ``nokkeltall.json`` (empty if it wrote nothing readable)."""
     try:
-        return json.loads((staging / KEY_FIGURES).read_text(encoding="utf-8"))["omitted_sections"]
-    except (OSError, ValueError, KeyError):
-        return []
+        manifest = json.loads((staging / KEY_FIGURES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
-def _municipality_title(staging: Path, job: Job) -> str:
+def _municipality_title(manifest: dict, job: Job) -> str:
     """The municipality as the report names it («3911 Færder»), from the key figures the
     notebook wrote; its folder name where it wrote none."""
     try:
-        municipality = json.loads((staging / KEY_FIGURES).read_text(encoding="utf-8"))[
-            "municipality"
-        ]
+        municipality = manifest["municipality"]
         return f"{municipality['number']} {municipality['name']}"
-    except (OSError, ValueError, KeyError):
+    except (KeyError, TypeError):
         return job.key
 
 

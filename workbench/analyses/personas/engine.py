@@ -731,6 +731,34 @@ def combined_effect(results: list[PersonaResult], year: int) -> pd.DataFrame:
     return combined.reset_index()
 
 
+@dataclass(frozen=True)
+class Cohorts:
+    """Who starts a course: N for the steady state, N(s) per phase-in year where N follows
+    the population (prevalence), the course length L and the phase-in horizon."""
+
+    persons: float
+    by_year: np.ndarray | None
+    length: float
+    years: int
+
+    @property
+    def starting(self) -> float | np.ndarray:
+        """What :func:`phase_in` takes: one N for every year, or N(s) year by year."""
+        return self.persons if self.by_year is None else self.by_year
+
+
+def cohorts(persona: Persona, inputs: PersonaInputs, persons: float | None = None) -> Cohorts:
+    """The municipality's cohorts for ``persona`` (``persons`` sets one N for every year)."""
+    settings = inputs.settings
+    years = phase_in_horizon(settings, persona.length)
+    by_year = None
+    if persons is None:
+        persons = inputs.persons
+        if inputs.uses_prevalence:
+            by_year = persons_per_phase_year(inputs.prevalence, inputs.base_year, years)
+    return Cohorts(persons, by_year, trajectory_length(settings, persona.length), years)
+
+
 def evaluate(
     persona: Persona,
     inputs: PersonaInputs,
@@ -750,23 +778,17 @@ def evaluate(
     which trajectories are shown.
     """
     settings = inputs.settings
-    by_year = None
-    years = phase_in_horizon(settings, persona.length)
-    if persons is None:
-        persons = inputs.persons
-        if inputs.uses_prevalence:
-            by_year = persons_per_phase_year(inputs.prevalence, inputs.base_year, years)
+    group = cohorts(persona, inputs, persons)
+    persons, by_year, length, years = group.persons, group.by_year, group.length, group.years
     reference = reference or settings.reference
     phase_in_to = phase_in_to or settings.phase_in_to
-    length = trajectory_length(settings, persona.length)
     table = yearly(persona, inputs.catalogue, inputs.assumptions)
     total_table = totals(table, reference)
     scaled = scale(total_table, persons, length, inputs.assumptions.hours_per_fte, reference)
-    cohorts = persons if by_year is None else by_year
-    phase = phase_in(table, cohorts, reference, phase_in_to, years, length)
+    phase = phase_in(table, group.starting, reference, phase_in_to, years, length)
     steps_phase = phase_in_by_step(
         yearly_by_step(persona, inputs.catalogue, inputs.assumptions),
-        cohorts,
+        group.starting,
         reference,
         phase_in_to,
         years,

@@ -63,15 +63,13 @@ def _one(
     """One municipality's steady state and phase-in, as :func:`engine.evaluate` makes them
     (``total_table``: :func:`engine.totals` of ``table`` for the municipality's reference)."""
     settings = inputs.settings
-    length = personas.trajectory_length(settings, persona.length)
-    years = personas.phase_in_horizon(settings, persona.length)
+    group = personas.cohorts(persona, inputs)
     hours_per_fte = inputs.assumptions.hours_per_fte
-    scaled = personas.scale(total_table, inputs.persons, length, hours_per_fte, settings.reference)
+    scaled = personas.scale(
+        total_table, group.persons, group.length, hours_per_fte, settings.reference
+    )
     scaled["total_cost"] = total_table["total_cost"].to_numpy()
-    cohorts = inputs.persons
-    if inputs.uses_prevalence:
-        cohorts = personas.persons_per_phase_year(inputs.prevalence, inputs.base_year, years)
     phase = personas.phase_in(
-        table, cohorts, settings.reference, settings.phase_in_to, years, length
+        table, group.starting, settings.reference, settings.phase_in_to, group.years, group.length
     )
     return scaled, phase
