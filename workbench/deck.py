@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.deliverables import Collected
-from workbench.formatting import with_unit
+from workbench.formatting import with_unit, wrapped
 from workbench.outputs import KeyFigure, ReportOutput, atomic_write_bytes, stable_zip
 from workbench.provenance import STATUS_LABELS
 from workbench.workbook import FIXED_TIME
@@ -149,22 +149,28 @@ def _title_slide(deck, title: str, lines: list[str], illustrative: str) -> None:
     _mark(slide, illustrative)
 
 
-AVERAGE_CHARACTER_EM = 0.55
-"""Average width of a character of running text, in em (a little more than measured)."""
 LINE_SPACING = 1.2
-BOX_MARGIN_IN = 0.1
-"""python-pptx's default text box margins, top and bottom together (0,05 in each)."""
+SIDE_MARGINS_IN, END_MARGINS_IN = 0.2, 0.1
+"""python-pptx's default text box margins together: 0,1 in left and right, 0,05 in top and
+bottom."""
 
 
 def text_height(texts: list[str], size_pt: float, width_in: float, after_pt: float = 0) -> float:
-    """Inches the paragraphs ``texts`` need at ``size_pt`` in a box ``width_in`` wide:
-    lines from an average character width, words kept whole."""
-    import textwrap
-
-    per_line = max(8, int((width_in - 0.2) * 72 / (size_pt * AVERAGE_CHARACTER_EM)))
-    lines = sum(max(1, len(textwrap.wrap(t, per_line, break_on_hyphens=False))) for t in texts)
+    """Inches the paragraphs ``texts`` need at ``size_pt`` in a box ``width_in`` wide
+    (lines as :func:`workbench.formatting.wrapped` breaks them)."""
+    inside = width_in - SIDE_MARGINS_IN
+    lines = sum(wrapped(t, inside, size_pt).count("\n") + 1 for t in texts)
     points = lines * size_pt * LINE_SPACING + after_pt * len(texts)
-    return points / 72 + BOX_MARGIN_IN
+    return points / 72 + END_MARGINS_IN
+
+
+def _inches_up(inches: float) -> int:
+    """``inches`` in EMU, rounded up (a box never a hair smaller than its text needs)."""
+    import math
+
+    from pptx.util import Emu
+
+    return Emu(math.ceil(inches * 914400))
 
 
 BULLET_SIZES = (16, 14, 12, 11)
@@ -174,7 +180,7 @@ BULLET_SIZES = (16, 14, 12, 11)
 def _bullets(slide, points: list[str], left, top, width, bottom) -> None:
     """The points as bullets from ``top``, in the largest size that ends above ``bottom``
     (EMU), the box as high as its text."""
-    from pptx.util import Emu, Inches, Pt
+    from pptx.util import Emu, Pt
 
     texts = [f"• {point}" for point in points]
     room = Emu(bottom - top).inches
@@ -183,7 +189,7 @@ def _bullets(slide, points: list[str], left, top, width, bottom) -> None:
         needed = text_height(texts, size, Emu(width).inches, after)
         if needed <= room:
             break
-    box = slide.shapes.add_textbox(left, top, width, min(Inches(needed), bottom - top))
+    box = slide.shapes.add_textbox(left, top, width, min(_inches_up(needed), bottom - top))
     frame = box.text_frame
     frame.word_wrap = True
     for index, text in enumerate(texts):
@@ -219,7 +225,7 @@ def _figure_slide(deck, content: Slide, illustrative: str, sources: list[str] | 
     if sources is not None:  # under the points, in the right-hand column
         named = f"{'; '.join(sources)}. " if sources else ""
         text = f"Kilde: {named}{SOURCE_SUFFIX}"
-        height = Inches(text_height([text], SOURCE_SIZE_PT, COLUMN_WIDTH_IN))
+        height = _inches_up(text_height([text], SOURCE_SIZE_PT, COLUMN_WIDTH_IN))
         top = bottom - height
         box = slide.shapes.add_textbox(Inches(COLUMN_LEFT_IN), top, Inches(COLUMN_WIDTH_IN), height)
         box.text_frame.word_wrap = True

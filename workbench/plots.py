@@ -136,15 +136,17 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) ->
         for ax in fig.axes:  # an axes title as wide as its axes at the slide's size
             if ax.get_title():
                 width = ax.get_position().width * fig.get_figwidth()
-                ax.set_title(wrapped(ax.get_title(), width, SLIDE_RC["axes.titlesize"]))
+                ax.set_title(formatting.wrapped(ax.get_title(), width, SLIDE_RC["axes.titlesize"]))
         laid_out(fig, pad=0.6)
         return fig
     height = fig.get_figheight()
-    mark_text = wrapped(mark, fig.get_figwidth() * 0.98, MARK_FONT_SIZE) if mark else ""
+    mark_text = formatting.wrapped(mark, fig.get_figwidth() * 0.98, MARK_FONT_SIZE) if mark else ""
     lines = mark_text.count("\n") + 1 if mark else 0
     header = 0.5 + 0.22 * lines + (0.03 if lines else 0)
     fig.set_label(f"{title}. {mark}" if mark else title)  # alt text
-    source_text = wrapped(f"Kilde: {source}", fig.get_figwidth() * 0.98, SOURCE_FONT_SIZE)
+    source_text = formatting.wrapped(
+        f"Kilde: {source}", fig.get_figwidth() * 0.98, SOURCE_FONT_SIZE
+    )
     # the source band grows with its lines (8 pt: 0,135 in each), so a long source never
     # runs into the axis labels
     footer = max(0.45, 0.13 + 0.135 * (source_text.count("\n") + 1))
@@ -199,20 +201,6 @@ def laid_out(fig: Figure, **params) -> None:
 
 
 SOURCE_FONT_SIZE = 8
-AVERAGE_CHARACTER_EM = 0.6
-"""Average width of a character of running text in DejaVu Sans, in em (a little more than
-measured, so a wrapped line never runs past the figure's edge)."""
-
-
-def wrapped(text: str, width_inches: float, fontsize: float) -> str:
-    """``text`` broken into lines that fit ``width_inches`` at ``fontsize`` points.
-
-    Breaking the line here, from an average character width, replaces matplotlib's
-    ``wrap=True``, which measures the text word by word on every draw (a quarter of an app
-    chart's drawing time).
-    """
-    per_line = max(20, int(width_inches * 72 / (fontsize * AVERAGE_CHARACTER_EM)))
-    return "\n".join(textwrap.wrap(text, per_line, break_on_hyphens=False)) or text
 
 
 class TickNumbers(Formatter):
