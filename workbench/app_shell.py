@@ -17,7 +17,7 @@ import ipywidgets as widgets
 
 from workbench import analyses, controls
 from workbench.analyses.spec import Analysis
-from workbench.apps import ERROR_STYLE
+from workbench.apps import ERROR_STYLE, error_html
 from workbench.config import Municipality, municipality_files
 from workbench.errors import InputError
 from workbench.project import Project
@@ -77,7 +77,7 @@ class AppShell:
             self.loading.value = ""
 
     def _refused(self, message: str) -> None:
-        self.status.value = f"<span style='{ERROR_STYLE}'>{html.escape(message)}</span>"
+        self.status.value = error_html(message)
 
     def _fail(self, municipality: str, exc: Exception) -> None:
         """Show a short Norwegian message and log the detail (never a traceback on the page)."""

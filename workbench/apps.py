@@ -22,6 +22,13 @@ from workbench.models import translate_errors
 from workbench.outputs import CSV_DECIMAL, CSV_ENCODING, CSV_SEPARATOR, KeyFigure
 
 ERROR_STYLE = "color:#b00020"
+
+
+def error_html(message: str) -> str:
+    """A Norwegian message to the user, in the apps' error colour."""
+    return f"<span style='{ERROR_STYLE}'>{html.escape(message)}</span>"
+
+
 DRAW_DELAY_SECONDS = 0.005
 WRAP = widgets.Layout(flex_flow="row wrap", align_items="flex-end")
 """A row of controls that wraps on a narrow screen (a projector at 1024 × 768)."""
@@ -73,7 +80,7 @@ class LiveApp:
         controls.watch(roots, self._error)
 
     def _error(self, message: str) -> None:
-        self.status.value = f"<span style='{ERROR_STYLE}'>{html.escape(message)}</span>"
+        self.status.value = error_html(message)
 
     def _draw(self, make: Callable[[], Iterable[tuple[widgets.Image, Figure]]]) -> None:
         """Redraw charts just after the current callback returns, so the new numbers reach
@@ -240,7 +247,7 @@ class NumberField:
                     f"{self._shown(self.maximum)}{unit}"
                 )
         except ValueError as exc:
-            self.message.value = f"<span style='{ERROR_STYLE}'>{html.escape(str(exc))}</span>"
+            self.message.value = error_html(str(exc))
             self.set_text_only(self.value)
             return
         self.message.value = ""
@@ -249,7 +256,7 @@ class NumberField:
         self._on_change()
 
     def _refused(self, message: str) -> None:
-        self.message.value = f"<span style='{ERROR_STYLE}'>{html.escape(message)}</span>"
+        self.message.value = error_html(message)
 
     def set_text_only(self, value: float) -> None:
         self._quiet = True
