@@ -101,11 +101,7 @@ def _markers_tell_the_truth(request):
     """A test without ``slow`` or ``browser`` may start no process, kernel or server: those
     belong to the full suite, and `make check` stays fast."""
     marked = {m.name for m in request.node.iter_markers()} & {"slow", "browser"}
-    if request.node.get_closest_marker("nbval") or request.node.__class__.__name__.startswith(
-        "IPyNb"
-    ):
-        marked.add("notebook")
-    _FAST["now"] = not marked
+    _FAST["now"] = not marked  # nbval's notebook cells take no fixtures: never checked
     try:
         yield
     finally:
