@@ -73,7 +73,11 @@ def housing_steps(data_dir: Path) -> pd.DataFrame:
 
 def kostra_functions(data_dir: Path) -> pd.DataFrame:
     """KOSTRA function codes with names and the years they are valid."""
-    return read_table(data_dir / KOSTRA_FILE, KOSTRA_SCHEMA).drop(columns=ROW_COLUMN)
+    return memo_read(
+        data_dir / KOSTRA_FILE,
+        "kostra",
+        lambda p: read_table(p, KOSTRA_SCHEMA).drop(columns=ROW_COLUMN),
+    )
 
 
 OUTSIDE_SCHEMA = {"funksjon": Column(), "reason": Column()}

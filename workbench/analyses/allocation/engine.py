@@ -198,10 +198,15 @@ def unknown_functions(ledger: pd.DataFrame, known: pd.DataFrame) -> list[Problem
         valid.setdefault(str(code), []).append(
             (-math.inf if pd.isna(first) else first, math.inf if pd.isna(last) else last)
         )
+    pairs = ledger[["funksjon", "year"]].drop_duplicates()
+    unknown = [
+        (code, year)
+        for code, year in zip(pairs["funksjon"], pairs["year"], strict=True)
+        if not any(first <= year <= last for first, last in valid.get(code, ()))
+    ]
     problems = []
-    for (code, year), part in ledger.groupby(["funksjon", "year"], sort=True):
-        if any(first <= year <= last for first, last in valid.get(code, ())):
-            continue
+    for code, year in sorted(unknown):
+        part = ledger[(ledger["funksjon"] == code) & (ledger["year"] == year)]
         shown = _rows(part[ROW_COLUMN].tolist() if ROW_COLUMN in part else [])
         amount = part["amount_ore"].sum() / 100
         problems.append(
