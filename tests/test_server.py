@@ -218,7 +218,6 @@ def test_requests_over_the_kernel_cap_get_a_full_room_page_not_a_kernel(tmp_path
             except urllib.error.HTTPError as refused:
                 codes.append(refused.code)
                 page = refused.read().decode("utf-8")
-            time.sleep(0.5)
         assert len(kernels_of(process)) <= 3
         assert 503 in codes and codes[0] == 200
         assert "Rommet er fullt" in page and 'lang="nb"' in page
