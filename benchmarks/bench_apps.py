@@ -169,7 +169,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="times each app is opened")
     args = parser.parse_args()
     port, reference_port = free_port(), free_port()
-    server = start(Project(REPO), port=port, preheat=True)
+    server = start(Project(REPO), port=port, warm=1)
     folder = Path(tempfile.mkdtemp(prefix="bench-apps-"))
     reference, reference_url = reference_server(folder, reference_port)
     base = f"http://127.0.0.1:{port}"

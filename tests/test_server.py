@@ -223,6 +223,18 @@ def test_requests_over_the_kernel_cap_get_a_full_room_page_not_a_kernel(tmp_path
         assert "Rommet er fullt" in page and 'lang="nb"' in page
 
 
+def test_warm_kernels_wait_for_the_next_viewers(tmp_path):
+    """`--warm 2`: after a page took one, two kernels stand ready again for the next viewers
+    (the page's own kernel and two more), and no more are started."""
+    with app_server(tmp_path, "--warm", "2") as (process, _, _):
+        deadline = time.monotonic() + 90
+        while len(kernels_of(process)) < 3:
+            assert time.monotonic() < deadline, f"{len(kernels_of(process))} kernels, not 3"
+            time.sleep(0.5)
+        time.sleep(server.REFILL_DELAY_SECONDS + 1)  # a refill beyond the setting would show
+        assert len(kernels_of(process)) == 3
+
+
 def websocket(port: int, page: str, **options):
     """A websocket to the kernel the page was served with."""
     from tornado.websocket import websocket_connect

@@ -29,6 +29,7 @@ from workbench import analyses
 from workbench.errors import InputError, display_path
 from workbench.formatting import number
 from workbench.project import Project
+from workbench.server import WARM_KERNELS
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -124,7 +125,15 @@ def _parser() -> argparse.ArgumentParser:
         help="adressen appene lytter på; 0.0.0.0 for et verksted (krever --token)",
     )
     app.add_argument("--token", default="", help="passord deltakerne legger til i adressen")
-    app.add_argument("--no-preheat", action="store_true", help="ikke hold en kjerne varm per app")
+    app.add_argument(
+        "--warm",
+        type=int,
+        default=WARM_KERNELS,
+        metavar="ANTALL",
+        help=f"kjerner per app som står klare for de neste som åpner den (standard "
+        f"{WARM_KERNELS}; 0 for ingen). Et verksted der mange åpner samme app samtidig "
+        "trenger flere; de regnes med i --max-kernels",
+    )
     app.add_argument(
         "--max-kernels",
         type=int,
@@ -297,7 +306,7 @@ def _app(project: Project, args: argparse.Namespace) -> int:
         project,
         args.name,
         port=args.port,
-        preheat=not args.no_preheat,
+        warm=args.warm,
         host=args.host,
         token=args.token,
         max_kernels=args.max_kernels,

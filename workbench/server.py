@@ -28,7 +28,6 @@ from workbench.config import Municipality, municipality_files
 from workbench.errors import InputError
 from workbench.outputs import atomic_write_text
 from workbench.project import Project
-from workbench.voila_kernels import CappedKernelManager, GuardedConnection
 
 DEFAULT_PORT = 8866
 APPS = "apps"
@@ -41,6 +40,9 @@ IDLE_KERNEL_SECONDS = 120
 """A kernel whose page has been closed is shut down after this many idle seconds (kernels of
 open pages are kept however long they wait: Jupyter's ``cull_connected`` stays off)."""
 CULL_INTERVAL_SECONDS = 30
+WARM_KERNELS = 1
+"""Kernels per app kept started for the next viewer (``workbench app --warm``): one for a
+consultant alone; a workshop where several open the same app at once wants more."""
 REFILL_DELAY_SECONDS = 5
 """After a page takes its app's pre-heated kernel, the next one starts this many seconds
 later (Voilà's default is one): starting a kernel takes seconds of processor time, which
@@ -53,7 +55,7 @@ def voila_command(
     name: str | None = None,
     *,
     port: int = DEFAULT_PORT,
-    preheat: bool = True,
+    warm: int = WARM_KERNELS,
     host: str = "127.0.0.1",
     token: str = "",
     idle_seconds: int = IDLE_KERNEL_SECONDS,
@@ -70,7 +72,8 @@ def voila_command(
         project: The project whose apps are served.
         name: An analysis key, or None for all the apps.
         port: The port to listen on.
-        preheat: Keep one kernel per app started before its page is asked for.
+        warm: Kernels per app started before their page is asked for (0: none), so the
+            next viewers in a room get a page at once instead of waiting for a kernel.
         host: The address to listen on; ``0.0.0.0`` serves the room (then give a token).
         token: Participants must add ``?token=…`` to the address; empty for none.
         idle_seconds: Shut down a closed page's kernel after this many idle seconds.
@@ -90,6 +93,9 @@ def voila_command(
     target = project.notebooks_dir / analyses.get(name).app_notebook if name else apps
     if not target.exists():
         raise InputError(target, "appens notatbok finnes ikke i prosjektet (notebooks/apps/)")
+    # imported here: it imports Jupyter's server, which `workbench --help` need not wait for
+    from workbench.voila_kernels import CappedKernelManager, GuardedConnection
+
     voila = Path(sys.executable).with_name("voila")
     command = [
         str(voila) if voila.exists() else "voila",
@@ -101,7 +107,7 @@ def voila_command(
         f"--template={TEMPLATE}",
         "--strip_sources=True",
         "--show_tracebacks=False",
-        f"--preheat_kernel={preheat}",
+        f"--preheat_kernel={warm > 0}",
         f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
         f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL_SECONDS, idle_seconds)}",
         f"--VoilaConfiguration.multi_kernel_manager_class={CappedKernelManager.__module__}."
@@ -111,8 +117,11 @@ def voila_command(
         f"--Voila.kernel_websocket_connection_class={GuardedConnection.__module__}."
         f"{GuardedConnection.__name__}",
     ]
-    if preheat:
-        command += ["--pool_size=1", f"--VoilaKernelManager.fill_delay={REFILL_DELAY_SECONDS}"]
+    if warm > 0:
+        command += [
+            f"--pool_size={warm}",
+            f"--VoilaKernelManager.fill_delay={REFILL_DELAY_SECONDS}",
+        ]
     if host in LOOPBACK:
         # served on this machine only: a page that answers to another name (a web page's
         # DNS rebinding) is refused (voila.json, written by :func:`write_template`)
@@ -313,7 +322,11 @@ CHROMIUM_ARGS = [
 
 
 def start(
-    project: Project, *, port: int, preheat: bool = True, idle_seconds: int = IDLE_KERNEL_SECONDS
+    project: Project,
+    *,
+    port: int,
+    warm: int = WARM_KERNELS,
+    idle_seconds: int = IDLE_KERNEL_SECONDS,
 ):
     """Start Voilà with all the apps on ``port`` (in its own session, so :func:`shutdown`
     stops it and its kernels) and wait until it answers (for tests and benchmarks).
@@ -321,7 +334,7 @@ def start(
     Raises:
         RuntimeError: Voilà did not answer within a minute.
     """
-    command = voila_command(project, None, port=port, preheat=preheat, idle_seconds=idle_seconds)
+    command = voila_command(project, None, port=port, warm=warm, idle_seconds=idle_seconds)
     process = subprocess.Popen(
         command,
         cwd=project.root,
