@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -112,3 +113,24 @@ def pytest_configure(config) -> None:
     import sys
 
     sys.addaudithook(_refuse_processes)
+
+
+# What only the consultant should read, searched for in everything a client sees: reports,
+# slides and sheets (test_client_ready) and the app pages (test_browser).
+FORBIDDEN = re.compile(
+    r"(?i)\bseed\w*"  # the source documents are cited by their titles
+    r"|\bdomain\w*|\bdomene\w*"  # the specification is ours, not the reader's
+    r"|\bspec\b|\bspecification\w*|\bspesifikasjon\w*"
+    r"|\b[a-z]+_[a-z0-9_]+\b"  # engine keys (hours_per_fte, ansvar_name)
+    r"|\b\w+\.py\b"  # code
+    r"|\bworkbench\.\w+"  # module paths (workbench.synthetic)
+    r"|\.\./shared"  # paths in our repository
+    r"|`[^`]+`"  # code spans left as raw text
+    r"|\bworkbench (?:calibrate|run|validate|fetch|synth|fleet)\b"  # our commands
+    # what the consultant reads, not the council: notebook wording, settings, file names,
+    # instructions, and a section that only says it is empty
+    r"|\bcellen (?:under|over)\b|\bparameterfil\w*"
+    r"|\b[\w-]+\.(?:csv|yaml|ipynb)\b"
+    r"|kontroller før bruk"
+    r"|\bvises når\b"
+)

@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_project
+from conftest import FORBIDDEN, REPO, make_project
 
 from workbench import formatting
 from workbench import server as server_module
@@ -44,7 +44,7 @@ def project(tmp_path_factory) -> Project:
 @pytest.fixture(scope="module")
 def server(project):
     port = server_module.free_port()
-    process = server_module.start(project, port=port, preheat=False)
+    process = server_module.start(project, port=port, warm=0)
     yield f"http://127.0.0.1:{port}"
     server_module.shutdown(process)
 
@@ -304,7 +304,7 @@ def test_page_opens_keep_memory_bounded_and_an_open_page_keeps_its_kernel(browse
     """Each page open starts a kernel; closed pages' kernels are culled, so a workshop's page
     opens do not add up, while a page still open keeps working."""
     port = server_module.free_port()
-    process = server_module.start(project, port=port, preheat=False, idle_seconds=5)
+    process = server_module.start(project, port=port, warm=0, idle_seconds=5)
     base = f"http://127.0.0.1:{port}"
     try:
         context, kept = new_page(browser)
@@ -381,3 +381,62 @@ def test_key_figures_and_a_chart_on_the_first_screen_of_a_projector(
     finally:
         context.close()
     assert page.outside == []
+
+
+ON_ONE_SCREEN = """([barClass, index]) => {
+    const bar = document.querySelector('.' + barClass);
+    const chart = bar.parentElement.querySelectorAll('img.widget-image')[index];
+    chart.scrollIntoView({block: 'end'});
+    const b = bar.getBoundingClientRect(), c = chart.getBoundingClientRect();
+    const seen = Math.min(c.bottom, window.innerHeight) - Math.max(c.top, b.bottom);
+    return {barTop: b.top, barBottom: b.bottom, seen: seen, height: c.height,
+            charts: bar.parentElement.querySelectorAll('img.widget-image').length};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("notebook", "ready", "charts"),
+    [("housing.ipynb", "Vekst i behov for årsverk", 2), ("allocation.ipynb", "Flytt en regel", 1)],
+)
+def test_a_control_and_the_chart_it_moves_are_on_one_screen(
+    browser, server, notebook, ready, charts
+):
+    """On a projector (1024 × 768), scrolled to any chart the controls move, the controls
+    are on the screen with the whole chart (not 1 300 px above it)."""
+    from workbench.apps import CONTROL_BAR
+
+    context, page = new_page(browser, viewport={"width": 1024, "height": 768})
+    try:
+        open_app(page, server, notebook, ready)
+        wait_for_charts(page, charts)
+        for index in range(charts):
+            seen = page.evaluate(ON_ONE_SCREEN, [CONTROL_BAR, index])
+            assert seen["charts"] == charts
+            assert seen["barTop"] >= 0 and seen["barBottom"] < 768, seen
+            assert seen["seen"] >= seen["height"] - 1, seen  # the whole chart, under the bar
+        shot(page, f"kontroller-og-figur-{notebook.removesuffix('.ipynb')}-1024")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("municipality", ["9999 Demokommune", "3911 Færder"])
+def test_no_internal_word_on_an_app_page(browser, server, municipality):
+    """What the council sees in an app holds no file names, settings or code words (the
+    same scan as the reports, slides and sheets), in every app, with its options."""
+    context, page = new_page(browser)
+    try:
+        for notebook, ready in (
+            ("calculator.ipynb", "Sammenligning per år"),
+            ("personas.ipynb", "Første år med besparelse"),
+            ("housing.ipynb", "Vekst i behov for årsverk"),
+            ("allocation.ipynb", "Økonomifordeling"),
+        ):
+            open_app(page, server, notebook, ready, municipality)
+            text = page.evaluate(
+                "() => document.body.innerText + ' ' + Array.from(document.querySelectorAll("
+                "'option')).map(o => o.textContent).join(' ')"
+            )
+            hits = [text[max(0, m.start() - 40) : m.end() + 20] for m in FORBIDDEN.finditer(text)]
+            assert hits == [], f"{notebook}: {hits}"
+    finally:
+        context.close()

@@ -7,35 +7,17 @@ and headers, every workbook sheet name and cell, and every slide's text and tabl
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import FORBIDDEN
 from openpyxl import load_workbook
 from pptx import Presentation
 
 from workbench.marking import is_mark
 
 pytestmark = pytest.mark.slow
-
-FORBIDDEN = re.compile(
-    r"(?i)\bseed\w*"  # the source documents are cited by their titles
-    r"|\bdomain\w*|\bdomene\w*"  # the specification is ours, not the reader's
-    r"|\bspec\b|\bspecification\w*|\bspesifikasjon\w*"
-    r"|\b[a-z]+_[a-z0-9_]+\b"  # engine keys (hours_per_fte, ansvar_name)
-    r"|\b\w+\.py\b"  # code
-    r"|\bworkbench\.\w+"  # module paths (workbench.synthetic)
-    r"|\.\./shared"  # paths in our repository
-    r"|`[^`]+`"  # code spans left as raw text
-    r"|\bworkbench (?:calibrate|run|validate|fetch|synth|fleet)\b"  # our commands
-    # what the consultant reads, not the council: notebook wording, settings, file names,
-    # instructions, and a section that only says it is empty
-    r"|\bcellen (?:under|over)\b|\bparameterfil\w*"
-    r"|\b[\w-]+\.(?:csv|yaml|ipynb)\b"
-    r"|kontroller før bruk"
-    r"|\bvises når\b"
-)
 
 
 @pytest.fixture(scope="module")

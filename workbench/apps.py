@@ -108,6 +108,36 @@ class LiveApp:
                 plots.plt.close(figure)
 
 
+CONTROL_BAR = "workbench-controls"
+"""The class of an app's control bar (:func:`controls_over`)."""
+_CONTROL_BAR_STYLE = (
+    f"<style>.{CONTROL_BAR} {{position: sticky; top: 0; z-index: 5; background: #fff;"
+    " padding: 4px 0 6px; border-bottom: 1px solid #d0d0d0;}"
+    # a sticky element sticks within its nearest scrolling box: the widget boxes and output
+    # areas around the bar scroll their own overflow, so only those holding it let it through
+    + ", ".join(
+        f"{holder}:has(.{CONTROL_BAR})"
+        for holder in (
+            ".jupyter-widgets",
+            ".jp-OutputArea",
+            ".jp-OutputArea-child",
+            ".jp-OutputArea-output",
+        )
+    )
+    + " {overflow: visible;}</style>"
+)
+
+
+def controls_over(controls: Iterable[widgets.Widget], charts: Iterable[widgets.Widget]):
+    """An app's controls directly above the charts they move, in one section: while the
+    charts scroll by, the controls stay at the top of the screen (sticky, within the section
+    only, so the tables below get the whole screen), so on a projector at 1024 × 768 a
+    control and its chart are always seen together."""
+    bar = widgets.VBox([widgets.HTML(_CONTROL_BAR_STYLE), *controls])
+    bar.add_class(CONTROL_BAR)
+    return widgets.VBox([bar, *charts])
+
+
 def chart_image() -> widgets.Image:
     """Where an app shows a chart: an image widget whose PNG the app replaces on every
     change. (Voilà shows nothing a deferred callback writes into an ``Output`` widget; an

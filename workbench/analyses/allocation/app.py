@@ -33,7 +33,15 @@ from workbench.analyses.allocation.report import (
     source_frame,
     step_frame,
 )
-from workbench.apps import CHART_DPI, WRAP, Downloads, LiveApp, chart_image, key_figure_band
+from workbench.apps import (
+    CHART_DPI,
+    WRAP,
+    Downloads,
+    LiveApp,
+    chart_image,
+    controls_over,
+    key_figure_band,
+)
 from workbench.formatting import percent, styled
 from workbench.session import Session
 
@@ -107,15 +115,19 @@ class AllocationApp(LiveApp):
             [
                 widgets.HTML(view),
                 self.key_html,
-                self.chart,
-                widgets.HBox([self.year, self.variant, self.area], layout=WRAP),
+                controls_over(
+                    [
+                        widgets.HBox([self.year, self.variant, self.area], layout=WRAP),
+                        widgets.HTML("<strong>Flytt en regel</strong>"),
+                        self.part_picker,
+                        self.new_step,
+                        self.status,
+                    ],
+                    [self.chart],
+                ),
                 self.table_html,
                 self.downloads.widget,
                 self.services_html,
-                widgets.HTML("<h3>Flytt en regel</h3>"),
-                self.part_picker,
-                self.new_step,
-                self.status,
                 widgets.HTML(
                     f"<p style='font-size:0.85em;color:#444'>Kilde: {html.escape(source)}</p>"
                 ),
@@ -131,7 +143,7 @@ class AllocationApp(LiveApp):
             rule = self.inputs.rules[int(part["rule_id"])]
             options.append(
                 (
-                    f"{rule.describe()} → trinn {part['step']} ({percent(part['fraction'], 0)}, "
+                    f"{rule.label()} → trinn {part['step']} ({percent(part['fraction'], 0)}, "
                     f"{part['area']})",
                     int(index),
                 )

@@ -554,9 +554,18 @@ class Rule:
         return (1 if self.source == MUNICIPAL else 0, len(given), len(exact), prefix)
 
     def describe(self) -> str:
-        names = [f"{n} {v}" for n, v in zip(KEYS, self.keys, strict=True) if v is not None]
+        """The rule as its file gives it, for the consultant who wrote it (file and rows)."""
         rows = ", ".join(map(str, self.rows))
-        return f"{self.file} rad {rows} ({', '.join(names)})"
+        return f"{self.file} rad {rows} ({self._keys_text()})"
+
+    def label(self) -> str:
+        """The rule as a reader of an app or report knows it: whose rule, and what it
+        matches (no file names)."""
+        whose = "Kommunens regel" if self.source == MUNICIPAL else "Standardregel"
+        return f"{whose} for {self._keys_text()}"
+
+    def _keys_text(self) -> str:
+        return ", ".join(f"{n} {v}" for n, v in zip(KEYS, self.keys, strict=True) if v is not None)
 
 
 def compile_rules(*tables: pd.DataFrame) -> tuple[list[Rule], pd.DataFrame]:

@@ -32,6 +32,7 @@ from workbench.apps import (
     LiveApp,
     PercentSlider,
     chart_image,
+    controls_over,
     key_figure_band,
 )
 from workbench.formatting import styled
@@ -107,12 +108,14 @@ class HousingApp(LiveApp):
         self.widget = widgets.VBox(
             [
                 self.key_html,
-                self.profile_chart,
-                self.staffing_chart,
-                widgets.HTML("<h3>Velg scenario</h3>"),
-                widgets.HBox([self.target_year, self.projection], layout=WRAP),
-                self.profile.widget,
-                self.status,
+                controls_over(
+                    [
+                        widgets.HBox([self.target_year, self.projection], layout=WRAP),
+                        self.profile.widget,
+                        self.status,
+                    ],
+                    [self.staffing_chart, self.profile_chart],
+                ),
                 widgets.HTML("<h3>Sammendrag</h3>"),
                 self.summary_html,
                 self.downloads.widget,
