@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 SOFFICE ?= soffice
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-## help: list the targets
+## help: vis målene
 .PHONY: help
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  make /'
@@ -27,40 +27,40 @@ $(STAMP): pyproject.toml requirements.lock
 	  -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
 
-## lock: pin every package of the environment, dependencies of dependencies too, in requirements.lock (pip-tools, from pyproject.toml)
+## lock: lås versjonen av hver pakke i miljøet, også avhengighetenes avhengigheter, i requirements.lock (pip-tools, fra pyproject.toml)
 .PHONY: lock
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --output-file requirements.lock pyproject.toml
 
-## install: create .venv (if absent) and install the workbench with its pinned dependencies
+## install: lag .venv (om den mangler) og installer workbench med de låste pakkene
 .PHONY: install
 install: $(STAMP)
 
-## reports: run every analysis for every municipality on the embedded data → reports/
+## reports: kjør alle analysene for alle kommunene på de innebygde dataene → reports/
 .PHONY: reports
 reports: $(STAMP)
 	$(BIN)/workbench run --workers $(WORKERS)
 	@echo "Rapportene ligger i $(CURDIR)/reports (åpne reports/index.html)"
 
-## check: lint, then every test that starts no process, kernel, server or browser (about a minute)
+## check: lint, så alle tester som ikke starter prosesser, kjerner, servere eller nettleser (om lag ett minutt)
 .PHONY: check
 check: $(STAMP) lint
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
-## test: lint, then every test and every notebook (pytest + nbval), browser tests included
+## test: lint, så alle tester og alle notatbøker (pytest + nbval), nettlesertestene med
 .PHONY: test
 test: $(STAMP) lint browser
 	$(BIN)/python -m pytest --nbval-lax
 
-## browser: install Debian's Chromium for the browser tests if it is missing (apt; no browser download)
+## browser: installer Debians Chromium for nettlesertestene om den mangler (apt; ingen nedlasting av nettleser)
 .PHONY: browser
 browser:
 	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
 	  echo "Installerer Debians chromium med apt …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-## preview: render each municipality's slides (PDF and one PNG per slide) and workbook (PDF) to look at, in reports/<nr>-<navn>/leveranse/forhandsvisning/ (installs Debian's LibreOffice with apt if missing)
+## preview: lag forhåndsvisning av hver kommunes lysark (PDF og én PNG per lysark) og arbeidsbok (PDF) i reports/<nr>-<navn>/leveranse/forhandsvisning/ (installerer Debians LibreOffice med apt om den mangler)
 .PHONY: preview
 preview: office
 	@for folder in reports/*/leveranse; do \
@@ -71,7 +71,7 @@ preview: office
 	done
 	@echo "Forhåndsvisninger: reports/*/leveranse/forhandsvisning/"
 
-## office: install Debian's LibreOffice (Impress and Calc, without GUI) and poppler for make preview
+## office: installer Debians LibreOffice (Impress og Calc, uten skjermbilde) og poppler for make preview
 .PHONY: office
 office:
 	@command -v $(SOFFICE) >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
@@ -79,28 +79,28 @@ office:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    libreoffice-impress-nogui libreoffice-calc-nogui poppler-utils >/dev/null; }
 
-## lint: ruff over the package, tests, benchmarks and notebooks; notebooks stored without outputs
+## lint: ruff over pakken, testene, målingene og notatbøkene; notatbøkene lagres uten utdata
 .PHONY: lint
 lint: $(STAMP)
 	$(BIN)/ruff check workbench tests benchmarks notebooks
 	$(BIN)/nbstripout --verify notebooks/*.ipynb notebooks/apps/*.ipynb
 
-## validate: check every parameter and data file
+## validate: kontroller alle parameter- og datafiler
 .PHONY: validate
 validate: $(STAMP)
 	$(BIN)/workbench validate
 
-## lab: open JupyterLab on notebooks/
+## lab: åpne JupyterLab i notebooks/
 .PHONY: lab
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
-## app: serve the apps with Voilà on http://localhost:$(PORT) (all four, or APP=calculator|personas|housing|allocation)
+## app: vis appene med Voilà på http://localhost:$(PORT) (alle fire, eller APP=calculator|personas|housing|allocation)
 .PHONY: app
 app: $(STAMP)
 	$(BIN)/workbench app $(APP) --port=$(PORT)
 
-## benchmark: time the batch and the calculator's widget update, and print the figures
+## benchmark: mål tiden for batchen og kalkulatorens oppdatering, og skriv ut tallene
 .PHONY: benchmark
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_widget.py
@@ -110,12 +110,12 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_figures.py
 	$(BIN)/python benchmarks/bench_fleet.py --sample 40 --modes 1,2,deliver,dask
 
-## strip: remove outputs from the notebooks before committing
+## strip: fjern utdata fra notatbøkene før de sjekkes inn
 .PHONY: strip
 strip: $(STAMP)
 	$(BIN)/nbstripout notebooks/*.ipynb notebooks/apps/*.ipynb
 
-## clean: remove generated reports and caches (keeps .venv)
+## clean: fjern genererte rapporter og hurtigbuffere (beholder .venv)
 .PHONY: clean
 clean:
 	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +

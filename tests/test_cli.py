@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,38 @@ def test_no_leveranse_runs_the_reports_without_workbook_deck_or_slide_figures(
     argv = ["--project", str(project.root), "run", "--no-leveranse", "-a", "leveranse"]
     assert main(argv) == 2
     assert "--no-leveranse og -a leveranse kan ikke brukes sammen" in capsys.readouterr().err
+
+
+ARGPARSE_ENGLISH = re.compile(
+    r"usage:|options:|positional arguments|show this help|error:|invalid|expected|required"
+    r"|unrecognized|[A-Z]{2,}_[A-Z]+|MUNICIPALITY|WORKERS|REPORTS|PROJECT"
+)
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["app"], ["new"], ["fetch"], ["synth"]])
+def test_help_is_norwegian_argparses_own_words_too(command, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main([*command, "--help"])
+    assert stopped.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("bruk: workbench") and "vis denne hjelpen og avslutt" in text
+    assert ARGPARSE_ENGLISH.findall(text) == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["run", "--workers", "to"], "run: feil: -w/--workers: 'to' er ikke et heltall"),
+        (["run", "--bogus"], "feil: ukjente argumenter: --bogus"),
+        (["fetch"], "fetch: feil: dette mangler: -m/--municipality"),
+        (["run", "-a", "budsjett"], "run: feil: -a/--analysis: ugyldig valg 'budsjett'"),
+        (["run", "--workers"], "run: feil: -w/--workers: mangler en verdi"),
+    ],
+)
+def test_a_mistyped_command_is_told_in_norwegian_with_exit_2(arguments, said, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(arguments)
+    assert stopped.value.code == 2
+    text = capsys.readouterr().err
+    assert text.startswith("bruk: workbench") and said in text
+    assert ARGPARSE_ENGLISH.findall(text) == []

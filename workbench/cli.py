@@ -26,6 +26,7 @@ import traceback
 from pathlib import Path
 
 from workbench import analyses
+from workbench.argparse_nb import Parser
 from workbench.errors import InputError, display_path
 from workbench.formatting import number
 from workbench.project import Project
@@ -70,7 +71,7 @@ def bug_log(project: Project | None, text: str) -> Path:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workbench", description="innsatstrapp workbench")
+    parser = Parser(prog="workbench", description="innsatstrapp workbench")
     parser.add_argument("--project", help="prosjektmappe (standard: finn automatisk)")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -116,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     app.add_argument(
         "name",
         nargs="?",
+        metavar="APP",
         help=f"appen: {', '.join(analyses.ANALYSES)} (standard: en side med alle)",
     )
     app.add_argument("--port", type=int, default=8866, help="porten (standard 8866)")
