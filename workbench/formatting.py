@@ -255,3 +255,33 @@ def wrapped(text: str, width_inches: float, fontsize: float) -> str:
 
     per_line = max(20, int(width_inches * 72 / (fontsize * AVERAGE_CHARACTER_EM)))
     return "\n".join(textwrap.wrap(text, per_line, break_on_hyphens=False)) or text
+
+
+def engine_table(frame: pd.DataFrame, names: Mapping[str, str]) -> Table:
+    """An engine's own table as the analyst reads it in a notebook («Under panseret»): the
+    columns under their Norwegian names, numbers in Norwegian with the decimals they hold (up
+    to four, never in scientific notation), yes/no for truth values.
+
+    Args:
+        names: Engine column → Norwegian header, for every column of ``frame``.
+
+    Raises:
+        KeyError: A column without a Norwegian name (named in the message).
+    """
+    index = frame.index
+    if index.name is not None or not (isinstance(index, pd.RangeIndex) and index.start == 0):
+        frame = frame.reset_index()  # an index that means something (a service, a step)
+    missing = [str(column) for column in frame.columns if column not in names]
+    if missing:
+        raise KeyError(f"ingen norsk overskrift for kolonnen {', '.join(missing)}")
+    shown = frame.rename(columns=dict(names))
+    formats = {}
+    for column, values in shown.items():
+        if pd.api.types.is_bool_dtype(values):
+            shown[column] = values.map({True: "ja", False: "nei"})
+            formats[column] = "text"
+        elif pd.api.types.is_numeric_dtype(values):
+            formats[column] = "as_stored"
+        else:
+            formats[column] = "text"
+    return styled(shown.reset_index(drop=True), formats)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench import plots, reference
+from workbench import formatting, plots, reference
 from workbench.analyses.allocation import engine as allocation
 from workbench.analyses.allocation.engine import (  # noqa: F401  (the app and tests use them here)
     ALL,
@@ -784,3 +784,34 @@ def _reference_step_table(session: Session, inputs: AllocationInputs) -> None:
     display(
         HTML(f"<p>Totalen kildens andeler impliserer: om lag {number(total / 1e6)} mill. kr.</p>")
     )
+
+
+ENGINE_COLUMNS = {
+    "rule_id": "Regel nr.",
+    "step": "Trinn",
+    "fraction": "Andel av regelen",
+    "area": "Tjenesteområde",
+    "target_group": "Målgruppe",
+    "line": "Linje",
+    "year": "År",
+    "ansvar": "Ansvar",
+    "ansvar_name": "Ansvarsnavn",
+    "funksjon": "Funksjon",
+    "art": "Art",
+    "amount_ore": "Beløp (øre)",
+    "name": "Navn",
+    "amount": "Kostnad (kr)",
+    "amount_mill": "Kostnad (mill. kr)",
+    "share": "Andel",
+    "recipients": "Mottakere",
+    "per_recipient": "Per mottaker (kr)",
+    "note": "Merknad",
+    "source_row": "Rad i kilden",
+}
+"""The engine's column names under their Norwegian headers (:func:`engine_table`)."""
+
+
+def engine_table(frame: pd.DataFrame) -> formatting.Table:
+    """An engine table for the notebook's «Under panseret»: Norwegian headers and numbers
+    (:func:`workbench.formatting.engine_table`)."""
+    return formatting.engine_table(frame, ENGINE_COLUMNS)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench import plots
+from workbench import formatting, plots
 from workbench.analyses.calculator.engine import Period, Result
 from workbench.analyses.calculator.load import CalculatorInputs, PackageFile
 from workbench.catalogue import UNITS
@@ -240,3 +240,47 @@ def key_figures(inputs: CalculatorInputs, results: list[Result]) -> list[KeyFigu
                 KeyFigure(f"{s}.{i}.hours", f"{name}: personaltimer per år", row.hours, "timer"),
             ]
     return found
+
+
+ENGINE_COLUMNS = {
+    "service_id": "Tjeneste-id",
+    "step": "Trinn",
+    "category": "Kategori",
+    "service": "Tjeneste",
+    "unit": "Enhet",
+    "unit_price": "Enhetspris (kr)",
+    "staff_hours_per_unit": "Personaltimer per enhet",
+    "user_payment_per_unit": "Egenbetaling per enhet (kr)",
+    "ambulatory": "Ambulerende",
+    "price_version": "Prisversjon",
+    "source": "Kilde",
+    "note": "Merknad",
+    "origin": "Opphav",
+    "alternative": "Alternativ",
+    "line": "Linje",
+    "quantity": "Antall",
+    "period": "Per",
+    "annual_quantity": "Antall per år",
+    "annual_cost": "Årskostnad (kr)",
+    "one_off_cost": "Engangskostnad (kr)",
+    "user_payment": "Egenbetaling (kr)",
+    "net_cost": "Netto (kr)",
+    "cost": "Kostnad (kr)",
+    "service_hours": "Tjenestetimer",
+    "visits": "Besøk",
+    "travel_hours": "Reisetimer",
+    "hours": "Timer",
+    "hours_known": "Timene kjent",
+    "hours_incomplete": "Timer mangler for noen linjer",
+    "fte": "Årsverk",
+    "diff_cost": "Forskjell i kostnad (kr)",
+    "diff_hours": "Forskjell i timer",
+    "diff_fte": "Forskjell i årsverk",
+}
+"""The engine's column names under their Norwegian headers (:func:`engine_table`)."""
+
+
+def engine_table(frame: pd.DataFrame) -> formatting.Table:
+    """An engine table for the notebook's «Under panseret»: Norwegian headers and numbers
+    (:func:`workbench.formatting.engine_table`)."""
+    return formatting.engine_table(frame, ENGINE_COLUMNS)

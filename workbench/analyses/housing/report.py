@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench import plots, reference
+from workbench import formatting, plots, reference
 from workbench.analyses.housing import calibrate
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.engine import HousingResult, evaluate  # noqa: F401  (app and tests)
@@ -648,3 +648,36 @@ def key_figures(result: HousingResult, reference: pd.DataFrame | None = None) ->
         KeyFigure(row.key, row.label, row.value, row.unit, sources.get(row.key))
         for row in result.summary.itertuples()
     ]
+
+
+ENGINE_COLUMNS = {
+    "year": "År",
+    "age_group": "Aldersgruppe",
+    "step": "Trinn",
+    "persons": "Innbyggere",
+    "interpolated": "Interpolert",
+    "share_today": "Andel i dag",
+    "share_alt": "Andel alternativ",
+    "residents_today": "Beboere i dag",
+    "residents_alt": "Beboere alternativ",
+    "fte_today": "Årsverk i dag",
+    "fte_alt": "Årsverk alternativ",
+    "cost_today": "Kostnad i dag (kr)",
+    "cost_alt": "Kostnad alternativ (kr)",
+    "dwellings_today": "Boliger i dag",
+    "dwellings_alt": "Boliger alternativ",
+    "fte_per_resident": "Årsverk per beboer",
+    "cost_per_resident": "Kostnad per beboer (kr)",
+    "key": "Nøkkel",
+    "label": "Linje",
+    "value": "Verdi",
+    "unit": "Enhet",
+    "scope": "Gjelder",
+}
+"""The engine's column names under their Norwegian headers (:func:`engine_table`)."""
+
+
+def engine_table(frame: pd.DataFrame) -> formatting.Table:
+    """An engine table for the notebook's «Under panseret»: Norwegian headers and numbers
+    (:func:`workbench.formatting.engine_table`)."""
+    return formatting.engine_table(frame, ENGINE_COLUMNS)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from workbench import plots, reference
+from workbench import formatting, plots, reference
 from workbench.analyses.personas.engine import (
     NO_STEP,
     PersonaResult,
@@ -711,3 +711,34 @@ def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[Key
             label += f" (ingen i løpet av {len(result.phase)} år)"
         found.append(KeyFigure(f"{s}.first_saving_year", label, saving, "år nr."))
     return found
+
+
+ENGINE_COLUMNS = {
+    "trajectory": "Forløp",
+    "trajectory_name": "Forløpets navn",
+    "year": "År",
+    "age": "Alder",
+    "episode": "Episode",
+    "running_cost": "Driftskostnad (kr)",
+    "investment": "Investering (kr)",
+    "total_cost": "Kostnad i alt (kr)",
+    "hours": "Timer",
+    "fte": "Årsverk",
+    "fte_years": "Årsverk (sum over årene)",
+    "diff_running_cost": "Forskjell i driftskostnad (kr)",
+    "diff_total_cost": "Forskjell i kostnad i alt (kr)",
+    "diff_hours": "Forskjell i timer",
+    "cohorts": "Kull",
+    "new_persons": "Nye personer",
+    "extra_running_cost": "Merkostnad drift (kr)",
+    "extra_investment": "Merkostnad investering (kr)",
+    "extra_total_cost": "Merkostnad i alt (kr)",
+    "cumulative_cost": "Merkostnad kumulativt (kr)",
+}
+"""The engine's column names under their Norwegian headers (:func:`engine_table`)."""
+
+
+def engine_table(frame: pd.DataFrame) -> formatting.Table:
+    """An engine table for the notebook's «Under panseret»: Norwegian headers and numbers
+    (:func:`workbench.formatting.engine_table`)."""
+    return formatting.engine_table(frame, ENGINE_COLUMNS)
