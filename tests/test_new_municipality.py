@@ -328,3 +328,36 @@ def test_the_allocation_app_says_it_shows_the_kostra_accounts(oslo):
         app = build(session)
     assert isinstance(app, AllocationApp)
     assert "Regnskapet per KOSTRA-funksjon fra SSB" in app.widget.children[0].value
+
+
+def test_without_network_the_hint_leads_to_a_route_that_works(tmp_path, capsys):
+    """Offline on a fresh clone `workbench new` says where to go; the README section it names
+    exists, and its steps (a copied parameter file, the data folder with its sources) give a
+    municipality that validates."""
+    import shutil
+
+    from conftest import REPO
+
+    from workbench.ssb.client import WITHOUT_NETWORK
+
+    project = make_project(tmp_path / "p", ())
+    assert main(["--project", str(project.root), "new", "-m", "0301", "--offline"]) == 1
+    said = capsys.readouterr().err
+    section = re.search(r"README, «([^»]+)»", said).group(1)
+    assert section in WITHOUT_NETWORK
+    assert f"### {section}\n" in (REPO / "README.md").read_text(encoding="utf-8")
+    # the section's steps 1–3, done as a consultant would
+    demo = (REPO / "parameters" / "9999-demokommune.yaml").read_text(encoding="utf-8")
+    text = (
+        demo.replace('number: "9999"', 'number: "0301"')
+        .replace("name: Demokommune", "name: Oslo")
+        .replace("fictional: true\n", "")
+        .replace("9999-demokommune", "0301-oslo")
+    )
+    (project.parameters_dir / "0301-oslo.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(
+        project.data_dir / "municipalities" / "9999-demokommune",
+        project.data_dir / "municipalities" / "0301-oslo",
+    )
+    capsys.readouterr()
+    assert main(["--project", str(project.root), "validate"]) == 0, capsys.readouterr()

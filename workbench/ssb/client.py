@@ -365,7 +365,7 @@ WITHOUT_NETWORK = (
     "Uten nett: kopier mappen .cache/ssb/ fra en maskin som har hentet tallene (kommandoen "
     "på nett, `workbench new -m <nr>`, legger dem der) og kjør med --offline, eller legg inn "
     "kommunen for hånd: en parameterfil i parameters/ og datafilene under "
-    "data/municipalities/ (se README, «Legge til en kommune»)."
+    "data/municipalities/ (se README, «Uten nett: en kommune for hånd»)."
 )
 
 
