@@ -141,3 +141,9 @@ def test_a_number_columns_header_is_right_aligned_over_its_numbers():
 def test_millions_without_the_unit_in_every_cell():
     assert f.FORMATTERS["mill1"](602_049_000) == "602,0"
     assert f.FORMATTERS["mill1"](None) == f.MISSING
+
+
+def test_age_groups_are_written_with_an_en_dash():
+    from workbench.formatting import age_range
+
+    assert age_range("67-79") == "67\u201379" and age_range("90+") == "90+"

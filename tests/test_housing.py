@@ -411,3 +411,14 @@ def test_the_rest_file_is_one_row(tmp_path):
         housing.read_rest(write(tmp_path, "r.csv", "fte;cost\n1;2\n3;4\n"))
     with pytest.raises(InputError, match="rad 2, kolonne «cost»: kan ikke være negativ"):
         housing.read_rest(write(tmp_path, "r.csv", "fte;cost\n1;-2\n"))
+
+
+def test_the_profile_charts_bars_name_age_groups_with_an_en_dash(repo):
+    from workbench.analyses.housing.load import load
+    from workbench.analyses.housing.report import profile_frame
+    from workbench.session import open_session
+
+    session = open_session("housing", "3911", project_dir=str(repo.root))
+    inputs = load(session)
+    labels = profile_frame(inputs, inputs.data.target_shares, 2024, 2040)["label"].unique()
+    assert list(labels[:2]) == ["67\u201379 år, 2024", "67\u201379 år, 2040 alt."]

@@ -48,6 +48,15 @@ def half_up(value: Any, decimals: int) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) + 0
 
 
+EN_DASH = "\u2013"
+
+
+def age_range(group: str) -> str:
+    """An age group as Norwegian text writes it: ``67–79`` (en dash) for the files' ``67-79``;
+    ``90+`` as it is."""
+    return str(group).replace("-", EN_DASH)
+
+
 def kr(value: Any, decimals: int = 0) -> str:
     """``190 700 kr``."""
     return MISSING if _is_missing(value) else f"{number(value, decimals)}{NBSP}kr"

@@ -589,7 +589,13 @@ def population_chart(
     for colour, (group, part) in zip(
         colours, population.groupby("age_group", sort=False), strict=False
     ):
-        ax.plot(part["year"], part["persons"], color=colour, linewidth=2, label=f"{group} år")
+        ax.plot(
+            part["year"],
+            part["persons"],
+            color=colour,
+            linewidth=2,
+            label=f"{formatting.age_range(group)} år",
+        )
         given = part[~part["interpolated"]]
         ax.plot(given["year"], given["persons"], "o", color=colour)
     ax.set(

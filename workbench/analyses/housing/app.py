@@ -35,7 +35,7 @@ from workbench.apps import (
     controls_over,
     key_figure_band,
 )
-from workbench.formatting import styled
+from workbench.formatting import age_range, styled
 from workbench.session import Session
 
 KEY_FIGURES = ("staff_base", "growth", "practice", "cost_share")
@@ -93,7 +93,10 @@ class HousingApp(LiveApp):
         self.sliders: dict[tuple[str, int], PercentSlider] = {}
         """The sliders of the age groups opened so far, by (age group, step)."""
         self.profile = LazySections(
-            (f"{group} år: alternativ profil i målåret (prosent)" for group in housing.AGE_GROUPS),
+            (
+                f"{age_range(group)} år: alternativ profil i målåret (prosent)"
+                for group in housing.AGE_GROUPS
+            ),
             self._group_sliders,
             self.watch,
         )

@@ -15,7 +15,7 @@ from workbench.analyses.housing import calibrate
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.engine import HousingResult, evaluate  # noqa: F401  (app and tests)
 from workbench.analyses.housing.load import HousingInputs
-from workbench.formatting import mill_kr, number, percent, styled
+from workbench.formatting import age_range, mill_kr, number, percent, styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
 
@@ -86,10 +86,12 @@ def profile_frame(
 ) -> pd.DataFrame:
     """Today's and the alternative shares per age group and step, labelled for the chart."""
     today = housing.today_shares(inputs.data.residents).assign(
-        label=lambda f: f["age_group"] + f" år, {base_year}"
+        label=lambda f: f["age_group"].map(age_range) + f" år, {base_year}"
     )
     target = target_shares if target_shares is not None else inputs.data.target_shares
-    target = target.assign(label=lambda f: f["age_group"] + f" år, {target_year} alt.")
+    target = target.assign(
+        label=lambda f: f["age_group"].map(age_range) + f" år, {target_year} alt."
+    )
     frames = []
     for group in housing.AGE_GROUPS:
         frames += [today[today["age_group"] == group], target[target["age_group"] == group]]
