@@ -432,6 +432,7 @@ def test_no_internal_word_on_an_app_page(browser, server, municipality):
             ("allocation.ipynb", "Økonomifordeling"),
         ):
             open_app(page, server, notebook, ready, municipality)
+            assert page.evaluate("document.documentElement.lang") == "nb", notebook
             text = page.evaluate(
                 "() => document.body.innerText + ' ' + Array.from(document.querySelectorAll("
                 "'option')).map(o => o.textContent).join(' ')"

@@ -106,6 +106,8 @@ def voila_command(
         f"--Voila.token={token}",
         f"--template={TEMPLATE}",
         "--strip_sources=True",
+        # the pages are Norwegian, and say so (screen readers, translation offers)
+        "--HTMLExporter.language_code=nb",
         "--show_tracebacks=False",
         f"--preheat_kernel={warm > 0}",
         f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
