@@ -466,4 +466,4 @@ def test_no_network_is_said_as_the_users_situation_with_a_way_forward(tmp_path):
         client.klass("classifications/131/codesAt.json?date=2026-12-06")
     text = str(error.value)
     assert text.startswith("Får ikke kontakt med SSB")
-    assert "--offline" in text and "Legge til en kommune" in text
+    assert "--offline" in text and "Uten nett: en kommune for hånd" in text
