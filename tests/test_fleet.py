@@ -80,14 +80,17 @@ def test_personas_scaling_and_phase_in_equal_the_engine(loaded):
                 (results.phase_in["municipality"] == m.number)
                 & (results.phase_in["persona"] == item.stem)
             ]
+            for column in ("extra_running_cost", "extra_investment"):
+                np.testing.assert_allclose(got_phase[column], expected.phase[column])
             np.testing.assert_allclose(
-                got_phase["extra_total_cost"], expected.phase["extra_total_cost"]
+                got["annual_investment"], expected.scaled["annual_investment"]
             )
             assert set(got["first_saving_year"]) == {personas.first_saving_year(expected.phase)}
 
 
-def test_scaling_is_n_over_l_times_the_total(loaded):
-    """Hand check of the array form: annual cost = N ÷ L × the trajectory's total."""
+def test_scaling_is_n_over_l_times_the_running_cost(loaded):
+    """Hand check: annual running cost = N ÷ L × the trajectory's running cost, and the
+    investments the same on their own."""
     inputs, results = loaded
     demo = next(m for m in inputs.municipalities if m.number == "9999")
     row = results.personas[
@@ -96,7 +99,8 @@ def test_scaling_is_n_over_l_times_the_total(loaded):
     ].iloc[0]
     length = demo.inputs["personas"].personas[0].persona.length
     # N = 14,6 % (HUNT4 70+) × Demokommune's 3 000 + 1 000 + 220 residents 67+ in 2024
-    assert row["annual_cost"] == pytest.approx(0.146 * 4_220 / length * row["total_cost"])
+    assert row["annual_cost"] == pytest.approx(0.146 * 4_220 / length * row["running_cost"])
+    assert row["annual_investment"] == pytest.approx(0.146 * 4_220 / length * row["investment"])
 
 
 def test_housing_persons_follow_the_population_files_by_hand(loaded, project):

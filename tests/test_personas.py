@@ -93,8 +93,11 @@ def test_phase_in_gives_the_seeds_4_9_13_9_million(johs_yearly):
         assert phase.loc[year - 1, "extra_running_cost"] == pytest.approx(hand)
         assert phase.loc[year - 1, "extra_investment"] == pytest.approx(cohort * 100_000)
     assert [round(v / 1e6) for v in phase["extra_running_cost"][:4]] == [4, 9, 13, 9]
-    # "etter det syvende året vil det være en årlig besparelse"
-    assert first_saving_year(phase) == 8
+    # «etter det syvende året vil det være en årlig besparelse»: every year after the seventh
+    # saves, in running costs (which save from year 7) and with the investments (from year 8)
+    assert first_saving_year(phase) == 7
+    assert first_saving_year(phase, "extra_total_cost") == 8
+    assert (phase["extra_running_cost"][7:] < 0).all() and (phase["extra_total_cost"][7:] < 0).all()
     assert first_saving_year(phase, "extra_running_cost") == 7
 
 
@@ -103,12 +106,13 @@ def test_phase_in_ends_in_the_scaled_steady_state(johs_yearly, assumptions):
     scaled = scale(
         totals(johs_yearly, "normal"), N_FAERDER, 19, assumptions.hours_per_fte, "normal"
     ).set_index("trajectory")
-    assert phase["extra_total_cost"].iloc[-1] == pytest.approx(
+    assert phase["extra_running_cost"].iloc[-1] == pytest.approx(
         scaled.loc["proactive", "diff_annual_cost"]
     )
-    assert scaled.loc["proactive", "annual_cost"] == pytest.approx(
-        N_FAERDER / 19 * (4_031_231 + 100_000)
-    )
+    # running costs lead, as the source scales them; the investments are their own column
+    assert scaled.loc["proactive", "annual_cost"] == pytest.approx(N_FAERDER / 19 * 4_031_231)
+    assert scaled.loc["proactive", "annual_investment"] == pytest.approx(N_FAERDER / 19 * 100_000)
+    assert scaled.loc["normal", "annual_investment"] == 0
 
 
 def test_phase_in_with_another_length(johs_yearly):

@@ -131,9 +131,12 @@ def test_scaled_table_and_its_note_on_the_number_of_persons(project, tmp_path, s
     assert note.startswith(f"<p>{PERSONS} personer. Kilde for antallet: ")
     assert f"jevnt fordelt over et forløp på {YEARS} år." in note
     written = csv(session, "johs-kildens-tall-skalert").set_index("Forløp")
-    assert written.loc["Normalforløp", "Kostnad per år (kr)"] == pytest.approx(COHORT * sum(NORMAL))
-    assert written.loc["Proaktivt forløp", "Per år mot normalforløp (kr)"] == pytest.approx(
-        COHORT * (sum(PROACTIVE) + INVESTMENT - sum(NORMAL))
+    assert written.loc["Normalforløp", "Drift per år (kr)"] == pytest.approx(COHORT * sum(NORMAL))
+    assert written.loc["Proaktivt forløp", "Drift per år mot normalforløp (kr)"] == pytest.approx(
+        COHORT * (sum(PROACTIVE) - sum(NORMAL))
+    )
+    assert written.loc["Proaktivt forløp", "Investeringer per år (kr)"] == pytest.approx(
+        COHORT * INVESTMENT
     )
 
 
@@ -141,26 +144,28 @@ def test_the_trajectory_length_that_gives_the_presentations_88_and_164_million(
     project, tmp_path, shown
 ):
     """The presentation: «årlig innsparing på 88 millioner kroner» (proactive) and «økt
-    ressursbruk på 164 millioner kroner» (reactive) for 684 persons. N ÷ L × the difference
-    over the trajectory gives them for L = 684 × 1 865 809 ÷ 88 mill. = 14,5 years and
-    684 × 3 639 182 ÷ 164 mill. = 15,2 years, not the trajectory's 19."""
-    proactive = sum(PROACTIVE) + INVESTMENT - sum(NORMAL)  # −1 865 809 kr
+    ressursbruk på 164 millioner kroner» (reactive) for 684 persons, in running costs as it
+    scales them. N ÷ L × the difference in running costs gives L = 684 × 1 965 809 ÷ 88 mill.
+    = 15,28 and 684 × 3 639 182 ÷ 164 mill. = 15,18 years; written in whole millions, 88 holds
+    for L in 15,19–15,37 and 164 for 15,13–15,22, so one L ≈ 15,2 (45 new a year) gives both,
+    while the source's phase-in uses 684 ÷ 19 = 36 a year."""
+    proactive = sum(PROACTIVE) - sum(NORMAL)  # −1 965 809 kr
     reactive = sum(REACTIVE) - sum(NORMAL)  # 3 639 182 kr
-    assert (proactive, reactive) == (-1_865_809, 3_639_182)
+    assert (proactive, reactive) == (-1_965_809, 3_639_182)
     session, inputs, results = opened(project, tmp_path, "3911", SEED)
     report.scaled_tables(session, inputs, results)
     written = csv(session, "johs-kildens-tall-kildens-lengde").set_index("Forløp")
     lengths = written["L som gir kildens tall (år)"]
     assert lengths["Proaktivt forløp"] == pytest.approx(PERSONS * proactive / -88e6, abs=0.005)
     assert lengths["Reaktivt forløp"] == pytest.approx(PERSONS * reactive / 164e6, abs=0.005)
-    assert (
-        round(lengths["Proaktivt forløp"], 1) == 14.5
-        and round(lengths["Reaktivt forløp"], 1) == 15.2
-    )
+    low = max(PERSONS * -proactive / 88.5e6, PERSONS * reactive / 164.5e6)  # 15,193
+    high = min(PERSONS * -proactive / 87.5e6, PERSONS * reactive / 163.5e6)  # 15,224
+    assert round(low, 2) == 15.19 and round(high, 2) == 15.22 and round((low + high) / 2) == 15
     assert written.loc["Proaktivt forløp", "Kildens tall per år (kr)"] == -88_000_000
     assert written.loc["Proaktivt forløp", "Med L = 19 år (kr)"] == round(COHORT * proactive)
-    note = next(o.data for o in shown if "L = 14,5 og 15,2 år" in getattr(o, "data", ""))
-    assert "ikke forløpets 19 år" in note and "parameterfil" not in note
+    note = next(o.data for o in shown if "L ≈ 15,2 år" in getattr(o, "data", ""))
+    assert "45 nye personer i året" in note and "684 ÷ 19 = 36 nye personer i året" in note
+    assert "fra 15,19 til 15,22 år" in note and "parameterfil" not in note
 
 
 def test_phase_table_gives_the_sources_4_9_13_9_million(project, tmp_path, shown):
@@ -173,7 +178,10 @@ def test_phase_table_gives_the_sources_4_9_13_9_million(project, tmp_path, shown
     first_total = next(k for k, e in enumerate(EXTRA, start=1) if e < 0)
     first_running = next(k for k, r in enumerate(RUNNING, start=1) if r < 0)
     assert (first_total, first_running) == (8, 7)
-    assert f"år {first_total} med investeringer, år {first_running} for driften alene" in sentence
+    assert (
+        f"Første år med besparelse i driften: år {first_running}, år {first_total} med "
+        "investeringene." in sentence
+    )
     written = csv(session, "johs-kildens-tall-innfasing")
     assert [round(v / 1e6) for v in written["Drift (kr)"][:4]] == [4, 9, 13, 9]
     assert list(written["Sum (kr)"][:YEARS]) == pytest.approx(EXTRA)
@@ -211,15 +219,22 @@ def test_key_figures_are_the_sources_figures(project, tmp_path, shown):
     figures = {f["key"]: f for f in manifest(session)["key_figures"]}
     persona = inputs.personas[0].persona
     assert figures["johs-kildens-tall.title"]["value"] == persona.title
-    normal = figures["johs-kildens-tall.normal.total_cost"]
+    normal = figures["johs-kildens-tall.normal.running_cost"]
     assert normal == {
-        "key": "johs-kildens-tall.normal.total_cost",
-        "label": f"Normalforløp: kostnad over {YEARS} år",
+        "key": "johs-kildens-tall.normal.running_cost",
+        "label": f"Normalforløp: driftskostnad over {YEARS} år",
         "value": 5_997_040,
         "unit": "kr",
     }
-    assert figures["johs-kildens-tall.proactive.total_cost"]["value"] == sum(PROACTIVE) + INVESTMENT
-    assert figures["johs-kildens-tall.reactive.total_cost"]["value"] == sum(REACTIVE)
+    # the source's 4 031 231 kr, with the investment on its own line
+    assert figures["johs-kildens-tall.proactive.running_cost"]["value"] == 4_031_231
+    investment = figures["johs-kildens-tall.proactive.investment"]
+    assert (investment["value"], investment["label"]) == (
+        INVESTMENT,
+        "Proaktivt forløp: investeringer i tillegg",
+    )
+    assert "johs-kildens-tall.normal.investment" not in figures
+    assert figures["johs-kildens-tall.reactive.running_cost"]["value"] == sum(REACTIVE)
     assert (
         figures["johs-kildens-tall.normal.hours"]["value"],
         figures["johs-kildens-tall.normal.hours"]["unit"],
@@ -232,13 +247,27 @@ def test_key_figures_are_the_sources_figures(project, tmp_path, shown):
     assert figures["johs-kildens-tall.new_per_year"]["unit"] == "personer"
     for k in (1, 2, 3, 4):
         phase = figures[f"johs-kildens-tall.phase.{k}"]
-        assert (phase["label"], phase["unit"]) == (f"Innfasing år {k}: merkostnad", "kr")
-        assert phase["value"] == pytest.approx(EXTRA[k - 1])
+        assert (phase["label"], phase["unit"]) == (
+            f"Innfasing år {k}: merkostnad i driften",
+            "kr",
+        )
+        assert phase["value"] == pytest.approx(COHORT * RUNNING[k - 1])
+    assert [
+        round(figures[f"johs-kildens-tall.phase.{k}"]["value"] / 1e6) for k in (1, 2, 3, 4)
+    ] == [
+        4,
+        9,
+        13,
+        9,
+    ]
     assert "johs-kildens-tall.phase.5" not in figures
+    invested = figures["johs-kildens-tall.phase_investment"]
+    assert invested["label"] == "Innfasing år 1–4: investeringer i tillegg"
+    assert invested["value"] == pytest.approx(4 * COHORT * INVESTMENT)
     saving = figures["johs-kildens-tall.first_saving_year"]
-    assert (saving["value"], saving["unit"]) == (8, "år nr.")
-    assert saving["label"] == "Første år med besparelse"
-    assert with_unit(saving["value"], saving["unit"]) == "år 8"
+    assert (saving["value"], saving["unit"]) == (7, "år nr.")
+    assert saving["label"] == "Første år med besparelse i driften"
+    assert with_unit(saving["value"], saving["unit"]) == "år 7"
 
 
 def test_no_saving_in_the_years_shown_is_none_with_a_label_that_says_so(project, tmp_path):
@@ -252,7 +281,7 @@ def test_no_saving_in_the_years_shown_is_none_with_a_label_that_says_so(project,
     saving = figures["johs-kildens-tall.first_saving_year"]
     assert saving.value is None and saving.unit == "år nr."
     assert f"{saving.label}: {with_unit(saving.value, saving.unit)}" == (
-        "Første år med besparelse (ingen i løpet av 3 år): –"
+        "Første år med besparelse i driften (ingen i løpet av 3 år): –"
     )
     assert [k for k in figures if ".phase." in k] == [
         f"johs-kildens-tall.phase.{k}" for k in (1, 2, 3)

@@ -52,8 +52,8 @@ def phase_in() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "year": [1, 2, 3],
-            "extra_running_cost": [2_000_000, 500_000, -1_500_000],
-            "extra_investment": [1_000_000, 0, 0],
+            "extra_running_cost": [2_000_000, -500_000, -1_500_000],
+            "extra_investment": [1_000_000, 1_000_000, 0],
             "cumulative_cost": [3_000_000, 3_500_000, 2_000_000],
         }
     )
@@ -418,7 +418,8 @@ def test_the_phase_in_shows_investments_apart_and_the_payback_year(draw):
     fig = draw("phase_in_chart", False)
     bars = [p for p in fig.axes[0].patches]
     assert bars and all(p.get_y() == 0 or p.get_height() < 0 for p in bars)  # not stacked
-    assert "Første år med besparelse: år 3" in texts(fig)
+    # year 2 saves in running costs (−0,5 mill.) though not with its investment (+0,5 mill.)
+    assert "Første år med besparelse i driften: år 2" in texts(fig)
     assert len(fig.axes) == 2 and fig.axes[1].get_ylabel() == "mill. kr akkumulert"
 
 

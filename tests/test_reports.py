@@ -106,7 +106,7 @@ def test_persona_key_figures_match_the_seed_table_for_faerder(project, tmp_path)
     session.show_key_figures(personas_report.key_figures(inputs, results))
     shown = figures(session)
     normal = 3 * 218_102 + 6 * 246_432 + 5 * 371_442 + 2 * 1_003_466
-    assert shown["johs-kildens-tall.normal.total_cost"] == pytest.approx(normal)
+    assert shown["johs-kildens-tall.normal.running_cost"] == pytest.approx(normal)
     assert shown["johs-kildens-tall.persons"] == 684
     assert shown["johs-kildens-tall.new_per_year"] == pytest.approx(684 / 19)
     written = manifest(session)

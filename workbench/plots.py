@@ -407,8 +407,8 @@ def _align_zero(first, second) -> None:
 
 def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative: bool) -> Figure:
     """Extra cost (+) or saving (−) per year of phasing in a trajectory: running cost and
-    investments as their own bars, the cumulative sum on its own axis (so the early years are
-    not flattened by it), and the first year with a saving marked."""
+    investments as their own bars, the cumulative sum of both on its own axis (so the early
+    years are not flattened by it), and the first year with a saving in running costs marked."""
     apply_style()
     fig, ax = plt.subplots(figsize=_size(11, 5))
     colours = sns.color_palette(PALETTE, 3)
@@ -432,17 +432,19 @@ def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative
     )
     ax.yaxis.set_major_formatter(TickNumbers())
     ax.set_xticks(list(years))
-    total = phase["extra_running_cost"] + phase["extra_investment"]
-    saving = next((int(y) for y, t in zip(years, total, strict=True) if t < 0), None)
+    # the first saving in running costs, as the source and the key figures count it
+    running = phase["extra_running_cost"]
+    saving = next((int(y) for y, r in zip(years, running, strict=True) if r < 0), None)
     if saving is not None:
         ax.axvline(saving - 0.5, color="#333333", linestyle=":", linewidth=1.2)
+        early = saving - 0.5 < (years[0] + years[-1]) / 2  # room on the right, not the left
         ax.annotate(
-            f"Første år med besparelse: år {saving}",
+            f"Første år med besparelse i driften: år {saving}",
             (saving - 0.5, 0.03),
             xycoords=("data", "axes fraction"),
-            xytext=(-6, 0),
+            xytext=(6 if early else -6, 0),
             textcoords="offset points",
-            ha="right",
+            ha="left" if early else "right",
             va="bottom",
             fontsize=_pt(10),
             fontweight="bold",
@@ -455,7 +457,7 @@ def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative
         color=colours[2],
         marker="o",
         linewidth=2,
-        label="Akkumulert (høyre akse)",
+        label="Akkumulert, med investeringer (høyre akse)",
     )
     cumulative.set_ylabel("mill. kr akkumulert")
     cumulative.yaxis.set_major_formatter(TickNumbers())

@@ -288,7 +288,9 @@ class PersonasApp(LiveApp):
         self.key_html.value = key_figure_band(
             [
                 *(
-                    KeyFigure("", f"Per år, {row.trajectory_name.lower()}", row.annual_cost, "kr")
+                    KeyFigure(
+                        "", f"Drift per år, {row.trajectory_name.lower()}", row.annual_cost, "kr"
+                    )
                     for row in self.result.scaled.itertuples()
                 ),
                 KeyFigure(

@@ -18,9 +18,15 @@ def slides(output: ReportOutput) -> list[Slide]:
         if kind != TRAJECTORY:
             continue
         title = output.key_figure(f"{stem}.title").value
-        costs = [point(f) for f in output.key_figures(f"{stem}.") if f.key.endswith(".total_cost")]
+        # running costs first, as the source counts them; investments on their own lines
+        costs = [
+            point(f)
+            for f in output.key_figures(f"{stem}.")
+            if f.key.endswith((".running_cost", ".investment"))
+        ]
         phase = [point(output.key_figure(f"{stem}.{key}")) for key in ("persons", "new_per_year")]
         phase += [point(f) for f in output.key_figures(f"{stem}.phase.")]
+        phase += [point(f) for f in output.key_figures(f"{stem}.phase_investment")]
         phase.append(point(output.key_figure(f"{stem}.first_saving_year")))
         found.append(Slide(str(title), output.png(entry), costs))
         found.append(Slide(f"Innfasing – {title}", figure_png(output, f"{stem}-{PHASE_IN}"), phase))

@@ -472,6 +472,7 @@ SCALE_COLUMNS = [
     "trajectory_name",
     "persons",
     "annual_cost",
+    "annual_investment",
     "annual_hours",
     "annual_fte",
     "diff_annual_cost",
@@ -482,13 +483,15 @@ def scale(
     total_table: pd.DataFrame, persons: float, length: int, hours_per_fte: float, reference: str
 ) -> pd.DataFrame:
     """Steady state when ``persons`` people are spread evenly over a trajectory of ``length``
-    years: each year N ÷ L people are at each year of the trajectory, so the annual cost is
-    N ÷ L × the trajectory's total (investments included).
+    years: each year N ÷ L people are at each year of the trajectory, so the annual running
+    cost is N ÷ L × the trajectory's running cost, and the investments N ÷ L × its
+    investments, on their own line (the source's scaled figures are running costs).
     """
     share = persons / length
     result = total_table[["trajectory", "trajectory_name"]].copy()
     result["persons"] = persons
-    result["annual_cost"] = total_table["total_cost"] * share
+    result["annual_cost"] = total_table["running_cost"] * share
+    result["annual_investment"] = total_table["investment"] * share
     result["annual_hours"] = total_table["hours"] * share
     result["annual_fte"] = result["annual_hours"] / hours_per_fte
     base = result.set_index("trajectory").loc[_known(result, reference), "annual_cost"]
@@ -577,8 +580,9 @@ def _cohorts_sum(share: np.ndarray, delta: np.ndarray) -> np.ndarray:
     return np.convolve(share, delta)[: len(share)]
 
 
-def first_saving_year(phase: pd.DataFrame, column: str = "extra_total_cost") -> int | None:
-    """The first year whose extra cost is negative (a saving), or None."""
+def first_saving_year(phase: pd.DataFrame, column: str = "extra_running_cost") -> int | None:
+    """The first year whose extra cost is negative (a saving), or None: in running costs, as
+    the source counts it, unless ``column`` says otherwise (``extra_total_cost``)."""
     saving = phase.loc[phase[column] < 0, "year"]
     return int(saving.iloc[0]) if len(saving) else None
 
@@ -693,10 +697,21 @@ def phase_in_horizon(settings: PersonaSettings, persona_length: int) -> int:
 
 
 def length_for(totals: pd.DataFrame, persons: float, key: str, per_year: float) -> float:
-    """The trajectory length L for which N ÷ L × (the trajectory's total − the reference's)
-    equals ``per_year``: what a source's scaled figure implies about the L it used."""
-    difference = float(totals.set_index("trajectory").loc[key, "diff_total_cost"])
+    """The trajectory length L for which N ÷ L × (the trajectory's running cost − the
+    reference's) equals ``per_year``: what a source's scaled figure implies about the L it
+    used (the source scales running costs; investments are its own line)."""
+    difference = float(totals.set_index("trajectory").loc[key, "diff_running_cost"])
     return persons * difference / per_year
+
+
+def length_range(
+    totals: pd.DataFrame, persons: float, key: str, per_year: float, rounded_to: float
+) -> tuple[float, float]:
+    """The lengths L whose scaled figure rounds to ``per_year`` (a source writing whole
+    millions, ``rounded_to=1e6``, means a figure within half a million of it)."""
+    half = rounded_to / 2
+    ends = [length_for(totals, persons, key, per_year + step) for step in (-half, half)]
+    return min(ends), max(ends)
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,19 @@ FILES = {"personas": "personas", "phase_in": "personas-innfasing"}
 HEADERS = {
     "persona": "Persona",
     "trajectory": "Forløp",
-    "total_cost": "Kostnad over hele forløpet (kr)",
-    "annual_cost": "Årskostnad (kr)",
-    "diff_annual_cost": "Forskjell per år mot referanseforløpet (kr)",
-    "first_saving_year": "Første år med besparelse ved innfasing",
+    "running_cost": "Driftskostnad over hele forløpet (kr)",
+    "investment": "Investeringer over forløpet (kr)",
+    "annual_cost": "Drift per år (kr)",
+    "annual_investment": "Investeringer per år (kr)",
+    "diff_annual_cost": "Forskjell i drift per år mot referanseforløpet (kr)",
+    "first_saving_year": "Første år med besparelse i driften ved innfasing",
     "year": "År",
-    "extra_total_cost": "Merkostnad ved innfasing (kr)",
+    "extra_running_cost": "Merkostnad i driften ved innfasing (kr)",
+    "extra_investment": "Investeringer ved innfasing (kr)",
 }
+
+
+PHASE_COSTS = ("extra_running_cost", "extra_investment")
 
 
 def stack(members: list[Municipal]) -> dict[tuple, list]:
@@ -30,9 +36,10 @@ def stack(members: list[Municipal]) -> dict[tuple, list]:
 
 
 def compute(groups: dict[tuple, list]) -> dict[str, pd.DataFrame]:
-    """``personas``: ``municipality``, ``persona``, ``trajectory``, ``total_cost``,
-    ``annual_cost`` (N ÷ L × total), ``diff_annual_cost``, ``first_saving_year``;
-    ``phase_in``: ``municipality``, ``persona``, ``year``, ``extra_total_cost``."""
+    """``personas``: ``municipality``, ``persona``, ``trajectory``, ``running_cost``,
+    ``investment``, ``annual_cost`` (N ÷ L × running cost), ``annual_investment``,
+    ``diff_annual_cost``, ``first_saving_year`` (in running costs); ``phase_in``:
+    ``municipality``, ``persona``, ``year``, ``extra_running_cost``, ``extra_investment``."""
     totals, phases = [], []
     for first, item, members in groups.values():
         table = personas.yearly(item.persona, first.catalogue, first.assumptions)
@@ -45,12 +52,12 @@ def compute(groups: dict[tuple, list]) -> dict[str, pd.DataFrame]:
             keys = {"municipality": number, "persona": item.stem}
             saving = personas.first_saving_year(phase)
             totals.append(scaled.assign(**keys, first_saving_year=saving))
-            phases.append(phase[["year", "extra_total_cost"]].assign(**keys))
+            phases.append(phase[["year", *PHASE_COSTS]].assign(**keys))
     if not totals:
         return {"personas": pd.DataFrame(), "phase_in": pd.DataFrame()}
-    columns = ["municipality", "persona", "trajectory", "total_cost", "annual_cost"]
-    columns += ["diff_annual_cost", "first_saving_year"]
-    phase_columns = ["municipality", "persona", "year", "extra_total_cost"]
+    columns = ["municipality", "persona", "trajectory", "running_cost", "investment"]
+    columns += ["annual_cost", "annual_investment", "diff_annual_cost", "first_saving_year"]
+    phase_columns = ["municipality", "persona", "year", *PHASE_COSTS]
     return {
         "personas": pd.concat(totals, ignore_index=True)[columns],
         "phase_in": pd.concat(phases, ignore_index=True)[phase_columns],
@@ -68,7 +75,8 @@ def _one(
     scaled = personas.scale(
         total_table, group.persons, group.length, hours_per_fte, settings.reference
     )
-    scaled["total_cost"] = total_table["total_cost"].to_numpy()
+    scaled["running_cost"] = total_table["running_cost"].to_numpy()
+    scaled["investment"] = total_table["investment"].to_numpy()
     phase = personas.phase_in(
         table, group.starting, settings.reference, settings.phase_in_to, group.years, group.length
     )

@@ -22,6 +22,7 @@ from workbench.analyses.personas.engine import (
     evaluate,
     first_saving_year,
     length_for,
+    length_range,
 )
 from workbench.analyses.personas.load import PersonaFile, PersonaInputs
 from workbench.formatting import mill_kr, number, percent, styled
@@ -30,6 +31,8 @@ from workbench.session import Session
 
 PHASE_YEARS_IN_KEY_FIGURES = 4
 """The first phase-in years whose extra cost is a key figure (the source names four)."""
+SOURCE_ROUNDING = 1e6
+"""The source writes its scaled figures in whole millions («88 millioner kroner»)."""
 
 
 def _plain(value: float) -> str:
@@ -89,19 +92,21 @@ def scaled_frame(table: pd.DataFrame, reference_name: str) -> tuple[pd.DataFrame
         columns={
             "trajectory_name": "Forløp",
             "persons": "Personer",
-            "annual_cost": "Kostnad per år (kr)",
+            "annual_cost": "Drift per år (kr)",
+            "annual_investment": "Investeringer per år (kr)",
             "annual_hours": "Timer per år",
             "annual_fte": "Årsverk",
-            "diff_annual_cost": f"Per år mot {reference_name.lower()} (kr)",
+            "diff_annual_cost": f"Drift per år mot {reference_name.lower()} (kr)",
         }
     ).drop(columns=["trajectory"])
     formats = {
         "Forløp": "text",
         "Personer": "number",
-        "Kostnad per år (kr)": "mill_kr1",
+        "Drift per år (kr)": "mill_kr1",
+        "Investeringer per år (kr)": "mill_kr1",
         "Timer per år": "number",
         "Årsverk": "number1",
-        f"Per år mot {reference_name.lower()} (kr)": "mill_kr1",
+        f"Drift per år mot {reference_name.lower()} (kr)": "mill_kr1",
     }
     return shown, formats
 
@@ -156,18 +161,20 @@ def phase_summary(result: PersonaResult) -> str:
     """One sentence on when the phase-in starts to save money."""
     names = dict(zip(result.yearly["trajectory"], result.yearly["trajectory_name"], strict=False))
     names.update({t.key: t.name for t in result.persona.trajectories})
-    total = first_saving_year(result.phase)
-    running = first_saving_year(result.phase, "extra_running_cost")
+    running = first_saving_year(result.phase)
+    total = first_saving_year(result.phase, "extra_total_cost")
     text = (
         f"Fra år 1 får alle nye personer {names[result.phase_in_to].lower()} i stedet for "
         f"{names[result.reference].lower()}: {cohort_text(result)}. "
     )
-    if total is None:
-        return text + "Innfasingen gir ingen besparelse i perioden som vises."
-    text += f"Første år med besparelse: år {total} med investeringer"
     if running is None:
-        return text + "; driften alene gir ingen besparelse i perioden som vises."
-    return text + f", år {running} for driften alene."
+        return text + "Innfasingen gir ingen besparelse i driften i perioden som vises."
+    text += f"Første år med besparelse i driften: år {running}"
+    if not result.phase["extra_investment"].any():
+        return text + "."
+    if total is None:
+        return text + "; med investeringene gir den ingen besparelse i perioden som vises."
+    return text + f", år {total} med investeringene."
 
 
 def _capital(text: str) -> str:
@@ -363,15 +370,17 @@ def scaled_tables(session: Session, inputs: PersonaInputs, results: list[Persona
 def _source_length(
     session: Session, inputs: PersonaInputs, persona_file: PersonaFile, result: PersonaResult
 ) -> None:
-    """The source's own scaled figures beside ours, and the L that reproduces each."""
+    """The source's own scaled figures beside ours, and the L that reproduces them: from
+    running costs, as the source scales them, one L for all its figures where their
+    rounding allows one."""
     given = persona_file.persona.source_scaled
-    rows = []
+    rows, ranges = [], []
     for key, per_year in given.per_year.items():
         trajectory = persona_file.persona.trajectory(key)
         ours = (
             given.persons
             / result.length
-            * float(result.totals.set_index("trajectory").loc[key, "diff_total_cost"])
+            * float(result.totals.set_index("trajectory").loc[key, "diff_running_cost"])
         )
         rows.append(
             {
@@ -383,14 +392,32 @@ def _source_length(
                 ),
             }
         )
+        ranges.append(length_range(result.totals, given.persons, key, per_year, SOURCE_ROUNDING))
     frame = pd.DataFrame(rows)
-    lengths = " og ".join(number(v, 1) for v in frame["L som gir kildens tall (år)"])
+    low, high = max(r[0] for r in ranges), min(r[1] for r in ranges)
+    figures = " og ".join(mill_kr(abs(v)) for v in frame["Kildens tall per år (kr)"])
+    if low <= high:
+        length = (low + high) / 2
+        implied = (
+            f"Regnet på driftskostnadene, slik kilden skalerer, gir én forløpslengde begge "
+            f"tallene ({figures}, avrundet til hele millioner): L ≈ {number(length, 1)} år, "
+            f"det vil si {number(given.persons / length)} nye personer i året (tallene passer "
+            f"med L fra {number(low, 2)} til {number(high, 2)} år)."
+        )
+    else:
+        lengths = " og ".join(number(v, 1) for v in frame["L som gir kildens tall (år)"])
+        implied = (
+            f"Regnet på driftskostnadene, slik kilden skalerer, gir tallene ({figures}) "
+            f"L = {lengths} år; ingen enkelt lengde gir begge."
+        )
     display(
         HTML(
             f"<p>Kilden oppgir egne tall for {number(given.persons)} personer "
-            f"({html.escape(given.source)}). Med N ÷ L × forskjellen over forløpet gir de "
-            f"L = {lengths} år, ikke forløpets {_plain(result.length)} år; kilden sier ikke "
-            "hvilken lengde den har brukt. Tabellene over bruker forløpets lengde.</p>"
+            f"({html.escape(given.source)}). {implied} Kildens innfasing bruker derimot "
+            f"{number(given.persons)} ÷ {_plain(result.length)} = "
+            f"{number(given.persons / result.length)} nye personer i året, forløpets lengde, "
+            "og det gjør tabellene over også. Investeringene står på egen linje og er ikke "
+            "med i disse tallene.</p>"
         )
     )
     formats = {
@@ -680,14 +707,26 @@ def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[Key
         found.append(KeyFigure(f"{s}.title", "Persona", persona.title, "tekst"))
         for row in result.totals.itertuples():
             name, key = row.trajectory_name, f"{s}.{row.trajectory}"
-            found += [
+            found.append(
                 KeyFigure(
-                    f"{key}.total_cost", f"{name}: kostnad over {years}", row.total_cost, "kr"
-                ),
-                KeyFigure(
-                    f"{key}.hours", f"{name}: personaltimer over {years}", row.hours, "timer"
-                ),
-            ]
+                    f"{key}.running_cost",
+                    f"{name}: driftskostnad over {years}",
+                    row.running_cost,
+                    "kr",
+                )
+            )
+            if row.investment:
+                found.append(
+                    KeyFigure(
+                        f"{key}.investment",
+                        f"{name}: investeringer i tillegg",
+                        row.investment,
+                        "kr",
+                    )
+                )
+            found.append(
+                KeyFigure(f"{key}.hours", f"{name}: personaltimer over {years}", row.hours, "timer")
+            )
         label = "Personer i målgruppen"
         if inputs.uses_prevalence:
             label += f" i {inputs.base_year} (forekomst × befolkning)"
@@ -701,12 +740,24 @@ def key_figures(inputs: PersonaInputs, results: list[PersonaResult]) -> list[Key
             KeyFigure(f"{s}.new_per_year", label, result.phase["new_persons"].iloc[0], "personer")
         )
         first = result.phase.head(PHASE_YEARS_IN_KEY_FIGURES)
-        for year, extra in zip(first["year"], first["extra_total_cost"], strict=True):
+        for year, extra in zip(first["year"], first["extra_running_cost"], strict=True):
             found.append(
-                KeyFigure(f"{s}.phase.{year}", f"Innfasing år {year}: merkostnad", extra, "kr")
+                KeyFigure(
+                    f"{s}.phase.{year}", f"Innfasing år {year}: merkostnad i driften", extra, "kr"
+                )
+            )
+        invested = float(first["extra_investment"].sum())
+        if invested:
+            found.append(
+                KeyFigure(
+                    f"{s}.phase_investment",
+                    f"Innfasing år 1–{len(first)}: investeringer i tillegg",
+                    invested,
+                    "kr",
+                )
             )
         saving = first_saving_year(result.phase)
-        label = "Første år med besparelse"
+        label = "Første år med besparelse i driften"
         if saving is None:
             label += f" (ingen i løpet av {len(result.phase)} år)"
         found.append(KeyFigure(f"{s}.first_saving_year", label, saving, "år nr."))
