@@ -51,6 +51,10 @@ def test_seed_example_buys_23_2_hours_of_day_activity(national, assumptions):
     # (støttekontakt 1,0 shows 44,2 in the seed but 603 382 ÷ (262 × 52) = 44,3: the seed
     # prints prices rounded to whole kroner, so rows near a rounding edge differ)
     assert round(table.loc["digitalt-tilsyn", "Alt. 1"]) == 55
+    # smoke alarms: the seed shows 5 kr, rounded; its 2 567 units gives the price it used,
+    # 603 382 ÷ (2 567 × 52) = 4,52 kr, which the catalogue stores
+    assert national.loc["roykvarsling", "unit_price"] == 4.52
+    assert round(table.loc["roykvarsling", "Alt. 1"]) == 2_567
 
 
 def test_hours_include_travel_for_ambulatory_services(national, assumptions):
