@@ -332,11 +332,13 @@ def test_workforce_gap_by_hand():
     assert gap.loc[2040, "gap_alt"] == pytest.approx(900 - 1002.6, abs=0.05)
     flat = workforce_gap(band, "MMMM", 0.0).set_index("year")
     assert flat.loc[2040, "gap_today"] == 145 and flat.loc[2024, "gap_today"] == 0
-    # the personas' «samlet effekt» (−30 årsverk in 2040) on top of the alternative profile
+    # the personas' «samlet effekt» (−30 årsverk in 2040) as an alternative to the housing
+    # profile: on today's profile (1 000 − 30), never on top of the alternative (900 − 30)
     effect = pd.Series({2030: -10.0, 2040: -30.0})
     both = workforce_gap(band, "MMMM", 0.0, effect).set_index("year")
-    assert both.loc[2040, "needed_effect"] == 870 and both.loc[2024, "needed_effect"] == 855
-    assert both.loc[2040, "gap_effect"] == 15
+    assert both.loc[2040, "needed_effect"] == 970 and both.loc[2024, "needed_effect"] == 855
+    assert both.loc[2040, "gap_effect"] == 115
+    assert both.loc[2040, "needed_alt"] == 900  # the alternative profile stays as it was
 
 
 def test_a_two_part_sector_by_hand(small):

@@ -848,7 +848,7 @@ def workforce_chart(
     series = [
         ("needed_today", colours[0], "--", "Behov, dagens profil"),
         ("needed_alt", colours[1], "-", "Behov, alternativ profil"),
-        ("needed_effect", colours[2], ":", "Behov, alternativ profil og samlet effekt"),
+        ("needed_effect", colours[2], ":", "Behov, dagens profil med personaenes effekt"),
     ]
     lines = [(column, colour) for column, colour, _, _ in series if column in gap]
     for column, colour, style, label in series:

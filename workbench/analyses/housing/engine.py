@@ -797,8 +797,11 @@ def workforce_gap(
             ``fte_sector_alt``).
         projection: The population alternative shown.
         growth: Growth of the labour supply per year (0,01 = 1 %).
-        effect: Year → change in årsverk from the personas' «samlet effekt», added to the
-            alternative profile's need as ``needed_effect`` (years it lacks: 0).
+        effect: Year → change in årsverk from the personas' «samlet effekt», added to
+            today's profile's need as ``needed_effect`` (years it lacks: 0): an alternative to
+            the housing profile, never added to it, since both reach largely the same people
+            (most long-term residents have dementia, and the alternative profile saves mainly
+            by having fewer of them).
 
     Returns:
         Per year: ``year``, ``needed_today``, ``needed_alt``, ``supply``, ``gap_today``,
@@ -820,6 +823,6 @@ def workforce_gap(
     table["gap_today"] = table["needed_today"] - table["supply"]
     table["gap_alt"] = table["needed_alt"] - table["supply"]
     if effect is not None:
-        table["needed_effect"] = table["needed_alt"] + table["year"].map(effect).fillna(0.0)
+        table["needed_effect"] = table["needed_today"] + table["year"].map(effect).fillna(0.0)
         table["gap_effect"] = table["needed_effect"] - table["supply"]
     return table

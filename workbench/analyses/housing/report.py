@@ -508,8 +508,8 @@ def workforce_figure(session: Session, inputs: HousingInputs, result: HousingRes
                 "supply": "Tilgang (årsverk)",
                 "gap_today": "Mangler, dagens profil (årsverk)",
                 "gap_alt": "Mangler, alternativ profil (årsverk)",
-                "needed_effect": "Behov, alternativ profil og samlet effekt (årsverk)",
-                "gap_effect": "Mangler, alternativ profil og samlet effekt (årsverk)",
+                "needed_effect": "Behov, dagens profil med personaenes effekt (årsverk)",
+                "gap_effect": "Mangler, dagens profil med personaenes effekt (årsverk)",
             }
         ),
         "arbeidskraft",
@@ -525,7 +525,11 @@ def workforce_figure(session: Session, inputs: HousingInputs, result: HousingRes
             f"{_missing(last['gap_today'])} med dagens profil, {_missing(last['gap_alt'])} med "
             "den alternative"
             + (
-                f", {_missing(last['gap_effect'])} når personaenes samlede effekt kommer i tillegg"
+                f", og {_missing(last['gap_effect'])} med dagens profil og personaenes samlede "
+                "effekt. Personaenes effekt og den alternative profilen vises som to "
+                "alternativer og legges ikke sammen: de gjelder langt på vei de samme "
+                "innbyggerne (de fleste langtidsbeboere har demens, og den alternative profilen "
+                "sparer mest ved færre langtidsbeboere)"
                 if "gap_effect" in gap
                 else ""
             )
