@@ -532,8 +532,9 @@ def test_cost_per_target_group_and_step(tmp_path):
 
 
 def test_services_per_step_and_the_gaps_in_the_staircase():
-    """Three services on step 1, one on step 2, none on step 3; with «few» = 2, steps 2 and 3
-    are gaps, and the sentence names them with their count and cost."""
+    """Gaps are found from money and recipients, not from how many services a list names:
+    step 2 has recipients 0, step 3 costs nothing, step 4 lists no service but has a cost and
+    recipients, and step 5's cost is unknown; steps 2 and 3 are the gaps."""
     from workbench.analyses.allocation.report import gap_sentence
 
     services = pd.DataFrame(
@@ -543,23 +544,27 @@ def test_services_per_step_and_the_gaps_in_the_staircase():
             "service": ["Bibliotek", "Kulturhus", "Nettside", "Frisklivssentral"],
         }
     )
-    steps = pd.DataFrame({"step": [1, 2, 3], "name": ["Én", "To", "Tre"]})
-    costs = pd.DataFrame({"step": [1, 2, 3], "amount": [5e6, 2e6, 0.0]})
-    table = a.services_per_step(services, steps, costs, few=2).set_index("step")
-    assert list(table["count"]) == [3, 1, 0]
+    steps = pd.DataFrame({"step": [1, 2, 3, 4, 5], "name": ["Én", "To", "Tre", "Fire", "Fem"]})
+    costs = pd.DataFrame(
+        {
+            "step": [1, 2, 3, 4],
+            "amount": [5e6, 2e6, 0.0, 1e6],
+            "recipients": [np.nan, 0, 10, 40],
+        }
+    )
+    table = a.services_per_step(services, steps, costs).set_index("step")
+    assert list(table["count"]) == [3, 1, 0, 0, 0]
     assert table.loc[1, "categories"] == "Møteplasser, Digitalt"
     assert table.loc[1, "services"] == "Bibliotek; Kulturhus; Nettside"
-    assert list(table["gap"]) == [False, True, True]
-    assert table.loc[2, "amount"] == 2e6
-    sentence = gap_sentence(table.reset_index(), 2)
-    assert sentence == (
-        "Hull i trappa, trinn med færre enn 2 tjenester: trinn 2 To (én tjeneste, 2\u00a0mill.\u00a0kr)"
-        " og trinn 3 Tre (ingen tjenester, 0\u00a0mill.\u00a0kr)."
+    assert list(table["gap"]) == [False, True, True, False, False]
+    assert table.loc[2, "amount"] == 2e6 and np.isnan(table.loc[5, "amount"])
+    assert gap_sentence(table.reset_index()) == (
+        "Hull i trappa, trinn uten kostnad eller uten mottakere: trinn 2 To (ingen mottakere)"
+        " og trinn 3 Tre (ingen kostnad)."
     )
-    only_empty = a.services_per_step(services, steps, costs, few=1)
-    assert gap_sentence(only_empty, 1) == (
-        "Hull i trappa, trinn med færre enn 1 tjenester: trinn 3 Tre (ingen tjenester, 0\u00a0mill.\u00a0kr)."
-    )
+    none = a.services_per_step(services, steps, None)
+    assert not none["gap"].any()
+    assert gap_sentence(none) == "Ingen trinn står uten kostnad eller uten mottakere."
 
 
 def test_the_faerder_services_cover_every_step(repo):

@@ -45,7 +45,6 @@ NOT_FILES = {
     "average_position_size",
     "exclude_functions",
     "year",
-    "few_services",
     "labour_supply_growth",
     "labour_supply_source",
     "rest_of_sector_growth",

@@ -485,21 +485,23 @@ def read_services(path: Path, canonical: set[int]) -> pd.DataFrame:
 
 
 def services_per_step(
-    services: pd.DataFrame, steps: pd.DataFrame, costs: pd.DataFrame | None, few: int
+    services: pd.DataFrame, steps: pd.DataFrame, costs: pd.DataFrame | None
 ) -> pd.DataFrame:
-    """Per step: how many services it has, which, its cost, and whether it is a gap in the
-    staircase («hull i trappa»: fewer than ``few`` services, or none).
+    """Per step: how many services it lists, which, its cost, and whether it is a gap in
+    the staircase («hull i trappa»): a step whose cost is known and zero, or whose number of
+    recipients is known and zero. The list of services does not decide it: a list counts
+    headings as much as services, and a step where few places are the goal (12) is no gap.
 
     Args:
         services: From :func:`read_services` (canonical steps).
         steps: The municipality's steps; own steps take the services of their
             ``canonical_step``.
-        costs: ``step``, ``amount`` (kr) per step, or None when unknown.
-        few: A step with fewer services than this is a gap.
+        costs: ``step``, ``amount`` (kr) and optionally ``recipients`` per step, or None
+            when unknown.
 
     Returns:
         ``step``, ``name``, ``count``, ``categories``, ``services`` (text), ``amount``,
-        ``gap`` (bool).
+        ``recipients``, ``gap`` (bool).
     """
     canonical = steps["canonical_step"] if "canonical_step" in steps else steps["step"]
     grouped = services.groupby("step", sort=False)
@@ -516,9 +518,11 @@ def services_per_step(
             }
         )
     table = pd.DataFrame(rows)
-    amounts = None if costs is None else costs.set_index("step")["amount"]
-    table["amount"] = np.nan if amounts is None else table["step"].map(amounts)
-    table["gap"] = table["count"] < few
+    known = costs.set_index("step") if costs is not None else pd.DataFrame()
+    for column in ("amount", "recipients"):
+        values = known[column] if column in known else pd.Series(dtype=float)
+        table[column] = table["step"].map(values).astype(float)
+    table["gap"] = (table["amount"] == 0) | (table["recipients"] == 0)
     return table
 
 

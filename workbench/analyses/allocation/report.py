@@ -300,19 +300,19 @@ def _services_count(count: int) -> str:
     return {0: "ingen tjenester", 1: "én tjeneste"}.get(count, f"{count} tjenester")
 
 
-def gap_sentence(table: pd.DataFrame, few: int) -> str:
-    """Which steps are gaps in the staircase, in one sentence."""
+def gap_sentence(table: pd.DataFrame) -> str:
+    """Which steps are gaps in the staircase (no cost or no recipients), in one sentence."""
     gaps = table[table["gap"]]
     if gaps.empty:
-        return f"Ingen trinn har færre enn {few} tjenester."
+        return "Ingen trinn står uten kostnad eller uten mottakere."
     named = [
-        f"trinn {r.step} {r.name} ({_services_count(r.count)}"
-        + ("" if pd.isna(r.amount) else f", {mill_kr(r.amount)}")
+        f"trinn {r.step} {r.name} ("
+        + ("ingen kostnad" if r.amount == 0 else "ingen mottakere")
         + ")"
         for r in gaps.itertuples()
     ]
     listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " og " + named[-1]
-    return f"Hull i trappa, trinn med færre enn {few} tjenester: {listed}."
+    return f"Hull i trappa, trinn uten kostnad eller uten mottakere: {listed}."
 
 
 TARGETS_MISSING = (
@@ -405,11 +405,10 @@ def services_html(inputs: AllocationInputs, costs: pd.DataFrame | None) -> str:
     without a services file)."""
     if inputs.services is None:
         return ""
-    few = inputs.settings.few_services
-    table = allocation.services_per_step(inputs.services, inputs.steps, costs, few)
+    table = allocation.services_per_step(inputs.services, inputs.steps, costs)
     shown, formats = services_frame(table)
     return (
-        f"<h3>Tjenestene på hvert trinn</h3><p><strong>{html.escape(gap_sentence(table, few))}"
+        f"<h3>Tjenestene på hvert trinn</h3><p><strong>{html.escape(gap_sentence(table))}"
         f"</strong></p>{styled(shown, formats).to_html()}"
     )
 
@@ -420,9 +419,7 @@ def services_table(session: Session, inputs: AllocationInputs, result: Allocatio
         return None
     settings = inputs.settings
     costs = result.steps if result is not None else reference_table(inputs)
-    table = allocation.services_per_step(
-        inputs.services, inputs.steps, costs, settings.few_services
-    )
+    table = allocation.services_per_step(inputs.services, inputs.steps, costs)
     files = [session.data_file(settings.services, key="analyses.allocation.services")]
     default = settings.services == AllocationSettings.model_fields["services"].default
     if default:
@@ -433,9 +430,7 @@ def services_table(session: Session, inputs: AllocationInputs, result: Allocatio
                 "utgangspunkt til kommunen har lagt inn sine egne.</p>"
             )
         )
-    display(
-        HTML(f"<p><strong>{html.escape(gap_sentence(table, settings.few_services))}</strong></p>")
-    )
+    display(HTML(f"<p><strong>{html.escape(gap_sentence(table))}</strong></p>"))
     shown, formats = services_frame(table)
     caption = "Tjenester og kostnad per trinn"
     session.show_table(

@@ -31,9 +31,6 @@ class AllocationSettings(StrictModel):
     year: int | None = Field(default=None, title="År som vises")
     target_profile: str | None = Field(default=None, title="Målprofil")
     services: str = Field(default="reference/tjenester-per-trinn.csv", title="Tjenester per trinn")
-    few_services: int = Field(
-        default=10, ge=1, title="Færre tjenester enn dette på et trinn er et hull i trappa"
-    )
 
     @model_validator(mode="after")
     def _something_to_show(self) -> Self:
