@@ -343,3 +343,36 @@ def test_the_courses_built_from_services_lie_where_the_readme_says(repo, catalog
         assert f"{shown} mot {source[k]:,} kr (−{-percent:.1f} %)".replace(",", " ").replace(
             ".", ","
         ) in readme.replace("\n", " "), k
+
+
+def test_an_episode_split_over_steps_puts_each_part_on_its_step(repo, national, assumptions):
+    """The source gives Johs' day-centre years (82–86) as one figure, 371 442 kr and 705
+    hours; split as the episode before (246 432 kr, 524 t: home nursing and practical help,
+    step 7) plus the day centre (125 010 kr, 181 t, step 4), the course's total is unchanged."""
+    from workbench.analyses.personas.engine import Persona, yearly_by_step
+
+    persona = Persona.from_file(repo.data_dir / "personas" / "johs-kildens-tall.yaml")
+    steps = yearly_by_step(persona, national, assumptions)
+    normal = steps[steps["trajectory"] == "normal"]
+    at_82 = normal[normal["year"] == 82 - 70 + 1].set_index("step")
+    assert at_82.loc[7, "running_cost"] == 246_432 and at_82.loc[4, "running_cost"] == 125_010
+    assert at_82.loc[4, "hours"] == 181 and at_82.loc[7, "hours"] == 524
+    assert normal["running_cost"].sum() == 5_997_040
+
+
+def test_parts_that_do_not_sum_to_the_episode_are_refused(tmp_path):
+    from workbench.analyses.personas.engine import Episode
+
+    with pytest.raises(ValueError, match="summerer til 300 kr, ikke episodens 371442 kr"):
+        Episode(
+            from_age=82,
+            to_age=86,
+            label="Dagsenter",
+            annual_cost=371442,
+            annual_hours=705,
+            source="kilde",
+            parts=[
+                {"step": 7, "annual_cost": 200, "annual_hours": 524, "label": "a"},
+                {"step": 4, "annual_cost": 100, "annual_hours": 181, "label": "b"},
+            ],
+        )

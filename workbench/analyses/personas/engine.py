@@ -60,6 +60,20 @@ class Investment(StrictModel):
     source: str = ""
 
 
+class EpisodePart(StrictModel):
+    """One step's share of an episode given directly, where the episode's services lie on
+    more than one step (home nursing on step 7, a day centre on step 4)."""
+
+    step: int = Field(ge=1, le=12)
+    annual_cost: float = Field(ge=0)
+    annual_hours: float = Field(ge=0)
+    label: str = Field(min_length=1)
+
+
+PART_TOLERANCE = 0.5
+"""How far the parts of an episode may sum from its own cost (kr) and hours: rounding."""
+
+
 class Episode(StrictModel):
     """What a person receives over an age range (both ends included).
 
@@ -77,6 +91,9 @@ class Episode(StrictModel):
     step: int | None = Field(default=None, ge=1, le=12)
     """The staircase step of an episode given directly (a priced episode's services carry
     their own step from the catalogue)."""
+    parts: list[EpisodePart] | None = None
+    """An episode given directly split over steps instead of one ``step``; the parts sum to
+    its cost and hours."""
 
     @model_validator(mode="after")
     def _one_way_of_pricing(self) -> Self:
@@ -95,6 +112,23 @@ class Episode(StrictModel):
             raise ValueError(
                 "en episode med direkte tall må ha annual_cost, annual_hours og source"
             )
+        if self.parts is not None:
+            if not direct or self.step is not None:
+                raise ValueError(
+                    "parts deler en episode med direkte tall på trinn, i stedet for step"
+                )
+            cost = sum(p.annual_cost for p in self.parts)
+            hours = sum(p.annual_hours for p in self.parts)
+            if abs(cost - self.annual_cost) > PART_TOLERANCE:
+                raise ValueError(
+                    f"delene (parts) summerer til {cost:.0f} kr, ikke episodens "
+                    f"{self.annual_cost:.0f} kr (annual_cost)"
+                )
+            if abs(hours - self.annual_hours) > PART_TOLERANCE:
+                raise ValueError(
+                    f"delene (parts) summerer til {hours:.0f} timer, ikke episodens "
+                    f"{self.annual_hours:.0f} timer (annual_hours)"
+                )
         return self
 
     @property
@@ -344,7 +378,7 @@ def yearly_by_step(
 ) -> pd.DataFrame:
     """Running cost and hours per trajectory, trajectory year and staircase step: a priced
     episode's services carry their step from the catalogue, an episode given directly its
-    own ``step`` (:data:`NO_STEP` without one).
+    own ``step`` (:data:`NO_STEP` without one) or its ``parts``.
 
     Returns:
         ``trajectory``, ``year``, ``step``, ``running_cost``, ``hours``; only steps with cost
@@ -353,7 +387,11 @@ def yearly_by_step(
     records = []
     for trajectory in persona.trajectories:
         for episode in trajectory.episodes:
-            if episode.services is None:
+            if episode.parts is not None:
+                parts = [
+                    (p.step, float(p.annual_cost), float(p.annual_hours)) for p in episode.parts
+                ]
+            elif episode.services is None:
                 parts = [
                     (
                         episode.step or NO_STEP,
