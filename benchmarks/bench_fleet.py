@@ -7,10 +7,10 @@ each with all four analyses, then times:
 1. baseline: the ``papermill`` command then ``jupyter nbconvert --to html --no-input`` for one
    notebook of each analysis, one after another (the per-notebook cost of doing it by hand);
 2. the batch with 1 process, with ``--workers 2``, and on a Dask ``LocalCluster`` with 2
-   workers (notebooks run in the worker process, the default) over the first ``--sample`` municipalities of each run
-   (all N when ``--sample`` is 0);
-3. the vectorised engines (:mod:`workbench.fleet`) for all N municipalities: loading and
-   computing apart, CPU seconds;
+   workers (one warm kernel per worker, the default) over the first ``--sample``
+   municipalities of each run (all N when ``--sample`` is 0; ``--modes ""`` skips them);
+3. ``workbench fleet`` (:mod:`workbench.fleet`, the reports' own engine functions) for all
+   N municipalities: loading and computing apart, CPU seconds;
 4. where a report's CPU goes: a batch worker's run against the same notebooks' code run bare
    in this process (``bench_figures.measure``), measured interleaved, split into
    figures, the rest of the code (engines, tables, files) and what lies outside the code
@@ -24,7 +24,7 @@ Peak memory is the largest total resident memory of this process and all its des
 (worker processes included), sampled every 0,2 s.
 
     .venv/bin/python benchmarks/bench_fleet.py [--municipalities 357] [--sample 0]
-        [--modes 1,2,dask]
+        [--modes 1,2,dask]   (--modes "": only the baseline, the fleet and the split)
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def batch(
 
 
 def engines(project: Project) -> tuple[float, float, int, int]:
-    """(load CPU s, compute CPU s, municipalities, peak bytes) of the vectorised engines."""
+    """(load CPU s, compute CPU s, municipalities, peak bytes) of `workbench fleet`."""
     with PeakMemory() as memory:
         started = time.process_time()
         inputs = fleet.load(project)
@@ -222,7 +222,7 @@ def main() -> None:
         load, compute, counted, peak = engines(project)
         print(f"{n} synthetic municipalities × {len(ANALYSES)} analyses; 2 cores")
         print(
-            f"engines, vectorised over {counted} municipalities: load {load:.2f} s CPU, "
+            f"workbench fleet, {counted} municipalities: load {load:.2f} s CPU, "
             f"compute {compute:.3f} s CPU, peak {peak / mib:.0f} MiB"
         )
         per_notebook = baseline(project, "5001", root / "baseline")
@@ -239,7 +239,7 @@ def main() -> None:
         measured = {}
         peak_of = {}
         cpu_of = {}
-        for mode in args.modes.split(","):
+        for mode in filter(None, args.modes.split(",")):  # --modes "": the engines only
             label, options = runs[mode]
             steal_before = stolen()
             jobs, seconds, peak, cpu = batch(project, sample, root / f"run-{mode}", **options)
