@@ -485,7 +485,7 @@ def read_services(path: Path, canonical: set[int]) -> pd.DataFrame:
 
 
 def services_per_step(
-    services: pd.DataFrame, steps: pd.DataFrame, costs: pd.DataFrame | None
+    services: pd.DataFrame | None, steps: pd.DataFrame, costs: pd.DataFrame | None
 ) -> pd.DataFrame:
     """Per step: how many services it lists, which, its cost, and whether it is a gap in
     the staircase («hull i trappa»): a step whose cost is known and zero, or whose number of
@@ -493,7 +493,8 @@ def services_per_step(
     headings as much as services, and a step where few places are the goal (12) is no gap.
 
     Args:
-        services: From :func:`read_services` (canonical steps).
+        services: From :func:`read_services` (canonical steps), or None where the
+            municipality has no list of its own (the gaps then come from the costs alone).
         steps: The municipality's steps; own steps take the services of their
             ``canonical_step``.
         costs: ``step``, ``amount`` (kr) and optionally ``recipients`` per step, or None
@@ -504,6 +505,8 @@ def services_per_step(
         ``recipients``, ``gap`` (bool).
     """
     canonical = steps["canonical_step"] if "canonical_step" in steps else steps["step"]
+    if services is None:
+        services = pd.DataFrame({"step": [], "category": [], "service": []})
     grouped = services.groupby("step", sort=False)
     rows = []
     for step, name, own in zip(steps["step"], steps["name"], canonical, strict=True):

@@ -21,7 +21,6 @@ from workbench.analyses.allocation.engine import (  # noqa: F401  (the app and t
     years,
 )
 from workbench.analyses.allocation.load import AllocationInputs
-from workbench.analyses.allocation.settings import AllocationSettings
 from workbench.formatting import mill_kr, number, styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
@@ -401,11 +400,11 @@ def target_section(session: Session, inputs: AllocationInputs, result: Allocatio
 
 
 def services_html(inputs: AllocationInputs, costs: pd.DataFrame | None) -> str:
-    """The gaps and the services per step beside the costs, as HTML for the app (empty
-    without a services file)."""
-    if inputs.services is None:
-        return ""
+    """The gaps and the services per step beside the costs, as HTML for the app (the gaps
+    alone where the municipality has no list of its services)."""
     table = allocation.services_per_step(inputs.services, inputs.steps, costs)
+    if inputs.services is None:
+        return f"<h3>Hull i trappa</h3><p><strong>{html.escape(gap_sentence(table))}</strong></p>"
     shown, formats = services_frame(table)
     return (
         f"<h3>Tjenestene på hvert trinn</h3><p><strong>{html.escape(gap_sentence(table))}"
@@ -414,23 +413,16 @@ def services_html(inputs: AllocationInputs, costs: pd.DataFrame | None) -> str:
 
 
 def services_table(session: Session, inputs: AllocationInputs, result: AllocationResult | None):
-    """The services on each step beside the step's cost, and the steps with few or none."""
-    if inputs.services is None:
-        return None
+    """The steps without cost or recipients (gaps in the staircase), and the municipality's
+    own services on each step beside the step's cost (only its own: no municipality's list
+    shows in another's report)."""
     settings = inputs.settings
     costs = result.steps if result is not None else reference_table(inputs)
     table = allocation.services_per_step(inputs.services, inputs.steps, costs)
-    files = [session.data_file(settings.services, key="analyses.allocation.services")]
-    default = settings.services == AllocationSettings.model_fields["services"].default
-    if default:
-        display(
-            HTML(
-                "<p>Tjenestene er dem Færder kommune og Agenda Kaupang viser på hvert trinn i "
-                "«Helhetlig innsatstrapp i Færder kommune». For andre kommuner er de et "
-                "utgangspunkt til kommunen har lagt inn sine egne.</p>"
-            )
-        )
     display(HTML(f"<p><strong>{html.escape(gap_sentence(table))}</strong></p>"))
+    if inputs.services is None:
+        return None
+    files = [session.data_file(settings.services, key="analyses.allocation.services")]
     shown, formats = services_frame(table)
     caption = "Tjenester og kostnad per trinn"
     session.show_table(

@@ -30,7 +30,11 @@ class AllocationSettings(StrictModel):
     )
     year: int | None = Field(default=None, title="År som vises")
     target_profile: str | None = Field(default=None, title="Målprofil")
-    services: str = Field(default="reference/tjenester-per-trinn.csv", title="Tjenester per trinn")
+    services: str | None = Field(
+        default=None,
+        title="Tjenester per trinn (kommunens egne; uten dem viser rapporten bare hullene i "
+        "trappa, fra kostnad og mottakere)",
+    )
 
     @model_validator(mode="after")
     def _something_to_show(self) -> Self:
