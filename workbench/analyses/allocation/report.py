@@ -796,9 +796,5 @@ ENGINE_COLUMNS = {
     "source_row": "Rad i kilden",
 }
 """The engine's column names under their Norwegian headers (:func:`engine_table`)."""
-
-
-def engine_table(frame: pd.DataFrame) -> formatting.Table:
-    """An engine table for the notebook's «Under panseret»: Norwegian headers and numbers
-    (:func:`workbench.formatting.engine_table`)."""
-    return formatting.engine_table(frame, ENGINE_COLUMNS)
+engine_table = partial(formatting.engine_table, names=ENGINE_COLUMNS)
+"""An engine table for the notebook's «Under panseret», Norwegian headers and numbers."""
