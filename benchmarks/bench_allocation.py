@@ -38,7 +38,7 @@ def main() -> None:
         steps,
     )
     rules, parts = allocation.compile_rules(municipal, default)
-    table = ledger(args.lines, years=(2024,), units_per_area=40, seed=1)
+    table = ledger(args.lines, years=(2024,), units_per_area=40, random_state=1)
     table["amount_ore"] = np.rint(table["amount"].to_numpy() * 100).astype(np.int64)
     table["line"] = np.arange(len(table))
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

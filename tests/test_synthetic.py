@@ -18,8 +18,8 @@ def digest(folder):
 
 
 def test_ledger_is_deterministic_and_follows_the_254_change():
-    first, again = synthetic.ledger(200, seed=1), synthetic.ledger(200, seed=1)
-    assert first.equals(again) and not first.equals(synthetic.ledger(200, seed=2))
+    first, again = synthetic.ledger(200, random_state=1), synthetic.ledger(200, random_state=1)
+    assert first.equals(again) and not first.equals(synthetic.ledger(200, random_state=2))
     assert "254" not in set(first.loc[first["year"] == 2024, "funksjon"])
     assert not {"257", "258"} & set(first.loc[first["year"] < 2024, "funksjon"])
 

@@ -413,7 +413,9 @@ def _synth(project: Project, args: argparse.Namespace) -> int:
 
     if args.to.exists() and any(args.to.iterdir()):
         raise InputError(args.to, "mappen finnes og er ikke tom; velg en ny mappe")
-    made = synthetic.project(args.to, args.municipalities, seed=args.seed, source=project.root)
+    made = synthetic.project(
+        args.to, args.municipalities, random_state=args.seed, source=project.root
+    )
     print(
         f"Laget {args.municipalities} syntetiske kommuner i {display_path(made.root)}; kjør "
         f"`workbench --project {display_path(made.root)} run`"

@@ -1,6 +1,6 @@
 """Deterministic illustrative data: ledgers of any size for demos, tests and benchmarks.
 
-The same arguments always give the same ledger (numpy's PCG64 with a fixed seed), so a
+The same arguments always give the same ledger (numpy's PCG64 with a fixed random state), so a
 benchmark on 500 000 lines and a demo ledger of a few thousand lines are reproducible.
 """
 
@@ -37,7 +37,7 @@ def ledger(
     *,
     total_kr: float = 2.0e9,
     units_per_area: int = 8,
-    seed: int = 2024,
+    random_state: int = 2024,
 ) -> pd.DataFrame:
     """An illustrative municipal operating ledger.
 
@@ -48,12 +48,12 @@ def ledger(
         years: The years.
         total_kr: Approximate gross spending per year.
         units_per_area: Ansvar units per area.
-        seed: Random seed.
+        random_state: Starting state of the random numbers (the same gives the same ledger).
 
     Returns:
         Columns ``year``, ``ansvar``, ``ansvar_name``, ``funksjon``, ``art``, ``amount`` (kr, two decimals).
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     frames = []
     for offset, year in enumerate(years):
         shares = np.array([u[3] for u in UNITS])
@@ -93,13 +93,13 @@ def _function(functions: tuple[str, ...], year: int, rng: np.random.Generator) -
     return valid[rng.integers(0, len(valid))]
 
 
-def project(root, count: int, *, seed: int = 357, source=None):
+def project(root, count: int, *, random_state: int = 357, source=None):
     """A project folder with ``count`` illustrative municipalities (numbers 5001, 5002, …),
     each with every analysis set up, for benchmarks of the whole batch.
 
     Shared files (catalogue, packages, persona, housing costs and profile) are copied from
     ``source`` (default the repository); each municipality gets its own population, residents,
-    ledger and number of persons, drawn deterministically from ``seed``.
+    ledger and number of persons, drawn deterministically from ``random_state``.
 
     Returns:
         The :class:`workbench.project.Project`.
@@ -140,7 +140,7 @@ def project(root, count: int, *, seed: int = 357, source=None):
     shutil.copy(source / "parameters/defaults.yaml", root / "parameters/defaults.yaml")
     base_population = pd.read_csv(demo / "bolig/befolkning.csv", sep=";", decimal=",")
     base_residents = pd.read_csv(demo / "bolig/beboere.csv", sep=";", decimal=",")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     for index in range(count):
         number = f"{5001 + index}"
         key = f"{number}-synt-{index + 1}"
@@ -162,7 +162,8 @@ def project(root, count: int, *, seed: int = 357, source=None):
         write_table(care, folder / "omsorgstjenester.csv")
         write_table(residents, folder / "beboere.csv")
         write_table(
-            ledger(300, total_kr=1.9e9 * scale, seed=seed * 1000 + index), folder / "regnskap.csv"
+            ledger(300, total_kr=1.9e9 * scale, random_state=random_state * 1000 + index),
+            folder / "regnskap.csv",
         )
         _manifest(
             folder,
