@@ -204,3 +204,8 @@ def test_a_mistyped_command_is_told_in_norwegian_with_exit_2(arguments, said, ca
     text = capsys.readouterr().err
     assert text.startswith("bruk: workbench") and said in text
     assert ARGPARSE_ENGLISH.findall(text) == []
+
+
+def test_a_negative_number_of_warm_kernels_is_refused(project, capsys):
+    assert main(["--project", str(project.root), "app", "--warm", "-1"]) == 2
+    assert "--warm må være 0 eller mer" in capsys.readouterr().err

@@ -304,6 +304,8 @@ def _where(args: argparse.Namespace) -> str:
 def _app(project: Project, args: argparse.Namespace) -> int:
     from workbench.server import environment, serve, voila_command
 
+    if args.warm < 0:
+        raise InputError(None, f"--warm må være 0 eller mer (kjerner per app), ikke {args.warm}")
     command = voila_command(
         project,
         args.name,

@@ -303,7 +303,7 @@ class PersonasApp(LiveApp):
                 ),
                 KeyFigure(
                     "",
-                    "Første år med besparelse",
+                    "Første år med besparelse i driften",
                     saving or "ingen i perioden",
                     "år nr." if saving else "tekst",
                 ),
