@@ -1,6 +1,7 @@
 """Allocation: precedence, exact splits, reconciliation (a property over generated ledgers),
 the 254 → 257/258 change and bad files."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,8 @@ from hypothesis import strategies as st
 
 from workbench.analyses.allocation import engine as a
 from workbench.errors import InputError
+
+REPO = Path(__file__).resolve().parent.parent
 
 STEPS = set(range(1, 13))
 HEADER = "ansvar;funksjon;art;valid_from;valid_to;step;fraction;area;target_group\n"
@@ -575,6 +578,37 @@ def test_the_faerder_services_cover_every_step(repo):
     # headings: råd og veiledning (3), boliger (3) and virkemidler (1); step 12 lists boliger
     # (2), spesialiserte institusjonsplasser (3) and digitale løsninger (2)
     assert counts[8] == 7 and counts[12] == 7
+
+
+FAERDER_PRESENTATION = REPO.parent / "shared/seeds/002_327f78a4d4466792.txt"
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[0-9a-zæøåé]+", text.lower())
+
+
+def test_every_faerder_service_is_whole_text_from_the_presentation(repo):
+    """Each listed service is a run of the presentation's own words (punctuation aside), with a
+    bullet that the text extraction broke over two lines joined again: none ends in a dangling
+    «og», «nedsatt» or dash, and no heading the extraction made from a bullet's second line
+    («### barnevernstiltak», in small letters) is a group of its own."""
+    source = FAERDER_PRESENTATION.read_text(encoding="utf-8")
+    body = " ".join(words(re.sub(r"(?m)^\s*(#+|-)\s*", " ", source)))
+    services = a.read_services(repo.data_dir / "reference/tjenester-per-trinn.csv", STEPS)
+    for service in services["service"]:
+        assert " ".join(words(service)) in body, service
+        assert not re.search(r"(\bog|\bnedsatt|[-–])$", service.strip()), service
+    small_headings = {
+        h.strip("* ").lower()
+        for h in re.findall(r"(?m)^#+ (.+)$", source)
+        if h.strip("* ")[:1].islower()
+    }
+    assert "barnevernstiltak" in small_headings
+    assert not small_headings & set(services["category"].str.lower())
+    # the two bullets the extraction broke, joined again, each once
+    joined = services.set_index("service")["step"]
+    assert joined["Ergo: kurs og info om hverdagsmestring og tilrettelegging av bolig"] == 2
+    assert joined["Hybel med oppfølging til ungdom – barnevernstiltak"] == 5
 
 
 def test_a_service_on_a_step_that_does_not_exist_names_the_row(tmp_path):
