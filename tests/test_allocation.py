@@ -2,6 +2,7 @@
 the 254 → 257/258 change and bad files."""
 
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -256,16 +257,74 @@ def test_comparison_per_inhabitant(repo):
     own = pd.DataFrame({"step": [1, 4], "amount": [1_000_000.0, 500_000.0]})
     others = pd.DataFrame(
         {
-            "municipality": ["B", "B"],
-            "year": [2024, 2024],
-            "funksjon": ["201", "234"],
-            "amount": [4_000_000.0, 1_000_000.0],
-            "inhabitants": [1000, 1000],
+            "municipality": ["B", "B", "B"],
+            "year": [2024, 2024, 2024],
+            "funksjon": ["201", "234", "120"],
+            "amount": [4_000_000.0, 1_000_000.0, 500_000.0],
+            "inhabitants": [1000, 1000, 1000],
         }
     )
-    table = a.compare(own, "A", 100, others, canonical, steps, 2024).set_index("step")
+    shared = a.SharedCosts("pro_rata", ("120",))
+    table = a.compare(own, "A", 100, others, canonical, steps, 2024, shared).set_index("step")
     assert table.loc[1, "A"] == 10_000 and table.loc[4, "A"] == 5_000
-    assert table.loc[1, "B"] == 4_000 and table.loc[4, "B"] == 1_000
+    # B's administration (500 000 kr) follows its other costs, 4 : 1 over steps 1 and 4
+    assert table.loc[1, "B"] == 4_400 and table.loc[4, "B"] == 1_100
+    ruled = a.SharedCosts("as_ruled", ("120",))
+    table = a.compare(own, "A", 100, others, canonical, steps, 2024, ruled).set_index("step")
+    assert table.loc[1, "B"] == 4_500 and table.loc[4, "B"] == 1_000
+
+
+def shared_ledger(tmp_path) -> tuple[pd.DataFrame, list, pd.DataFrame]:
+    """Two years: 2023 has 600 kr on step 1, 300 kr on step 4 and 100 kr not allocated;
+    2024 has only administration. Administration is 100,01 kr in 2023 (120) and 10 kr in 2024."""
+    ledger = pd.DataFrame(
+        {
+            "line": [0, 1, 2, 3, 4],
+            "year": [2023, 2023, 2023, 2023, 2024],
+            "ansvar": ["1", "1", "1", "1", "1"],
+            "ansvar_name": None,
+            "funksjon": ["201", "234", "120", "999", "120"],
+            "art": None,
+            "amount_ore": [60_000, 30_000, 10_001, 10_000, 1_000],
+        }
+    )
+    path = tmp_path / "regler.csv"
+    path.write_text(
+        "ansvar;funksjon;art;valid_from;valid_to;step;fraction;area;target_group;note\n"
+        ";201;;;;1;1;Skole;Barn;\n;234;;;;4;1;Pleie;Eldre;\n"
+        ";120;;;;1;1;Administrasjon og styring;Alle;\n",
+        encoding="utf-8",
+    )
+    rules = a.read_rules(path, a.DEFAULT, STEPS)
+    compiled, parts = a.compile_rules(rules)
+    return ledger, compiled, parts
+
+
+def test_shared_administration_follows_the_other_costs_to_the_ore(tmp_path):
+    """2023: the 100,01 kr of administration go 2 : 1 to steps 1 and 4 (the other costs are
+    600 and 300 kr; the 100 kr not allocated carry no weight): 66,67 and 33,34 kr, the odd øre
+    to the larger remainder. 2024 has nothing else, so its 10 kr stay on the rules' step 1."""
+    ledger, rules, parts = shared_ledger(tmp_path)
+    placed = a.place_shared(a.allocate(ledger, rules, parts), a.SharedCosts("pro_rata", ("120",)))
+    admin = placed[placed["funksjon"] == "120"].set_index(["year", "step"])["amount_ore"]
+    assert admin[(2023, 1)] == 6_667 and admin[(2023, 4)] == 3_334
+    assert admin[(2024, 1)] == 1_000 and len(admin) == 3
+    assert (a.reconcile(ledger, placed)["difference_ore"] == 0).all()
+    shares = a.by_step(placed, pd.DataFrame({"step": [1, 4], "name": ["Én", "Fire"]}), 2023)
+    assert list(shares["amount_ore"]) == [66_667, 33_334, 10_000]
+
+
+def test_shared_administration_outside_the_staircase_or_as_ruled(tmp_path):
+    ledger, rules, parts = shared_ledger(tmp_path)
+    allocated = a.allocate(ledger, rules, parts)
+    outside = a.place_shared(allocated, a.SharedCosts("outside", ("120",)))
+    admin = outside[outside["funksjon"] == "120"]
+    assert set(admin["step"]) == {a.NOT_ALLOCATED}
+    assert list(admin["amount_ore"]) == [10_001, 1_000]
+    assert set(admin["area"]) == {a.NOT_ALLOCATED_NAME}
+    assert (a.reconcile(ledger, outside)["difference_ore"] == 0).all()
+    ruled = a.place_shared(allocated, a.SharedCosts("as_ruled", ("120",)))
+    pd.testing.assert_frame_equal(ruled, allocated)
 
 
 AMOUNTS = st.integers(min_value=-(10**12), max_value=10**12)
@@ -379,7 +438,6 @@ def test_splits_are_whole_for_fractions_at_the_tolerance_edge(
     tmp_path, amounts, weights, digits, nudge
 ):
     from decimal import ROUND_DOWN, Decimal
-    from fractions import Fraction
 
     # each weight's share cut to `digits` decimals, the last one nudged up to 1e-9 off 1
     unit = Decimal(1).scaleb(-digits)

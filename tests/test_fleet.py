@@ -130,7 +130,10 @@ def test_allocation_equals_the_engine_and_reconciles_with_the_files(loaded, proj
     inputs, results = loaded
     for m in inputs.having("allocation"):
         given = m.inputs["allocation"]
-        parts = allocation.allocate(given.ledger, given.rules, given.parts)
+        parts = allocation.place_shared(
+            allocation.allocate(given.ledger, given.rules, given.parts),
+            allocation.shared_costs(given),
+        )
         expected = parts.groupby(["year", "step"])["amount_ore"].sum()
         got = results.allocation[results.allocation["municipality"] == m.number].set_index(
             ["year", "step"]

@@ -44,6 +44,8 @@ NOT_FILES = {
     "basis",
     "average_position_size",
     "exclude_functions",
+    "administration",
+    "administration_functions",
     "year",
     "labour_supply_growth",
     "labour_supply_source",

@@ -24,6 +24,21 @@ def test_ledger_is_deterministic_and_follows_the_254_change():
     assert not {"257", "258"} & set(first.loc[first["year"] < 2024, "funksjon"])
 
 
+def test_demokommune_administration_is_the_generators_own(repo):
+    """The ledger's shared administration (functions 100–180) is what
+    synthetic.administration(40) makes, as its source entry says: 130 mill. kr in 2022 and 3 %
+    more each year, none of it typed in."""
+    from workbench.analyses.allocation.engine import read_ledger
+
+    ledger = read_ledger(repo.data_dir / "municipalities/9999-demokommune/okonomi/regnskap.csv")
+    stored = ledger[ledger["funksjon"].str.startswith("1")].reset_index(drop=True)
+    made = synthetic.administration(40)
+    assert list(stored["funksjon"]) == list(made["funksjon"])
+    assert list(stored["amount_ore"]) == [round(v * 100) for v in made["amount"]]
+    per_year = stored.groupby("year")["amount_ore"].sum() / 100
+    assert abs(per_year[2022] - 130e6) < 1 and abs(per_year[2024] - 130e6 * 1.03**2) < 1
+
+
 def test_project_with_n_municipalities_is_valid_and_reproducible(tmp_path, repo):
     made = synthetic.project(tmp_path / "a", 3, source=repo.root)
     again = synthetic.project(tmp_path / "b", 3, source=repo.root)

@@ -62,6 +62,12 @@ def kr(value: Any, decimals: int = 0) -> str:
     return MISSING if _is_missing(value) else f"{number(value, decimals)}{NBSP}kr"
 
 
+def joined(items) -> str:
+    """Items as Norwegian lists them: ``100, 110 og 120``."""
+    items = [str(item) for item in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def mill_kr(value: Any, decimals: int = 0) -> str:
     """Kroner shown in millions: ``717 mill. kr``."""
     return MISSING if _is_missing(value) else f"{number(value / 1e6, decimals)}{NBSP}mill.{NBSP}kr"

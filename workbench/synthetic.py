@@ -84,6 +84,45 @@ def ledger(
     return pd.concat(frames, ignore_index=True)
 
 
+ADMINISTRATION_UNITS = (
+    ("10", "Politisk styring og revisjon", ("100", "110")),
+    ("11", "Rådmannens stab og fellestjenester", ("120", "180")),
+    ("12", "Eiendom og administrasjonsbygg", ("121", "130")),
+)
+
+
+def administration(
+    lines: int,
+    years: tuple[int, ...] = (2022, 2023, 2024),
+    *,
+    total_kr: float = 1.3e8,
+    random_state: int = 100,
+) -> pd.DataFrame:
+    """Illustrative lines for shared administration (KOSTRA functions 100–180), to add to a
+    ledger from :func:`ledger`: three ansvar units, expense arts only, about ``total_kr`` a
+    year growing 3 % a year. Columns as :func:`ledger`'s."""
+    rng = np.random.default_rng(random_state)
+    frames = []
+    for offset, year in enumerate(years):
+        unit = rng.integers(0, len(ADMINISTRATION_UNITS), size=lines)
+        functions = [ADMINISTRATION_UNITS[u][2][rng.integers(0, 2)] for u in unit]
+        raw = rng.lognormal(mean=0.0, sigma=1.0, size=lines)
+        amount = np.round(raw * total_kr * (1.03**offset) / raw.sum(), 2)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": year,
+                    "ansvar": [f"{ADMINISTRATION_UNITS[u][0]}000" for u in unit],
+                    "ansvar_name": [ADMINISTRATION_UNITS[u][1] for u in unit],
+                    "funksjon": functions,
+                    "art": rng.choice(EXPENSE_ARTS, size=lines),
+                    "amount": amount,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
 def _function(functions: tuple[str, ...], year: int, rng: np.random.Generator) -> str:
     valid = [
         f

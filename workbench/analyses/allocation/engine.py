@@ -768,6 +768,86 @@ def allocate(
     return result.sort_values(["line", "step"], kind="stable").reset_index(drop=True)
 
 
+SHARED_METHODS = {
+    "pro_rata": "fordelt på trinnene etter andelen av de øvrige kostnadene",
+    "outside": "holdt utenfor trappa",
+    "as_ruled": "på trinnene reglene gir",
+}
+"""How shared administration is placed, as the report says it."""
+
+
+@dataclass(frozen=True)
+class SharedCosts:
+    """Shared administration: the KOSTRA functions it covers and how it is placed.
+
+    ``pro_rata`` spreads each line over the steps in proportion to everything else placed on
+    them in the same year (and municipality); ``outside`` leaves it under *Ikke fordelt*;
+    ``as_ruled`` keeps the steps the rules give it."""
+
+    method: str = "pro_rata"
+    functions: tuple[str, ...] = ()
+
+
+def place_shared(
+    allocation: pd.DataFrame, shared: SharedCosts, by: tuple[str, ...] = ("year",)
+) -> pd.DataFrame:
+    """Shared administration moved as :class:`SharedCosts` says, every line still whole.
+
+    Args:
+        allocation: From :func:`allocate`.
+        shared: The method and the functions.
+        by: The columns that make one staircase (``year``; the fleet adds ``municipality``).
+
+    Returns:
+        The allocation with the shared functions' placed lines replaced: under ``pro_rata``
+        one part per step with a positive sum of the other costs, split by
+        :func:`split_exactly` so a line's parts still add up to the line to the øre (a
+        staircase with nothing else on it keeps the rules' steps); under ``outside`` one
+        part on *Ikke fordelt*.
+    """
+    if shared.method == "as_ruled" or not shared.functions:
+        return allocation
+    keys = list(by)
+    is_shared = allocation["funksjon"].isin(shared.functions) & (
+        allocation["step"] != NOT_ALLOCATED
+    )
+    if not is_shared.any():
+        return allocation
+    columns = list(allocation.columns)
+    rest, moving = allocation[~is_shared], allocation[is_shared]
+    lines = (
+        moving.groupby("line", sort=True, observed=True)
+        .agg(
+            {
+                **{c: "first" for c in columns if c not in ("line", "amount_ore", "step")},
+                "amount_ore": "sum",
+            }
+        )
+        .reset_index()
+    )
+    if shared.method == "outside":
+        placed = lines.assign(step=NOT_ALLOCATED, area=NOT_ALLOCATED_NAME)
+    else:
+        others = rest[rest["step"] != NOT_ALLOCATED]
+        weights = others.groupby([*keys, "step"], observed=True)["amount_ore"].sum().clip(lower=0)
+        weights = weights[weights > 0].rename("weight").reset_index()
+        weights["fraction"] = weights["weight"] / weights.groupby(keys, observed=True)[
+            "weight"
+        ].transform("sum")
+        spread = lines.merge(weights[[*keys, "step", "fraction"]], on=keys, how="inner")
+        spread = spread.sort_values(["line", "step"], kind="stable").reset_index(drop=True)
+        spread["amount_ore"] = split_exactly(
+            spread["line"].to_numpy(),
+            spread["amount_ore"].to_numpy(),
+            spread["fraction"].to_numpy(),
+            spread["step"].to_numpy(),
+        )
+        kept = moving[~moving["line"].isin(spread["line"])]
+        placed = pd.concat([spread, kept], ignore_index=True)
+    result = pd.concat([rest, placed[columns]], ignore_index=True)
+    return result.sort_values(["line", "step"], kind="stable").reset_index(drop=True)
+
+
 def split_exactly(
     line: np.ndarray, amount: np.ndarray, fraction: np.ndarray, order: np.ndarray
 ) -> np.ndarray:
@@ -996,6 +1076,7 @@ def compare(
     canonical: tuple[list[Rule], pd.DataFrame],
     canonical_steps: pd.DataFrame,
     year: int,
+    shared: SharedCosts,
 ) -> pd.DataFrame:
     """Kroner per inhabitant per canonical step: the municipality against others.
 
@@ -1008,6 +1089,7 @@ def compare(
         canonical: The default rules (by KOSTRA function) and their parts.
         canonical_steps: The canonical twelve steps.
         year: The year compared.
+        shared: Shared administration placed for the others as for the municipality.
 
     Returns:
         ``step`` and one column per municipality, in kroner per inhabitant.
@@ -1017,7 +1099,7 @@ def compare(
     table[own_name] = table["step"].map(own.set_index("step")["amount"]).fillna(0) / own_inhabitants
     rules, parts = canonical
     for name, accounts in others[others["year"] == year].groupby("municipality", sort=False):
-        allocated = allocate(function_ledger(accounts), rules, parts)
+        allocated = place_shared(allocate(function_ledger(accounts), rules, parts), shared)
         sums = allocated.groupby("step")["amount_ore"].sum() / 100
         table[name] = table["step"].map(sums).fillna(0) / accounts["inhabitants"].iloc[0]
     return table
@@ -1043,6 +1125,12 @@ def years(inputs: AllocationInputs) -> list[int]:
     )
 
 
+def shared_costs(inputs: AllocationInputs) -> SharedCosts:
+    """The municipality's choice for shared administration."""
+    settings = inputs.settings
+    return SharedCosts(settings.administration, tuple(settings.administration_functions))
+
+
 def default_year(inputs: AllocationInputs) -> int:
     """The year the report shows: the setting's, else the ledger's last year."""
     return inputs.settings.year or years(inputs)[-1]
@@ -1059,8 +1147,11 @@ def evaluate(
 ) -> AllocationResult:
     """The allocation for one year and variant (the app may pass moved rule parts)."""
     year = year or default_year(inputs)
-    result = allocate(
-        inputs.ledger, inputs.rules, inputs.parts if parts is None else parts, rule_of_line
+    result = place_shared(
+        allocate(
+            inputs.ledger, inputs.rules, inputs.parts if parts is None else parts, rule_of_line
+        ),
+        shared_costs(inputs),
     )
     excluded = tuple(inputs.settings.exclude_functions) if variant == "uten" else ()
     table = by_step(

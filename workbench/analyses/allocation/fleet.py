@@ -45,6 +45,7 @@ def stack(municipalities: list[Municipal]) -> list[tuple[AllocationInputs, pd.Da
             continue  # only the source's own figures: nothing to allocate
         key = fingerprint(inputs.parts) + repr([r.precedence for r in inputs.rules])
         key += repr([(r.keys, r.valid_from, r.valid_to) for r in inputs.rules])
+        key += repr(allocation.shared_costs(inputs))
         groups.setdefault(key, []).append((m, inputs))
     stacked = []
     for members in groups.values():
@@ -78,6 +79,7 @@ def _allocation(
             owner[parts["line"].to_numpy()], categories
         )
         keys = ["municipality", "year"]
+        parts = allocation.place_shared(parts, allocation.shared_costs(first), by=tuple(keys))
         sums.append(parts.groupby([*keys, "step"], observed=True)["amount_ore"].sum().reset_index())
         reconciled.append(allocation.reconcile(stacked, parts, by=keys))
     if not sums:

@@ -224,6 +224,61 @@ def step_table(session: Session, inputs: AllocationInputs, result: AllocationRes
     return None
 
 
+def administration_sentence(inputs: AllocationInputs, result: AllocationResult) -> str:
+    """How shared administration is placed this year, with its amount, in words."""
+    settings = inputs.settings
+    functions = settings.administration_functions
+    amount = result.allocation.loc[
+        (result.allocation["year"] == result.year) & result.allocation["funksjon"].isin(functions),
+        "amount_ore",
+    ].sum()
+    listed = formatting.joined(functions)
+    if amount == 0:
+        return (
+            f"Regnskapet har ingen utgifter på felles administrasjon (funksjon {listed}) i "
+            f"{result.year}."
+        )
+    how = allocation.SHARED_METHODS[settings.administration]
+    text = (
+        f"Felles administrasjon (funksjon {listed}) var {mill_kr(amount / 100, 1)} i "
+        f"{result.year} og er {how}"
+    )
+    if settings.administration == "pro_rata":
+        text += (
+            ", så hvert trinn bærer sin del av fellesutgiftene og ingen samles på trinn 1. "
+            "Andelene regnes av alt annet som er fordelt på trinnene samme år"
+        )
+    elif settings.administration == "outside":
+        text += ", og står under «Ikke fordelt» med begrunnelse"
+    return (
+        f"{text}. Valget står i parameterfilen (analyses.allocation.administration: "
+        f"{settings.administration})."
+    )
+
+
+def administration_note(
+    session: Session, inputs: AllocationInputs, result: AllocationResult | None
+):
+    """The sentence that says how shared administration is placed."""
+    if result is None:
+        return None
+    display(HTML(f"<p>{html.escape(administration_sentence(inputs, result))}</p>"))
+    return None
+
+
+def outside_reasons(session: Session, inputs: AllocationInputs) -> dict[str, str]:
+    """Why functions stand under «Ikke fordelt» on purpose: the reference list's reasons, and
+    shared administration where the municipality holds it outside the staircase."""
+    reasons = reference.outside_staircase(session.project.data_dir)
+    if inputs.settings.administration == "outside":
+        for function in inputs.settings.administration_functions:
+            reasons[function] = (
+                "Felles administrasjon: holdt utenfor trappa etter kommunens valg i "
+                "parameterfilen (analyses.allocation.administration: outside)"
+            )
+    return reasons
+
+
 WITHOUT_SCHOOL_SHARES = {
     "all": "Andel av hele regnskapet",
     "reduced": "Andel uten barnehage, skole og SFO",
@@ -310,7 +365,7 @@ def gap_sentence(table: pd.DataFrame) -> str:
         + ")"
         for r in gaps.itertuples()
     ]
-    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " og " + named[-1]
+    listed = formatting.joined(named)
     return f"Hull i trappa, trinn uten kostnad eller uten mottakere: {listed}."
 
 
@@ -594,7 +649,7 @@ def unallocated_table(session: Session, inputs: AllocationInputs, result: Alloca
         "Ikke fordelt: linjene",
         files,
     )
-    reasons = reference.outside_staircase(session.project.data_dir)
+    reasons = outside_reasons(session, inputs)
     table, formats = unallocated_frame(result.allocation, result.year, reasons)
     if table.empty:
         display(HTML(f"<p>Alle linjene i {result.year} er fordelt på trinnene.</p>"))
@@ -689,6 +744,7 @@ def comparison_table(
         inputs.canonical_rules,
         canonical,
         result.year,
+        allocation.shared_costs(inputs),
     )
 
 

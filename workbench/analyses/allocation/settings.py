@@ -9,6 +9,9 @@ from pydantic import Field, model_validator
 from workbench.models import StrictModel
 
 BARNEHAGE_SKOLE_SFO = ["201", "202", "215", "221", "222", "223"]
+SHARED_ADMINISTRATION = ["100", "110", "120", "121", "130", "180"]
+"""Politisk styring, kontroll og revisjon, administrasjon, forvaltning av eiendom,
+administrasjonslokaler and diverse fellesutgifter: costs shared by every service."""
 
 
 class AllocationSettings(StrictModel):
@@ -29,6 +32,15 @@ class AllocationSettings(StrictModel):
         title="Funksjoner holdt utenfor i varianten uten barnehage, skole og SFO",
     )
     year: int | None = Field(default=None, title="År som vises")
+    administration: Literal["pro_rata", "outside", "as_ruled"] = Field(
+        default="pro_rata",
+        title="Felles administrasjon: fordelt etter andel (pro_rata), holdt utenfor trappa "
+        "(outside) eller på trinnene reglene gir (as_ruled)",
+    )
+    administration_functions: list[str] = Field(
+        default_factory=lambda: list(SHARED_ADMINISTRATION),
+        title="Funksjonene som er felles administrasjon",
+    )
     target_profile: str | None = Field(default=None, title="Målprofil")
     services: str | None = Field(
         default=None,

@@ -533,7 +533,7 @@ def effect_year(session: Session, inputs: PersonaInputs) -> tuple[int, int]:
 
 def _steps_text(steps: list[int]) -> str:
     named = [str(s) for s in steps if s != NO_STEP]
-    text = ", ".join(named[:-1]) + " og " + named[-1] if len(named) > 1 else "".join(named)
+    text = formatting.joined(named) if named else ""
     if NO_STEP in steps:
         text = f"{text} og tjenester uten trinn" if text else "tjenester uten trinn"
     return text
