@@ -103,12 +103,17 @@ def slide_style() -> Iterator[None]:
         _SLIDE = previous
 
 
-def _size(width: float, height: float) -> tuple[float, float]:
+def on_slide() -> bool:
+    """Whether charts are being drawn for a slide (inside :func:`slide_style`)."""
+    return _SLIDE
+
+
+def figure_size(width: float, height: float) -> tuple[float, float]:
     """A chart's size: its own in reports and apps, the slide's picture box on a slide."""
     return SLIDE_SIZE if _SLIDE else (width, height)
 
 
-def _pt(size: float) -> float:
+def font_size(size: float) -> float:
     """A font size, raised to :data:`SLIDE_MIN_PT` on a slide."""
     return max(size, SLIDE_MIN_PT) if _SLIDE else size
 
@@ -164,7 +169,13 @@ def finish(fig: Figure, title: str, source: str, *, illustrative: bool | str) ->
             _LAYOUTS[kind] = {name: getattr(fig.subplotpars, name) for name in LAYOUT}
     # plain text, not suptitle: tight_layout would reserve room for a suptitle a second time
     fig.text(
-        0.01, 1 - 0.08 / height, title, ha="left", va="top", fontsize=_pt(13), fontweight="bold"
+        0.01,
+        1 - 0.08 / height,
+        title,
+        ha="left",
+        va="top",
+        fontsize=font_size(13),
+        fontweight="bold",
     )
     if mark:
         fig.text(
@@ -257,7 +268,7 @@ def calculator_chart(
     apply_style()
     data = summary.assign(label=summary["alternative"])
     height = 2.6 + 0.55 * len(data)
-    fig, (cost_ax, fte_ax) = plt.subplots(1, 2, figsize=_size(11, height), sharey=True)
+    fig, (cost_ax, fte_ax) = plt.subplots(1, 2, figsize=figure_size(11, height), sharey=True)
     colours = sns.color_palette(PALETTE, len(data))
     rows = np.arange(len(data))
     for ax, column in ((cost_ax, "cost"), (fte_ax, "fte")):
@@ -274,7 +285,7 @@ def calculator_chart(
     for ax, column, fmt in ((cost_ax, "cost", formatting.kr), (fte_ax, "fte", formatting.fte)):
         # one container per hue level, in the order of the rows
         for container, value in zip(ax.containers, data[column], strict=True):
-            ax.bar_label(container, labels=[fmt(value)], padding=3, fontsize=_pt(9))
+            ax.bar_label(container, labels=[fmt(value)], padding=3, fontsize=font_size(9))
         ax.margins(x=0.25)
     return finish(fig, title, source, illustrative=illustrative)
 
@@ -358,7 +369,9 @@ def trajectory_chart(
         cumulative=yearly.groupby("trajectory")["running_cost"].cumsum()
         + yearly.groupby("trajectory")["investment"].cumsum()
     )
-    fig, (cost_ax, cumulative_ax, hours_ax) = plt.subplots(3, 1, figsize=_size(11, 10), sharex=True)
+    fig, (cost_ax, cumulative_ax, hours_ax) = plt.subplots(
+        3, 1, figsize=figure_size(11, 10), sharex=True
+    )
     colours = dict(zip(data["trajectory_name"].unique(), sns.color_palette(PALETTE), strict=False))
     for name, part in data.groupby("trajectory_name", sort=False):
         cost_ax.step(
@@ -410,7 +423,7 @@ def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative
     investments as their own bars, the cumulative sum of both on its own axis (so the early
     years are not flattened by it), and the first year with a saving in running costs marked."""
     apply_style()
-    fig, ax = plt.subplots(figsize=_size(11, 5))
+    fig, ax = plt.subplots(figsize=figure_size(11, 5))
     colours = sns.color_palette(PALETTE, 3)
     years = phase["year"].to_numpy()
     width = 0.4
@@ -446,7 +459,7 @@ def phase_in_chart(phase: pd.DataFrame, title: str, source: str, *, illustrative
             textcoords="offset points",
             ha="left" if early else "right",
             va="bottom",
-            fontsize=_pt(10),
+            fontsize=font_size(10),
             fontweight="bold",
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 2},
         )
@@ -480,7 +493,7 @@ def profile_chart(
     """
     apply_style()
     labels = list(dict.fromkeys(profile["label"]))
-    fig, ax = plt.subplots(figsize=_size(11, 1.9 + 0.5 * len(labels)))
+    fig, ax = plt.subplots(figsize=figure_size(11, 1.9 + 0.5 * len(labels)))
     colours = sns.color_palette("colorblind", len(step_names))
     left = np.zeros(len(labels))
     for step, name in enumerate(step_names, start=1):
@@ -492,14 +505,14 @@ def profile_chart(
             .to_numpy()
         )
         label = f"{step} {name}"
-        if _SLIDE:  # two legend columns under the bars: long step names on two lines
+        if on_slide():  # two legend columns under the bars: long step names on two lines
             label = textwrap.fill(label, 34)
         ax.barh(labels, values, left=left, color=colours[step - 1], label=label)
         left += values
     ax.invert_yaxis()
     ax.set(xlim=(0, 1), xlabel="andel av aldersgruppen", title="Boligprofil per aldersgruppe")
     ax.xaxis.set_major_formatter(percent_ticks())
-    if _SLIDE:  # the slide's picture is narrow: the steps under the bars, in two columns
+    if on_slide():  # the slide's picture is narrow: the steps under the bars, in two columns
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     else:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
@@ -511,7 +524,7 @@ def need_chart(
 ) -> Figure:
     """Residents per housing step and year: today's profile (dashed) and the alternative."""
     apply_style()
-    fig, axes = plt.subplots(2, 3, figsize=_size(12, 6.5), sharex=True)
+    fig, axes = plt.subplots(2, 3, figsize=figure_size(12, 6.5), sharex=True)
     colours = sns.color_palette(PALETTE, 2)
     for ax, (step, name) in zip(axes.flat, enumerate(step_names, start=1), strict=True):
         part = steps[steps["step"] == step]
@@ -529,11 +542,11 @@ def need_chart(
             linewidth=2.2,
             label="Alternativ profil",
         )
-        ax.set_title(f"{step} {name}", fontsize=_pt(10))
+        ax.set_title(f"{step} {name}", fontsize=font_size(10))
         ax.yaxis.set_major_formatter(TickNumbers())
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         ax.set_ylim(bottom=0)
-    axes.flat[0].legend(frameon=False, fontsize=_pt(9))
+    axes.flat[0].legend(frameon=False, fontsize=font_size(9))
     return finish(fig, title, source, illustrative=illustrative)
 
 
@@ -543,7 +556,7 @@ def staffing_chart(
     """The sector's årsverk and cost per year under both profiles (the 67+ on the housing
     steps and the rest of the sector); the other projection alternatives as a band."""
     apply_style()
-    fig, (fte_ax, cost_ax) = plt.subplots(1, 2, figsize=_size(12, 4.8))
+    fig, (fte_ax, cost_ax) = plt.subplots(1, 2, figsize=figure_size(12, 4.8))
     colours = sns.color_palette(PALETTE, 2)
     main = band[band["alternative"] == projection]
     for ax, prefix, scale in ((fte_ax, "fte", 1.0), (cost_ax, "cost", 1e6)):
@@ -577,7 +590,7 @@ def staffing_chart(
         ax.set_ylim(bottom=0)  # levels: the axis starts at 0
     others = sorted(set(band["alternative"]) - {projection})
     note = f" Skravert: {', '.join(others)}." if others else ""
-    fte_ax.legend(frameon=False, fontsize=_pt(9))
+    fte_ax.legend(frameon=False, fontsize=font_size(9))
     return finish(fig, title, source + note, illustrative=illustrative)
 
 
@@ -586,7 +599,7 @@ def population_chart(
 ) -> Figure:
     """Population per age group and year; given years as dots, interpolated years without."""
     apply_style()
-    fig, ax = plt.subplots(figsize=_size(11, 4.5))
+    fig, ax = plt.subplots(figsize=figure_size(11, 4.5))
     colours = sns.color_palette(PALETTE, 3)
     for colour, (group, part) in zip(
         colours, population.groupby("age_group", sort=False), strict=False
@@ -617,7 +630,7 @@ def over_80_chart(
     """Share of residents over 80 without care services: the municipality in colour, the
     comparisons in grey behind it (one legend entry for them); the axis starts at 0."""
     apply_style()
-    fig, ax = plt.subplots(figsize=_size(11, 5))
+    fig, ax = plt.subplots(figsize=figure_size(11, 5))
     highlight_colour = sns.color_palette(PALETTE, 1)[0]
     others = [r for r in series["region"].unique() if r != highlight]
     for region, part in series.groupby("region", sort=False):
@@ -637,7 +650,7 @@ def over_80_chart(
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(percent_ticks())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="lower left", frameon=False, fontsize=_pt(10))
+    ax.legend(loc="lower left", frameon=False, fontsize=font_size(10))
     return finish(fig, title, source, illustrative=illustrative)
 
 
@@ -659,7 +672,7 @@ def staircase_chart(
     apply_style()
     data = steps.reset_index(drop=True)
     labels = [f"{s}" if s else "Ikke\nfordelt" for s in data["step"]]
-    fig, ax = plt.subplots(figsize=_size(12, 5.8))
+    fig, ax = plt.subplots(figsize=figure_size(12, 5.8))
     colours = sns.color_palette("crest", len(data))
     x = np.arange(len(data))
     width = 0.4 if reference is not None else 0.75
@@ -669,7 +682,7 @@ def staircase_chart(
     )
     for bar, amount, share in zip(bars, data["amount"], data["share"], strict=True):
         # on a slide, 12 pt leaves room for the share only: the amounts are the slide's points
-        if _SLIDE:
+        if on_slide():
             text = "–" if pd.isna(amount) else formatting.percent(share, 0)
         elif pd.isna(amount):
             text = "ikke\noppgitt"
@@ -680,7 +693,7 @@ def staircase_chart(
             (bar.get_x() + bar.get_width() / 2, bar.get_height()),
             ha="center",
             va="bottom",
-            fontsize=_pt(8),
+            fontsize=font_size(8),
             xytext=(0, 2),
             textcoords="offset points",
         )
@@ -702,7 +715,7 @@ def staircase_chart(
         ylabel="mill. kr",
         title="Kostnad per trinn (mill. kr) og andel av totalen",
     )
-    if _SLIDE and data["amount"].isna().any():
+    if on_slide() and data["amount"].isna().any():
         ax.text(0.99, 0.97, "– ikke oppgitt", transform=ax.transAxes, ha="right", va="top")
     ax.yaxis.set_major_formatter(TickNumbers())
     ax.margins(y=0.15)
@@ -717,7 +730,7 @@ def comparison_chart(table: pd.DataFrame, title: str, source: str, *, illustrati
     """
     apply_style()
     names = [c for c in table.columns if c != "step"]
-    fig, ax = plt.subplots(figsize=_size(12, 5))
+    fig, ax = plt.subplots(figsize=figure_size(12, 5))
     colours = sns.color_palette(PALETTE, len(names))
     x = np.arange(len(table))
     width = 0.8 / max(len(names), 1)
@@ -743,7 +756,7 @@ def target_chart(gap: pd.DataFrame, title: str, source: str, *, illustrative: bo
     """
     apply_style()
     years = [c.removeprefix("target_") for c in gap.columns if c.startswith("target_")]
-    fig, ax = plt.subplots(figsize=_size(12, 5.2))
+    fig, ax = plt.subplots(figsize=figure_size(12, 5.2))
     x = np.arange(len(gap))
     series = [("I dag", gap["share"])] + [(f"Mål {y}", gap[f"target_{y}"]) for y in years]
     width = 0.8 / len(series)
@@ -765,7 +778,7 @@ def target_chart(gap: pd.DataFrame, title: str, source: str, *, illustrative: bo
                 rotation=90,
                 ha="center",
                 va="bottom",
-                fontsize=_pt(8),
+                fontsize=font_size(8),
                 color="#444444",
             )
     ax.set_xticks(x, [str(s) for s in gap["step"]])
@@ -791,7 +804,7 @@ def share_trend_chart(
     """
     apply_style()
     years = [c for c in shares.columns if c not in ("step", "name")]
-    fig, ax = plt.subplots(figsize=_size(11, 5.4))
+    fig, ax = plt.subplots(figsize=figure_size(11, 5.4))
     colours = sns.color_palette(PALETTE, len(shares))
     values_per_step = shares[years].to_numpy(dtype=float) * 100
     top = max(float(values_per_step.max()), 1.0) * 1.08
@@ -801,7 +814,7 @@ def share_trend_chart(
     # (a label's height in data units: its points over the axes' height in points), with a
     # thin leader from the line's end where a label had to move
     axes_points = ax.get_position().height * fig.get_figheight() * 72
-    gap = top * (_pt(8) * 1.25) / axes_points
+    gap = top * (font_size(8) * 1.25) / axes_points
     placed = -np.inf
     for k in np.argsort(values_per_step[:, -1]):
         end = values_per_step[k, -1]
@@ -813,7 +826,7 @@ def share_trend_chart(
             xytext=(years[-1] + 0.12, y),
             textcoords="data",
             va="center",
-            fontsize=_pt(8),
+            fontsize=font_size(8),
             color=colours[k],
             arrowprops=None
             if abs(y - end) < gap / 2
@@ -841,7 +854,7 @@ def workforce_chart(
         gap: From :func:`workbench.analyses.housing.engine.workforce_gap`.
     """
     apply_style()
-    fig, ax = plt.subplots(figsize=_size(11, 5))
+    fig, ax = plt.subplots(figsize=figure_size(11, 5))
     colours = sns.color_palette(PALETTE, 3)
     years = gap["year"].to_numpy()
     ax.fill_between(years, gap["supply"], gap["needed_today"], color=colours[0], alpha=0.12)
@@ -864,7 +877,7 @@ def workforce_chart(
             xytext=(6, 0),
             textcoords="offset points",
             va="center",
-            fontsize=_pt(9),
+            fontsize=font_size(9),
             color=colour,
             fontweight="bold",
         )
