@@ -16,6 +16,23 @@ import PIL.Image
 import pytest
 
 from workbench import plots
+from workbench.analyses import ANALYSES
+from workbench.analyses.allocation.charts import (
+    comparison_chart,
+    share_trend_chart,
+    staircase_chart,
+    target_chart,
+)
+from workbench.analyses.calculator.charts import calculator_chart
+from workbench.analyses.housing.charts import (
+    need_chart,
+    over_80_chart,
+    population_chart,
+    profile_chart,
+    staffing_chart,
+    workforce_chart,
+)
+from workbench.analyses.personas.charts import phase_in_chart, trajectory_chart
 
 NB = "\u00a0"
 SOURCE = "Færder kommune/Agenda Kaupang 2025"
@@ -163,33 +180,27 @@ def workforce() -> pd.DataFrame:
 
 
 CHARTS = {
-    "workforce_chart": lambda i: plots.workforce_chart(workforce(), "T", SOURCE, illustrative=i),
-    "target_chart": lambda i: plots.target_chart(target_gap(), "T", SOURCE, illustrative=i),
-    "share_trend_chart": lambda i: plots.share_trend_chart(
+    "workforce_chart": lambda i: workforce_chart(workforce(), "T", SOURCE, illustrative=i),
+    "target_chart": lambda i: target_chart(target_gap(), "T", SOURCE, illustrative=i),
+    "share_trend_chart": lambda i: share_trend_chart(
         shares_over_years(), "T", SOURCE, illustrative=i
     ),
-    "calculator_chart": lambda i: plots.calculator_chart(
+    "calculator_chart": lambda i: calculator_chart(
         calculator_summary(), "T", SOURCE, illustrative=i
     ),
-    "trajectory_chart": lambda i: plots.trajectory_chart(
+    "trajectory_chart": lambda i: trajectory_chart(
         trajectory_yearly(), "T", SOURCE, illustrative=i
     ),
-    "phase_in_chart": lambda i: plots.phase_in_chart(phase_in(), "T", SOURCE, illustrative=i),
-    "profile_chart": lambda i: plots.profile_chart(
-        profile(), HOUSING_STEPS, "T", SOURCE, illustrative=i
-    ),
-    "need_chart": lambda i: plots.need_chart(
-        need_steps(), HOUSING_STEPS, "T", SOURCE, illustrative=i
-    ),
-    "staffing_chart": lambda i: plots.staffing_chart(
+    "phase_in_chart": lambda i: phase_in_chart(phase_in(), "T", SOURCE, illustrative=i),
+    "profile_chart": lambda i: profile_chart(profile(), HOUSING_STEPS, "T", SOURCE, illustrative=i),
+    "need_chart": lambda i: need_chart(need_steps(), HOUSING_STEPS, "T", SOURCE, illustrative=i),
+    "staffing_chart": lambda i: staffing_chart(
         staffing_band(), "MMMM", "T", SOURCE, illustrative=i
     ),
-    "population_chart": lambda i: plots.population_chart(population(), "T", SOURCE, illustrative=i),
-    "over_80_chart": lambda i: plots.over_80_chart(
-        over_80(), "Færder", "T", SOURCE, illustrative=i
-    ),
-    "staircase_chart": lambda i: plots.staircase_chart(staircase(), "T", SOURCE, illustrative=i),
-    "comparison_chart": lambda i: plots.comparison_chart(
+    "population_chart": lambda i: population_chart(population(), "T", SOURCE, illustrative=i),
+    "over_80_chart": lambda i: over_80_chart(over_80(), "Færder", "T", SOURCE, illustrative=i),
+    "staircase_chart": lambda i: staircase_chart(staircase(), "T", SOURCE, illustrative=i),
+    "comparison_chart": lambda i: comparison_chart(
         pd.DataFrame(
             {"step": [0, 1, 2], "Færder": [500, 2500, 9000], "Tønsberg": [400, 2000, 8000]}
         ),
@@ -244,8 +255,14 @@ def test_title_source_and_illustrative_mark(draw, name, illustrative):
 
 
 def test_every_chart_function_is_tested():
-    drawn = {name for name in dir(plots) if name.endswith("_chart")}
+    drawn = {
+        name
+        for analysis in ANALYSES.values()
+        for name in dir(analysis.part("charts"))
+        if name.endswith("_chart")
+    }
     assert drawn == set(CHARTS)
+    assert not [name for name in dir(plots) if name.endswith("_chart")]  # plots is the frame
 
 
 def test_the_workforce_chart_writes_out_the_gap_in_the_last_year(draw):
@@ -292,7 +309,7 @@ def test_staircase_labels_each_step_with_its_share_and_millions(draw):
 
 def test_staircase_with_a_reference_shows_both(draw):
     reference = pd.DataFrame({"step": [0, 1, 2], "amount": [None, 18_000_000.0, 80_000_000.0]})
-    fig = plots.staircase_chart(staircase(), "T", SOURCE, illustrative=False, reference=reference)
+    fig = staircase_chart(staircase(), "T", SOURCE, illustrative=False, reference=reference)
     shown = texts(fig)
     plt.close(fig)
     assert "Modellen" in shown and "Kildens tall" in shown

@@ -9,6 +9,8 @@ An analysis is a package ``workbench/analyses/<key>/`` with these modules:
 - ``engine.py``: the pure computation, numbers in and numbers out (no labels, no I/O);
 - ``report.py``: one function per table or figure its report notebook shows, and
   ``key_figures(result)`` for ``nokkeltall.json``;
+- ``charts.py``: its charts, drawn in the house frame of :mod:`workbench.plots` (its report
+  and app draw with them);
 - ``app.py``: ``build(session, inputs)``, the widget app its Voilà notebook shows;
 - ``deliver.py``: ``slides(output)``, its slides, read from the written report folder;
 - ``fleet.py``: ``stack(members)``, ``compute(stacked)``, ``FILES`` and ``HEADERS``: its part of the

@@ -16,6 +16,7 @@ import pandas as pd
 
 from workbench import controls, plots
 from workbench.analyses.allocation import engine as allocation
+from workbench.analyses.allocation.charts import staircase_chart
 from workbench.analyses.allocation.engine import (
     ALL,
     VARIANTS,
@@ -202,7 +203,7 @@ class AllocationApp(LiveApp):
         return [
             (
                 self.chart,
-                plots.staircase_chart(
+                staircase_chart(
                     self.result.steps,
                     f"Økonomifordeling {self.year.value} – {self.title}{label}",
                     self.source,

@@ -10,8 +10,14 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench import formatting, plots, reference
+from workbench import formatting, reference
 from workbench.analyses.allocation import engine as allocation
+from workbench.analyses.allocation.charts import (
+    comparison_chart,
+    share_trend_chart,
+    staircase_chart,
+    target_chart,
+)
 from workbench.analyses.allocation.engine import (  # noqa: F401  (the app and tests use them here)
     ALL,
     VARIANTS,
@@ -199,7 +205,7 @@ def staircase_figure(session: Session, inputs: AllocationInputs, result: Allocat
         return _reference_figure(session, inputs)
     files = _files(session, inputs)
     draw = partial(
-        plots.staircase_chart,
+        staircase_chart,
         result.steps,
         f"Økonomifordeling i innsatstrappa {result.year} – {session.municipality.title}",
         session.source_line(files),
@@ -419,7 +425,7 @@ def target_section(session: Session, inputs: AllocationInputs, result: Allocatio
     files = [target_file, *cost_files(session, inputs, result)]
     year = result.year if result is not None else inputs.settings.year
     draw = partial(
-        plots.target_chart,
+        target_chart,
         gap,
         f"Andel per trinn i {year} og i målprofilen – {session.municipality.title}",
         session.source_line(files),
@@ -444,7 +450,7 @@ def target_section(session: Session, inputs: AllocationInputs, result: Allocatio
     if result is not None and result.allocation["year"].nunique() > 1:
         shares = allocation.shares_over_years(result.allocation, inputs.steps)
         ledger_files = _files(session, inputs)
-        figure = plots.share_trend_chart(
+        figure = share_trend_chart(
             shares,
             f"Andel per trinn {shares.columns[2]}–{shares.columns[-1]} – {session.municipality.title}",
             session.source_line(ledger_files),
@@ -755,7 +761,7 @@ def _show_comparison(session: Session, inputs: AllocationInputs, result: Allocat
         return
     # the notebook's heading and text say what the comparison is
     files = [session.data_file(inputs.settings.comparisons, key="analyses.allocation.comparisons")]
-    figure = plots.comparison_chart(
+    figure = comparison_chart(
         table,
         f"Kroner per innbygger {result.year}",
         session.source_line(files),
@@ -802,7 +808,7 @@ def source_figure(session: Session, inputs: AllocationInputs):
     """The staircase with the source's own figures (steps the source lacks stay empty)."""
     files = [session.data_file(inputs.settings.reference, key="analyses.allocation.reference")]
     steps = inputs.steps[["step", "name"]].merge(reference_table(inputs), on="step", how="left")
-    return plots.staircase_chart(
+    return staircase_chart(
         steps,
         f"Økonomifordeling {inputs.settings.year} – {session.municipality.title} (kildens tall)",
         session.source_line(files),

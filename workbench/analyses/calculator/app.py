@@ -14,7 +14,8 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import pandas as pd
 
-from workbench import controls, plots
+from workbench import controls
+from workbench.analyses.calculator.charts import calculator_chart
 from workbench.analyses.calculator.engine import (
     Alternative,
     Package,
@@ -339,7 +340,7 @@ class CalculatorApp(LiveApp):
 
     def charts(self):
         """The chart for the current result."""
-        figure = plots.calculator_chart(
+        figure = calculator_chart(
             self.result.summary, self.package().title, self.source, illustrative=self.illustrative
         )
         return [(self.chart, figure)]

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench import formatting, plots
+from workbench import formatting
+from workbench.analyses.calculator.charts import calculator_chart
 from workbench.analyses.calculator.engine import Period, Result
 from workbench.analyses.calculator.load import CalculatorInputs, PackageFile
 from workbench.catalogue import UNITS
@@ -197,7 +198,7 @@ def cost_figures(session: Session, inputs: CalculatorInputs, results: list[Resul
     for package_file, result in zip(inputs.packages, results, strict=True):
         files = _files(inputs, package_file)
         draw = partial(
-            plots.calculator_chart,
+            calculator_chart,
             result.summary,
             package_file.package.title,
             session.source_line(files),

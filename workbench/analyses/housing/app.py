@@ -13,8 +13,9 @@ import time
 import ipywidgets as widgets
 import pandas as pd
 
-from workbench import controls, plots
+from workbench import controls
 from workbench.analyses.housing import engine as housing
+from workbench.analyses.housing.charts import profile_chart, staffing_chart
 from workbench.analyses.housing.engine import HousingResult, evaluate
 from workbench.analyses.housing.load import HousingInputs, load
 from workbench.analyses.housing.report import (
@@ -201,7 +202,7 @@ class HousingApp(LiveApp):
         target = self.target_year.value
         staffing = (
             self.staffing_chart,
-            plots.staffing_chart(
+            staffing_chart(
                 self.result.band,
                 self.projection.value,
                 "Årsverk og kostnader",
@@ -216,7 +217,7 @@ class HousingApp(LiveApp):
         self._drawn_profile = profile
         yield (
             self.profile_chart,
-            plots.profile_chart(
+            profile_chart(
                 profile, self.step_names, "Boligprofil", self.source, illustrative=self.illustrative
             ),
         )

@@ -10,9 +10,17 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench import formatting, plots, reference
+from workbench import formatting, reference
 from workbench.analyses.housing import calibrate
 from workbench.analyses.housing import engine as housing
+from workbench.analyses.housing.charts import (
+    need_chart,
+    over_80_chart,
+    population_chart,
+    profile_chart,
+    staffing_chart,
+    workforce_chart,
+)
 from workbench.analyses.housing.engine import HousingResult, evaluate  # noqa: F401  (app and tests)
 from workbench.analyses.housing.load import HousingInputs
 from workbench.formatting import age_range, mill_kr, number, percent, styled
@@ -436,7 +444,7 @@ def profile_figure(session: Session, inputs: HousingInputs) -> None:
     m = session.municipality
     files = _files(session, inputs, "residents", "alternative_profile")
     draw = partial(
-        plots.profile_chart,
+        profile_chart,
         profile_frame(inputs, None, m.base_year, m.target_year),
         step_names(session),
         f"Boligprofil innbyggere 67 år og eldre – {m.title}",
@@ -458,7 +466,7 @@ def profile_figure(session: Session, inputs: HousingInputs) -> None:
 def need_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
     """Residents and årsverk per housing step, today's and the alternative profile."""
     files = _files(session, inputs, *NEED_FILES)
-    figure = plots.need_chart(
+    figure = need_chart(
         result.steps,
         step_names(session),
         f"Behov per boligtrinn – {session.municipality.title}",
@@ -472,7 +480,7 @@ def staffing_figure(session: Session, inputs: HousingInputs, result: HousingResu
     """Årsverk and cost per year for both profiles, with the projection alternatives' band."""
     files = _files(session, inputs, *NEED_FILES)
     draw = partial(
-        plots.staffing_chart,
+        staffing_chart,
         result.band,
         inputs.settings.projection,
         f"Årsverk og kostnader – {session.municipality.title}",
@@ -492,7 +500,7 @@ def workforce_figure(session: Session, inputs: HousingInputs, result: HousingRes
     files = _files(session, inputs, *NEED_FILES) + effect_files
     growth = percent(settings.labour_supply_growth, 1)
     supply = f" Tilgang: {growth} vekst per år ({settings.labour_supply_source})."
-    figure = plots.workforce_chart(
+    figure = workforce_chart(
         gap,
         f"Arbeidskraft mot {int(gap['year'].iloc[-1])} – {session.municipality.title}",
         session.source_line(files) + supply,
@@ -566,7 +574,7 @@ def _missing(gap: float) -> str:
 def population_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
     """Residents 67+ per age group and year."""
     files = _files(session, inputs, "population")
-    figure = plots.population_chart(
+    figure = population_chart(
         result.population,
         f"Befolkning 67+ – {session.municipality.title}",
         session.source_line(files),
@@ -583,7 +591,7 @@ def over_80_figure(session: Session, inputs: HousingInputs) -> None:
     m = session.municipality
     files = _files(session, inputs, "over_80_without_services")
     highlight = next((r for r in inputs.over_80["region"].unique() if m.name in r), "")
-    figure = plots.over_80_chart(
+    figure = over_80_chart(
         inputs.over_80,
         highlight,
         f"Over 80 år uten tjenester – {m.title}",

@@ -13,7 +13,8 @@ import time
 import ipywidgets as widgets
 from pydantic import ValidationError
 
-from workbench import controls, plots
+from workbench import controls
+from workbench.analyses.personas.charts import phase_in_chart, trajectory_chart
 from workbench.analyses.personas.engine import (
     Episode,
     Persona,
@@ -317,7 +318,7 @@ class PersonasApp(LiveApp):
         first (the number of persons moves it), the trajectories only when they changed."""
         yield (
             self.phase_chart,
-            plots.phase_in_chart(
+            phase_in_chart(
                 self.result.phase,
                 f"Innfasing – {self.persona.title}",
                 self.source,
@@ -329,7 +330,7 @@ class PersonasApp(LiveApp):
         self._drawn_yearly = self.result.yearly
         yield (
             self.chart,
-            plots.trajectory_chart(
+            trajectory_chart(
                 self.result.yearly, self.persona.title, self.source, illustrative=self.illustrative
             ),
         )

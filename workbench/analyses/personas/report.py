@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from workbench import formatting, plots, reference
+from workbench import formatting, reference
+from workbench.analyses.personas.charts import phase_in_chart, trajectory_chart
 from workbench.analyses.personas.engine import (
     NO_STEP,
     PersonaResult,
@@ -235,7 +236,7 @@ def trajectory_figures(session: Session, inputs: PersonaInputs, results: list[Pe
     for persona_file, result in zip(inputs.personas, results, strict=True):
         sources = _sources(session, inputs, persona_file)
         draw = partial(
-            plots.trajectory_chart,
+            trajectory_chart,
             result.yearly,
             persona_file.persona.title,
             session.source_line(sources),
@@ -512,7 +513,7 @@ def phase_figures(session: Session, inputs: PersonaInputs, results: list[Persona
     for persona_file, result in zip(inputs.personas, results, strict=True):
         sources = _sources(session, inputs, persona_file)
         draw = partial(
-            plots.phase_in_chart,
+            phase_in_chart,
             result.phase,
             f"Innfasing – {persona_file.persona.title}",
             session.source_line(sources),
