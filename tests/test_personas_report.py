@@ -11,6 +11,7 @@ reactive 546 666 + 4 × 969 468 + 9 × 579 076 kr.
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 from itertools import accumulate
 
@@ -373,8 +374,48 @@ def test_demokommune_phases_in_with_n_from_prevalence(project, tmp_path, shown):
     assert result.phase["extra_total_cost"].iloc[-1] != pytest.approx(
         fixed.phase["extra_total_cost"].iloc[-1]
     )
-    assert "N fra forekomst det året" in report.phase_summary(result)
+    assert "personaens andel av årets nye tilfeller" in report.phase_summary(result)
     figures = {f.key: f.value for f in report.key_figures(inputs, [result])}
     assert figures["prevalence.2024"] == pytest.approx(n_2024)
     report.persons_section(session, inputs)
-    assert "Innfasingen bruker N det året" in html_text(shown)
+    assert "innfasingen følger de nye tilfellene fra insidens" in html_text(shown)
+
+
+def test_demokommune_starts_a_share_of_each_years_new_cases(project, tmp_path, shown):
+    """Incidence 43,9 per 1 000 person-years (HUNT4 70+) over Demokommune's 4 220 aged 67+ in
+    2024 without dementia (1 − 14,6 %): 4 220 × 0,854 × 0,0439 = 158,2 new cases. The course
+    (18 years) holds N = 616,1 persons, so it stands for 616,1 ÷ (158,2 × 18) = 21,6 % of them,
+    and 2025's starters are that share of 4 325 × 0,854 × 0,0439 = 162,1 new cases."""
+    session, inputs, results = opened(project, tmp_path, "9999")
+    new_2024, new_2025 = 4_220 * 0.854 * 0.0439, 4_325 * 0.854 * 0.0439
+    length = results[0].length
+    assert length == 18
+    share = 0.146 * 4_220 / (new_2024 * length)
+    assert share == pytest.approx(0.2164, abs=1e-4)
+    assert results[0].from_incidence
+    assert results[0].phase["new_persons"].iloc[0] == pytest.approx(share * new_2025)
+    report.incidence_section(session, inputs, results)
+    page = html_text(shown)
+    assert "158 i 2024" in page and "21,6\xa0% av de nye tilfellene" in page
+    written = csv(session, "nye-tilfeller")
+    assert written["Nye tilfeller"].iloc[0] == pytest.approx(new_2024, abs=0.01)
+    assert written["Starter på forløpet"].iloc[1] == pytest.approx(share * new_2025, abs=0.01)
+    own = dataclasses.replace(
+        inputs, settings=inputs.settings.model_copy(update={"course_share": 0.5})
+    )
+    chosen = engine.evaluate(own.personas[0].persona, own)
+    assert chosen.phase["new_persons"].iloc[0] == pytest.approx(0.5 * new_2025)
+
+
+def test_faerder_says_what_share_of_new_cases_the_sources_path_stands_for(project, tmp_path, shown):
+    """Færder's 5 720 aged 67+ in 2024: 5 720 × 0,854 × 0,0439 = 214,4 new cases a year,
+    against the source's 684 ÷ 19 = 36 starters: 17 %. The figures stay the source's."""
+    session, inputs, results = opened(project, tmp_path, "3911")
+    assert not inputs.uses_incidence and not results[0].from_incidence
+    assert results[0].phase["new_persons"].iloc[0] == pytest.approx(684 / 19)
+    report.incidence_section(session, inputs, results)
+    page = html_text(shown)
+    assert "214 i 2024" in page
+    assert "684 ÷ 19 = 36 nye personer per år" in page
+    assert f"om lag {round(100 * 36 / (5_720 * 0.854 * 0.0439))}\xa0% av de nye" in page
+    assert "Johs' forløp" in html.unescape(page)

@@ -139,3 +139,37 @@ def test_settings_say_where_n_comes_from():
     assert chosen.n_from == "prevalence"
     given = {**base, "persons": 10, "persons_source": "egen telling", "prevalence": "x.csv"}
     assert PersonaSettings.model_validate(given).n_from == "given"
+
+
+def test_new_cases_are_incidence_times_residents_without_the_condition_by_hand():
+    """Incidence 1 % (67–79) and 5 % (80–89), none for 90+; prevalence 10 % and 30 %:
+    1 000 × 0,9 × 0,01 + 300 × 0,7 × 0,05 = 9 + 10,5 = 19,5 new cases in 2024."""
+    incidence = pd.DataFrame({"age_group": ["67-79", "80-89"], "rate": [0.01, 0.05]})
+    prevalence = pd.DataFrame({"age_group": ["67-79", "80-89"], "rate": [0.1, 0.3]})
+    years = population({2024: (1000, 300, 100), 2026: (1200, 400, 100)})
+    new = engine.new_cases(incidence, years, prevalence)
+    assert list(new["new"]) == pytest.approx([19.5, 1200 * 0.9 * 0.01 + 400 * 0.7 * 0.05])
+    assert list(new["at_risk"]) == pytest.approx([900 + 210, 1080 + 280])
+    assert list(new["population"]) == [1300, 1600]
+    everyone = engine.new_cases(incidence, years, None)
+    assert everyone["new"].iloc[0] == pytest.approx(10 + 15)
+
+
+def test_a_bad_incidence_file_says_incidence(tmp_path):
+    path = tmp_path / "insidens.csv"
+    path.write_text("age_group,rate\n67+,43.9\n", encoding="utf-8")
+    with pytest.raises(InputError, match="insidensen 43,9 er ikke en andel mellom 0 og 1"):
+        engine.read_prevalence(path, "incidence")
+
+
+def test_settings_say_where_the_starters_come_from():
+    base = {"personas": ["personas/johs-tjenester.yaml"], "prevalence": "x.csv"}
+    assert PersonaSettings.model_validate(base).starts_from == "length"
+    with_file = {**base, "incidence": "reference/demensinsidens.csv"}
+    assert PersonaSettings.model_validate(with_file).starts_from == "incidence"
+    source_path = {**with_file, "starts_by": "length"}
+    assert PersonaSettings.model_validate(source_path).starts_from == "length"
+    with pytest.raises(ValueError, match="incidence mangler"):
+        PersonaSettings.model_validate({**base, "starts_by": "incidence"})
+    with pytest.raises(ValueError):
+        PersonaSettings.model_validate({**with_file, "course_share": 1.5})

@@ -492,6 +492,7 @@ def _parameter_text(
                 "personas": ["personas/johs-tjenester.yaml"],
                 "prevalence": "reference/demensforekomst.csv",
                 "persons_by": "prevalence",
+                "incidence": "reference/demensinsidens.csv",
                 "reference": "normal",
                 "phase_in_to": "proactive",
             },

@@ -15,6 +15,9 @@ running costs.
   is Σ over the cohorts started so far of (new − old) at their year in the trajectory.
 - N from prevalence: N(t) = Σ over age groups of rate × residents in the group in year t
   (the population projection); the cohort that starts in phase-in year s is N(s) ÷ L.
+- starters from incidence: new cases(t) = Σ over age groups of incidence × residents
+  without the condition; the persona's course takes a share of them (the municipality's, or
+  N ÷ (new cases in the base year × L)), so phase-in year s starts share × new cases(s).
 
 Everything here is pure: persona, catalogue and assumptions in, DataFrames out.
 """
@@ -638,15 +641,23 @@ ALL_AGES = "67+"
 PREVALENCE_SCHEMA = {"age_group": Column(), "rate": Column("share")}
 
 
-def read_prevalence(path: Path) -> pd.DataFrame:
+RATE_WORDS = {
+    "prevalence": ("forekomsten", "en forekomst", "14,6 % skrives 0.146"),
+    "incidence": ("insidensen", "en insidens", "43,9 per 1 000 personår skrives 0.0439"),
+}
+
+
+def read_prevalence(path: Path, kind: str = "prevalence") -> pd.DataFrame:
     """Prevalence rates by age group: ``age_group`` (one of the population file's groups,
-    or ``67+`` for all of them) and ``rate`` (a share between 0 and 1, e.g. 0,146).
+    or ``67+`` for all of them) and ``rate`` (a share between 0 and 1, e.g. 0,146); with
+    ``kind="incidence"`` new cases per person-year (e.g. 0,0439), read and checked alike.
 
     Raises:
         InputError: An unknown age group, a rate outside 0–1, or an age group given twice
             (also ``67+`` beside a group it covers), each with its row.
     """
     table = read_table(path, PREVALENCE_SCHEMA)
+    word, one, example = RATE_WORDS[kind]
     known = (ALL_AGES, *AGE_GROUPS)
     problems = []
     seen: dict[str, int] = {}
@@ -664,7 +675,7 @@ def read_prevalence(path: Path) -> pd.DataFrame:
             shown = f"{rate:g}".replace(".", ",")
             problems.append(
                 Problem(
-                    f"forekomsten {shown} er ikke en andel mellom 0 og 1 (14,6 % skrives 0.146)",
+                    f"{word} {shown} er ikke en andel mellom 0 og 1 ({example})",
                     row=row,
                     column="rate",
                 )
@@ -673,7 +684,7 @@ def read_prevalence(path: Path) -> pd.DataFrame:
             if covered in seen:
                 problems.append(
                     Problem(
-                        f"aldersgruppe {covered} har allerede en forekomst (rad {seen[covered]})",
+                        f"aldersgruppe {covered} har allerede {one} (rad {seen[covered]})",
                         row=row,
                         column="age_group",
                     )
@@ -697,11 +708,7 @@ def persons_from_prevalence(rates: pd.DataFrame, population: pd.DataFrame) -> pd
         One row per year: ``year``, ``population`` (residents in the age groups with a
         rate), ``persons`` (N) and ``interpolated`` (the year lies between given years).
     """
-    per_group = {
-        covered: float(rate)
-        for group, rate in zip(rates["age_group"], rates["rate"], strict=True)
-        for covered in (AGE_GROUPS if group == ALL_AGES else (group,))
-    }
+    per_group = _rates_by_group(rates)
     part = population[population["age_group"].isin(list(per_group))]
     weighted = part.assign(persons=part["persons"] * part["age_group"].map(per_group))
     by_year = part.groupby("year").agg(
@@ -709,6 +716,46 @@ def persons_from_prevalence(rates: pd.DataFrame, population: pd.DataFrame) -> pd
     )
     by_year["persons"] = weighted.groupby("year")["persons"].sum()
     return by_year.reset_index()[["year", "population", "persons", "interpolated"]]
+
+
+def _rates_by_group(rates: pd.DataFrame) -> dict[str, float]:
+    return {
+        covered: float(rate)
+        for group, rate in zip(rates["age_group"], rates["rate"], strict=True)
+        for covered in (AGE_GROUPS if group == ALL_AGES else (group,))
+    }
+
+
+def new_cases(
+    incidence: pd.DataFrame, population: pd.DataFrame, prevalence: pd.DataFrame | None
+) -> pd.DataFrame:
+    """New cases per year: Σ over the age groups with an incidence of incidence × the
+    residents in the group who do not already have the condition, residents × (1 −
+    prevalence) (all residents where the group has no prevalence).
+
+    Args:
+        incidence: New cases per person-year by age group (:func:`read_prevalence` with
+            ``kind="incidence"``).
+        population: One alternative year by year, as for :func:`persons_from_prevalence`.
+        prevalence: Prevalence by age group, or None.
+
+    Returns:
+        One row per year: ``year``, ``population`` (residents in the groups with an
+        incidence), ``at_risk`` (those without the condition), ``new`` (new cases) and
+        ``interpolated``.
+    """
+    per_group = _rates_by_group(incidence)
+    having = _rates_by_group(prevalence) if prevalence is not None else {}
+    part = population[population["age_group"].isin(list(per_group))]
+    at_risk = part["persons"] * (1 - part["age_group"].map(having).fillna(0.0))
+    frame = part.assign(at_risk=at_risk, new=at_risk * part["age_group"].map(per_group))
+    by_year = frame.groupby("year").agg(
+        population=("persons", "sum"),
+        at_risk=("at_risk", "sum"),
+        new=("new", "sum"),
+        interpolated=("interpolated", "any"),
+    )
+    return by_year.reset_index()[["year", "population", "at_risk", "new", "interpolated"]]
 
 
 def persons_per_phase_year(n_by_year: pd.DataFrame, base_year: int, years: int) -> np.ndarray:
@@ -768,8 +815,10 @@ class PersonaResult:
     steps_phase: pd.DataFrame | None = None
     """The phase-in per staircase step (:func:`phase_in_by_step`)."""
     persons_by_year: np.ndarray | None = None
-    """N(s) for each phase-in year when N comes from prevalence (None: the same N every
-    year)."""
+    """N(s) for each phase-in year when N comes from prevalence or incidence (None: the same
+    N every year)."""
+    from_incidence: bool = False
+    """The starters are a share of each year's new cases (incidence), not N(s) ÷ L."""
 
 
 def combined_effect(results: list[PersonaResult], year: int) -> pd.DataFrame:
@@ -800,16 +849,36 @@ class Cohorts:
         return self.persons if self.by_year is None else self.by_year
 
 
+def course_share(inputs: PersonaInputs, length: float) -> float:
+    """The share of each year's new cases that starts on the persona's course: the
+    municipality's ``course_share``, else N ÷ (new cases in the base year × L), the share
+    whose courses of L years hold the N persons today."""
+    if inputs.settings.course_share is not None:
+        return inputs.settings.course_share
+    new = float(inputs.incidence.set_index("year").loc[inputs.base_year, "new"])
+    return inputs.persons / (new * length)
+
+
 def cohorts(persona: Persona, inputs: PersonaInputs, persons: float | None = None) -> Cohorts:
-    """The municipality's cohorts for ``persona`` (``persons`` sets one N for every year)."""
+    """The municipality's cohorts for ``persona`` (``persons`` sets one N for every year).
+
+    From incidence, the course's share of each year's new cases starts on it, and N is what
+    that gives in a course of L years: N(s) = share × new cases in year s × L, so N(s) ÷ L
+    is the year's starters."""
     settings = inputs.settings
     years = phase_in_horizon(settings, persona.length)
+    length = trajectory_length(settings, persona.length)
     by_year = None
     if persons is None:
         persons = inputs.persons
-        if inputs.uses_prevalence:
+        if inputs.uses_incidence:
+            new = inputs.incidence.rename(columns={"new": "persons"})
+            scale = course_share(inputs, length) * length
+            persons = float(new.set_index("year").loc[inputs.base_year, "persons"]) * scale
+            by_year = persons_per_phase_year(new, inputs.base_year, years) * scale
+        elif inputs.uses_prevalence:
             by_year = persons_per_phase_year(inputs.prevalence, inputs.base_year, years)
-    return Cohorts(persons, by_year, trajectory_length(settings, persona.length), years)
+    return Cohorts(persons, by_year, length, years)
 
 
 def evaluate(
@@ -866,4 +935,5 @@ def evaluate(
         phase_in_to,
         steps_phase,
         by_year,
+        by_year is not None and inputs.uses_incidence,
     )

@@ -13,6 +13,7 @@ from workbench.analyses.housing import engine as housing
 from workbench.analyses.personas.engine import (
     Persona,
     check_persona_services,
+    new_cases,
     persons_from_prevalence,
     read_prevalence,
 )
@@ -43,6 +44,16 @@ class PersonaInputs:
     prevalence_files: tuple[Path, ...] = ()
     """The prevalence file and the population file N(t) is computed from."""
     base_year: int = 0
+    incidence: pd.DataFrame | None = None
+    """New cases per year from incidence × residents without the condition, base year to
+    target year (:func:`~workbench.analyses.personas.engine.new_cases`), when the
+    municipality gives an incidence file."""
+    incidence_files: tuple[Path, ...] = ()
+
+    @property
+    def uses_incidence(self) -> bool:
+        """The courses start from incidence rather than N ÷ L."""
+        return self.settings.starts_from == "incidence"
 
     @property
     def uses_prevalence(self) -> bool:
@@ -91,6 +102,7 @@ def load(session: Session, persona_file: str = "") -> PersonaInputs:
                 )
         personas.append(PersonaFile(path.stem, path, persona))
     prevalence, files = _prevalence(session, settings)
+    incidence, incidence_files = _incidence(session, settings)
     return PersonaInputs(
         table,
         Assumptions.from_defaults(session.defaults),
@@ -99,7 +111,30 @@ def load(session: Session, persona_file: str = "") -> PersonaInputs:
         prevalence,
         files,
         session.municipality.base_year,
+        incidence,
+        incidence_files,
     )
+
+
+def _incidence(
+    session: Session, settings: PersonaSettings
+) -> tuple[pd.DataFrame | None, tuple[Path, ...]]:
+    """New cases per year from the incidence file, the population projection and, where
+    given, the prevalence file (those who already have the condition are not at risk); with
+    the files read. (None, ()) without an incidence file."""
+    if settings.incidence is None:
+        return None, ()
+    rates_file = session.data_file(settings.incidence, key="analyses.personas.incidence")
+    rates = read_prevalence(rates_file, "incidence")
+    population, population_file = _population(session, "analyses.personas.incidence")
+    prevalence_file = (
+        session.data_file(settings.prevalence, key="analyses.personas.prevalence")
+        if settings.prevalence is not None
+        else None
+    )
+    prevalence = read_prevalence(prevalence_file) if prevalence_file is not None else None
+    files = tuple(f for f in (rates_file, population_file, prevalence_file) if f is not None)
+    return new_cases(rates, population, prevalence), files
 
 
 def _prevalence(
@@ -115,17 +150,30 @@ def _prevalence(
     """
     if settings.prevalence is None:
         return None, ()
-    m = session.municipality
     rates_file = session.data_file(settings.prevalence, key="analyses.personas.prevalence")
     rates = read_prevalence(rates_file)
+    years, population_file = _population(session, "analyses.personas.prevalence")
+    return persons_from_prevalence(rates, years), (rates_file, population_file)
+
+
+def _population(session: Session, key: str) -> tuple[pd.DataFrame, Path]:
+    """The housing profile's population projection year by year, base year to target year,
+    and its file.
+
+    Raises:
+        InputError: The municipality has no population projection (named by ``key``, the
+            setting that needs it), or the projection is not in the file.
+    """
+    m = session.municipality
     housing_settings = m.analyses.housing
     if housing_settings is None:
+        what = "forekomst" if key.endswith("prevalence") else "insidens"
         raise InputError(
             m.source_file,
             Problem(
-                "N fra forekomst trenger befolkningsframskrivingen: legg inn "
+                f"N fra {what} trenger befolkningsframskrivingen: legg inn "
                 "analyses.housing.population (og projection) i parameterfilen",
-                key="analyses.personas.prevalence",
+                key=key,
             ),
         )
     population_file = session.data_file(
@@ -141,4 +189,4 @@ def _prevalence(
             m.source_file,
             [Problem(p.message, key="analyses.housing.projection") for p in exc.problems],
         ) from None
-    return persons_from_prevalence(rates, years), (rates_file, population_file)
+    return years, population_file

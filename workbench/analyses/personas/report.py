@@ -20,6 +20,7 @@ from workbench.analyses.personas.engine import (
     NO_STEP,
     PersonaResult,
     combined_effect,
+    course_share,
     evaluate,
     first_saving_year,
     length_for,
@@ -34,6 +35,11 @@ PHASE_YEARS_IN_KEY_FIGURES = 4
 """The first phase-in years whose extra cost is a key figure (the source names four)."""
 SOURCE_ROUNDING = 1e6
 """The source writes its scaled figures in whole millions («88 millioner kroner»)."""
+
+
+def _genitive(name: str) -> str:
+    """«Johs'», «Karis»: a name's genitive in Norwegian."""
+    return f"{name}'" if name[-1:].lower() in "sxz" else f"{name}s"
 
 
 def _plain(value: float) -> str:
@@ -152,9 +158,14 @@ def cohort_text(result: PersonaResult, upto: int | None = None, *, short: bool =
     shown = result.persons_by_year[: upto or len(result.persons_by_year)] / result.length
     if short:
         return f"fra {number(shown[0], 1)} til {number(shown[-1], 1)} nye personer per år"
+    why = (
+        "personaens andel av årets nye tilfeller"
+        if result.from_incidence
+        else f"N fra forekomst det året ÷ {_plain(result.length)} år"
+    )
     return (
         f"fra {number(shown[0], 1)} nye personer i år 1 til {number(shown[-1], 1)} i år "
-        f"{len(shown)} (N fra forekomst det året ÷ {_plain(result.length)} år)"
+        f"{len(shown)} ({why})"
     )
 
 
@@ -292,6 +303,87 @@ def prevalence_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]
     }
 
 
+def incidence_frame(
+    table: pd.DataFrame, share: float | None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """New cases from incidence year by year with Norwegian headers; with ``share``, the
+    persons who start on the persona's course."""
+    shown = pd.DataFrame(
+        {
+            "År": table["year"].astype(str)
+            + table["interpolated"].map({True: " (interpolert)", False: ""}),
+            "Innbyggere i aldersgruppene": table["population"],
+            "Uten demens": table["at_risk"],
+            "Nye tilfeller": table["new"],
+        }
+    )
+    formats = {
+        "År": "text",
+        "Innbyggere i aldersgruppene": "number",
+        "Uten demens": "number",
+        "Nye tilfeller": "number",
+    }
+    if share is not None:
+        shown["Starter på forløpet"] = table["new"] * share
+        formats["Starter på forløpet"] = "number1"
+    return shown, formats
+
+
+def incidence_sentences(inputs: PersonaInputs, result: PersonaResult) -> str:
+    """What incidence says about new cases, and which path the phase-in uses, in words."""
+    table = inputs.incidence.set_index("year")
+    base, last = inputs.base_year, int(table.index.max())
+    new = float(table.loc[base, "new"])
+    text = (
+        f"Nye tilfeller = insidens × innbyggere uten demens (innbyggere × (1 − forekomst)), år "
+        f"for år fra befolkningsframskrivingen: {number(new)} i {base} og "
+        f"{number(table.loc[last, 'new'])} i {last}."
+    )
+    length = _plain(result.length)
+    if inputs.uses_incidence:
+        share = course_share(inputs, result.length)
+        why = (
+            "kommunens valg (course_share)"
+            if inputs.settings.course_share is not None
+            else f"andelen som gir N = {number(inputs.persons)} personer i forløpet på "
+            f"{length} år i {base}: {number(inputs.persons)} ÷ ({number(new)} × {length})"
+        )
+        return (
+            f"{text} Innfasingen bruker dem: {_genitive(result.persona.name)} forløp står for "
+            f"{percent(share, 1)} av de nye tilfellene ({why}), så {number(share * new, 1)} "
+            f"starter på forløpet i {base}, og året s starter andelen av årets nye tilfeller. "
+            "Med én sats for alle 67+ vokser de nye tilfellene i takt med N fra forekomst; "
+            "satser per aldersgruppe ville latt dem vokse raskere når de eldste blir flere."
+        )
+    per_year = result.persons / result.length
+    return (
+        f"{text} Kildens innfasing bruker N ÷ L = {number(result.persons)} ÷ {length} = "
+        f"{_plain(per_year)} nye personer per år, ikke insidensen: {_genitive(result.persona.name)} "
+        f"forløp står altså for om lag {percent(per_year / new, 0)} av de nye tilfellene "
+        f"({_plain(per_year)} av {number(new)}). Beregningene bruker kildens vei (starts_by: "
+        "length), så tallene er kildens."
+    )
+
+
+def incidence_section(session: Session, inputs: PersonaInputs, results: list[PersonaResult]):
+    """New cases from incidence, and the share of them the persona's course stands for
+    (``nye-tilfeller``), where the municipality gives an incidence file."""
+    if inputs.incidence is None or not results:
+        return None
+    result = results[0]
+    display(HTML(f"<p>{html.escape(incidence_sentences(inputs, result))}</p>"))
+    share = course_share(inputs, result.length) if inputs.uses_incidence else None
+    shown, formats = incidence_frame(inputs.incidence, share)
+    session.show_table(
+        shown,
+        formats,
+        "nye-tilfeller",
+        "Nye tilfeller av demens over tid",
+        list(inputs.incidence_files),
+    )
+    return None
+
+
 def _more_or_fewer(computed: float, given: float) -> str:
     """«22 % flere» / «8 % færre»: ``computed`` against ``given``."""
     change = computed / given - 1
@@ -320,10 +412,18 @@ def persons_section(session: Session, inputs: PersonaInputs) -> None:
         f"{number(last['persons'])} i {int(last['year'])} ({sign}{percent(abs(growth), 0)})."
     )
     if inputs.uses_prevalence:
-        text += (
-            " Innfasingen bruker N det året: årskullet som starter på det nye forløpet i år s er "
-            f"N(s) ÷ L. Etter {int(last['year'])} holdes N på {int(last['year'])}-nivå."
-        )
+        if inputs.uses_incidence:
+            text += (
+                f" N i {inputs.base_year} avgjør hvor stor andel av de nye tilfellene "
+                "personaen står for; innfasingen følger de nye tilfellene fra insidens (se "
+                "«Nye tilfeller hvert år»)."
+            )
+        else:
+            text += (
+                " Innfasingen bruker N det året: årskullet som starter på det nye forløpet i "
+                f"år s er N(s) ÷ L. Etter {int(last['year'])} holdes N på "
+                f"{int(last['year'])}-nivå."
+            )
         if settings.persons is not None:
             text += (
                 f" Kommunens eget tall er {number(settings.persons)} "

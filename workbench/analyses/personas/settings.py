@@ -20,6 +20,18 @@ class PersonaSettings(StrictModel):
         default=None,
         title="N fra",
     )
+    incidence: str | None = Field(default=None, title="Insidens (nye tilfeller per personår)")
+    starts_by: Literal["length", "incidence"] | None = Field(
+        default=None,
+        title="Nye i forløpet per år: N ÷ L (length) eller fra insidens (incidence)",
+    )
+    course_share: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        title="Andelen av de nye tilfellene som personaens forløp beskriver (tom: andelen som "
+        "gir N personer i forløpet i basisåret)",
+    )
     trajectory_years: float | None = Field(default=None, gt=0, title="Forløpets lengde (L, år)")
     reference: str = Field(default="normal", title="Referanseforløp")
     phase_in_to: str = Field(default="proactive", title="Forløp som fases inn")
@@ -39,8 +51,21 @@ class PersonaSettings(StrictModel):
             return self.persons_by
         return "given" if self.persons is not None else "prevalence"
 
+    @property
+    def starts_from(self) -> Literal["length", "incidence"]:
+        """How many start the course each year: ``starts_by``, else from incidence when the
+        municipality gives an incidence file, else N ÷ L."""
+        if self.starts_by is not None:
+            return self.starts_by
+        return "incidence" if self.incidence is not None else "length"
+
     @model_validator(mode="after")
     def _persons(self) -> Self:
+        if self.starts_from == "incidence" and self.incidence is None:
+            raise ValueError(
+                "de nye i forløpet skal komme fra insidens (starts_by: incidence), men "
+                "incidence mangler: oppgi en insidensfil, f.eks. reference/demensinsidens.csv"
+            )
         if self.n_from == "prevalence" and self.prevalence is None:
             raise ValueError(
                 "N skal komme fra forekomst (persons_by: prevalence), men prevalence mangler: "
