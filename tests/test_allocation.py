@@ -722,3 +722,17 @@ def test_shares_per_step_over_the_ledger_years(tmp_path):
     shares = a.shares_over_years(a.allocate(lines, rules, parts), steps).set_index("step")
     assert shares.loc[1, 2023] == 0.75 and shares.loc[4, 2023] == 0.25
     assert shares.loc[1, 2024] == 0.5 and shares.loc[4, 2024] == 0.5
+
+
+def test_the_default_rules_put_special_education_in_202_on_step_4(repo):
+    """1 000 000 kr of grunnskole (202): 18 % (teachers' hours on special education nationally,
+    Utdanningsspeilet 2014) on step 4, the rest on step 1; without school both parts go."""
+    default = a.read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
+    rules, parts = a.compile_rules(default)
+    lines = ledger([(2024, "1", "202", None, 1_000_000.0), (2024, "1", "233", None, 10.0)])
+    allocated = a.allocate(lines, rules, parts)
+    school = allocated[allocated["funksjon"] == "202"].set_index("step")["amount_ore"]
+    assert school.to_dict() == {1: 82_000_000, 4: 18_000_000}
+    steps = pd.DataFrame({"step": list(range(1, 13)), "name": ""})
+    without = a.by_step(allocated, steps, 2024, exclude_functions=("202",)).set_index("step")
+    assert without.loc[4, "amount_ore"] == 0 and without["amount_ore"].sum() == 1_000
