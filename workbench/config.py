@@ -68,6 +68,11 @@ class Defaults(StrictModel):
 
     price_catalogues: list[str] = Field(min_length=1)
     price_version: str
+    price_year: int = Field(ge=2000, le=2100, title="Prisår")
+    """The year the calculator, personas and housing profile count kroner in, unless a
+    municipality chooses its own."""
+    price_index: str = Field(default="reference/kommunal-deflator.csv", title="Prisvekst")
+    """Price growth per year, for converting kroner between price years."""
     deduct_user_payments: bool = False
     made_by: str = Field(default="", max_length=120, title="Laget av")
     """Who made the analyses (a consultancy, the municipality's staff), on the title slide;
@@ -109,6 +114,7 @@ class Municipality(StrictModel):
     target_year: int = Field(ge=2000, le=2100, title="Målår")
     step_names: dict[int, StepOverride] = Field(default_factory=dict, title="Egne trinnavn")
     prices: str | None = Field(default=None, title="Lokale priser")
+    price_year: int | None = Field(default=None, ge=2000, le=2100, title="Prisår")
     analyses: AnalysesSettings
     slug: str = Field(default="", exclude=True)
     source_file: Path | None = Field(default=None, exclude=True)

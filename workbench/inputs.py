@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import catalogue as catalogue_module
+from workbench import price_index
 from workbench.loaders import file_key, memo, memo_read
 from workbench.session import Session
 
@@ -64,4 +65,40 @@ def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
             table, catalogue_module.read_catalogue(path, session.municipality.prices)
         )
         files.append(path)
-    return table, files
+    return in_price_year(session, table), files
+
+
+def price_year(session: Session) -> int:
+    """The year the municipality's calculator, personas and housing profile count kroner in:
+    its own ``price_year``, else the defaults'."""
+    return session.municipality.price_year or session.defaults.price_year
+
+
+def price_factor(session: Session, from_year: int, to_year: int | None = None) -> float:
+    """What a krone in ``from_year`` prices is in ``to_year`` prices (default
+    :func:`price_year`); 1 without reading anything when the years are the same, else from the
+    price growth file, whose source is then recorded."""
+    to_year = price_year(session) if to_year is None else to_year
+    if from_year == to_year:
+        return 1.0
+    defaults_file = session.project.parameters_dir / "defaults.yaml"
+    path = session.data_file(
+        session.defaults.price_index, key="price_index", named_in=defaults_file
+    )
+    growth = memo_read(path, "price-growth", price_index.read_growth)
+    return price_index.factor(growth, from_year, to_year, path)
+
+
+def in_price_year(session: Session, table: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue with unit prices and user payments in :func:`price_year` kroner: each row
+    from the year of its ``price_version`` («23-11» is 2023; a row without a dated version
+    has the defaults' version's year)."""
+    default = price_index.version_year(session.defaults.price_version, session.defaults.price_year)
+    years = table["price_version"].map(lambda v: price_index.version_year(v, default))
+    factors = years.map(lambda y: price_factor(session, int(y)))
+    if (factors == 1.0).all():
+        return table
+    return table.assign(
+        unit_price=table["unit_price"] * factors,
+        user_payment_per_unit=table["user_payment_per_unit"] * factors,
+    )

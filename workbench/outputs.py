@@ -348,6 +348,12 @@ class ReportOutput:
         """What the report as a whole says about illustrative numbers (empty for none)."""
         return self.manifest.get("marking", "")
 
+    @property
+    def prices(self) -> str:
+        """Which kroner the report counts in («Kroner i 2023-priser»; empty for a report
+        written before reports said it)."""
+        return self.manifest.get("prices", "")
+
     def slide_figures(self) -> dict[bytes, dict]:
         """Each slide figure's PNG → its manifest entry (mark and sources), read once for a
         report: a slide shows one of them and says what it says."""

@@ -49,6 +49,8 @@ SOURCE_STYLE = "font-size:0.85em;color:#444"
 MARK_STYLE = "font-size:0.85em;color:#b00020;font-weight:bold;margin-bottom:0"
 PRICED_ANALYSES = frozenset({"calculator", "personas"})
 """The analyses priced from the price catalogue: their header names its version."""
+CURRENT_PRICES = frozenset({"allocation"})
+"""The analyses whose kroner are each year's own (the accounts), not one price year's."""
 
 
 @dataclass(frozen=True)
@@ -184,16 +186,30 @@ class Session:
             return None
         return HTML("".join(missing_html(kind, file) for kind, file in self.missing))
 
+    @property
+    def price_year(self) -> int:
+        """The year the calculator, personas and housing profile count kroner in: the
+        municipality's ``price_year``, else the defaults'."""
+        return self.municipality.price_year or self.defaults.price_year
+
+    def price_label(self) -> str:
+        """Which kroner the analysis counts in, as every figure and table says it."""
+        if self.analysis is not None and self.analysis.key in CURRENT_PRICES:
+            return "Kroner i hvert regnskapsårs priser"
+        return f"Kroner i {self.price_year}-priser"
+
     def source_line(self, paths: list[Path] | None = None) -> str:
-        """A short source line for figures: the data files' titles and the workbench.
+        """A short source line for figures and tables: the data files' titles, the price
+        year and the workbench.
 
         Args:
             paths: Cite only these data files (default every file read so far).
         """
         chosen = [p for p in self.sources if paths is None or p.path in paths]
         titles = "; ".join(dict.fromkeys(p.title for p in chosen))
+        prices = f"{self.price_label()}." if self.analysis is not None else ""
         return (
-            f"{titles}. Beregnet med innsatstrapp workbench."
+            f"{titles}. {prices} Beregnet med innsatstrapp workbench.".replace("  ", " ")
             if titles
             else "innsatstrapp workbench."
         )
@@ -210,6 +226,7 @@ class Session:
                 if self.analysis.key in PRICED_ANALYSES
                 else ""
             )
+            + f" {self.price_label()}."
             + "</div>",
         ]
         style = "border-left:6px solid #1f5f8b;background:#eef4f8;padding:8px 12px;margin:4px 0"
@@ -415,6 +432,8 @@ class Session:
             },
             "analysis": {"key": self.analysis.key, "title": self.analysis.title},
             "price_version": self.defaults.price_version,
+            "price_year": self.price_year,
+            "prices": self.price_label(),
             "illustrative": bool(self.illustrative),
             "marking": self.illustrative,
             "key_figures": [_key_figure_entry(f) for f in self.key_figures],

@@ -207,7 +207,9 @@ def write_workbook(collected: Collected, path: Path) -> Path:
                     analysis.title,
                     figure.label,
                     figure.value,
-                    figure.unit,
+                    f"{figure.unit} ({output.prices.lower()})"
+                    if figure.unit == "kr" and output.prices
+                    else figure.unit,
                     figure.source,
                     output.marking or None,
                 ]

@@ -3,6 +3,7 @@ loaders with their sources recorded in the session, as plain objects the engine 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import pandas as pd
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.settings import HousingSettings
 from workbench.errors import Collector, InputError, Problem
+from workbench.inputs import price_factor
 from workbench.loaders import Column, memo_read, read_table, year_column
 from workbench.session import Session
 
@@ -123,6 +125,13 @@ def load(session: Session) -> HousingInputs:
         tables["step_costs"] = pd.concat(
             [tables["step_costs"].drop(index=own_costs.index), own_costs]
         ).sort_index()
+    factor = price_factor(session, settings.price_year or session.defaults.price_year)
+    if factor != 1.0:  # the costs in the municipality's price year
+        tables["step_costs"] = tables["step_costs"].assign(
+            cost_per_resident=tables["step_costs"]["cost_per_resident"] * factor
+        )
+        if rest is not None:
+            rest = dataclasses.replace(rest, cost=rest.cost * factor)
     data = housing.HousingData(**tables, rest=rest)
     if prior is not None:
         prior = housing.HousingData(

@@ -46,6 +46,13 @@ class HousingSettings(StrictModel):
         default="constant", title="Resten av sektoren fram mot målåret"
     )
     persons_per_dwelling: str = Field(title="Personer per bolig")
+    price_year: int | None = Field(
+        default=None,
+        ge=2000,
+        le=2100,
+        title="Prisåret kostnadene per beboer og resten av sektoren er oppgitt i (tom: "
+        "standardens prisår)",
+    )
     steps_by_services: bool = Field(
         default=False,
         title="Trinn 1 og 2 skilt etter hjemmesykepleie, ikke etter boligens standard",

@@ -196,6 +196,9 @@ class Persona(StrictModel):
     end_age: int = Field(ge=0, le=120)
     trajectories: list[Trajectory] = Field(min_length=1)
     source_scaled: SourceScaled | None = None
+    price_year: int | None = Field(default=None, ge=2000, le=2100)
+    """The price year of the costs given directly (episodes and investments); default the
+    defaults' price year. Episodes priced from the catalogue follow the catalogue."""
 
     @property
     def length(self) -> int:
@@ -221,6 +224,36 @@ class Persona(StrictModel):
         persona = cls.from_mapping(read_yaml(path), path)
         check_ages(persona, path)
         return persona
+
+
+def in_prices(persona: Persona, factor: float) -> Persona:
+    """The persona with every cost given directly (episodes, their parts, investments)
+    multiplied by ``factor``: the same persona in another price year. Hours are unchanged."""
+    if factor == 1.0:
+        return persona
+
+    def episode(e: Episode) -> Episode:
+        if e.annual_cost is None:
+            return e
+        parts = (
+            [p.model_copy(update={"annual_cost": p.annual_cost * factor}) for p in e.parts]
+            if e.parts is not None
+            else None
+        )
+        return e.model_copy(update={"annual_cost": e.annual_cost * factor, "parts": parts})
+
+    trajectories = [
+        t.model_copy(
+            update={
+                "episodes": [episode(e) for e in t.episodes],
+                "investments": [
+                    i.model_copy(update={"amount": i.amount * factor}) for i in t.investments
+                ],
+            }
+        )
+        for t in persona.trajectories
+    ]
+    return persona.model_copy(update={"trajectories": trajectories})
 
 
 def check_ages(persona: Persona, path: Path | None) -> None:

@@ -13,13 +13,14 @@ from workbench.analyses.housing import engine as housing
 from workbench.analyses.personas.engine import (
     Persona,
     check_persona_services,
+    in_prices,
     new_cases,
     persons_from_prevalence,
     read_prevalence,
 )
 from workbench.analyses.personas.settings import PersonaSettings
 from workbench.errors import InputError, Problem
-from workbench.inputs import chosen_files, price_catalogue
+from workbench.inputs import chosen_files, price_catalogue, price_factor
 from workbench.loaders import memo_read
 from workbench.session import Session
 
@@ -88,6 +89,8 @@ def load(session: Session, persona_file: str = "") -> PersonaInputs:
         session, persona_file, "persona_file", settings.personas, "analyses.personas.personas"
     ):
         persona = memo_read(path, "persona", Persona.from_file)  # frozen: safe to share
+        given_year = persona.price_year or session.defaults.price_year
+        persona = in_prices(persona, price_factor(session, given_year))
         check_persona_services(persona, table, path)
         keys = {t.key for t in persona.trajectories}
         for setting in ("reference", "phase_in_to"):
