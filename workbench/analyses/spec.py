@@ -3,18 +3,22 @@ and the all-municipalities tables can treat them alike.
 
 An analysis is a package ``workbench/analyses/<key>/`` with these modules:
 
-- ``settings.py``: ``Settings``, the pydantic model of its ``analyses.<key>`` block;
-- ``load.py``: ``load(session, **options)``, its validated inputs (reading files, recording
-  sources);
+- ``settings.py``: the pydantic model of its ``analyses.<key>`` block (``SPEC.settings``);
+- ``load.py``: ``load(session)``, its validated inputs (reading files, recording sources);
+  further options need defaults;
 - ``engine.py``: the pure computation, numbers in and numbers out (no labels, no I/O);
-- ``report.py``: one function per table or figure its report notebook shows, and
-  ``key_figures(result)`` for ``nokkeltall.json``;
+- ``report.py``: one function per table or figure its report notebook shows,
+  ``key_figures(...)`` for ``nokkeltall.json`` and ``engine_table(frame)``;
 - ``charts.py``: its charts, drawn in the house frame of :mod:`workbench.plots` (its report
   and app draw with them);
 - ``app.py``: ``build(session, inputs)``, the widget app its Voilà notebook shows;
 - ``deliver.py``: ``slides(output)``, its slides, read from the written report folder;
 - ``fleet.py``: ``stack(members)``, ``compute(stacked)``, ``FILES`` and ``HEADERS``: its part of the
   tables for all municipalities.
+
+:mod:`workbench.analyses.contract` has the same as Protocols, and
+:func:`~workbench.analyses.contract.conformance` checks an analysis against them
+(``tests/test_contract.py`` does, for every registered analysis).
 
 The package's ``__init__`` holds only its :class:`Analysis` (``SPEC``); the other modules are
 imported when first used, so reading a parameter file does not import matplotlib or widgets.
