@@ -29,9 +29,16 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
+    from workbench.analyses.contract import (
+        AppModule,
+        DeliverModule,
+        FleetModule,
+        LoadModule,
+        ReportModule,
+    )
     from workbench.config import Municipality
     from workbench.models import StrictModel
 
@@ -62,8 +69,22 @@ class Analysis:
         """The app notebook, relative to ``notebooks/``."""
         return f"apps/{self.key}.ipynb"
 
-    def part(self, name: str) -> ModuleType:
-        """One of the analysis's modules (``load``, ``engine``, ``report``, ``app``, …)."""
+    @overload
+    def part(self, name: Literal["load"]) -> LoadModule: ...
+    @overload
+    def part(self, name: Literal["report"]) -> ReportModule: ...
+    @overload
+    def part(self, name: Literal["app"]) -> AppModule: ...
+    @overload
+    def part(self, name: Literal["deliver"]) -> DeliverModule: ...
+    @overload
+    def part(self, name: Literal["fleet"]) -> FleetModule: ...
+    @overload
+    def part(self, name: str) -> ModuleType: ...
+
+    def part(self, name: str) -> Any:
+        """One of the analysis's modules (``load``, ``engine``, ``report``, ``app``, …), typed
+        as its Protocol in :mod:`workbench.analyses.contract` where it has one."""
         return importlib.import_module(f"workbench.analyses.{self.key}.{name}")
 
     def enabled_for(self, municipality: Municipality) -> bool:
