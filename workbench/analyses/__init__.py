@@ -1,7 +1,9 @@
 """The analyses, each in its own package, and the one registry of them.
 
 Adding an analysis means adding a package beside these (see :mod:`workbench.analyses.spec`
-for what it provides), a report notebook, an app notebook and one line in ``ANALYSES``.
+for what it provides; :mod:`workbench.analyses.contract` has it as Protocols, and
+``tests/test_contract.py`` checks every analysis here against them), a report notebook, an app
+notebook and one line in ``ANALYSES``.
 The batch, validation, apps, deliverables, the index page and the all-municipalities tables
 find it here.
 """

@@ -3,18 +3,22 @@ and the all-municipalities tables can treat them alike.
 
 An analysis is a package ``workbench/analyses/<key>/`` with these modules:
 
-- ``settings.py``: ``Settings``, the pydantic model of its ``analyses.<key>`` block;
-- ``load.py``: ``load(session, **options)``, its validated inputs (reading files, recording
-  sources);
+- ``settings.py``: the pydantic model of its ``analyses.<key>`` block (``SPEC.settings``);
+- ``load.py``: ``load(session)``, its validated inputs (reading files, recording sources);
+  further options need defaults;
 - ``engine.py``: the pure computation, numbers in and numbers out (no labels, no I/O);
-- ``report.py``: one function per table or figure its report notebook shows, and
-  ``key_figures(result)`` for ``nokkeltall.json``;
+- ``report.py``: one function per table or figure its report notebook shows,
+  ``key_figures(...)`` for ``nokkeltall.json`` and ``engine_table(frame)``;
 - ``charts.py``: its charts, drawn in the house frame of :mod:`workbench.plots` (its report
   and app draw with them);
 - ``app.py``: ``build(session, inputs)``, the widget app its Voilà notebook shows;
 - ``deliver.py``: ``slides(output)``, its slides, read from the written report folder;
 - ``fleet.py``: ``stack(members)``, ``compute(stacked)``, ``FILES`` and ``HEADERS``: its part of the
   tables for all municipalities.
+
+:mod:`workbench.analyses.contract` has the same as Protocols, and
+:func:`~workbench.analyses.contract.conformance` checks an analysis against them
+(``tests/test_contract.py`` does, for every registered analysis).
 
 The package's ``__init__`` holds only its :class:`Analysis` (``SPEC``); the other modules are
 imported when first used, so reading a parameter file does not import matplotlib or widgets.
@@ -25,9 +29,16 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
+    from workbench.analyses.contract import (
+        AppModule,
+        DeliverModule,
+        FleetModule,
+        LoadModule,
+        ReportModule,
+    )
     from workbench.config import Municipality
     from workbench.models import StrictModel
 
@@ -58,8 +69,22 @@ class Analysis:
         """The app notebook, relative to ``notebooks/``."""
         return f"apps/{self.key}.ipynb"
 
-    def part(self, name: str) -> ModuleType:
-        """One of the analysis's modules (``load``, ``engine``, ``report``, ``app``, …)."""
+    @overload
+    def part(self, name: Literal["load"]) -> LoadModule: ...
+    @overload
+    def part(self, name: Literal["report"]) -> ReportModule: ...
+    @overload
+    def part(self, name: Literal["app"]) -> AppModule: ...
+    @overload
+    def part(self, name: Literal["deliver"]) -> DeliverModule: ...
+    @overload
+    def part(self, name: Literal["fleet"]) -> FleetModule: ...
+    @overload
+    def part(self, name: str) -> ModuleType: ...
+
+    def part(self, name: str) -> Any:
+        """One of the analysis's modules (``load``, ``engine``, ``report``, ``app``, …), typed
+        as its Protocol in :mod:`workbench.analyses.contract` where it has one."""
         return importlib.import_module(f"workbench.analyses.{self.key}.{name}")
 
     def enabled_for(self, municipality: Municipality) -> bool:
