@@ -28,6 +28,7 @@ from workbench.analyses.personas.engine import (
 )
 from workbench.analyses.personas.load import PersonaFile, PersonaInputs
 from workbench.formatting import mill_kr, number, percent, styled
+from workbench.inputs import price_factor
 from workbench.outputs import KeyFigure
 from workbench.session import Session
 
@@ -721,6 +722,16 @@ def effect_section(session: Session, inputs: PersonaInputs, results: list[Person
     _share_shift(session, combined, steps, year)
 
 
+def price_sentence(price_year: int, accounts_year: int, factor: float) -> str:
+    """How the effect's kroner meet the accounts' kroner, in words."""
+    if factor == 1.0:
+        return f"Effekten og regnskapet er begge i {accounts_year}-kroner."
+    return (
+        f"Effekten er regnet om fra {price_year}- til {accounts_year}-kroner, regnskapets "
+        f"priser, med den kommunale deflatoren (× {number(factor, 3)})."
+    )
+
+
 def share_shift(today: pd.DataFrame, total: float, combined: pd.DataFrame) -> pd.DataFrame:
     """Each step's share of the allocation today and with «samlet effekt» added to it.
 
@@ -755,7 +766,9 @@ def _share_shift(session: Session, combined: pd.DataFrame, steps: pd.DataFrame, 
     inputs = allocation_load.load(session)
     result = allocation_engine.evaluate(inputs) if inputs.ledger is not None else None
     today, total = today_by_step(inputs, result)
-    table = share_shift(today, total, combined)
+    accounts_year = result.year if result is not None else inputs.settings.year
+    factor = price_factor(session, session.price_year, accounts_year)
+    table = share_shift(today, total, combined.assign(cost=combined["cost"] * factor))
     table = table[table["step"].isin(combined["step"])]
     shown = pd.DataFrame(
         {
@@ -778,7 +791,9 @@ def _share_shift(session: Session, combined: pd.DataFrame, steps: pd.DataFrame, 
         HTML(
             "<p>Det samme lagt til økonomifordelingen i innsatstrappa: trinnenes andel av "
             "kostnaden i dag og med den samlede effekten (trinn uten kjent kostnad i dag står "
-            "uten andel).</p>"
+            "uten andel). "
+            + html.escape(price_sentence(session.price_year, accounts_year, factor))
+            + "</p>"
         )
     )
     session.show_table(
