@@ -106,7 +106,10 @@ def test_the_report_says_how_shared_administration_is_placed(app, project):
         "Felles administrasjon (funksjon 100, 110, 120, 121, 130 og 180) var 137,9\xa0mill.\xa0kr "
         "i 2024 og er fordelt på trinnene etter andelen av de øvrige kostnadene"
     )
-    assert "analyses.allocation.administration: pro_rata" in text
+    assert text.endswith(
+        "Kommunen velger selv: fordelt etter andel (standard), holdt utenfor "
+        "trappa eller plassert på trinnene fordelingsreglene gir."
+    )
     outside = replace(
         inputs, settings=inputs.settings.model_copy(update={"administration": "outside"})
     )

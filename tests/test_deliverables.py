@@ -72,11 +72,26 @@ def test_workbook_has_a_sheet_per_written_table_with_the_same_numbers(built):
 def test_key_figures_sheet_equals_the_reports_key_figures(built):
     collected, path, _ = built
     shown = sheet_frame(load_workbook(path)["Nøkkeltall"])
-    expected = [
-        (analysis.title, entry["label"], entry["value"], entry["unit"])
+    manifests = [
+        (analysis, json.loads((output.folder / KEY_FIGURES).read_text()))
         for analysis, output in collected.reports
-        for entry in json.loads((output.folder / KEY_FIGURES).read_text())["key_figures"]
     ]
+    # an amount says which kroner: «kr (kroner i 2023-priser)», the accounts' «… hvert
+    # regnskapsårs priser»
+    expected = [
+        (
+            analysis.title,
+            entry["label"],
+            entry["value"],
+            f"kr ({manifest['prices'].lower()})" if entry["unit"] == "kr" else entry["unit"],
+        )
+        for analysis, manifest in manifests
+        for entry in manifest["key_figures"]
+    ]
+    assert {m["prices"] for _, m in manifests} == {
+        "Kroner i 2023-priser",
+        "Kroner i hvert regnskapsårs priser",
+    }
     rows = list(shown.itertuples(index=False, name=None))
     assert [r[:2] + r[3:4] for r in rows] == [e[:2] + e[3:] for e in expected]
     # each key figure says what its report says about illustrative numbers
@@ -186,6 +201,8 @@ def test_sheet_names_are_whole_words_and_the_contents_link_to_them(built):
         "Samlet",
         "effekt",
         "Arbeidskraft",
+        "Nye",
+        "tilfeller",
     }, words
     contents = book["Innhold"]
     for row in contents.iter_rows(min_row=2):

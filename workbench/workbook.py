@@ -13,6 +13,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from workbench import analyses
+from workbench.analyses.allocation.engine import SHARED_METHODS
 from workbench.analyses.housing.engine import REST_GROWTH
 from workbench.config import Municipality
 from workbench.deliverables import Collected
@@ -78,6 +79,12 @@ N_FROM_NAMES = {"given": "kommunens eget tall", "prevalence": "forekomst × befo
 """The personas' ``persons_by`` in words."""
 
 
+STARTS_NAMES = {
+    "length": "N ÷ L nye per år (kildens vei)",
+    "incidence": "personaens andel av årets nye tilfeller (insidens)",
+}
+
+
 def settings_rows(m: Municipality, titles: dict[str, str]) -> list[tuple[str, str]]:
     """The municipality's parameter file as a two-column table in Norwegian: each setting's
     title and its value, data files by their dataset title (``titles``: ``data/…`` → title)."""
@@ -105,6 +112,12 @@ def settings_rows(m: Municipality, titles: dict[str, str]) -> list[tuple[str, st
             return N_FROM_NAMES.get(value, str(value))
         if name == "rest_of_sector_growth":
             return REST_GROWTH.get(value, str(value))
+        if name == "administration":
+            return SHARED_METHODS.get(value, str(value))
+        if name == "starts_by":
+            return STARTS_NAMES.get(value, str(value))
+        if name == "course_share":
+            return percent(value, 1)
         if name == "average_position_size":
             return percent(value, 0)
         if isinstance(value, float):
@@ -294,6 +307,7 @@ SHEET_WORDS = [
     (r"arbeidskraft$", "Arbeidskraft"),
     (r"samlet-effekt$", "Samlet effekt"),
     (r"antall-personer$", "Antall personer"),
+    (r"nye-tilfeller$", "Nye tilfeller"),
     (r"malprofil$", "Målprofil"),
     (r"tjenester-per-trinn-liste$", "Tjenestene på trinnene"),
     (r"tjenester-per-trinn$", "Tjenester per trinn"),

@@ -230,6 +230,12 @@ def step_table(session: Session, inputs: AllocationInputs, result: AllocationRes
     return None
 
 
+ADMINISTRATION_CHOICE = (
+    "Kommunen velger selv: fordelt etter andel (standard), holdt utenfor trappa eller plassert "
+    "på trinnene fordelingsreglene gir."
+)
+
+
 def administration_sentence(inputs: AllocationInputs, result: AllocationResult) -> str:
     """How shared administration is placed this year, with its amount, in words."""
     settings = inputs.settings
@@ -256,10 +262,7 @@ def administration_sentence(inputs: AllocationInputs, result: AllocationResult) 
         )
     elif settings.administration == "outside":
         text += ", og står under «Ikke fordelt» med begrunnelse"
-    return (
-        f"{text}. Valget står i parameterfilen (analyses.allocation.administration: "
-        f"{settings.administration})."
-    )
+    return f"{text}. {ADMINISTRATION_CHOICE}"
 
 
 def administration_note(
@@ -278,10 +281,7 @@ def outside_reasons(session: Session, inputs: AllocationInputs) -> dict[str, str
     reasons = reference.outside_staircase(session.project.data_dir)
     if inputs.settings.administration == "outside":
         for function in inputs.settings.administration_functions:
-            reasons[function] = (
-                "Felles administrasjon: holdt utenfor trappa etter kommunens valg i "
-                "parameterfilen (analyses.allocation.administration: outside)"
-            )
+            reasons[function] = "Felles administrasjon: holdt utenfor trappa etter kommunens valg"
     return reasons
 
 

@@ -34,8 +34,7 @@ class AllocationSettings(StrictModel):
     year: int | None = Field(default=None, title="År som vises")
     administration: Literal["pro_rata", "outside", "as_ruled"] = Field(
         default="pro_rata",
-        title="Felles administrasjon: fordelt etter andel (pro_rata), holdt utenfor trappa "
-        "(outside) eller på trinnene reglene gir (as_ruled)",
+        title="Felles administrasjon",
     )
     administration_functions: list[str] = Field(
         default_factory=lambda: list(SHARED_ADMINISTRATION),

@@ -344,7 +344,7 @@ def incidence_sentences(inputs: PersonaInputs, result: PersonaResult) -> str:
     if inputs.uses_incidence:
         share = course_share(inputs, result.length)
         why = (
-            "kommunens valg (course_share)"
+            "kommunens valg"
             if inputs.settings.course_share is not None
             else f"andelen som gir N = {number(inputs.persons)} personer i forløpet på "
             f"{length} år i {base}: {number(inputs.persons)} ÷ ({number(new)} × {length})"
@@ -361,8 +361,8 @@ def incidence_sentences(inputs: PersonaInputs, result: PersonaResult) -> str:
         f"{text} Kildens innfasing bruker N ÷ L = {number(result.persons)} ÷ {length} = "
         f"{_plain(per_year)} nye personer per år, ikke insidensen: {_genitive(result.persona.name)} "
         f"forløp står altså for om lag {percent(per_year / new, 0)} av de nye tilfellene "
-        f"({_plain(per_year)} av {number(new)}). Beregningene bruker kildens vei (starts_by: "
-        "length), så tallene er kildens."
+        f"({_plain(per_year)} av {number(new)}). Beregningene følger kildens vei, så tallene "
+        "er kildens."
     )
 
 

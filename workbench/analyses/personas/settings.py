@@ -23,7 +23,7 @@ class PersonaSettings(StrictModel):
     incidence: str | None = Field(default=None, title="Insidens (nye tilfeller per personår)")
     starts_by: Literal["length", "incidence"] | None = Field(
         default=None,
-        title="Nye i forløpet per år: N ÷ L (length) eller fra insidens (incidence)",
+        title="Nye i forløpet per år",
     )
     course_share: float | None = Field(
         default=None,
