@@ -342,6 +342,7 @@ def test_samlet_effekt_counts_each_persona_once_and_says_what_moves(project, tmp
     after = shares.loc[4, "Andel med samlet effekt i 2030"]
     assert after == pytest.approx((299e6 + step_4) / (total + step_4 + step_7), abs=1e-4)
     assert "fra 2023- til 2024-kroner" in html_text(shown)
+    assert "Kroner i 2023-priser. Beregnet med innsatstrapp workbench." in html_text(shown)
 
 
 def html_text(shown: list) -> str:
@@ -361,6 +362,7 @@ def test_faerder_shows_n_from_prevalence_beside_the_presentations_684(project, t
     assert "kommunens eget tall, 684" in page
     assert "22\xa0% flere i basisåret" in page  # no line break inside «22 %»
     assert "Forekomst av demens blant personer 70 år og eldre (HUNT4 70+)" in page  # source
+    assert "Kroner i" not in page  # a table of persons says no price year
     written = csv(session, "antall-personer")
     assert written["Personer i målgruppen (N)"].iloc[0] == pytest.approx(
         0.146 * (4_125 + 1_320 + 275),

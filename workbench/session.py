@@ -198,16 +198,17 @@ class Session:
             return "Kroner i hvert regnskapsårs priser"
         return f"Kroner i {self.price_year}-priser"
 
-    def source_line(self, paths: list[Path] | None = None) -> str:
+    def source_line(self, paths: list[Path] | None = None, *, money: bool = True) -> str:
         """A short source line for figures and tables: the data files' titles, the price
-        year and the workbench.
+        year (for kroner) and the workbench.
 
         Args:
             paths: Cite only these data files (default every file read so far).
+            money: The figure or table shows kroner, so the line says which.
         """
         chosen = [p for p in self.sources if paths is None or p.path in paths]
         titles = "; ".join(dict.fromkeys(p.title for p in chosen))
-        prices = f"{self.price_label()}." if self.analysis is not None else ""
+        prices = f"{self.price_label()}." if money and self.analysis is not None else ""
         return (
             f"{titles}. {prices} Beregnet med innsatstrapp workbench.".replace("  ", " ")
             if titles
@@ -385,17 +386,18 @@ class Session:
         """
         self.save_table(frame, stem, title, sources, parts, formats)
         display(styled(frame, formats, caption=title))
-        self.show_source(sources)
+        self.show_source(sources, money=any("kr" in f for f in formats.values()))
 
-    def show_source(self, sources: list[Path] | None = None) -> None:
-        """The source line under a table: the data files' titles and the workbench, after
-        the table's mark when it is built from illustrative data."""
+    def show_source(self, sources: list[Path] | None = None, *, money: bool = True) -> None:
+        """The source line under a table: the data files' titles, the price year where it
+        shows kroner, and the workbench, after the table's mark when it is built from
+        illustrative data."""
         mark = self.illustrative_for(sources)
         marked = f"<p style='{MARK_STYLE}'>{html.escape(mark)}</p>" if mark else ""
         display(
             HTML(
                 f"{marked}<p style='{SOURCE_STYLE}'>Kilde: "
-                f"{html.escape(self.source_line(sources))}</p>"
+                f"{html.escape(self.source_line(sources, money=money))}</p>"
             )
         )
 

@@ -428,7 +428,7 @@ def target_section(session: Session, inputs: AllocationInputs, result: Allocatio
         target_chart,
         gap,
         f"Andel per trinn i {year} og i målprofilen – {session.municipality.title}",
-        session.source_line(files),
+        session.source_line(files, money=False),
         illustrative=session.illustrative_for(files),
     )
     session.show_figure(draw(), "malprofil", sources=files, slide=draw)
@@ -453,7 +453,7 @@ def target_section(session: Session, inputs: AllocationInputs, result: Allocatio
         figure = share_trend_chart(
             shares,
             f"Andel per trinn {shares.columns[2]}–{shares.columns[-1]} – {session.municipality.title}",
-            session.source_line(ledger_files),
+            session.source_line(ledger_files, money=False),
             illustrative=session.illustrative_for(ledger_files),
         )
         session.show_figure(figure, "andel-over-ar", sources=ledger_files)

@@ -448,7 +448,7 @@ def profile_figure(session: Session, inputs: HousingInputs) -> None:
         profile_frame(inputs, None, m.base_year, m.target_year),
         step_names(session),
         f"Boligprofil innbyggere 67 år og eldre – {m.title}",
-        session.source_line(files),
+        session.source_line(files, money=False),
         illustrative=session.illustrative_for(files),
     )
     session.show_figure(draw(), "profil", sources=files, slide=draw)
@@ -470,7 +470,7 @@ def need_figure(session: Session, inputs: HousingInputs, result: HousingResult) 
         result.steps,
         step_names(session),
         f"Behov per boligtrinn – {session.municipality.title}",
-        session.source_line(files),
+        session.source_line(files, money=False),
         illustrative=session.illustrative_for(files),
     )
     session.show_figure(figure, "behov-per-trinn", sources=files)
@@ -503,7 +503,7 @@ def workforce_figure(session: Session, inputs: HousingInputs, result: HousingRes
     figure = workforce_chart(
         gap,
         f"Arbeidskraft mot {int(gap['year'].iloc[-1])} – {session.municipality.title}",
-        session.source_line(files) + supply,
+        session.source_line(files, money=False) + supply,
         illustrative=session.illustrative_for(files),
     )
     session.show_figure(figure, "arbeidskraft", sources=files)
@@ -577,7 +577,7 @@ def population_figure(session: Session, inputs: HousingInputs, result: HousingRe
     figure = population_chart(
         result.population,
         f"Befolkning 67+ – {session.municipality.title}",
-        session.source_line(files),
+        session.source_line(files, money=False),
         illustrative=session.illustrative_for(files),
     )
     session.show_figure(figure, "befolkning", sources=files)
@@ -595,7 +595,7 @@ def over_80_figure(session: Session, inputs: HousingInputs) -> None:
         inputs.over_80,
         highlight,
         f"Over 80 år uten tjenester – {m.title}",
-        session.source_line(files),
+        session.source_line(files, money=False),
         illustrative=session.illustrative_for(files),
     )
     session.show_figure(figure, "andel-80-uten-tjenester", sources=files)
