@@ -36,10 +36,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "workbench.analyses.allocation.engine",
         "workbench.analyses.allocation.load",
     ): "the engine names AllocationInputs in its type hints; the load reads with its readers",
-    (
-        "workbench.analyses.housing.calibrate",
-        "workbench.analyses.housing.report",
-    ): "workbench calibrate formats its rows with the report's UNIT_FORMATS",
     ("workbench.deck", "workbench.deliverables"): "the deck takes the deliverables' Collected",
     ("workbench.workbook", "workbench.deliverables"): "the workbook takes Collected",
     ("workbench.analyses.spec", "workbench.config"): "Analysis.enabled_for names Municipality",

@@ -45,6 +45,7 @@ from scipy.optimize import least_squares
 
 from workbench.analyses.housing import engine as housing
 from workbench.errors import InputError, Problem
+from workbench.formatting import mill_kr, number, percent
 from workbench.loaders import ROW_COLUMN
 
 
@@ -95,6 +96,16 @@ UNIT_FACTORS = {
     "mill. kr": ("kr", 1e6),
 }
 """Units of a source summary and how a value converts to the model's unit."""
+UNIT_FORMATS = {
+    "årsverk": number,
+    "ansatte": number,
+    "kr": mill_kr,
+    "andel": percent,
+    "boliger": number,
+    "boenheter": number,
+}
+"""How a figure in each of the model's units is shown (the report's summary and the rows
+``workbench calibrate`` prints)."""
 
 
 def source_value(value: float, unit: str) -> tuple[float, str]:
@@ -463,7 +474,6 @@ def calibrate_municipality(project, number: str) -> tuple[list[Path], list[tuple
     Raises:
         InputError: The municipality has no ``calibration`` block, or a file is bad.
     """
-    from workbench.analyses.housing.report import UNIT_FORMATS
     from workbench.session import open_session
 
     session = open_session("housing", number, project_dir=str(project.root))
