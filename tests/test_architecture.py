@@ -36,8 +36,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "workbench.analyses.allocation.engine",
         "workbench.analyses.allocation.load",
     ): "the engine names AllocationInputs in its type hints; the load reads with its readers",
-    ("workbench.deck", "workbench.deliverables"): "the deck takes the deliverables' Collected",
-    ("workbench.workbook", "workbench.deliverables"): "the workbook takes Collected",
     ("workbench.analyses.spec", "workbench.config"): "Analysis.enabled_for names Municipality",
 }
 """Edges left out of the graph, each for a reason. An entry whose import is gone fails
