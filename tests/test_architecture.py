@@ -36,7 +36,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "workbench.analyses.allocation.engine",
         "workbench.analyses.allocation.load",
     ): "the engine names AllocationInputs in its type hints; the load reads with its readers",
-    ("workbench.analyses.spec", "workbench.config"): "Analysis.enabled_for names Municipality",
 }
 """Edges left out of the graph, each for a reason. An entry whose import is gone fails
 :func:`test_every_allowed_edge_still_exists`, so the list only shrinks."""

@@ -25,11 +25,20 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from workbench.config import Municipality
     from workbench.models import StrictModel
+
+
+class Configured(Protocol):
+    """What :meth:`Analysis.enabled_for` reads of a municipality: its ``analyses`` block.
+
+    :class:`workbench.config.Municipality` is one; the registry does not import it, since the
+    config imports the registry (for the settings of each analysis)."""
+
+    @property
+    def analyses(self) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ class Analysis:
         """One of the analysis's modules (``load``, ``engine``, ``report``, ``app``, …)."""
         return importlib.import_module(f"workbench.analyses.{self.key}.{name}")
 
-    def enabled_for(self, municipality: Municipality) -> bool:
+    def enabled_for(self, municipality: Configured) -> bool:
         """Whether the municipality's parameter file configures this analysis."""
         return getattr(municipality.analyses, self.key, None) is not None
 
