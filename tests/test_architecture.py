@@ -32,10 +32,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "workbench.analyses.housing.engine",
         "workbench.analyses.housing.load",
     ): "the engine names HousingInputs in its type hints; the load reads with its readers",
-    (
-        "workbench.analyses.allocation.engine",
-        "workbench.analyses.allocation.load",
-    ): "the engine names AllocationInputs in its type hints; the load reads with its readers",
 }
 """Edges left out of the graph, each for a reason. An entry whose import is gone fails
 :func:`test_every_allowed_edge_still_exists`, so the list only shrinks."""

@@ -288,7 +288,7 @@ def test_an_unknown_number_is_a_clear_error(tmp_path, api, capsys):
 @pytest.mark.parametrize("kind", sorted(input_templates.TEMPLATES))
 def test_each_template_has_the_columns_its_reader_reads(kind, tmp_path):
     from workbench import catalogue
-    from workbench.analyses.allocation import engine as allocation
+    from workbench.analyses.allocation import load as allocation
     from workbench.analyses.housing import engine as housing
 
     schema = {
