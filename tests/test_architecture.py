@@ -201,6 +201,34 @@ def test_every_allowed_edge_still_exists():
     assert not stale, "no longer imported; remove from ALLOWED: " + ", ".join(stale)
 
 
+PURE_ENGINES = ("allocation", "housing", "calculator")
+"""The analyses whose engine reads no file (personas' still does; issue 37)."""
+
+
+def test_engines_read_no_files():
+    """An engine takes tables and numbers: the readers are its load's, and the engine imports
+    neither them nor a reader from :mod:`workbench.loaders` (outside :data:`ALLOWED`)."""
+    found = []
+    for key in PURE_ENGINES:
+        engine = f"workbench.analyses.{key}.engine"
+        found += [
+            f"{e.where()}: {e.target}"
+            for e in edges()
+            if e.source == engine
+            and e.target == f"workbench.analyses.{key}.load"
+            and (e.source, e.target) not in ALLOWED
+        ]
+        tree = ast.parse((PACKAGE / "analyses" / key / "engine.py").read_text(encoding="utf-8"))
+        found += [
+            f"{engine}:{node.lineno}: {alias.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "workbench.loaders"
+            for alias in node.names
+            if alias.name.startswith("read")
+        ]
+    assert not found, "an engine reads files:\n" + "\n".join(found)
+
+
 def test_the_graph_sees_the_imports_it_should():
     """The reading itself: a module-level, a deferred and a type-hint-only import are found."""
     found = {(e.source, e.target): e for e in edges()}
