@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.analyses.allocation import engine as allocation
+from workbench.analyses.allocation.load import read_rules
 from workbench.synthetic import ledger
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,10 +30,8 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=500_000)
     args = parser.parse_args()
     steps = set(range(1, 13))
-    default = allocation.read_rules(
-        REPO / "data/reference/standardregler.csv", allocation.DEFAULT, steps
-    )
-    municipal = allocation.read_rules(
+    default = read_rules(REPO / "data/reference/standardregler.csv", allocation.DEFAULT, steps)
+    municipal = read_rules(
         REPO / "data/municipalities/9999-demokommune/okonomi/regler.csv",
         allocation.MUNICIPAL,
         steps,
@@ -84,14 +83,15 @@ def from_csv(table, rules, parts) -> None:
             "import resource, sys, time\n"
             "from pathlib import Path\n"
             "from workbench.analyses.allocation import engine as a\n"
+            "from workbench.analyses.allocation import load\n"
             f"repo = Path({str(REPO)!r})\n"
             "steps = set(range(1, 13))\n"
-            "d = a.read_rules(repo / 'data/reference/standardregler.csv', a.DEFAULT, steps)\n"
-            "m = a.read_rules(repo / 'data/municipalities/9999-demokommune/okonomi/regler.csv',"
+            "d = load.read_rules(repo / 'data/reference/standardregler.csv', a.DEFAULT, steps)\n"
+            "m = load.read_rules(repo / 'data/municipalities/9999-demokommune/okonomi/regler.csv',"
             " a.MUNICIPAL, steps)\n"
             "rules, parts = a.compile_rules(m, d)\n"
             "t = time.perf_counter()\n"
-            f"ledger = a.read_ledger(Path({str(path)!r}))\n"
+            f"ledger = load.read_ledger(Path({str(path)!r}))\n"
             "read = time.perf_counter() - t\n"
             "a.reconcile(ledger, a.allocate(ledger, rules, parts))\n"
             "total = time.perf_counter() - t\n"

@@ -12,6 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.analyses.allocation import engine as a
+from workbench.analyses.allocation.load import (
+    read_ledger,
+    read_rules,
+    read_services,
+    read_steps,
+    read_target_profile,
+)
 from workbench.errors import InputError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,10 +46,10 @@ def compile_(tmp_path, municipal: str = "", default: str = ""):
     tables = []
     if municipal:
         tables.append(
-            a.read_rules(rules_file(tmp_path, municipal, "kommune.csv"), a.MUNICIPAL, STEPS)
+            read_rules(rules_file(tmp_path, municipal, "kommune.csv"), a.MUNICIPAL, STEPS)
         )
     if default:
-        tables.append(a.read_rules(rules_file(tmp_path, default, "standard.csv"), a.DEFAULT, STEPS))
+        tables.append(read_rules(rules_file(tmp_path, default, "standard.csv"), a.DEFAULT, STEPS))
     return a.compile_rules(*tables)
 
 
@@ -153,7 +160,7 @@ def test_rules_span_the_change_from_254_to_257_and_258(repo):
     the default rules assume) puts the same amount on each step both years, so no step jumps
     at the change: by hand, step 10 = 300, step 6 = 0,70 × 0,35 × 1 000 = 245 and step 7 =
     0,70 × 0,65 × 1 000 = 455."""
-    default = a.read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
+    default = read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
     rules, parts = a.compile_rules(default)
     lines = ledger(
         [
@@ -183,7 +190,7 @@ def test_bad_rule_files_name_the_rows(tmp_path):
         ),
     )
     with pytest.raises(InputError) as caught:
-        a.read_rules(path, a.DEFAULT, STEPS)
+        read_rules(path, a.DEFAULT, STEPS)
     message = str(caught.value)
     assert "rad 2, kolonne «step»: trinn 13 finnes ikke" in message
     assert (
@@ -204,7 +211,7 @@ def test_non_numeric_amount_names_the_row(tmp_path):
     with pytest.raises(
         InputError, match=r"regnskap.csv: rad 3, kolonne «amount»: «tolv» er ikke et tall"
     ):
-        a.read_ledger(path)
+        read_ledger(path)
 
 
 def test_ledger_amounts_become_whole_ore(tmp_path):
@@ -213,7 +220,7 @@ def test_ledger_amounts_become_whole_ore(tmp_path):
         "year;ansvar;funksjon;art;amount\n2024;1;201;010;12 345,67\n2024;1;201;620;-0,1\n",
         encoding="utf-8",
     )
-    table = a.read_ledger(path)
+    table = read_ledger(path)
     assert list(table["amount_ore"]) == [1234567, -10]
 
 
@@ -244,14 +251,14 @@ def test_own_steps_map_to_the_canonical_twelve(tmp_path):
         "step;name;canonical_step\n1;Felles;1\n2;Forebygging;2\n3;Forebygging 2;3\n4;Hjemme;7\n5;Døgn;11\n",
         encoding="utf-8",
     )
-    steps = a.read_steps(path, STEPS)
+    steps = read_steps(path, STEPS)
     table = pd.DataFrame({"step": [1, 2, 3, 4, 5, 0], "amount": [10.0, 5, 5, 20, 40, 1]})
     canonical = a.to_canonical(table, steps).set_index("step")["amount"]
     assert canonical[7] == 20 and canonical[11] == 40 and canonical[0] == 1
 
 
 def test_comparison_per_inhabitant(repo):
-    default = a.read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
+    default = read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
     canonical = a.compile_rules(default)
     steps = pd.DataFrame({"step": list(range(1, 13)), "name": ""})
     own = pd.DataFrame({"step": [1, 4], "amount": [1_000_000.0, 500_000.0]})
@@ -295,7 +302,7 @@ def shared_ledger(tmp_path) -> tuple[pd.DataFrame, list, pd.DataFrame]:
         ";120;;;;1;1;Administrasjon og styring;Alle;\n",
         encoding="utf-8",
     )
-    rules = a.read_rules(path, a.DEFAULT, STEPS)
+    rules = read_rules(path, a.DEFAULT, STEPS)
     compiled, parts = a.compile_rules(rules)
     return ledger, compiled, parts
 
@@ -397,13 +404,13 @@ def test_fractions_outside_the_tolerance_are_refused_with_their_exact_sum(
     tmp_path, fractions, shown
 ):
     with pytest.raises(InputError) as caught:
-        a.read_rules(rules_file(tmp_path, three_way(fractions)), a.DEFAULT, STEPS)
+        read_rules(rules_file(tmp_path, three_way(fractions)), a.DEFAULT, STEPS)
     assert f"andelene i regelen summerer til {shown}, ikke 1 (rad 2, 3, 4;" in str(caught.value)
 
 
 def test_fractions_at_the_tolerance_edge_are_accepted(tmp_path):
     # 0,3333333336 + 0,3333333337 + 0,3333333337 = 1,000000001: exactly at the edge
-    table = a.read_rules(
+    table = read_rules(
         rules_file(tmp_path, three_way(("0,3333333336", "0,3333333337", "0,3333333337"))),
         a.DEFAULT,
         STEPS,
@@ -413,7 +420,7 @@ def test_fractions_at_the_tolerance_edge_are_accepted(tmp_path):
 
 def test_a_share_that_is_not_a_share_names_the_forms_it_may_take(tmp_path):
     with pytest.raises(InputError) as caught:
-        a.read_rules(rules_file(tmp_path, three_way(("en tredel", "1/3", "1/0"))), a.DEFAULT, STEPS)
+        read_rules(rules_file(tmp_path, three_way(("en tredel", "1/3", "1/0"))), a.DEFAULT, STEPS)
     message = str(caught.value)
     assert (
         "rad 2, kolonne «fraction»: «en tredel» er ikke en andel (skriv 0,25, 25 % eller 1/4)"
@@ -512,7 +519,7 @@ def test_the_default_rules_place_every_kostra_function_or_say_why_not(repo):
     reference list keeps off the staircase on purpose, each with its reason."""
     from workbench import reference
 
-    default = a.read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
+    default = read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
     rules, parts = a.compile_rules(default)
     functions = reference.kostra_functions(repo.data_dir)
     outside = reference.outside_staircase(repo.data_dir)
@@ -629,7 +636,7 @@ def test_services_per_step_and_the_gaps_in_the_staircase():
 
 
 def test_the_faerder_services_cover_every_step(repo):
-    services = a.read_services(repo.data_dir / "reference/tjenester-per-trinn.csv", STEPS)
+    services = read_services(repo.data_dir / "reference/tjenester-per-trinn.csv", STEPS)
     counts = services.groupby("step").size()
     assert set(counts.index) == STEPS
     # the presentation's step 8 (samlokaliserte boliger uten personalbase) lists three
@@ -652,7 +659,7 @@ def test_every_faerder_service_is_whole_text_from_the_presentation(repo):
     («### barnevernstiltak», in small letters) is a group of its own."""
     source = FAERDER_PRESENTATION.read_text(encoding="utf-8")
     body = " ".join(words(re.sub(r"(?m)^\s*(#+|-)\s*", " ", source)))
-    services = a.read_services(repo.data_dir / "reference/tjenester-per-trinn.csv", STEPS)
+    services = read_services(repo.data_dir / "reference/tjenester-per-trinn.csv", STEPS)
     for service in services["service"]:
         assert " ".join(words(service)) in body, service
         assert not re.search(r"(\bog|\bnedsatt|[-–])$", service.strip()), service
@@ -673,17 +680,17 @@ def test_a_service_on_a_step_that_does_not_exist_names_the_row(tmp_path):
     path = tmp_path / "tjenester.csv"
     path.write_text("step;category;service\n1;Råd;Frisklivssentral\n13;Råd;Noe\n", encoding="utf-8")
     with pytest.raises(InputError, match="rad 3.*trinn 13 finnes ikke"):
-        a.read_services(path, STEPS)
+        read_services(path, STEPS)
 
 
 def test_target_shares_are_read_as_people_type_them_and_must_sum_to_one(tmp_path):
     path = tmp_path / "mal.csv"
     path.write_text("year;step;share\n2026;1;60 %\n2026;4;0,4\n2030;1;1/2\n2030;4;50 %\n")
-    table = a.read_target_profile(path, STEPS)
+    table = read_target_profile(path, STEPS)
     assert list(table["share"]) == [0.6, 0.4, 0.5, 0.5]
     path.write_text("year;step;share\n2026;1;60 %\n2026;4;30 %\n2026;13;10 %\n")
     with pytest.raises(InputError) as caught:
-        a.read_target_profile(path, STEPS)
+        read_target_profile(path, STEPS)
     text = str(caught.value)
     assert "rad 4" in text and "13" in text
     assert "summerer" not in text  # 60 + 30 + 10 % is whole
@@ -693,7 +700,7 @@ def test_target_shares_that_do_not_sum_to_one_name_the_year_and_the_sum(tmp_path
     path = tmp_path / "mal.csv"
     path.write_text("year;step;share\n2026;1;60 %\n2026;4;30 %\n")
     with pytest.raises(InputError, match="andelene for 2026 summerer til 0,9000, ikke 1"):
-        a.read_target_profile(path, STEPS)
+        read_target_profile(path, STEPS)
 
 
 def test_kroner_to_move_to_reach_the_target_profile():
@@ -727,7 +734,7 @@ def test_shares_per_step_over_the_ledger_years(tmp_path):
 def test_the_default_rules_put_special_education_in_202_on_step_4(repo):
     """1 000 000 kr of grunnskole (202): 18 % (teachers' hours on special education nationally,
     Utdanningsspeilet 2014) on step 4, the rest on step 1; without school both parts go."""
-    default = a.read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
+    default = read_rules(repo.data_dir / "reference/standardregler.csv", a.DEFAULT, STEPS)
     rules, parts = a.compile_rules(default)
     lines = ledger([(2024, "1", "202", None, 1_000_000.0), (2024, "1", "233", None, 10.0)])
     allocated = a.allocate(lines, rules, parts)

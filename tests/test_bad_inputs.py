@@ -123,7 +123,7 @@ def test_nothing_is_reported_that_no_case_expects(outcome):
 
 
 def test_norwegian_amounts_are_read_to_the_ore():
-    from workbench.analyses.allocation.engine import read_ledger
+    from workbench.analyses.allocation.load import read_ledger
 
     ledger = read_ledger(BAD / "regnskap-belop-skrevet-pa-norsk.csv")
     # 1 234,50 and 1.234,50 are both one thousand two hundred and thirty-four kroner fifty.
@@ -131,7 +131,7 @@ def test_norwegian_amounts_are_read_to_the_ore():
 
 
 def test_excels_thousands_and_function_format_are_read_as_meant():
-    from workbench.analyses.allocation.engine import read_ledger
+    from workbench.analyses.allocation.load import read_ledger
 
     ledger = read_ledger(BAD / "regnskap-tusenskille-og-funksjon-fra-excel.csv")
     # «1.234» is 1 234 kr beside «1.234.567,00», not 1,234 kr; «253,0» is function 253

@@ -17,6 +17,7 @@ from workbench.analyses.calculator.engine import (
     affordable,
     evaluate,
 )
+from workbench.analyses.calculator.load import read_package
 from workbench.errors import InputError
 
 SEED = Package(
@@ -219,7 +220,7 @@ def test_negative_quantity_and_unknown_period_are_named(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:
-        Package.from_file(path)
+        read_package(path)
     message = str(caught.value)
     assert "nøkkel «alternatives[0].lines[0].quantity»: kan ikke være negativ (fikk -1)" in message
     assert "nøkkel «alternatives[0].lines[1].period»: ukjent periode «måned»" in message
@@ -241,4 +242,4 @@ def test_shipped_packages_use_known_services(repo, national):
 
     for path in (repo.data_dir / "packages").glob("*.yaml"):
         if path.name != "sources.yaml":
-            check_services(Package.from_file(path), national, path)
+            check_services(read_package(path), national, path)

@@ -16,7 +16,7 @@ from conftest import REPO
 
 from workbench.analyses.housing import calibrate
 from workbench.analyses.housing import engine as housing
-from workbench.analyses.housing.load import load
+from workbench.analyses.housing.load import load, share_sum_problems
 from workbench.errors import InputError
 from workbench.project import Project
 from workbench.session import open_session
@@ -153,7 +153,7 @@ def test_every_kept_age_group_sums_to_its_population_and_every_profile_to_one(do
     data = calibrate.rounded(calibrate.fit(with_rest(doubled), TARGETS, "MMMM", 2024, 2034).data)
     residents = data.residents.groupby("age_group")["residents"].sum()
     assert residents.to_dict() == pytest.approx({"67-79": 100, "80-89": 50, "90+": 10}, abs=0.5)
-    assert housing.share_sum_problems(data.target_shares) == []
+    assert share_sum_problems(data.target_shares) == []
 
 
 def test_a_source_the_67_plus_alone_exceeds_is_refused(doubled):

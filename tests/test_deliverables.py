@@ -16,6 +16,7 @@ from pptx import Presentation
 from pptx.util import Emu, Inches
 
 from workbench import deliverables
+from workbench.collected import collect
 from workbench.deck import write_deck
 from workbench.errors import InputError
 from workbench.formatting import with_unit
@@ -35,7 +36,7 @@ def written(delivered):
 def built(written, tmp_path_factory):
     folder = tmp_path_factory.mktemp("leveranse")
     workbook, deck = deliverables.build(written, "9999", folder)
-    return deliverables.collect(written, "9999"), workbook, deck
+    return collect(written, "9999"), workbook, deck
 
 
 def sheet_frame(sheet) -> pd.DataFrame:
@@ -291,7 +292,7 @@ def test_a_figure_slide_shows_the_slide_version_at_its_own_size_with_its_source_
 
 def test_same_reports_same_bytes(built, written, tmp_path):
     _, workbook, deck = built
-    again = deliverables.collect(written, "9999")
+    again = collect(written, "9999")
     assert write_workbook(again, tmp_path / "a.xlsx").read_bytes() == workbook.read_bytes()
     assert write_deck(again, tmp_path / "a.pptx").read_bytes() == deck.read_bytes()
 
@@ -313,7 +314,7 @@ def test_a_missing_figure_is_a_clear_error_and_nothing_is_written(written, tmp_p
 def test_a_missing_report_names_the_report(tmp_path):
     project = make_project(tmp_path / "p")
     with pytest.raises(InputError, match="rapporten Økonomifordeling mangler"):
-        deliverables.collect(project, "9999")
+        collect(project, "9999")
 
 
 def test_a_municipality_with_only_some_analyses(written, tmp_path):
@@ -324,7 +325,7 @@ def test_a_municipality_with_only_some_analyses(written, tmp_path):
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: text.index("  allocation:")], encoding="utf-8")  # no allocation
     shutil.rmtree(project.reports_dir / "9999-demokommune" / "allocation")
-    collected = deliverables.collect(project, "9999")
+    collected = collect(project, "9999")
     assert "allocation" not in [a.key for a, _ in collected.reports]
     titles = [t[0] for t in slide_texts(write_deck(collected, tmp_path / "d.pptx"))]
     assert titles[0].startswith("Helhetlig innsatstrapp") and titles[-1].startswith("Kilder")

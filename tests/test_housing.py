@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from workbench.analyses.housing import engine as housing
+from workbench.analyses.housing import load as housing_load
 from workbench.errors import InputError
 
 GROUPS = housing.AGE_GROUPS
@@ -178,13 +179,13 @@ def test_shares_not_summing_to_one_are_an_error(tmp_path):
         InputError,
         match=r"p.csv: kolonne «share»: andelene for aldersgruppe 80-89 summerer til 0,970 \(skal være 1; høyst 0,005 fra 1 godtas\)",
     ):
-        housing.read_target_shares(write(tmp_path, "p.csv", text))
+        housing_load.read_target_shares(write(tmp_path, "p.csv", text))
 
 
 def test_missing_and_unknown_rows(tmp_path):
     text = profile_csv({"67-79": [0.5, 0.5, 0, 0, 0, 0], "80-89": [1, 0, 0, 0, 0, 0]}) + "85+;1;1\n"
     with pytest.raises(InputError) as caught:
-        housing.read_target_shares(write(tmp_path, "p.csv", text))
+        housing_load.read_target_shares(write(tmp_path, "p.csv", text))
     message = str(caught.value)
     assert "rad 14, kolonne «age_group»: ukjent aldersgruppe «85+»" in message
     assert "mangler rader for 90+/trinn 1, 90+/trinn 2" in message
@@ -193,7 +194,7 @@ def test_missing_and_unknown_rows(tmp_path):
 def test_population_errors(tmp_path):
     text = "alternative;year;age_group;persons\nMMMM;2024;67-79;10\nMMMM;2024;80-89;7\nMMMM;2024;80-89;5\n"
     with pytest.raises(InputError) as caught:
-        housing.read_population(write(tmp_path, "b.csv", text))
+        housing_load.read_population(write(tmp_path, "b.csv", text))
     message = str(caught.value)
     assert "rad 4: står to ganger (MMMM, 2024, 80-89)" in message
     assert "MMMM 2024: mangler aldersgruppe 90+" in message
@@ -215,11 +216,11 @@ def test_a_population_cell_is_read_as_meant_or_refused(tmp_path, cell, message):
     )
     path = write(tmp_path, "b.csv", text)
     if message is None:
-        table = housing.read_population(path)
+        table = housing_load.read_population(path)
         assert table.loc[table["age_group"] == "80-89", "persons"].item() == 3000
         return
     with pytest.raises(InputError) as caught:
-        housing.read_population(path)
+        housing_load.read_population(path)
     assert message in str(caught.value)
 
 
@@ -230,7 +231,7 @@ def test_a_year_outside_the_years_the_model_knows_is_refused(tmp_path, year):
         InputError,
         match=f"rad 2, kolonne «year»: {year} er utenfor årene som godtas \\(1990–2100\\)",
     ):
-        housing.read_population(write(tmp_path, "b.csv", text))
+        housing_load.read_population(write(tmp_path, "b.csv", text))
 
 
 def test_alternative_profile_shares_are_read_as_every_share_column(tmp_path):
@@ -239,7 +240,7 @@ def test_alternative_profile_shares_are_read_as_every_share_column(tmp_path):
         rows += [f"{group};1;1/3", f"{group};2;33,3 %", f"{group};3;0,333333333"]
         rows += [f"{group};{s};0" for s in (4, 5, 6)]
         rows[-1] = f"{group};6;0,000666667"
-    table = housing.read_target_shares(write(tmp_path, "p.csv", "\n".join(rows) + "\n"))
+    table = housing_load.read_target_shares(write(tmp_path, "p.csv", "\n".join(rows) + "\n"))
     shares = table.set_index(["age_group", "step"])["share"]
     assert shares[("80-89", 1)] == pytest.approx(1 / 3)
     assert shares[("80-89", 2)] == pytest.approx(0.333)
@@ -253,7 +254,7 @@ def test_projection_must_cover_the_years(small):
 
 
 def test_faerder_population_is_the_seeds(repo):
-    population = housing.read_population(
+    population = housing_load.read_population(
         repo.data_dir / "municipalities/3911-faerder/befolkning.csv"
     )
     years = housing.population_by_year(population, "MMMM", 2024, 2040)
@@ -298,14 +299,16 @@ def test_evaluate_uses_the_chosen_alternative_and_bands_them_all(small):
 def test_age_groups_written_with_a_dash_or_minus_are_read(tmp_path, dash):
     lines = ["age_group;persons_per_dwelling"]
     lines += [f"{g.replace('-', dash)};1,5" for g in housing.AGE_GROUPS]
-    table = housing.read_persons_per_dwelling(write(tmp_path, "p.csv", "\n".join(lines) + "\n"))
+    table = housing_load.read_persons_per_dwelling(
+        write(tmp_path, "p.csv", "\n".join(lines) + "\n")
+    )
     assert list(table.index) == list(housing.AGE_GROUPS)
 
 
 def test_an_unknown_age_group_names_the_character_that_is_wrong(tmp_path):
     text = "age_group;persons_per_dwelling\n67_79;1,5\n80-89;1,5\n90+;1\n"
     with pytest.raises(InputError) as caught:
-        housing.read_persons_per_dwelling(write(tmp_path, "p.csv", text))
+        housing_load.read_persons_per_dwelling(write(tmp_path, "p.csv", text))
     assert (
         "rad 2, kolonne «age_group»: ukjent aldersgruppe «67_79»: tegnet «_» (U+005F) hører "
         "ikke hjemme i en aldersgruppe (bruk 67-79, 80-89, 90+)"
@@ -406,13 +409,13 @@ def test_the_rest_of_the_sector_can_follow_the_working_age_population(small):
 
 
 def test_the_rest_file_is_one_row(tmp_path):
-    assert housing.read_rest(write(tmp_path, "r.csv", "fte;cost\n12,5;9 000 000\n")) == (
+    assert housing_load.read_rest(write(tmp_path, "r.csv", "fte;cost\n12,5;9 000 000\n")) == (
         housing.SectorRest(12.5, 9_000_000.0)
     )
     with pytest.raises(InputError, match="nøyaktig én rad"):
-        housing.read_rest(write(tmp_path, "r.csv", "fte;cost\n1;2\n3;4\n"))
+        housing_load.read_rest(write(tmp_path, "r.csv", "fte;cost\n1;2\n3;4\n"))
     with pytest.raises(InputError, match="rad 2, kolonne «cost»: kan ikke være negativ"):
-        housing.read_rest(write(tmp_path, "r.csv", "fte;cost\n1;-2\n"))
+        housing_load.read_rest(write(tmp_path, "r.csv", "fte;cost\n1;-2\n"))
 
 
 def test_the_profile_charts_bars_name_age_groups_with_an_en_dash(repo):

@@ -288,8 +288,8 @@ def test_an_unknown_number_is_a_clear_error(tmp_path, api, capsys):
 @pytest.mark.parametrize("kind", sorted(input_templates.TEMPLATES))
 def test_each_template_has_the_columns_its_reader_reads(kind, tmp_path):
     from workbench import catalogue
-    from workbench.analyses.allocation import engine as allocation
-    from workbench.analyses.housing import engine as housing
+    from workbench.analyses.allocation import load as allocation
+    from workbench.analyses.housing import load as housing
 
     schema = {
         "ledger": allocation.LEDGER_SCHEMA,
@@ -308,10 +308,11 @@ def test_each_template_has_the_columns_its_reader_reads(kind, tmp_path):
 
 def test_an_unchanged_alternative_profile_is_told_apart_from_a_chosen_one(repo):
     from workbench.analyses.housing import engine as housing
+    from workbench.analyses.housing.load import read_residents, read_target_shares
 
     folder = repo.data_dir / "municipalities/9999-demokommune/bolig"
-    residents = housing.read_residents(folder / "beboere.csv")
-    chosen = housing.read_target_shares(folder / "alternativ-profil.csv")
+    residents = read_residents(folder / "beboere.csv")
+    chosen = read_target_shares(folder / "alternativ-profil.csv")
     assert not housing.profile_unchanged(residents, chosen)
     assert housing.profile_unchanged(residents, housing.today_shares(residents))
 

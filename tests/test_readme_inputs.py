@@ -9,10 +9,8 @@ import pytest
 from conftest import REPO
 
 from workbench import catalogue
-from workbench.analyses.allocation import engine as allocation
 from workbench.analyses.allocation import load as allocation_load
 from workbench.analyses.allocation.settings import AllocationSettings
-from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing import load as housing_load
 from workbench.analyses.housing.settings import HousingSettings
 from workbench.analyses.personas import engine as personas
@@ -20,24 +18,24 @@ from workbench.analyses.personas import engine as personas
 SCHEMAS = {
     "prices": catalogue.SCHEMA,
     "analyses.personas.prevalence": personas.PREVALENCE_SCHEMA,
-    "analyses.housing.population": housing.POPULATION_SCHEMA,
-    "analyses.housing.residents": housing.RESIDENTS_SCHEMA,
-    "analyses.housing.step_costs": housing.STEP_COSTS_SCHEMA,
-    "analyses.housing.own_step_costs": housing.STEP_COSTS_SCHEMA,
-    "analyses.housing.alternative_profile": housing.PROFILE_SCHEMA,
-    "analyses.housing.persons_per_dwelling": housing.DWELLING_SCHEMA,
+    "analyses.housing.population": housing_load.POPULATION_SCHEMA,
+    "analyses.housing.residents": housing_load.RESIDENTS_SCHEMA,
+    "analyses.housing.step_costs": housing_load.STEP_COSTS_SCHEMA,
+    "analyses.housing.own_step_costs": housing_load.STEP_COSTS_SCHEMA,
+    "analyses.housing.alternative_profile": housing_load.PROFILE_SCHEMA,
+    "analyses.housing.persons_per_dwelling": housing_load.DWELLING_SCHEMA,
     "analyses.housing.over_80_without_services": housing_load.OVER_80_SCHEMA,
     "analyses.housing.reference_summary": housing_load.REFERENCE_SCHEMA,
-    "analyses.allocation.ledger": allocation.LEDGER_SCHEMA,
-    "analyses.allocation.rules": allocation.RULE_SCHEMA,
-    "analyses.allocation.steps": allocation.STEP_SCHEMA,
-    "analyses.allocation.recipients": allocation.RECIPIENT_SCHEMA,
+    "analyses.allocation.ledger": allocation_load.LEDGER_SCHEMA,
+    "analyses.allocation.rules": allocation_load.RULE_SCHEMA,
+    "analyses.allocation.steps": allocation_load.STEP_SCHEMA,
+    "analyses.allocation.recipients": allocation_load.RECIPIENT_SCHEMA,
     "analyses.allocation.inhabitants": allocation_load.INHABITANT_SCHEMA,
     "analyses.allocation.comparisons": allocation_load.COMPARISON_SCHEMA,
     "analyses.allocation.kostra": allocation_load.COMPARISON_SCHEMA,
     "analyses.allocation.reference": allocation_load.ALLOCATION_REFERENCE_SCHEMA,
-    "analyses.allocation.services": allocation.SERVICE_SCHEMA,
-    "analyses.allocation.target_profile": allocation.TARGET_SCHEMA,
+    "analyses.allocation.services": allocation_load.SERVICE_SCHEMA,
+    "analyses.allocation.target_profile": allocation_load.TARGET_SCHEMA,
 }
 NOT_FILES = {
     "projection",

@@ -401,7 +401,7 @@ def test_klass_changes(tmp_path, server, sleeps):
 def test_fetch_command_writes_input_files_with_sources(tmp_path, server, repo, capsys):
     from conftest import make_project
 
-    from workbench.analyses.housing import engine as housing
+    from workbench.analyses.housing.load import read_population
     from workbench.provenance import check_manifests
 
     project = make_project(tmp_path / "p", ("3911-faerder.yaml",))
@@ -413,7 +413,7 @@ def test_fetch_command_writes_input_files_with_sources(tmp_path, server, repo, c
     assert code == 0 and "befolkning.csv" in out
     folder = project.data_dir / "municipalities/3911-faerder/ssb"
     assert check_manifests(project.data_dir) == []
-    population = housing.read_population(folder / "befolkning.csv")
+    population = read_population(folder / "befolkning.csv")
     assert set(population["alternative"]) == {"MMMM", "LLML", "HHMH"}
     sources = (folder / "sources.yaml").read_text(encoding="utf-8")
     assert "SSB tabell 14288" in sources and "Statistisk sentralbyrå" in sources

@@ -28,7 +28,7 @@ def test_demokommune_administration_is_the_generators_own(repo):
     """The ledger's shared administration (functions 100–180) is what
     synthetic.administration(40) makes, as its source entry says: 130 mill. kr in 2022 and 3 %
     more each year, none of it typed in."""
-    from workbench.analyses.allocation.engine import read_ledger
+    from workbench.analyses.allocation.load import read_ledger
 
     ledger = read_ledger(repo.data_dir / "municipalities/9999-demokommune/okonomi/regnskap.csv")
     stored = ledger[ledger["funksjon"].str.startswith("1")].reset_index(drop=True)

@@ -128,7 +128,8 @@ def test_a_ledger_exported_twice_is_said_not_silent(tmp_path, capsys):
 
 
 def test_a_year_far_from_the_others_and_a_jumping_total_are_said(tmp_path, capsys):
-    from workbench.analyses.allocation.engine import ledger_notes, read_ledger
+    from workbench.analyses.allocation.engine import ledger_notes
+    from workbench.analyses.allocation.load import read_ledger
 
     rows = ["year;ansvar;ansvar_name;funksjon;art;amount"]
     rows += [f"2024;31300;Hjem;258;010;{n} 000" for n in range(1, 41)]

@@ -10,11 +10,10 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.deliverables import Collected
+from workbench.collected import Collected
 from workbench.formatting import with_unit, wrapped
-from workbench.outputs import KeyFigure, ReportOutput, atomic_write_bytes, stable_zip
+from workbench.outputs import FIXED_TIME, KeyFigure, ReportOutput, atomic_write_bytes, stable_zip
 from workbench.provenance import STATUS_LABELS
-from workbench.workbook import FIXED_TIME
 
 
 @dataclass(frozen=True)

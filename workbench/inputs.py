@@ -7,13 +7,16 @@ Each analysis loads the rest of its inputs in its own ``load`` module.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from workbench import catalogue as catalogue_module
 from workbench import price_index
 from workbench.loaders import file_key, memo, memo_read
-from workbench.session import Session
+
+if TYPE_CHECKING:
+    from workbench.session import Session
 
 
 def chosen_files(
@@ -68,17 +71,11 @@ def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
     return in_price_year(session, table), files
 
 
-def price_year(session: Session) -> int:
-    """The year the municipality's calculator, personas and housing profile count kroner in:
-    its own ``price_year``, else the defaults'."""
-    return session.municipality.price_year or session.defaults.price_year
-
-
 def price_factor(session: Session, from_year: int, to_year: int | None = None) -> float:
     """What a krone in ``from_year`` prices is in ``to_year`` prices (default
-    :func:`price_year`); 1 without reading anything when the years are the same, else from the
+    the session's price year); 1 without reading anything when the years are the same, else from the
     price growth file, whose source is then recorded."""
-    to_year = price_year(session) if to_year is None else to_year
+    to_year = session.price_year if to_year is None else to_year
     if from_year == to_year:
         return 1.0
     defaults_file = session.project.parameters_dir / "defaults.yaml"
@@ -90,7 +87,7 @@ def price_factor(session: Session, from_year: int, to_year: int | None = None) -
 
 
 def in_price_year(session: Session, table: pd.DataFrame) -> pd.DataFrame:
-    """The catalogue with unit prices and user payments in :func:`price_year` kroner: each row
+    """The catalogue with unit prices and user payments in the session's price year: each row
     from the year of its ``price_version`` («23-11» is 2023; a row without a dated version
     has the defaults' version's year)."""
     default = price_index.version_year(session.defaults.price_version, session.defaults.price_year)

@@ -18,6 +18,7 @@ import uuid
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -259,6 +260,9 @@ def recover_folders(root: Path) -> list[Path]:
     return restored
 
 
+FIXED_TIME = datetime(2000, 1, 1)
+"""Document timestamps of the workbook and the deck: fixed, so the same inputs give the same
+bytes (:func:`stable_zip` writes the same time into ``docProps/core.xml``)."""
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CORE_PROPERTIES = "docProps/core.xml"
 MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")

@@ -5,7 +5,6 @@ illustrative data is marked on every sheet. Written atomically and byte-stable."
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +14,13 @@ from pydantic import BaseModel
 from workbench import analyses
 from workbench.analyses.allocation.engine import SHARED_METHODS
 from workbench.analyses.housing.engine import REST_GROWTH
+from workbench.collected import Collected
 from workbench.config import Municipality
-from workbench.deliverables import Collected
 from workbench.formatting import number, percent
-from workbench.outputs import atomic_write_bytes, stable_zip
+from workbench.outputs import FIXED_TIME, atomic_write_bytes, stable_zip
 from workbench.plots import ILLUSTRATIVE_MARK
 from workbench.provenance import SOURCE_COLUMNS, STATUS_LABELS, source_row
 
-FIXED_TIME = datetime(2000, 1, 1)
-"""Document timestamps: fixed, so the same inputs give the same bytes."""
 ASSUMPTION_KINDS = {"source": "kilde", "derived": "avledet", "assumption": "antagelse"}
 
 

@@ -29,18 +29,20 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from workbench.analyses.contract import (
-        AppModule,
-        DeliverModule,
-        FleetModule,
-        LoadModule,
-        ReportModule,
-    )
-    from workbench.config import Municipality
     from workbench.models import StrictModel
+
+
+class Configured(Protocol):
+    """What :meth:`Analysis.enabled_for` reads of a municipality: its ``analyses`` block.
+
+    :class:`workbench.config.Municipality` is one; the registry does not import it, since the
+    config imports the registry (for the settings of each analysis)."""
+
+    @property
+    def analyses(self) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -69,25 +71,12 @@ class Analysis:
         """The app notebook, relative to ``notebooks/``."""
         return f"apps/{self.key}.ipynb"
 
-    @overload
-    def part(self, name: Literal["load"]) -> LoadModule: ...
-    @overload
-    def part(self, name: Literal["report"]) -> ReportModule: ...
-    @overload
-    def part(self, name: Literal["app"]) -> AppModule: ...
-    @overload
-    def part(self, name: Literal["deliver"]) -> DeliverModule: ...
-    @overload
-    def part(self, name: Literal["fleet"]) -> FleetModule: ...
-    @overload
-    def part(self, name: str) -> ModuleType: ...
-
-    def part(self, name: str) -> Any:
-        """One of the analysis's modules (``load``, ``engine``, ``report``, ``app``, …), typed
-        as its Protocol in :mod:`workbench.analyses.contract` where it has one."""
+    def part(self, name: str) -> ModuleType:
+        """One of the analysis's modules (``load``, ``engine``, ``report``, ``app``, …); what
+        each must provide is :mod:`workbench.analyses.contract`, checked by its test."""
         return importlib.import_module(f"workbench.analyses.{self.key}.{name}")
 
-    def enabled_for(self, municipality: Municipality) -> bool:
+    def enabled_for(self, municipality: Configured) -> bool:
         """Whether the municipality's parameter file configures this analysis."""
         return getattr(municipality.analyses, self.key, None) is not None
 

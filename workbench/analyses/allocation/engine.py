@@ -15,7 +15,8 @@ målgruppe.
   hands the remaining øre to the parts with the largest remainders, so the parts always add
   up to the line: allocated + not allocated = ledger total, exactly, per year
 
-Everything here is pure apart from the readers: tables in, DataFrames out.
+Everything here is pure: tables in, DataFrames out. The files are read, checked and turned
+into those tables by :mod:`workbench.analyses.allocation.load`.
 """
 
 from __future__ import annotations
@@ -23,116 +24,26 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass
-from fractions import Fraction
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
+from workbench.analyses.allocation.settings import AllocationSettings
 from workbench.errors import InputError, Problem
 from workbench.formatting import kr, number
-from workbench.loaders import (
-    ROW_COLUMN,
-    Column,
-    money_column,
-    people_column,
-    read_table,
-    year_column,
-)
-
-if TYPE_CHECKING:
-    from workbench.analyses.allocation.load import AllocationInputs
+from workbench.loaders import ROW_COLUMN
 
 NOT_ALLOCATED = 0
 """Step id of *Ikke fordelt*."""
 NOT_ALLOCATED_NAME = "Ikke fordelt"
-FRACTION_TOLERANCE = Fraction(1, 10**9)
-"""How far a rule's fractions may sum from 1 (exactly: 0,000000001 either way)."""
 GROSS_ART_LIMIT = 600
 """KOSTRA arts below 600 are expenses (driftsutgifter); 600 and above are income."""
 MUNICIPAL, DEFAULT = "kommune", "standard"
 
-LEDGER_SCHEMA = {
-    "year": year_column(),
-    "ansvar": Column(),
-    "ansvar_name": Column(required=False, nullable=True),
-    "funksjon": Column(),
-    "art": Column(required=False, nullable=True),
-    "amount": money_column(),
-}
-RULE_SCHEMA = {
-    "ansvar": Column(nullable=True),
-    "funksjon": Column(nullable=True),
-    "art": Column(nullable=True),
-    "valid_from": year_column(required=False, nullable=True),
-    "valid_to": year_column(required=False, nullable=True),
-    "step": Column("int"),
-    "fraction": Column("fraction"),
-    "area": Column(),
-    "target_group": Column(required=False, nullable=True),
-    "note": Column(required=False, nullable=True),
-}
-RECIPIENT_SCHEMA = {"year": year_column(), "step": Column("int"), "recipients": people_column()}
-STEP_SCHEMA = {"step": Column("int"), "name": Column(), "canonical_step": Column("int")}
 KEYS = ("ansvar", "funksjon", "art")
-
-
-def read_ledger(path: Path) -> pd.DataFrame:
-    """Ledger lines with the amount in whole øre (``amount_ore``).
-
-    Raises:
-        InputError: Missing columns or non-numeric amounts, with their rows.
-    """
-    table = read_table(path, LEDGER_SCHEMA)
-    for column in ("ansvar_name", "art"):
-        if column not in table:
-            table[column] = None
-    codes, problems = function_codes(table["funksjon"], table[ROW_COLUMN])
-    if problems:
-        raise InputError(path, problems)
-    table["funksjon"] = codes
-    ore = np.rint(table["amount"].to_numpy(dtype=float) * 100)
-    if np.abs(ore).sum() >= ORE_LIMIT:
-        raise InputError(
-            path,
-            "beløpene er til sammen for store til å regnes eksakt i øre; kontroller at "
-            "beløpene står i kroner",
-        )
-    table["amount_ore"] = ore.astype(np.int64)
-    table["line"] = np.arange(len(table))
-    return table
-
-
-ORE_LIMIT = 2.0**62
-"""The most øre a ledger may hold in absolute value: totals then fit in 64-bit whole numbers."""
-FUNCTION_CODE = re.compile(r"(\d{3})(?:[.,]0+)?")
-"""A KOSTRA function: three digits, or three digits as Excel's number format writes them
-(«253,0», «253.00»)."""
-
-
-def function_codes(values: pd.Series, rows: pd.Series) -> tuple[list[str], list[Problem]]:
-    """KOSTRA function codes read as codes: «253», «253,0» and «253.0» are 253; anything
-    else («25a», «253,5», «2530») is refused with its row. Each distinct code is read once."""
-    texts = [str(v).strip() for v in values.tolist()]
-    read: dict[str, str | None] = {}
-    for text in set(texts):
-        match = FUNCTION_CODE.fullmatch(text)
-        read[text] = match.group(1) if match else None
-    codes = [read[t] or t for t in texts]
-    problems = [
-        Problem(
-            f"«{text}» er ikke en KOSTRA-funksjon (tre sifre, f.eks. 253)",
-            row=row,
-            column="funksjon",
-        )
-        for text, row in zip(texts, rows.tolist(), strict=True)
-        if read[text] is None
-    ]
-    return codes, problems
 
 
 TOTAL_JUMP = 2.0
@@ -220,217 +131,6 @@ def unknown_functions(ledger: pd.DataFrame, known: pd.DataFrame) -> list[Problem
     return problems
 
 
-def read_rules(path: Path, source: str, steps: set[int]) -> pd.DataFrame:
-    """Mapping rules: one row per (rule, step); rows with the same keys and years form one
-    rule whose fractions must sum to 1.
-
-    Args:
-        path: CSV or XLSX.
-        source: ``kommune`` or ``standard`` (precedence).
-        steps: The step ids the rules may name.
-
-    Raises:
-        InputError: A rule without keys, an unknown step, a step twice in one rule,
-            fractions that do not sum to 1, negative fractions, or validity years in the
-            wrong order, each with the rows.
-    """
-    table = read_table(path, RULE_SCHEMA)
-    for column in ("valid_from", "valid_to", "target_group", "note"):
-        if column not in table:
-            table[column] = None
-    for key in KEYS:
-        # object dtype: pandas' string dtype would turn the None of an empty key back into NaN
-        table[key] = pd.Series([_key_text(v) for v in table[key]], index=table.index, dtype=object)
-    problems = []
-    for record in table.itertuples(index=False):
-        row = getattr(record, ROW_COLUMN)
-        if all(getattr(record, k) is None for k in KEYS):
-            problems.append(Problem("regelen må ha minst én av ansvar, funksjon og art", row=row))
-        if record.step not in steps:
-            problems.append(Problem(unknown_step(record.step, steps), row=row, column="step"))
-        if not 0 < record.fraction <= 1:
-            problems.append(
-                Problem("andelen må være større enn 0 og høyst 1", row=row, column="fraction")
-            )
-        if (
-            _present(record.valid_from)
-            and _present(record.valid_to)
-            and record.valid_from > record.valid_to
-        ):
-            problems.append(Problem("valid_from er etter valid_to", row=row, column="valid_from"))
-        for key in KEYS:
-            value = getattr(record, key)
-            if value is not None and "*" in value[:-1]:
-                problems.append(
-                    Problem(
-                        "* er bare tillatt til slutt (prefiks, f.eks. 31*)", row=row, column=key
-                    )
-                )
-    table["valid_from"] = [int(v) if _present(v) else -1 for v in table["valid_from"]]
-    table["valid_to"] = [int(v) if _present(v) else 9999 for v in table["valid_to"]]
-    group_keys = [*KEYS, "valid_from", "valid_to"]
-    table["rule_key"] = [
-        "|".join("" if v is None else str(v) for v in values)
-        for values in table[group_keys].itertuples(index=False, name=None)
-    ]
-    for _key, rows in table.groupby("rule_key", sort=False):
-        row_numbers = ", ".join(map(str, rows[ROW_COLUMN]))
-        repeated = rows[rows.duplicated("step", keep=False)]
-        if len(repeated):
-            problems.append(
-                Problem(
-                    f"regelen står mer enn én gang for trinn {repeated['step'].iloc[0]} "
-                    f"(rad {row_numbers})",
-                    row=int(repeated[ROW_COLUMN].iloc[-1]),
-                )
-            )
-        total = sum(rows["fraction"], Fraction(0))
-        if abs(total - 1) > FRACTION_TOLERANCE and len(repeated) == 0:
-            problems.append(
-                Problem(
-                    f"andelene i regelen summerer til {exact_text(total)}, ikke 1 "
-                    f"(rad {row_numbers}; høyst {exact_text(FRACTION_TOLERANCE)} "
-                    "fra 1 godtas)",
-                    row=int(rows[ROW_COLUMN].iloc[0]),
-                )
-            )
-    if problems:
-        raise InputError(path, problems)
-    # Each rule's fractions, exact, divided by their sum: they then sum to exactly 1 (three
-    # times 0,333333333 becomes three thirds), and a line's parts to the whole line.
-    totals: dict[str, Fraction] = {}
-    for key, fraction in zip(table["rule_key"], table["fraction"], strict=True):
-        totals[key] = totals.get(key, Fraction(0)) + fraction
-    table["fraction"] = [
-        float(f / totals[k]) for k, f in zip(table["rule_key"], table["fraction"], strict=True)
-    ]
-    table["source"] = source
-    table["file"] = path.name
-    return table
-
-
-def unknown_step(step: int, steps: set[int]) -> str:
-    """Message for a step the staircase lacks: ``trinn 13 finnes ikke (trinnene er 1–12)``."""
-    ordered = sorted(steps)
-    if ordered == list(range(ordered[0], ordered[-1] + 1)):
-        known = f"{ordered[0]}–{ordered[-1]}"
-    else:
-        known = ", ".join(map(str, ordered))
-    return f"trinn {step} finnes ikke (trinnene er {known})"
-
-
-def exact_text(value: Fraction) -> str:
-    """A share in Norwegian with every decimal it has, up to twelve (``0,999999999``);
-    beyond that rounded, and said so (``om lag 0,333333333333``)."""
-    places = 12
-    scaled = value * 10**places
-    rounded = round(scaled)
-    digits = f"{abs(rounded):0{places + 1}d}"
-    text = f"{digits[:-places]},{digits[-places:]}".rstrip("0").rstrip(",")
-    text = ("-" if rounded < 0 else "") + text
-    return text if scaled == rounded else f"om lag {text}"
-
-
-def read_recipients(path: Path, steps: set[int]) -> pd.DataFrame:
-    """Service recipients per year and step.
-
-    Args:
-        path: CSV or XLSX with ``year``, ``step`` and ``recipients``.
-        steps: The step ids the municipality's staircase has.
-
-    Raises:
-        InputError: A negative count, a step the staircase lacks, or a year and step twice.
-    """
-    table = read_table(path, RECIPIENT_SCHEMA)
-    problems = [
-        Problem("kan ikke være negativ", row=r, column="recipients")
-        for r, v in zip(table[ROW_COLUMN], table["recipients"], strict=True)
-        if v < 0
-    ]
-    problems += [
-        Problem(unknown_step(s, steps), row=r, column="step")
-        for r, s in zip(table[ROW_COLUMN], table["step"], strict=True)
-        if s not in steps
-    ]
-    repeated = table[table.duplicated(["year", "step"])]
-    problems += [
-        Problem(f"står to ganger ({y}, trinn {s})", row=r)
-        for y, s, r in zip(repeated["year"], repeated["step"], repeated[ROW_COLUMN], strict=True)
-    ]
-    if problems:
-        raise InputError(path, problems)
-    return table.drop(columns=ROW_COLUMN)
-
-
-def read_steps(path: Path, canonical: set[int]) -> pd.DataFrame:
-    """A municipality's own step list, each step mapped to one of the canonical twelve."""
-    table = read_table(path, STEP_SCHEMA)
-    problems = [
-        Problem(
-            f"trinn {c} finnes ikke i den helhetlige innsatstrappa (1–12)",
-            row=r,
-            column="canonical_step",
-        )
-        for r, c in zip(table[ROW_COLUMN], table["canonical_step"], strict=True)
-        if c not in canonical
-    ]
-    repeated = table[table.duplicated("step")]
-    problems += [
-        Problem(f"trinn {s} står to ganger", row=r, column="step")
-        for s, r in zip(repeated["step"], repeated[ROW_COLUMN], strict=True)
-    ]
-    if problems:
-        raise InputError(path, problems)
-    return table.drop(columns=ROW_COLUMN)
-
-
-TARGET_SCHEMA = {"year": year_column(), "step": Column("int"), "share": Column("fraction")}
-TARGET_TOLERANCE = 0.001
-"""How far a target year's shares may sum from 1 (0,1 prosentpoeng: shares typed as whole or
-one-decimal percentages); within it they are divided by their sum."""
-
-
-def read_target_profile(path: Path, steps: set[int]) -> pd.DataFrame:
-    """Target shares per step for chosen years (``year``, ``step``, ``share``); a step a year
-    leaves out has the share 0.
-
-    Raises:
-        InputError: A step the staircase lacks, a year and step twice, a negative share, or a
-            year whose shares do not sum to 1 (naming the year and its sum).
-    """
-    table = read_table(path, TARGET_SCHEMA)
-    problems = [
-        Problem(unknown_step(s, steps), row=r, column="step")
-        for r, s in zip(table[ROW_COLUMN], table["step"], strict=True)
-        if s not in steps
-    ]
-    problems += [
-        Problem("kan ikke være negativ", row=r, column="share")
-        for r, v in zip(table[ROW_COLUMN], table["share"], strict=True)
-        if v < 0
-    ]
-    repeated = table[table.duplicated(["year", "step"])]
-    problems += [
-        Problem(f"står to ganger ({y}, trinn {s})", row=r)
-        for y, s, r in zip(repeated["year"], repeated["step"], repeated[ROW_COLUMN], strict=True)
-    ]
-    table["share"] = table["share"].astype(float)
-    for year, shares in table.groupby("year")["share"]:
-        total = shares.sum()
-        if abs(total - 1) > TARGET_TOLERANCE:
-            problems.append(
-                Problem(
-                    f"andelene for {year} summerer til {total:.4f}".replace(".", ",")
-                    + ", ikke 1 (100 %)",
-                    column="share",
-                )
-            )
-    if problems:
-        raise InputError(path, problems)
-    table["share"] = table["share"] / table.groupby("year")["share"].transform("sum")
-    return table.drop(columns=ROW_COLUMN).sort_values(["year", "step"]).reset_index(drop=True)
-
-
 def target_gap(current: pd.DataFrame, total: float, targets: pd.DataFrame) -> pd.DataFrame:
     """Today's share per step against each target year's, and the kroner to move at today's
     total to reach it.
@@ -438,7 +138,7 @@ def target_gap(current: pd.DataFrame, total: float, targets: pd.DataFrame) -> pd
     Args:
         current: ``step``, ``name``, ``amount`` (kr today; NaN where unknown).
         total: Today's total over the steps (kr).
-        targets: From :func:`read_target_profile`.
+        targets: From :func:`~workbench.analyses.allocation.load.read_target_profile`.
 
     Returns:
         ``step``, ``name``, ``amount``, ``share`` (today), and per target year Y ``target_Y``
@@ -465,25 +165,6 @@ def shares_over_years(allocation: pd.DataFrame, steps: pd.DataFrame) -> pd.DataF
     return table.reset_index()
 
 
-SERVICE_SCHEMA = {"step": Column("int"), "category": Column(), "service": Column()}
-
-
-def read_services(path: Path, canonical: set[int]) -> pd.DataFrame:
-    """The services the municipality offers on each step of the staircase (``step``,
-    ``category``, ``service``)."""
-    table = read_table(path, SERVICE_SCHEMA)
-    problems = [
-        Problem(
-            f"trinn {s} finnes ikke i den helhetlige innsatstrappa (1–12)", row=r, column="step"
-        )
-        for r, s in zip(table[ROW_COLUMN], table["step"], strict=True)
-        if s not in canonical
-    ]
-    if problems:
-        raise InputError(path, problems)
-    return table.drop(columns=ROW_COLUMN)
-
-
 def services_per_step(
     services: pd.DataFrame | None, steps: pd.DataFrame, costs: pd.DataFrame | None
 ) -> pd.DataFrame:
@@ -493,7 +174,7 @@ def services_per_step(
     headings as much as services, and a step where few places are the goal (12) is no gap.
 
     Args:
-        services: From :func:`read_services` (canonical steps), or None where the
+        services: From :func:`~workbench.analyses.allocation.load.read_services` (canonical steps), or None where the
             municipality has no list of its own (the gaps then come from the costs alone).
         steps: The municipality's steps; own steps take the services of their
             ``canonical_step``.
@@ -527,17 +208,6 @@ def services_per_step(
         table[column] = table["step"].map(values).astype(float)
     table["gap"] = (table["amount"] == 0) | (table["recipients"] == 0)
     return table
-
-
-def _key_text(value) -> str | None:
-    """A rule key as text, or None when the cell is empty."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
-        return None
-    return str(value).strip()
-
-
-def _present(value) -> bool:
-    return value is not None and not (isinstance(value, float) and np.isnan(value))
 
 
 @dataclass(frozen=True, eq=False)
@@ -739,7 +409,7 @@ def allocate(
     """Every ledger line's amount on its step(s); unmatched lines on step 0 (*Ikke fordelt*).
 
     Args:
-        ledger: From :func:`read_ledger`.
+        ledger: From :func:`~workbench.analyses.allocation.load.read_ledger`.
         rules, parts: From :func:`compile_rules`.
         rule_of_line: The result of :func:`match` when already known (moving a rule's
             step changes the parts, not which rule a line matches).
@@ -1117,7 +787,26 @@ class AllocationResult:
     reconciliation: pd.DataFrame
 
 
-def years(inputs: AllocationInputs) -> list[int]:
+class Inputs(Protocol):
+    """What :func:`evaluate`, :func:`years`, :func:`default_year` and :func:`shared_costs`
+    read of the loaded inputs: :class:`~workbench.analyses.allocation.load.AllocationInputs`
+    has these (the engine does not import the load, which imports the engine)."""
+
+    @property
+    def settings(self) -> AllocationSettings: ...
+    @property
+    def steps(self) -> pd.DataFrame: ...
+    @property
+    def ledger(self) -> pd.DataFrame | None: ...
+    @property
+    def rules(self) -> list[Rule]: ...
+    @property
+    def parts(self) -> pd.DataFrame: ...
+    @property
+    def recipients(self) -> pd.DataFrame | None: ...
+
+
+def years(inputs: Inputs) -> list[int]:
     return (
         sorted(inputs.ledger["year"].unique())
         if inputs.ledger is not None
@@ -1125,19 +814,19 @@ def years(inputs: AllocationInputs) -> list[int]:
     )
 
 
-def shared_costs(inputs: AllocationInputs) -> SharedCosts:
+def shared_costs(inputs: Inputs) -> SharedCosts:
     """The municipality's choice for shared administration."""
     settings = inputs.settings
     return SharedCosts(settings.administration, tuple(settings.administration_functions))
 
 
-def default_year(inputs: AllocationInputs) -> int:
+def default_year(inputs: Inputs) -> int:
     """The year the report shows: the setting's, else the ledger's last year."""
     return inputs.settings.year or years(inputs)[-1]
 
 
 def evaluate(
-    inputs: AllocationInputs,
+    inputs: Inputs,
     *,
     year: int | None = None,
     variant: str = "alle",

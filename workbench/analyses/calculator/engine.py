@@ -12,7 +12,8 @@ a quantity given ``once`` is a one-off and kept apart from the running cost.
 - *hva har vi råd til*: for each alternative's cost, how many units per week of every
   catalogue service the money buys = cost ÷ (unit price × 52) (per year for yearly units)
 
-Everything here is pure: catalogue and assumptions in, DataFrames out.
+Everything here is pure: catalogue and assumptions in, DataFrames out. The package files are
+read by :mod:`workbench.analyses.calculator.load`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from pydantic import Field, field_validator, model_validator
 
 from workbench.config import Defaults
 from workbench.errors import InputError, Problem
-from workbench.loaders import read_yaml
 from workbench.models import StrictModel
 
 Period = Literal["week", "day", "year", "once"]
@@ -145,10 +145,6 @@ class Package(StrictModel):
         if repeated:
             raise ValueError(f"alternativnavn må være unike (gjentatt: {', '.join(repeated)})")
         return self
-
-    @classmethod
-    def from_file(cls, path: Path) -> Package:
-        return cls.from_mapping(read_yaml(path), path)
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,32 @@
 """Loading the resource calculator inputs: the files a municipality's parameters name, read through the
-loaders with their sources recorded in the session, as plain objects the engine takes."""
+loaders with their sources recorded in the session, as plain objects the engine takes.
+
+The reader of a package file is here too (:func:`read_package`), so the engine takes packages
+and never a file. The session is imported for its type only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from workbench.analyses.calculator.engine import Assumptions, Package, check_services
 from workbench.inputs import chosen_files, price_catalogue
-from workbench.loaders import memo_read
-from workbench.session import Session
+from workbench.loaders import memo_read, read_yaml
+
+if TYPE_CHECKING:
+    from workbench.session import Session
+
+
+def read_package(path: Path) -> Package:
+    """A package file (YAML): its title, description and alternatives, validated.
+
+    Raises:
+        InputError: A key is unknown or a value invalid, naming the key.
+    """
+    return Package.from_mapping(read_yaml(path), path)
 
 
 @dataclass(frozen=True)
@@ -48,7 +63,7 @@ def load(session: Session, package_file: str = "") -> CalculatorInputs:
     for path in chosen_files(
         session, package_file, "package_file", settings.packages, "analyses.calculator.packages"
     ):
-        package = memo_read(path, "package", Package.from_file)  # frozen: safe to share
+        package = memo_read(path, "package", read_package)  # frozen: safe to share
         check_services(package, table, path)
         packages.append(PackageFile(path.stem, path, package))
     return CalculatorInputs(

@@ -45,6 +45,7 @@ from scipy.optimize import least_squares
 
 from workbench.analyses.housing import engine as housing
 from workbench.errors import InputError, Problem
+from workbench.formatting import mill_kr, number, percent
 from workbench.loaders import ROW_COLUMN
 
 
@@ -95,6 +96,16 @@ UNIT_FACTORS = {
     "mill. kr": ("kr", 1e6),
 }
 """Units of a source summary and how a value converts to the model's unit."""
+UNIT_FORMATS = {
+    "årsverk": number,
+    "ansatte": number,
+    "kr": mill_kr,
+    "andel": percent,
+    "boliger": number,
+    "boenheter": number,
+}
+"""How a figure in each of the model's units is shown (the report's summary and the rows
+``workbench calibrate`` prints)."""
 
 
 def source_value(value: float, unit: str) -> tuple[float, str]:
@@ -463,7 +474,6 @@ def calibrate_municipality(project, number: str) -> tuple[list[Path], list[tuple
     Raises:
         InputError: The municipality has no ``calibration`` block, or a file is bad.
     """
-    from workbench.analyses.housing.report import UNIT_FORMATS
     from workbench.session import open_session
 
     session = open_session("housing", number, project_dir=str(project.root))
@@ -485,19 +495,19 @@ def calibrate_municipality(project, number: str) -> tuple[list[Path], list[tuple
     def path(field: str, owner=settings, prefix: str = key) -> Path:
         return session.data_file(getattr(owner, field), key=f"{prefix}.{field}")
 
-    from workbench.analyses.housing.load import REFERENCE_SCHEMA
+    from workbench.analyses.housing import load
     from workbench.loaders import read_table
 
     reference_path = path("reference_summary")
-    reference = read_table(reference_path, REFERENCE_SCHEMA)
+    reference = read_table(reference_path, load.REFERENCE_SCHEMA)
     targets = source_targets(reference, reference_path)
     calibration = settings.calibration
     prior = housing.HousingData(
-        housing.read_population(path("population")),
-        housing.read_residents(path("residents", calibration, f"{key}.calibration")),
-        housing.read_step_costs(path("step_costs", calibration, f"{key}.calibration")),
-        housing.read_target_shares(path("alternative_profile", calibration, f"{key}.calibration")),
-        housing.read_persons_per_dwelling(path("persons_per_dwelling")),
+        load.read_population(path("population")),
+        load.read_residents(path("residents", calibration, f"{key}.calibration")),
+        load.read_step_costs(path("step_costs", calibration, f"{key}.calibration")),
+        load.read_target_shares(path("alternative_profile", calibration, f"{key}.calibration")),
+        load.read_persons_per_dwelling(path("persons_per_dwelling")),
         rest=housing.SectorRest(0.0, 0.0, settings.rest_of_sector_growth),
     )
     result = fit(prior, targets, settings.projection, m.base_year, m.target_year)

@@ -1,5 +1,9 @@
 """Loading the housing profile inputs: the files a municipality's parameters name, read through the
-loaders with their sources recorded in the session, as plain objects the engine takes."""
+loaders with their sources recorded in the session, as plain objects the engine takes.
+
+The readers are here too, each with its schema: one kind of file read and checked (every bad
+row named), so the engine takes tables and never a file. The session is imported for its type
+only: reading a file without a session (the tests) does not import IPython or matplotlib."""
 
 from __future__ import annotations
 
@@ -7,16 +11,29 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.settings import HousingSettings
 from workbench.errors import Collector, InputError, Problem
+from workbench.formatting import number
 from workbench.inputs import price_factor
-from workbench.loaders import Column, memo_read, read_table, year_column
-from workbench.session import Session
+from workbench.loaders import (
+    ROW_COLUMN,
+    Column,
+    memo_read,
+    money_column,
+    people_column,
+    read_table,
+    with_hyphens,
+    year_column,
+)
+from workbench.reference import HOUSING_STEP_COUNT
+
+if TYPE_CHECKING:
+    from workbench.session import Session
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,213 @@ REFERENCE_SCHEMA = {
 }
 
 
+SHARE_TOLERANCE = 0.005
+"""How far an age group's target shares may sum from 1."""
+
+POPULATION_SCHEMA = {
+    "alternative": Column(),
+    "year": year_column(),
+    "age_group": Column(),
+    "persons": people_column(),
+}
+
+
+RESIDENTS_SCHEMA = {"age_group": Column(), "step": Column("int"), "residents": people_column()}
+
+
+STEP_COSTS_SCHEMA = {
+    "step": Column("int"),
+    "fte_per_resident": Column("float", bounds=(0, 10), what="årsverkene som godtas per beboer"),
+    "cost_per_resident": money_column(negative=False),
+}
+
+
+PROFILE_SCHEMA = {"age_group": Column(), "step": Column("int"), "share": Column("share")}
+
+
+DWELLING_SCHEMA = {"age_group": Column(), "persons_per_dwelling": Column("float")}
+
+
+REST_SCHEMA = {"fte": people_column(), "cost": money_column(negative=False)}
+
+
+def read_population(path: Path) -> pd.DataFrame:
+    """Population by projection alternative, year and age group.
+
+    Raises:
+        InputError: Unknown age group, negative persons, or a repeated
+            (alternative, year, age group), each with its row.
+    """
+    table = read_table(path, POPULATION_SCHEMA)
+    problems = _age_group_problems(table, (*housing.AGE_GROUPS, housing.WORKING_AGE))
+    problems += _repeated(table, ["alternative", "year", "age_group"])
+    groups: dict[str, dict[int, set]] = {}  # alternative (as they come) → year → age groups
+    for alternative, year, group in zip(
+        table["alternative"], table["year"], table["age_group"], strict=True
+    ):
+        groups.setdefault(alternative, {}).setdefault(year, set()).add(group)
+    for alternative, years in groups.items():
+        for year in sorted(years):
+            missing = sorted(set(housing.AGE_GROUPS) - years[year])
+            if missing:
+                problems.append(
+                    Problem(f"{alternative} {year}: mangler aldersgruppe {', '.join(missing)}")
+                )
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
+def read_residents(path: Path) -> pd.DataFrame:
+    """Base-year residents per age group and housing step (every combination once)."""
+    table = read_table(path, RESIDENTS_SCHEMA)
+    problems = _grid_problems(table)
+    for group, total in table.groupby("age_group")["residents"].sum().items():
+        if total <= 0:
+            problems.append(Problem(f"aldersgruppe {group} har ingen beboere"))
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
+def read_step_costs(path: Path, *, every_step: bool = True) -> pd.DataFrame:
+    """Årsverk and annual cost per resident on each housing step (steps 1–6 once each;
+    with ``every_step=False`` some steps, as the municipality's own figures that replace
+    the derived ones)."""
+    table = read_table(path, STEP_COSTS_SCHEMA)
+    problems = _step_problems(table)
+    problems += _repeated(table, ["step"])
+    missing = sorted(set(housing.STEPS) - set(table["step"]))
+    if missing and every_step:
+        problems.append(Problem(f"mangler trinn {', '.join(map(str, missing))}", column="step"))
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN).set_index("step").sort_index()
+
+
+def read_target_shares(path: Path) -> pd.DataFrame:
+    """The alternative profile: target shares per age group and step, written as every
+    share column is (``0,333``, ``33,3 %`` or ``1/3``); each age group's shares must sum to 1
+    (within 0,005)."""
+    table = read_table(path, PROFILE_SCHEMA)
+    problems = _grid_problems(table)
+    problems += [
+        Problem("må være mellom 0 og 1", row=r, column="share")
+        for r, v in zip(table[ROW_COLUMN], table["share"], strict=True)
+        if not 0 <= v <= 1
+    ]
+    if not problems:
+        problems += share_sum_problems(table)
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
+def share_sum_problems(shares: pd.DataFrame) -> list[Problem]:
+    """An age group whose shares do not sum to 1 (within the tolerance)."""
+    problems = []
+    for group, total in shares.groupby("age_group", sort=False)["share"].sum().items():
+        if abs(total - 1) > SHARE_TOLERANCE:
+            problems.append(
+                Problem(
+                    f"andelene for aldersgruppe {group} summerer til {number(total, 3)} "
+                    f"(skal være 1; høyst {number(SHARE_TOLERANCE, 3)} fra 1 godtas)",
+                    column="share",
+                )
+            )
+    return problems
+
+
+def read_persons_per_dwelling(path: Path) -> pd.DataFrame:
+    table = read_table(path, DWELLING_SCHEMA)
+    problems = _age_group_problems(table) + _repeated(table, ["age_group"])
+    missing = sorted(set(housing.AGE_GROUPS) - set(table["age_group"]))
+    if missing:
+        problems.append(Problem(f"mangler aldersgruppe {', '.join(missing)}", column="age_group"))
+    problems += [
+        Problem("må være større enn 0", row=r, column="persons_per_dwelling")
+        for r, v in zip(table[ROW_COLUMN], table["persons_per_dwelling"], strict=True)
+        if v <= 0
+    ]
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN).set_index("age_group")
+
+
+def read_rest(path: Path, growth: str = "constant") -> housing.SectorRest:
+    """The rest of the care sector: one row with the base year's årsverk (``fte``) and
+    annual cost in kroner (``cost``) of the services to people under 67.
+
+    Raises:
+        InputError: Not exactly one row, or a negative value.
+    """
+    table = read_table(path, REST_SCHEMA)
+    if len(table) != 1:
+        raise InputError(path, f"skal ha nøyaktig én rad med årsverk og kostnad, ikke {len(table)}")
+    return housing.SectorRest(float(table["fte"].iloc[0]), float(table["cost"].iloc[0]), growth)
+
+
+def _age_group_problems(
+    table: pd.DataFrame, known: tuple[str, ...] = housing.AGE_GROUPS
+) -> list[Problem]:
+    """Read the ``age_group`` column with any dash as the hyphen (in place) and report the
+    groups that are still unknown, naming a character that does not belong in one."""
+    table["age_group"] = [with_hyphens(g) for g in table["age_group"]]
+    return [
+        Problem(
+            f"ukjent aldersgruppe «{g}»{_odd_character(g)} (bruk {', '.join(known)})",
+            row=r,
+            column="age_group",
+        )
+        for r, g in zip(table[ROW_COLUMN], table["age_group"], strict=True)
+        if g not in known
+    ]
+
+
+AGE_GROUP_CHARACTERS = frozenset("0123456789-+")
+
+
+def _odd_character(group: str) -> str:
+    odd = next((c for c in group if c not in AGE_GROUP_CHARACTERS), None)
+    if odd is None:
+        return ""
+    return f": tegnet «{odd}» (U+{ord(odd):04X}) hører ikke hjemme i en aldersgruppe"
+
+
+def _step_problems(table: pd.DataFrame) -> list[Problem]:
+    return [
+        Problem(f"boligtrinn {s} finnes ikke (1–{HOUSING_STEP_COUNT})", row=r, column="step")
+        for r, s in zip(table[ROW_COLUMN], table["step"], strict=True)
+        if s not in housing.STEPS
+    ]
+
+
+def _repeated(table: pd.DataFrame, keys: list[str]) -> list[Problem]:
+    twice = table.duplicated(keys, keep="first")
+    if not twice.any():
+        return []
+    repeated = table[twice]
+    return [
+        Problem(f"står to ganger ({', '.join(str(row[k]) for k in keys)})", row=row[ROW_COLUMN])
+        for _, row in repeated.iterrows()
+    ]
+
+
+def _grid_problems(table: pd.DataFrame) -> list[Problem]:
+    """Unknown age groups and steps, repeated and missing (age group, step) rows; the
+    values' own bounds are the schema's."""
+    problems = (
+        _age_group_problems(table) + _step_problems(table) + _repeated(table, ["age_group", "step"])
+    )
+    present = set(zip(table["age_group"], table["step"], strict=True))
+    missing = [
+        f"{g}/trinn {s}" for g in housing.AGE_GROUPS for s in housing.STEPS if (g, s) not in present
+    ]
+    if missing:
+        problems.append(Problem(f"mangler rader for {', '.join(missing)}"))
+    return problems
+
+
 def load(session: Session) -> HousingInputs:
     """Population, profiles, costs and comparison series for the housing profile.
 
@@ -63,16 +287,14 @@ def load(session: Session) -> HousingInputs:
 
     # Every file is read before any error is raised, so all bad files are named at once.
     tables = {
-        "population": read("population", housing.read_population),
-        "residents": read("residents", housing.read_residents),
+        "population": read("population", read_population),
+        "residents": read("residents", read_residents),
         # files several municipalities may share (standard costs, a common profile): read
         # once per process while unchanged
-        "step_costs": read("step_costs", shared("step_costs", housing.read_step_costs)),
-        "target_shares": read(
-            "alternative_profile", shared("target_shares", housing.read_target_shares)
-        ),
+        "step_costs": read("step_costs", shared("step_costs", read_step_costs)),
+        "target_shares": read("alternative_profile", shared("target_shares", read_target_shares)),
         "persons_per_dwelling": read(
-            "persons_per_dwelling", shared("dwellings", housing.read_persons_per_dwelling)
+            "persons_per_dwelling", shared("dwellings", read_persons_per_dwelling)
         ),
     }
     own_costs = None
@@ -84,13 +306,11 @@ def load(session: Session) -> HousingInputs:
             kind="step_costs",
         )
         if own_file is not None:
-            own_costs = found.attempt(
-                lambda f: housing.read_step_costs(f, every_step=False), own_file
-            )
+            own_costs = found.attempt(lambda f: read_step_costs(f, every_step=False), own_file)
     rest = (
         read(
             "rest_of_sector",
-            lambda f: housing.read_rest(f, settings.rest_of_sector_growth),
+            lambda f: read_rest(f, settings.rest_of_sector_growth),
         )
         if settings.rest_of_sector
         else None
@@ -116,9 +336,9 @@ def load(session: Session) -> HousingInputs:
             return None if file is None else found.attempt(reader, file)
 
         prior = {
-            "residents": read_prior("residents", housing.read_residents),
-            "step_costs": read_prior("step_costs", housing.read_step_costs),
-            "target_shares": read_prior("alternative_profile", housing.read_target_shares),
+            "residents": read_prior("residents", read_residents),
+            "step_costs": read_prior("step_costs", read_step_costs),
+            "target_shares": read_prior("alternative_profile", read_target_shares),
         }
     found.raise_any()
     if own_costs is not None:  # the municipality's own figures replace the derived steps

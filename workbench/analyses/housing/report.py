@@ -13,6 +13,7 @@ from IPython.display import HTML, display
 from workbench import formatting, reference
 from workbench.analyses.housing import calibrate
 from workbench.analyses.housing import engine as housing
+from workbench.analyses.housing.calibrate import UNIT_FORMATS
 from workbench.analyses.housing.charts import (
     need_chart,
     over_80_chart,
@@ -26,15 +27,6 @@ from workbench.analyses.housing.load import HousingInputs
 from workbench.formatting import age_range, mill_kr, number, percent, styled
 from workbench.outputs import KeyFigure
 from workbench.session import Session
-
-UNIT_FORMATS = {
-    "årsverk": number,
-    "ansatte": number,
-    "kr": mill_kr,
-    "andel": percent,
-    "boliger": number,
-    "boenheter": number,
-}
 
 
 def summary_frame(
