@@ -21,17 +21,7 @@ from conftest import REPO
 
 PACKAGE = REPO / "workbench"
 
-ALLOWED: dict[tuple[str, str], str] = {
-    # Issue 37: personas (workbench/analyses/personas/*) is being reworked separately.
-    (
-        "workbench.analyses.personas.engine",
-        "workbench.analyses.personas.load",
-    ): "personas' engine names PersonaInputs in its type hints",
-    (
-        "workbench.analyses.housing.engine",
-        "workbench.analyses.housing.load",
-    ): "housing.engine.read_population, kept for personas/load.py until it reads it from load",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 """Edges left out of the graph, each for a reason. An entry whose import is gone fails
 :func:`test_every_allowed_edge_still_exists`, so the list only shrinks."""
 
@@ -201,8 +191,8 @@ def test_every_allowed_edge_still_exists():
     assert not stale, "no longer imported; remove from ALLOWED: " + ", ".join(stale)
 
 
-PURE_ENGINES = ("allocation", "housing", "calculator")
-"""The analyses whose engine reads no file (personas' still does; issue 37)."""
+PURE_ENGINES = ("allocation", "housing", "calculator", "personas")
+"""Every analysis: its engine reads no file."""
 
 
 def test_engines_read_no_files():
@@ -235,5 +225,5 @@ def test_the_graph_sees_the_imports_it_should():
     assert ("workbench.config", "workbench.analyses") in found  # module level
     deferred = found[("workbench.batch", "workbench.deliverables")]  # inside a function
     assert not deferred.type_checking
-    hinted = found[("workbench.analyses.personas.engine", "workbench.analyses.personas.load")]
+    hinted = found[("workbench.analyses.personas.engine", "workbench.analyses.personas.settings")]
     assert hinted.type_checking

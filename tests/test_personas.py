@@ -22,6 +22,7 @@ from workbench.analyses.personas.engine import (
     totals,
     yearly,
 )
+from workbench.analyses.personas.load import read_persona
 from workbench.catalogue import merge, read_catalogue
 from workbench.errors import InputError
 
@@ -47,7 +48,7 @@ def catalogue(repo):
 
 @pytest.fixture(scope="module")
 def johs(repo):
-    return Persona.from_file(repo.data_dir / "personas/johs-kildens-tall.yaml")
+    return read_persona(repo.data_dir / "personas/johs-kildens-tall.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +126,7 @@ def test_phase_in_with_another_length(johs_yearly):
 
 
 def test_catalogue_priced_johs(repo, catalogue, assumptions):
-    persona = Persona.from_file(repo.data_dir / "personas/johs-tjenester.yaml")
+    persona = read_persona(repo.data_dir / "personas/johs-tjenester.yaml")
     check_persona_services(persona, catalogue, None)
     table = yearly(persona, catalogue, assumptions).set_index(["trajectory", "age"])
     # 45 min home nursing daily at 799 kr; visits of 30 min with 20 min travel each
@@ -147,7 +148,7 @@ def test_catalogue_priced_johs(repo, catalogue, assumptions):
 
 def test_the_seed_table_as_printed_is_rejected():
     with pytest.raises(InputError) as caught:
-        Persona.from_file(ASSETS / "bad/johs-alder-77-to-ganger.yaml")
+        read_persona(ASSETS / "bad/johs-alder-77-to-ganger.yaml")
     message = str(caught.value)
     assert "johs-alder-77-to-ganger.yaml: nøkkel «trajectories[0].episodes[5]»" in message
     assert "forløpet «Normalforløp»: alder 77 er dekket både av «rad 77» og «rad 77»" in message
@@ -176,7 +177,7 @@ def test_overlapping_episodes_name_the_ages(tmp_path):
     with pytest.raises(
         InputError, match="forløpet «Normalforløp»: alder 72–73 er dekket både av «A» og «B»"
     ):
-        Persona.from_file(path)
+        read_persona(path)
 
 
 def test_ages_outside_the_persona(tmp_path):
@@ -186,7 +187,7 @@ def test_ages_outside_the_persona(tmp_path):
         "    investments:\n      - {age: 90, amount: 5, label: Bolig}\n",
     )
     with pytest.raises(InputError) as caught:
-        Persona.from_file(path)
+        read_persona(path)
     message = str(caught.value)
     assert "episoden «A» gjelder alder 76–77, utenfor 70–75" in message
     assert "investeringen «Bolig» ved alder 90 er utenfor 70–75" in message
@@ -202,7 +203,7 @@ def test_negative_amount_and_mixed_pricing(tmp_path):
         ),
     )
     with pytest.raises(InputError) as caught:
-        Persona.from_file(path)
+        read_persona(path)
     message = str(caught.value)
     assert (
         "nøkkel «trajectories[0].episodes[0].annual_cost»: «-5» er utenfor tillatt område"
@@ -218,7 +219,7 @@ def test_unknown_service_names_trajectory_and_ages(tmp_path, catalogue):
             "      - {from_age: 72, to_age: 74, label: A, services: [{service: gsp, quantity: 1, period: week}]}\n"
         ),
     )
-    persona = Persona.from_file(path)
+    persona = read_persona(path)
     with pytest.raises(
         InputError,
         match=r"nøkkel «trajectories\[0\]\.episodes\[0\]\.services\[0\]\.service»: "
@@ -232,12 +233,11 @@ def test_direct_episode_needs_a_source(tmp_path):
         tmp_path, "      - {from_age: 70, to_age: 70, label: A, annual_cost: 5, annual_hours: 1}\n"
     )
     with pytest.raises(InputError, match="må ha annual_cost, annual_hours og source"):
-        Persona.from_file(path)
+        read_persona(path)
 
 
 def _two_step_persona(name: str, start: int, normal: list[tuple], proactive: list[tuple]):
     """A two-year persona whose episodes are given directly: (age, step, cost, hours)."""
-    from workbench.analyses.personas.engine import Persona
 
     def episodes(rows):
         return [
@@ -332,7 +332,7 @@ def test_the_courses_built_from_services_lie_where_the_readme_says(repo, catalog
     """The README once said the services-built Johs lay within 0,5 % of the source; course by
     course it lies 4,0 %, 23,4 % and 6,1 % below the source's running costs (its sums
     5 997 040, 4 031 231 and 9 636 222 kr), and the README now says so."""
-    built = Persona.from_file(repo.data_dir / "personas/johs-tjenester.yaml")
+    built = read_persona(repo.data_dir / "personas/johs-tjenester.yaml")
     running = yearly(built, catalogue, assumptions).groupby("trajectory")["running_cost"].sum()
     source = {"normal": 5_997_040, "proactive": 4_031_231, "reactive": 9_636_222}
     below = {k: round((running[k] / v - 1) * 100, 1) for k, v in source.items()}
@@ -349,9 +349,9 @@ def test_an_episode_split_over_steps_puts_each_part_on_its_step(repo, national, 
     """The source gives Johs' day-centre years (82–86) as one figure, 371 442 kr and 705
     hours; split as the episode before (246 432 kr, 524 t: home nursing and practical help,
     step 7) plus the day centre (125 010 kr, 181 t, step 4), the course's total is unchanged."""
-    from workbench.analyses.personas.engine import Persona, yearly_by_step
+    from workbench.analyses.personas.engine import yearly_by_step
 
-    persona = Persona.from_file(repo.data_dir / "personas" / "johs-kildens-tall.yaml")
+    persona = read_persona(repo.data_dir / "personas" / "johs-kildens-tall.yaml")
     steps = yearly_by_step(persona, national, assumptions)
     normal = steps[steps["trajectory"] == "normal"]
     at_82 = normal[normal["year"] == 82 - 70 + 1].set_index("step")

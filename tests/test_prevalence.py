@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from workbench.analyses.personas import engine
+from workbench.analyses.personas.load import read_prevalence
 from workbench.analyses.personas.settings import PersonaSettings
 from workbench.errors import InputError
 
@@ -122,7 +123,7 @@ def test_a_bad_prevalence_file_names_the_row(tmp_path, rows, message):
     path = tmp_path / "forekomst.csv"
     path.write_text(f"age_group,rate\n{rows}\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        engine.read_prevalence(path)
+        read_prevalence(path)
     assert message in str(caught.value)
     assert "forekomst.csv" in str(caught.value)
 
@@ -159,7 +160,7 @@ def test_a_bad_incidence_file_says_incidence(tmp_path):
     path = tmp_path / "insidens.csv"
     path.write_text("age_group,rate\n67+,43.9\n", encoding="utf-8")
     with pytest.raises(InputError, match="insidensen 43,9 er ikke en andel mellom 0 og 1"):
-        engine.read_prevalence(path, "incidence")
+        read_prevalence(path, "incidence")
 
 
 def test_settings_say_where_the_starters_come_from():

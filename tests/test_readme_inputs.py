@@ -13,11 +13,12 @@ from workbench.analyses.allocation import load as allocation_load
 from workbench.analyses.allocation.settings import AllocationSettings
 from workbench.analyses.housing import load as housing_load
 from workbench.analyses.housing.settings import HousingSettings
-from workbench.analyses.personas import engine as personas
+from workbench.analyses.personas import load as personas_load
 
 SCHEMAS = {
     "prices": catalogue.SCHEMA,
-    "analyses.personas.prevalence": personas.PREVALENCE_SCHEMA,
+    "analyses.personas.prevalence": personas_load.PREVALENCE_SCHEMA,
+    "analyses.personas.incidence": personas_load.PREVALENCE_SCHEMA,
     "analyses.housing.population": housing_load.POPULATION_SCHEMA,
     "analyses.housing.residents": housing_load.RESIDENTS_SCHEMA,
     "analyses.housing.step_costs": housing_load.STEP_COSTS_SCHEMA,

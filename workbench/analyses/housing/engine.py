@@ -25,7 +25,7 @@ by :mod:`workbench.analyses.housing.load`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -41,17 +41,6 @@ WORKING_AGE = "18-66"
 STEPS = tuple(range(1, HOUSING_STEP_COUNT + 1))
 DWELLING_STEPS = (1, 2, 3)
 """Steps whose residents live in ordinary dwellings shared by persons_per_dwelling people."""
-
-
-def __getattr__(name: str) -> Any:
-    """``read_population``, now :func:`workbench.analyses.housing.load.read_population`,
-    still found here for :mod:`workbench.analyses.personas.load` until personas is reworked
-    (issue 37). Imported when asked for, so importing the engine imports no loader."""
-    if name == "read_population":
-        from workbench.analyses.housing.load import read_population
-
-        return read_population
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 REST_GROWTH = {

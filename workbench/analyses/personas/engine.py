@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 import numpy as np
 import pandas as pd
@@ -42,11 +42,9 @@ from workbench.analyses.calculator.engine import (
 )
 from workbench.analyses.housing.engine import AGE_GROUPS
 from workbench.errors import InputError, Problem
-from workbench.loaders import ROW_COLUMN, Column, read_table, read_yaml
 from workbench.models import StrictModel
 
 if TYPE_CHECKING:
-    from workbench.analyses.personas.load import PersonaInputs
     from workbench.analyses.personas.settings import PersonaSettings
 
 NO_EPISODE = ""
@@ -211,19 +209,6 @@ class Persona(StrictModel):
                 return trajectory
         known = ", ".join(t.key for t in self.trajectories)
         raise InputError(None, f"forløpet «{key}» finnes ikke for {self.name} (finnes: {known})")
-
-    @classmethod
-    def from_file(cls, path: Path) -> Persona:
-        """Load a persona and check its ages.
-
-        Raises:
-            InputError: An invalid key or value, or an episode or investment outside the
-                persona's ages, or two episodes covering the same age, naming the trajectory
-                and the ages.
-        """
-        persona = cls.from_mapping(read_yaml(path), path)
-        check_ages(persona, path)
-        return persona
 
 
 def in_prices(persona: Persona, factor: float) -> Persona:
@@ -671,68 +656,21 @@ def _known(table: pd.DataFrame, key: str) -> str:
 ALL_AGES = "67+"
 """A prevalence row that applies to every age group of the population file."""
 
-PREVALENCE_SCHEMA = {"age_group": Column(), "rate": Column("share")}
 
-
-RATE_WORDS = {
-    "prevalence": ("forekomsten", "en forekomst", "14,6 % skrives 0.146"),
-    "incidence": ("insidensen", "en insidens", "43,9 per 1 000 personår skrives 0.0439"),
-}
-
-
-def read_prevalence(path: Path, kind: str = "prevalence") -> pd.DataFrame:
-    """Prevalence rates by age group: ``age_group`` (one of the population file's groups,
-    or ``67+`` for all of them) and ``rate`` (a share between 0 and 1, e.g. 0,146); with
-    ``kind="incidence"`` new cases per person-year (e.g. 0,0439), read and checked alike.
-
-    Raises:
-        InputError: An unknown age group, a rate outside 0–1, or an age group given twice
-            (also ``67+`` beside a group it covers), each with its row.
-    """
-    table = read_table(path, PREVALENCE_SCHEMA)
-    word, one, example = RATE_WORDS[kind]
-    known = (ALL_AGES, *AGE_GROUPS)
-    problems = []
-    seen: dict[str, int] = {}
-    for row, group, rate in zip(table[ROW_COLUMN], table["age_group"], table["rate"], strict=True):
-        if group not in known:
-            problems.append(
-                Problem(
-                    f"ukjent aldersgruppe «{group}» (bruk {', '.join(known)})",
-                    row=row,
-                    column="age_group",
-                )
-            )
-            continue
-        if not 0 <= rate <= 1:
-            shown = f"{rate:g}".replace(".", ",")
-            problems.append(
-                Problem(
-                    f"{word} {shown} er ikke en andel mellom 0 og 1 ({example})",
-                    row=row,
-                    column="rate",
-                )
-            )
-        for covered in AGE_GROUPS if group == ALL_AGES else (group,):
-            if covered in seen:
-                problems.append(
-                    Problem(
-                        f"aldersgruppe {covered} har allerede {one} (rad {seen[covered]})",
-                        row=row,
-                        column="age_group",
-                    )
-                )
-            seen[covered] = row
-    if problems:
-        raise InputError(path, problems)
-    return table.drop(columns=ROW_COLUMN)
+def _rates_by_group(rates: pd.DataFrame) -> dict[str, float]:
+    return {
+        covered: float(rate)
+        for group, rate in zip(rates["age_group"], rates["rate"], strict=True)
+        for covered in (AGE_GROUPS if group == ALL_AGES else (group,))
+    }
 
 
 def persons_from_prevalence(rates: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     """N(t) = Σ over the age groups with a rate of rate × residents in year t.
 
     Args:
-        rates: From :func:`read_prevalence`.
+        rates: Rates by age group (``age_group``, ``rate``), as
+            :func:`workbench.analyses.personas.load.read_prevalence` reads them.
         population: One alternative year by year (``year``, ``age_group``, ``persons``,
             ``interpolated``), as :func:`workbench.analyses.housing.engine.population_by_year`
             gives it.
@@ -751,14 +689,6 @@ def persons_from_prevalence(rates: pd.DataFrame, population: pd.DataFrame) -> pd
     return by_year.reset_index()[["year", "population", "persons", "interpolated"]]
 
 
-def _rates_by_group(rates: pd.DataFrame) -> dict[str, float]:
-    return {
-        covered: float(rate)
-        for group, rate in zip(rates["age_group"], rates["rate"], strict=True)
-        for covered in (AGE_GROUPS if group == ALL_AGES else (group,))
-    }
-
-
 def new_cases(
     incidence: pd.DataFrame, population: pd.DataFrame, prevalence: pd.DataFrame | None
 ) -> pd.DataFrame:
@@ -767,8 +697,8 @@ def new_cases(
     prevalence) (all residents where the group has no prevalence).
 
     Args:
-        incidence: New cases per person-year by age group (:func:`read_prevalence` with
-            ``kind="incidence"``).
+        incidence: New cases per person-year by age group (read from a file by
+            :func:`workbench.analyses.personas.load.read_prevalence`).
         population: One alternative year by year, as for :func:`persons_from_prevalence`.
         prevalence: Prevalence by age group, or None.
 
@@ -882,7 +812,32 @@ class Cohorts:
         return self.persons if self.by_year is None else self.by_year
 
 
-def course_share(inputs: PersonaInputs, length: float) -> float:
+class Inputs(Protocol):
+    """What the engine reads of the loaded inputs:
+    :class:`~workbench.analyses.personas.load.PersonaInputs` has these (the engine does not
+    import the load, which imports the engine)."""
+
+    @property
+    def catalogue(self) -> pd.DataFrame: ...
+    @property
+    def assumptions(self) -> Assumptions: ...
+    @property
+    def settings(self) -> PersonaSettings: ...
+    @property
+    def base_year(self) -> int: ...
+    @property
+    def prevalence(self) -> pd.DataFrame | None: ...
+    @property
+    def incidence(self) -> pd.DataFrame | None: ...
+    @property
+    def persons(self) -> float: ...
+    @property
+    def uses_prevalence(self) -> bool: ...
+    @property
+    def uses_incidence(self) -> bool: ...
+
+
+def course_share(inputs: Inputs, length: float) -> float:
     """The share of each year's new cases that starts on the persona's course: the
     municipality's ``course_share``, else N ÷ (new cases in the base year × L), the share
     whose courses of L years hold the N persons today."""
@@ -892,7 +847,7 @@ def course_share(inputs: PersonaInputs, length: float) -> float:
     return inputs.persons / (new * length)
 
 
-def cohorts(persona: Persona, inputs: PersonaInputs, persons: float | None = None) -> Cohorts:
+def cohorts(persona: Persona, inputs: Inputs, persons: float | None = None) -> Cohorts:
     """The municipality's cohorts for ``persona`` (``persons`` sets one N for every year).
 
     From incidence, the course's share of each year's new cases starts on it, and N is what
@@ -916,7 +871,7 @@ def cohorts(persona: Persona, inputs: PersonaInputs, persons: float | None = Non
 
 def evaluate(
     persona: Persona,
-    inputs: PersonaInputs,
+    inputs: Inputs,
     *,
     persons: float | None = None,
     trajectories: list[str] | None = None,

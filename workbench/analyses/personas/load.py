@@ -10,18 +10,21 @@ import pandas as pd
 
 from workbench.analyses.calculator.engine import Assumptions
 from workbench.analyses.housing import engine as housing
+from workbench.analyses.housing.engine import AGE_GROUPS
+from workbench.analyses.housing.load import read_population
 from workbench.analyses.personas.engine import (
+    ALL_AGES,
     Persona,
+    check_ages,
     check_persona_services,
     in_prices,
     new_cases,
     persons_from_prevalence,
-    read_prevalence,
 )
 from workbench.analyses.personas.settings import PersonaSettings
 from workbench.errors import InputError, Problem
 from workbench.inputs import chosen_files, price_catalogue, price_factor
-from workbench.loaders import memo_read
+from workbench.loaders import ROW_COLUMN, Column, memo_read, read_table, read_yaml
 from workbench.session import Session
 
 
@@ -70,6 +73,76 @@ class PersonaInputs:
         return float(self.settings.persons)
 
 
+def read_persona(path: Path) -> Persona:
+    """A persona file, with its ages checked.
+
+    Raises:
+        InputError: An invalid key or value, or an episode or investment outside the
+            persona's ages, or two episodes covering the same age, naming the trajectory
+            and the ages.
+    """
+    persona = Persona.from_mapping(read_yaml(path), path)
+    check_ages(persona, path)
+    return persona
+
+
+RATE_WORDS = {
+    "prevalence": ("forekomsten", "en forekomst", "14,6 % skrives 0.146"),
+    "incidence": ("insidensen", "en insidens", "43,9 per 1 000 personår skrives 0.0439"),
+}
+
+
+PREVALENCE_SCHEMA = {"age_group": Column(), "rate": Column("share")}
+
+
+def read_prevalence(path: Path, kind: str = "prevalence") -> pd.DataFrame:
+    """Prevalence rates by age group: ``age_group`` (one of the population file's groups,
+    or ``67+`` for all of them) and ``rate`` (a share between 0 and 1, e.g. 0,146); with
+    ``kind="incidence"`` new cases per person-year (e.g. 0,0439), read and checked alike.
+
+    Raises:
+        InputError: An unknown age group, a rate outside 0–1, or an age group given twice
+            (also ``67+`` beside a group it covers), each with its row.
+    """
+    table = read_table(path, PREVALENCE_SCHEMA)
+    word, one, example = RATE_WORDS[kind]
+    known = (ALL_AGES, *AGE_GROUPS)
+    problems = []
+    seen: dict[str, int] = {}
+    for row, group, rate in zip(table[ROW_COLUMN], table["age_group"], table["rate"], strict=True):
+        if group not in known:
+            problems.append(
+                Problem(
+                    f"ukjent aldersgruppe «{group}» (bruk {', '.join(known)})",
+                    row=row,
+                    column="age_group",
+                )
+            )
+            continue
+        if not 0 <= rate <= 1:
+            shown = f"{rate:g}".replace(".", ",")
+            problems.append(
+                Problem(
+                    f"{word} {shown} er ikke en andel mellom 0 og 1 ({example})",
+                    row=row,
+                    column="rate",
+                )
+            )
+        for covered in AGE_GROUPS if group == ALL_AGES else (group,):
+            if covered in seen:
+                problems.append(
+                    Problem(
+                        f"aldersgruppe {covered} har allerede {one} (rad {seen[covered]})",
+                        row=row,
+                        column="age_group",
+                    )
+                )
+            seen[covered] = row
+    if problems:
+        raise InputError(path, problems)
+    return table.drop(columns=ROW_COLUMN)
+
+
 def load(session: Session, persona_file: str = "") -> PersonaInputs:
     """Catalogue, assumptions, personas and the municipality's scaling settings.
 
@@ -88,7 +161,7 @@ def load(session: Session, persona_file: str = "") -> PersonaInputs:
     for path in chosen_files(
         session, persona_file, "persona_file", settings.personas, "analyses.personas.personas"
     ):
-        persona = memo_read(path, "persona", Persona.from_file)  # frozen: safe to share
+        persona = memo_read(path, "persona", read_persona)  # frozen: safe to share
         given_year = persona.price_year or session.defaults.price_year
         persona = in_prices(persona, price_factor(session, given_year))
         check_persona_services(persona, table, path)
@@ -182,7 +255,7 @@ def _population(session: Session, key: str) -> tuple[pd.DataFrame, Path]:
     population_file = session.data_file(
         housing_settings.population, key="analyses.housing.population"
     )
-    population = housing.read_population(population_file)
+    population = read_population(population_file)
     try:
         years = housing.population_by_year(
             population, housing_settings.projection, m.base_year, m.target_year
