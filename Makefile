@@ -60,16 +60,16 @@ browser:
 	  echo "Installerer Debians chromium med apt …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-## preview: lag forhåndsvisning av hver kommunes lysark (PDF og én PNG per lysark) og arbeidsbok (PDF) i reports/<nr>-<navn>/leveranse/forhandsvisning/ (installerer Debians LibreOffice med apt om den mangler)
+## preview: lag forhåndsvisning av hver kommunes lysark (PDF og én PNG per lysark) og arbeidsbok (PDF) i reports/<nr>-<navn>/deliverables/preview/ (installerer Debians LibreOffice med apt om den mangler)
 .PHONY: preview
 preview: office
-	@for folder in reports/*/leveranse; do \
-	  out=$$folder/forhandsvisning; rm -rf $$out; mkdir -p $$out/lysark $$out/arbeidsbok; \
-	  $(SOFFICE) --headless --convert-to pdf --outdir $$out/lysark $$folder/*.pptx >/dev/null || exit 1; \
-	  $(SOFFICE) --headless --convert-to pdf --outdir $$out/arbeidsbok $$folder/*.xlsx >/dev/null || exit 1; \
-	  pdftoppm -r 50 -png $$out/lysark/*.pdf $$out/lysark/lysark || exit 1; \
+	@for folder in reports/*/deliverables; do \
+	  out=$$folder/preview; rm -rf $$out; mkdir -p $$out/slides $$out/workbook; \
+	  $(SOFFICE) --headless --convert-to pdf --outdir $$out/slides $$folder/*.pptx >/dev/null || exit 1; \
+	  $(SOFFICE) --headless --convert-to pdf --outdir $$out/workbook $$folder/*.xlsx >/dev/null || exit 1; \
+	  pdftoppm -r 50 -png $$out/slides/*.pdf $$out/slides/slide || exit 1; \
 	done
-	@echo "Forhåndsvisninger: reports/*/leveranse/forhandsvisning/"
+	@echo "Forhåndsvisninger: reports/*/deliverables/preview/"
 
 ## office: installer Debians LibreOffice (Impress og Calc, uten skjermbilde) og poppler for make preview
 .PHONY: office

@@ -123,7 +123,7 @@ def batch(
     the first municipalities; with ``deliver`` also each municipality's workbook and deck
     (and the slide figures)."""
     numbers = [f"{5001 + i}" for i in range(municipalities)]
-    keys = [*ANALYSES, "leveranse"] if deliver else list(ANALYSES)
+    keys = [*ANALYSES, "deliverables"] if deliver else list(ANALYSES)
     jobs = plan(project, numbers, keys).jobs
     with PeakMemory() as memory:
         started = time.perf_counter()

@@ -162,7 +162,7 @@ def ran(tmp_path_factory) -> tuple[Path, int, str, dict[str, str]]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
         code = main(
-            ["--project", str(root), "run", "--no-leveranse", "--no-progress", "--workers", "2"]
+            ["--project", str(root), "run", "--no-deliverables", "--no-progress", "--workers", "2"]
         )
     return root, code, out.getvalue() + err.getvalue(), placed
 

@@ -56,13 +56,13 @@ def test_good_municipality_gets_a_complete_report(ran):
     assert {"calculator.ipynb", "calculator.html"} <= files
     for stem in ("hjemme-eller-institusjon", "eksempelpakker-faerder"):
         assert {
-            f"figurer/{stem}-kostnad-og-arsverk-lysark.png",
-            f"figurer/{stem}-kostnad-og-arsverk.svg",
+            f"figures/{stem}-kostnad-og-arsverk-lysark.png",
+            f"figures/{stem}-kostnad-og-arsverk.svg",
         } <= files
         assert {
-            f"tabeller/{stem}-sammendrag.csv",
-            f"tabeller/{stem}-linjer.csv",
-            f"tabeller/{stem}-rad-til.csv",
+            f"tables/{stem}-sammendrag.csv",
+            f"tables/{stem}-linjer.csv",
+            f"tables/{stem}-rad-til.csv",
         } <= files
 
 
@@ -93,7 +93,7 @@ def test_tables_hold_numbers_for_excel(ran):
     project, _ = ran
     text = (
         project.reports_dir
-        / "9999-demokommune/calculator/tabeller/eksempelpakker-faerder-sammendrag.csv"
+        / "9999-demokommune/calculator/tables/eksempelpakker-faerder-sammendrag.csv"
     ).read_bytes()
     assert text.startswith("\ufeffAlternativ;Årskostnad (kr);".encode())
     assert ";603382;" in text.decode("utf-8-sig")  # whole kroner, without ",0"
@@ -137,9 +137,9 @@ def test_persona_report_for_the_demo(ran):
     files = set(tree_digest(folder))
     assert {
         "personas.html",
-        "figurer/johs-tjenester-forlop.svg",
-        "figurer/johs-tjenester-innfasing-lysark.png",
-        "tabeller/johs-tjenester-innfasing.csv",
+        "figures/johs-tjenester-forlop.svg",
+        "figures/johs-tjenester-innfasing-lysark.png",
+        "tables/johs-tjenester-innfasing.csv",
     } <= files
     page = (folder / "personas.html").read_text(encoding="utf-8")
     assert "ILLUSTRATIVE TALL" in page and "Første år med besparelse" in page
@@ -152,9 +152,9 @@ def test_housing_report_for_the_demo(ran):
     files = set(tree_digest(folder))
     assert {
         "housing.html",
-        "figurer/profil.svg",
-        "figurer/arsverk-og-kostnader-lysark.png",
-        "tabeller/sammendrag.csv",
+        "figures/profil.svg",
+        "figures/arsverk-og-kostnader-lysark.png",
+        "tables/sammendrag.csv",
     } <= files
     page = (folder / "housing.html").read_text(encoding="utf-8")
     assert "ILLUSTRATIVE TALL" in page and "Dagens bemanning, 2024" in page
@@ -167,9 +167,9 @@ def test_allocation_report_for_the_demo(ran):
     files = set(tree_digest(folder))
     assert {
         "allocation.html",
-        "figurer/trapp-2024.svg",
-        "tabeller/avstemming.csv",
-        "tabeller/ikke-fordelt-linjer.csv",
+        "figures/trapp-2024.svg",
+        "tables/avstemming.csv",
+        "tables/ikke-fordelt-linjer.csv",
     } <= files
     page = (folder / "allocation.html").read_text(encoding="utf-8")
     assert "ILLUSTRATIVE TALL" in page and "Avstemming" in page and "Ikke fordelt" in page
@@ -364,7 +364,7 @@ def test_deliverables_run_after_every_report_and_its_retries(tmp_path, monkeypat
         "9999-demokommune/personas",
         "9999-demokommune/calculator",  # the retry round, still before any deliverables
         "9998-feilkommune/calculator",
-        "9999-demokommune/leveranse",
+        "9999-demokommune/deliverables",
     ]
     assert [r.status for r in results] == ["ok", "ok", "failed", "failed", "ok"]
     assert results[2].message == (
@@ -385,7 +385,7 @@ def test_blocked_deliverables_name_every_failed_report(tmp_path, monkeypatch):
         progress=False,
         execution="cold",
     )
-    assert result.status == "failed" and "leveranse" not in " ".join(fake.calls)
+    assert result.status == "failed" and "deliverables" not in " ".join(fake.calls)
     assert "rapportene «Boligprofil», «Personas og forløp» feilet" in result.message
 
 
@@ -418,14 +418,14 @@ def test_plan_finds_files_by_number_and_adds_the_deliverables(tmp_path):
     chosen = plan(project, ["9999"])
     assert [job.label for job in chosen.jobs] == [
         *(f"9999-demokommune/{key}" for key in analyses.ANALYSES),
-        "9999-demokommune/leveranse",
+        "9999-demokommune/deliverables",
     ]
     only = plan(project, ["3911", "9999", "3911"], ["housing"])
     assert [job.label for job in only.jobs] == ["3911-faerder/housing", "9999-demokommune/housing"]
     # slide figures are drawn only where a deck is made from the report
     assert all(job.slides for job in chosen.jobs)
     assert not any(job.slides for job in only.jobs)
-    assert all(job.slides for job in plan(project, ["9999"], ["housing", "leveranse"]).jobs)
+    assert all(job.slides for job in plan(project, ["9999"], ["housing", "deliverables"]).jobs)
     with pytest.raises(InputError, match="ingen parameterfil for kommune 0301"):
         plan(project, ["0301"])
 

@@ -62,7 +62,7 @@ def manifest(session) -> dict:
 
 def csv(session, stem: str) -> pd.DataFrame:
     return pd.read_csv(
-        session.output_dir / "tabeller" / f"{stem}.csv",
+        session.output_dir / "tables" / f"{stem}.csv",
         sep=CSV_SEPARATOR,
         decimal=CSV_DECIMAL,
         encoding=CSV_ENCODING,
@@ -89,7 +89,7 @@ def test_summary_table_shows_and_writes_the_seed_example(project, tmp_path, show
     (entry,) = manifest(session)["tables"]
     assert entry["stem"] == "eksempelpakker-faerder-sammendrag"
     assert entry["title"] == f"{title}: Sammenligning av alternativene per år"
-    assert entry["csv"] == "tabeller/eksempelpakker-faerder-sammendrag.csv"
+    assert entry["csv"] == "tables/eksempelpakker-faerder-sammendrag.csv"
     catalogue = [p.relative for p in session.sources if p.relative.startswith("prices/")]
     assert entry["sources"] == source_titles(
         session, *catalogue, "packages/eksempelpakker-faerder.yaml"

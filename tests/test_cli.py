@@ -150,7 +150,7 @@ def test_an_unknown_app_is_a_norwegian_input_error(project):
         voila_command(project, "ukjent")
 
 
-def test_no_leveranse_runs_the_reports_without_workbook_deck_or_slide_figures(
+def test_no_deliverables_runs_the_reports_without_workbook_deck_or_slide_figures(
     project, monkeypatch, capsys
 ):
     from workbench import batch
@@ -159,16 +159,16 @@ def test_no_leveranse_runs_the_reports_without_workbook_deck_or_slide_figures(
     monkeypatch.setattr(
         batch, "run_batch", lambda _project, jobs, **_options: ran.extend(jobs) or []
     )
-    assert main(["--project", str(project.root), "run", "-m", "9999", "--no-leveranse"]) == 0
+    assert main(["--project", str(project.root), "run", "-m", "9999", "--no-deliverables"]) == 0
     assert [job.analysis for job in ran] == ["allocation", "housing", "personas", "calculator"]
     assert not any(job.slides for job in ran)
     ran.clear()
     assert main(["--project", str(project.root), "run", "-m", "9999", "--no-progress"]) == 0
-    assert [job.analysis for job in ran][-1] == "leveranse" and all(job.slides for job in ran)
+    assert [job.analysis for job in ran][-1] == "deliverables" and all(job.slides for job in ran)
     ran.clear()
-    argv = ["--project", str(project.root), "run", "--no-leveranse", "-a", "leveranse"]
+    argv = ["--project", str(project.root), "run", "--no-deliverables", "-a", "deliverables"]
     assert main(argv) == 2
-    assert "--no-leveranse og -a leveranse kan ikke brukes sammen" in capsys.readouterr().err
+    assert "--no-deliverables og -a deliverables kan ikke brukes sammen" in capsys.readouterr().err
 
 
 ARGPARSE_ENGLISH = re.compile(

@@ -62,8 +62,8 @@ def readable_texts(reports: Path) -> list[tuple[str, str]]:
 
 def test_the_deliverables_were_all_made(reports):
     for key in ("9999-demokommune", "3911-faerder"):
-        assert (reports / key / "leveranse" / f"{key}-innsatstrapp.xlsx").is_file()
-        assert (reports / key / "leveranse" / f"{key}-innsatstrapp.pptx").is_file()
+        assert (reports / key / "deliverables" / f"{key}-innsatstrapp.xlsx").is_file()
+        assert (reports / key / "deliverables" / f"{key}-innsatstrapp.pptx").is_file()
         assert len(list((reports / key).glob("*/*.html"))) == 4
 
 
@@ -107,7 +107,7 @@ def test_a_real_municipality_is_never_called_fictional(reports):
 def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inputs(reports):
     from pptx import Presentation
 
-    deck = Presentation(reports / "3911-faerder/leveranse/3911-faerder-innsatstrapp.pptx")
+    deck = Presentation(reports / "3911-faerder/deliverables/3911-faerder-innsatstrapp.pptx")
     marks = {}
     for slide in deck.slides:
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
@@ -142,7 +142,7 @@ def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inp
         "sammendrag; personer per bolig er illustrative; befolkningen og kildens sammendrag er "
         "reelle tall"
     ]
-    book = load_workbook(reports / "3911-faerder/leveranse/3911-faerder-innsatstrapp.xlsx")
+    book = load_workbook(reports / "3911-faerder/deliverables/3911-faerder-innsatstrapp.xlsx")
     for sheet in book.worksheets:
         cells = [v for r in sheet.iter_rows(values_only=True) for v in r if isinstance(v, str)]
         marked = [c for c in cells if is_mark(c)]
@@ -158,11 +158,15 @@ def test_every_page_of_the_fictional_municipality_says_it_is_fictional(reports):
     from pptx import Presentation
 
     fictional = "ILLUSTRATIVE TALL – Demokommune er en fiktiv kommune"
-    deck = Presentation(reports / "9999-demokommune/leveranse/9999-demokommune-innsatstrapp.pptx")
+    deck = Presentation(
+        reports / "9999-demokommune/deliverables/9999-demokommune-innsatstrapp.pptx"
+    )
     for number, slide in enumerate(deck.slides, start=1):
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
         assert fictional in texts, number
-    book = load_workbook(reports / "9999-demokommune/leveranse/9999-demokommune-innsatstrapp.xlsx")
+    book = load_workbook(
+        reports / "9999-demokommune/deliverables/9999-demokommune-innsatstrapp.xlsx"
+    )
     for sheet in book.worksheets:
         if sheet.title.startswith(("Økonomi", "Kalkulator", "Bolig ", "Personas")):
             cells = [v for r in sheet.iter_rows(values_only=True) for v in r]
@@ -170,7 +174,7 @@ def test_every_page_of_the_fictional_municipality_says_it_is_fictional(reports):
 
 
 def test_the_real_municipalitys_cover_names_its_kinds_of_inputs_and_files_by_title(reports):
-    book = load_workbook(reports / "3911-faerder/leveranse/3911-faerder-innsatstrapp.xlsx")
+    book = load_workbook(reports / "3911-faerder/deliverables/3911-faerder-innsatstrapp.xlsx")
     front = [r[:2] for r in book["Forside"].iter_rows(values_only=True)]
     assert front[1][0].startswith("Noen inndata er illustrative eller kalibrert mot kilden.")
     assert (
@@ -190,7 +194,7 @@ def test_the_cost_per_step_in_the_csv_adds_up_to_the_reconciled_total(reports):
     whole kroner add up to what was allocated, to the krone."""
     import csv
 
-    folder = reports / "9999-demokommune" / "allocation" / "tabeller"
+    folder = reports / "9999-demokommune" / "allocation" / "tables"
 
     def rows(name: str) -> list[dict[str, str]]:
         with (folder / name).open(encoding="utf-8-sig") as file:

@@ -34,7 +34,7 @@ def written(delivered):
 
 @pytest.fixture(scope="module")
 def built(written, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("leveranse")
+    folder = tmp_path_factory.mktemp("deliverables")
     workbook, deck = deliverables.build(written, "9999", folder)
     return collect(written, "9999"), workbook, deck
 
@@ -304,7 +304,7 @@ def test_a_missing_figure_is_a_clear_error_and_nothing_is_written(written, tmp_p
     output = ReportOutput.read(project.reports_dir / "9999-demokommune" / "housing")
     figure = project.reports_dir / "9999-demokommune" / "housing" / output.figures()[0]["slide"]
     figure.unlink()
-    folder = tmp_path / "leveranse"
+    folder = tmp_path / "deliverables"
     with pytest.raises(InputError, match="figuren mangler") as error:
         deliverables.build(project, "9999", folder)
     assert figure.name in str(error.value)
@@ -363,7 +363,7 @@ def test_years_ages_steps_and_counts_are_whole_numbers_in_the_workbook(built):
 
 
 def test_a_report_made_without_the_deck_says_how_to_get_its_slides(tmp_path):
-    output = ReportOutput(tmp_path, {"figures": [{"stem": "profil", "svg": "figurer/profil.svg"}]})
+    output = ReportOutput(tmp_path, {"figures": [{"stem": "profil", "svg": "figures/profil.svg"}]})
     with pytest.raises(InputError, match="lysarkversjonen av figuren mangler") as error:
         output.png(output.figures()[0])
     assert "profil-lysark.png" in str(error.value)

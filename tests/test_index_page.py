@@ -18,8 +18,8 @@ def test_links_reports_marks_failures_missing_and_fictional(tmp_path):
     (reports / FAILED / "9999-demokommune-personas.ipynb").write_text("{}")
     # a calculator report that failed this time after a good run: both are reachable
     (reports / FAILED / "9999-demokommune-calculator.ipynb").write_text("{}")
-    (reports / "9999-demokommune/leveranse").mkdir()
-    (reports / "9999-demokommune/leveranse/9999-demokommune-innsatstrapp.xlsx").write_bytes(b"x")
+    (reports / "9999-demokommune/deliverables").mkdir()
+    (reports / "9999-demokommune/deliverables/9999-demokommune-innsatstrapp.xlsx").write_bytes(b"x")
     page = write_index(project, reports).read_text(encoding="utf-8")
     assert "<html lang='nb'>" in page and "<h1>Rapporter</h1>" in page
     assert "<th>Økonomifordeling</th>" in page and "<th>Ressurskalkulator</th>" in page
@@ -32,7 +32,9 @@ def test_links_reports_marks_failures_missing_and_fictional(tmp_path):
         "<a href='_failed/9999-demokommune-personas.ipynb'>notatboken</a>"
     ) in page
     assert "ikke kjørt" in page  # housing and allocation for Demokommune, everything for Færder
-    assert "href='9999-demokommune/leveranse/9999-demokommune-innsatstrapp.xlsx'>Excel</a>" in page
+    assert (
+        "href='9999-demokommune/deliverables/9999-demokommune-innsatstrapp.xlsx'>Excel</a>" in page
+    )
     assert (
         "9999 Demokommune <span class='fiktiv'>(fiktiv kommune, illustrative tall)</span>" in page
     )

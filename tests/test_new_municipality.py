@@ -123,7 +123,7 @@ def test_a_derived_municipalitys_steps_1_and_2_are_named_by_services(oslo, capsy
     capsys.readouterr()
     folder = oslo.reports_dir / "0301-oslo/housing"
     for figure in ("profil", "behov-per-trinn"):  # the charts name the steps
-        drawn = (folder / f"figurer/{figure}.svg").read_text("utf-8")
+        drawn = (folder / f"figures/{figure}.svg").read_text("utf-8")
         assert "Egen bolig med hjemmesykepleie" in drawn, figure
         assert "livsløpsstandard" not in drawn, figure
     text = re.sub(r"<[^>]+>", " ", (folder / "housing.html").read_text("utf-8"))
@@ -244,7 +244,7 @@ def test_validate_is_clean_and_all_four_reports_are_made(oslo, capsys):
     assert (folder / "personas/personas.html").is_file()
     from openpyxl import load_workbook
 
-    front = load_workbook(folder / "leveranse/0301-oslo-innsatstrapp.xlsx")["Forside"]
+    front = load_workbook(folder / "deliverables/0301-oslo-innsatstrapp.xlsx")["Forside"]
     rows = {r[0]: r[1] for r in front.iter_rows(values_only=True) if r[0]}
     assert "Regnskapet er ikke lagt inn ennå" in rows["Mangler ennå"]
     assert "Kommunens lokale priser er ikke lagt inn ennå" in rows["Mangler ennå"]

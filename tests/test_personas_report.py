@@ -70,7 +70,7 @@ def manifest(session) -> dict:
 
 def csv(session, stem: str) -> pd.DataFrame:
     return pd.read_csv(
-        session.output_dir / "tabeller" / f"{stem}.csv",
+        session.output_dir / "tables" / f"{stem}.csv",
         sep=CSV_SEPARATOR,
         decimal=CSV_DECIMAL,
         encoding=CSV_ENCODING,

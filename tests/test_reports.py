@@ -76,7 +76,7 @@ def test_calculator_blocks_write_what_they_show_and_the_seed_example_costs_603_3
         "eksempelpakker-faerder-rad-til",
     ]
     summary = pd.read_csv(
-        session.output_dir / "tabeller/eksempelpakker-faerder-sammendrag.csv", sep=";", decimal=","
+        session.output_dir / "tables/eksempelpakker-faerder-sammendrag.csv", sep=";", decimal=","
     )
     assert list(summary.columns[:2]) == ["Alternativ", "Årskostnad (kr)"]
     # Færder presentation, ressurskalkulator: 16,5 t/uke × 219 kr + 10 dager/uke × 799 kr, 52 uker
@@ -135,7 +135,7 @@ def test_housing_key_figures_are_the_summary_with_units(project, tmp_path):
     housing_report.yearly_table(session, inputs, result)
     session.show_key_figures(housing_report.key_figures(result))
     written = manifest(session)
-    summary = pd.read_csv(session.output_dir / "tabeller/sammendrag.csv", sep=";", decimal=",")
+    summary = pd.read_csv(session.output_dir / "tables/sammendrag.csv", sep=";", decimal=",")
     # no source to compare with: each row says which part of the care sector it covers
     assert list(summary.columns) == ["Størrelse", "Verdi", "Enhet", "Gjelder"]
     assert summary.set_index("Størrelse")["Gjelder"].iloc[0] == "Hele sektoren"

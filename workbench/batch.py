@@ -7,7 +7,7 @@ swaps it in whole when everything is written, so a crash or Ctrl-C never leaves 
 report. One failing job never stops the others: its executed notebook is kept in
 ``reports/_failed/`` and the summary names it.
 
-A municipality's Excel workbook and slide deck (the ``leveranse`` job) are made from its
+A municipality's Excel workbook and slide deck (the ``deliverables`` job) are made from its
 written report folders, so they run in a second phase, after every report job and its retry;
 if one of that municipality's reports failed, the job is marked failed with a message naming
 the report instead of being run. Each notebook is given its municipality, its output folder
@@ -46,7 +46,7 @@ from workbench.outputs import (
 )
 from workbench.project import Project
 
-DELIVERABLES = "leveranse"
+DELIVERABLES = "deliverables"
 """Job key for a municipality's Excel workbook and slide deck (after its analyses)."""
 STAGING = ".staging"
 FAILED = "_failed"
@@ -124,7 +124,7 @@ def plan(
     Args:
         project: The project.
         numbers: Municipality numbers; default every municipality in ``parameters/``.
-        analysis_keys: Analyses (and ``leveranse`` for the workbook and deck); default every
+        analysis_keys: Analyses (and ``deliverables`` for the workbook and deck); default every
             analysis each municipality configures, and the deliverables.
 
     Raises:
@@ -328,7 +328,7 @@ def _execute(
 
 
 def run_deliverables(root: Path, reports_dir: Path, job: Job) -> JobResult:
-    """Write a municipality's Excel workbook and slide deck to ``reports/<nr>-<slug>/leveranse/``
+    """Write a municipality's Excel workbook and slide deck to ``reports/<nr>-<slug>/deliverables/``
     from its written reports (a missing report fails the job with a message naming it)."""
     from workbench import deliverables
 

@@ -83,11 +83,11 @@ def _parser() -> argparse.ArgumentParser:
         "-a",
         "--analysis",
         action="append",
-        choices=[*analyses.ANALYSES, "leveranse"],
-        help="analyse, eller leveranse for Excel og lysark (flere: gjenta); standard alt kommunen har satt opp",
+        choices=[*analyses.ANALYSES, "deliverables"],
+        help="analyse, eller deliverables for Excel og lysark (flere: gjenta); standard alt kommunen har satt opp",
     )
     run.add_argument(
-        "--no-leveranse",
+        "--no-deliverables",
         action="store_true",
         help="bare rapportene: uten Excel-arbeidsbok og lysark (og uten figurene til lysarkene)",
     )
@@ -194,7 +194,8 @@ def _parser() -> argparse.ArgumentParser:
     synth.set_defaults(handler=_synth)
 
     overview = commands.add_parser(
-        "fleet", help="nøkkeltall for alle kommuner på én gang (tabeller til reports/alle-kommuner)"
+        "fleet",
+        help="nøkkeltall for alle kommuner på én gang (tabeller til reports/all-municipalities)",
     )
     overview.add_argument(
         "-m", "--municipality", action="append", help="kommunenummer (flere: gjenta); standard alle"
@@ -215,16 +216,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _analysis_keys(args: argparse.Namespace) -> list[str] | None:
-    """The analyses ``run`` was asked for: ``--no-leveranse`` is every analysis (or those
+    """The analyses ``run`` was asked for: ``--no-deliverables`` is every analysis (or those
     named) without the deliverables.
 
     Raises:
-        InputError: ``--no-leveranse`` together with ``-a leveranse``.
+        InputError: ``--no-deliverables`` together with ``-a deliverables``.
     """
-    if not args.no_leveranse:
+    if not args.no_deliverables:
         return args.analysis
-    if args.analysis and "leveranse" in args.analysis:
-        raise InputError(None, "--no-leveranse og -a leveranse kan ikke brukes sammen")
+    if args.analysis and "deliverables" in args.analysis:
+        raise InputError(None, "--no-deliverables og -a deliverables kan ikke brukes sammen")
     return args.analysis or list(analyses.ANALYSES)
 
 

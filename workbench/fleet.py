@@ -27,7 +27,7 @@ from workbench.outputs import for_reading, write_table
 from workbench.project import Project
 from workbench.session import Session
 
-FOLDER = "alle-kommuner"
+FOLDER = "all-municipalities"
 """Folder under ``reports/`` for the tables across municipalities."""
 MARK = "Illustrative tall"
 MUNICIPALITY = {"municipality": "Kommune"}
@@ -167,7 +167,7 @@ def fingerprint(frame: pd.DataFrame) -> str:
 
 
 def table_files() -> dict[str, str]:
-    """Every table's file name under ``reports/alle-kommuner/`` (without ``.csv``)."""
+    """Every table's file name under ``reports/all-municipalities/`` (without ``.csv``)."""
     return {
         table: name
         for analysis in analyses.ANALYSES.values()

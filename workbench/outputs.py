@@ -289,8 +289,8 @@ def stable_zip(data: bytes) -> bytes:
 
 KEY_FIGURES = "nokkeltall.json"
 """The report folder's table of contents: key figures, tables, figures and their sources."""
-FIGURES = "figurer"
-TABLES = "tabeller"
+FIGURES = "figures"
+TABLES = "tables"
 
 
 @dataclass(frozen=True)
@@ -444,7 +444,7 @@ class ReportOutput:
             raise InputError(
                 self.folder / f"{entry['stem']}-lysark.png",
                 "lysarkversjonen av figuren mangler: rapporten ble laget uten leveransen; "
-                "kjør rapportene og leveransen sammen (uten -a, eller med -a leveranse i "
+                "kjør rapportene og leveransen sammen (uten -a, eller med -a deliverables i "
                 "samme kjøring)",
             )
         path = self.folder / entry["slide"]

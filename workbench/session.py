@@ -309,7 +309,7 @@ class Session:
         sources: list[Path] | None = None,
         slide: Callable[[], Figure] | None = None,
     ) -> None:
-        """Show a figure in the report as SVG, write that SVG into ``figurer/`` and close
+        """Show a figure in the report as SVG, write that SVG into ``figures/`` and close
         the figure: drawn once, at its own size (no cropping pass).
 
         Args:
@@ -348,7 +348,7 @@ class Session:
         parts: tuple[str, ...] = (),
         formats: dict[str, str] | None = None,
     ) -> Path | None:
-        """Write a table as CSV into ``tabeller/`` (nothing when there is no output folder),
+        """Write a table as CSV into ``tables/`` (nothing when there is no output folder),
         each number rounded by its unit (:func:`workbench.outputs.for_reading`).
 
         Args:

@@ -16,7 +16,7 @@ FILES = {
     "allocation": "okonomifordeling-per-trinn",
     "reconciliation": "okonomifordeling-avstemming",
 }
-"""Table → file name under ``reports/alle-kommuner/``."""
+"""Table → file name under ``reports/all-municipalities/``."""
 HEADERS = {
     "year": "År",
     "step": "Trinn",

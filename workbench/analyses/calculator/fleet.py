@@ -11,7 +11,7 @@ from workbench.analyses.calculator import engine as calculator
 from workbench.fleet import Municipal, stack_priced
 
 FILES = {"calculator": "kalkulator"}
-"""Table → file name under ``reports/alle-kommuner/``."""
+"""Table → file name under ``reports/all-municipalities/``."""
 HEADERS = {
     "package": "Pakke",
     "alternative": "Alternativ",

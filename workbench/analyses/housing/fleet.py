@@ -12,7 +12,7 @@ from workbench.analyses.housing.report import YEARLY_LABELS
 from workbench.fleet import Municipal
 
 FILES = {"housing": "boligprofil-per-ar"}
-"""Table → file name under ``reports/alle-kommuner/``."""
+"""Table → file name under ``reports/all-municipalities/``."""
 HEADERS = {"year": "År", **YEARLY_LABELS}
 """The housing report's own per-year headings."""
 

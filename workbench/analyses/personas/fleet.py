@@ -11,7 +11,7 @@ from workbench.analyses.personas import engine as personas
 from workbench.fleet import Municipal, stack_priced
 
 FILES = {"personas": "personas", "phase_in": "personas-innfasing"}
-"""Table → file name under ``reports/alle-kommuner/``."""
+"""Table → file name under ``reports/all-municipalities/``."""
 HEADERS = {
     "persona": "Persona",
     "trajectory": "Forløp",
