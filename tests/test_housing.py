@@ -427,3 +427,39 @@ def test_the_profile_charts_bars_name_age_groups_with_an_en_dash(repo):
     inputs = load(session)
     labels = profile_frame(inputs, inputs.data.target_shares, 2024, 2040)["label"].unique()
     assert list(labels[:2]) == ["67\u201379 år, 2024", "67\u201379 år, 2040 alt."]
+
+
+def test_faerder_population_table_is_the_presentations_whole_table(repo):
+    """The presentation's «Framskrivninger av innbyggere» (SSB MMMM, July 2024): sum 27 501,
+    27 728, 28 386 and 29 342 residents, 0–17 down 517 (−9,5 %), 80–89 up 1 087 (82,3 %),
+    the whole population up 1 841 (6,7 %) from 2024 to 2040; 18–66 is 18–49 + 50–66."""
+    from workbench.analyses.housing import engine as housing
+    from workbench.analyses.housing.load import read_population
+    from workbench.analyses.housing.report import population_frame
+
+    population = read_population(repo.data_dir / "municipalities/3911-faerder/befolkning.csv")
+    table = housing.population_table(population, "MMMM")
+    assert table.attrs["whole"]
+    assert list(table["age_group"]) == ["0-17", "18-49", "50-66", "67-79", "80-89", "90+", "Sum"]
+    assert list(table.iloc[-1, 1:]) == [27_501, 27_728, 28_386, 29_342]
+    shown = population_frame(table, 2024, 2040)[0].set_index("Aldersgruppe")
+    assert shown.loc["0–17 år", "Endring 2024–2040"] == -517
+    assert shown.loc["0–17 år", "Endring i %"] == pytest.approx(-0.095, abs=5e-4)
+    assert shown.loc["80–89 år", "Endring i %"] == pytest.approx(0.823, abs=5e-4)
+    assert shown.loc["Sum innbyggere", "Endring 2024–2040"] == 1_841
+    assert shown.loc["Sum innbyggere", "Endring i %"] == pytest.approx(0.067, abs=5e-4)
+    working = housing.working_age(population, "MMMM").set_index("year")["persons"]
+    assert working[2024] == 9_608 + 6_719 and working[2040] == 9_872 + 6_589
+
+
+def test_18_66_beside_its_parts_is_refused(tmp_path):
+    from workbench.analyses.housing.load import read_population
+
+    path = tmp_path / "befolkning.csv"
+    path.write_text(
+        "alternative,year,age_group,persons\nMMMM,2024,67-79,10\nMMMM,2024,80-89,5\n"
+        "MMMM,2024,90+,1\nMMMM,2024,18-66,100\nMMMM,2024,18-49,60\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="både 18-66 og 18-49"):
+        read_population(path)

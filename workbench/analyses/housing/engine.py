@@ -37,6 +37,11 @@ from workbench.reference import HOUSING_STEP_COUNT
 
 AGE_GROUPS = ("67-79", "80-89", "90+")
 WORKING_AGE = "18-66"
+WORKING_PARTS = ("18-49", "50-66")
+"""18–66 as the Færder presentation splits it; their sum is 18–66 where it is not given."""
+YOUNGER_GROUPS = ("0-17", *WORKING_PARTS)
+"""Age groups under 67 a population file may give beside 18–66 (the whole population)."""
+ALL_AGE_ORDER = ("0-17", "18-49", "50-66", WORKING_AGE, *AGE_GROUPS)
 """The age group whose projection may move the rest of the sector (optional in the file)."""
 STEPS = tuple(range(1, HOUSING_STEP_COUNT + 1))
 DWELLING_STEPS = (1, 2, 3)
@@ -153,6 +158,47 @@ def residents_above_population(
     return problems
 
 
+def working_age(population: pd.DataFrame, alternative: str) -> pd.DataFrame:
+    """Residents 18–66 per given year of one alternative (``year``, ``persons``): the
+    18–66 group, or 18–49 and 50–66 added up in a year that gives both instead."""
+    part = population[population["alternative"] == alternative]
+    given = part[part["age_group"] == WORKING_AGE][["year", "persons"]]
+    split = part[part["age_group"].isin(WORKING_PARTS)]
+    both = split.groupby("year")["age_group"].nunique() == len(WORKING_PARTS)
+    summed = (
+        split[split["year"].isin(both[both].index)].groupby("year")["persons"].sum().reset_index()
+    )
+    summed = summed[~summed["year"].isin(given["year"])]
+    return pd.concat([given, summed], ignore_index=True).sort_values("year")
+
+
+def population_table(population: pd.DataFrame, alternative: str) -> pd.DataFrame:
+    """The given years of one alternative by age group, in the order of the ages, with their
+    sum: the whole population where the groups cover every age (0–17, 18–66 or 18–49 and
+    50–66, and the 67+ groups), else the 67+ groups.
+
+    Returns:
+        ``age_group`` and one column per given year; the last row is ``Sum`` (``whole`` in
+        ``attrs`` says whether it is every age).
+    """
+    part = population[population["alternative"] == alternative]
+    wide = part.pivot_table(index="age_group", columns="year", values="persons", aggfunc="sum")
+    order = [g for g in ALL_AGE_ORDER if g in wide.index]
+    wide = wide.loc[order]
+    whole = "0-17" in wide.index and (
+        WORKING_AGE in wide.index or all(g in wide.index for g in WORKING_PARTS)
+    )
+    counted = [g for g in order if whole or g in AGE_GROUPS]
+    if WORKING_AGE in counted and all(g in counted for g in WORKING_PARTS):
+        counted.remove(WORKING_AGE)
+    table = wide.loc[counted].reset_index()
+    total = table.drop(columns="age_group").sum().to_frame().T.assign(age_group="Sum")
+    table = pd.concat([table, total[table.columns]], ignore_index=True)
+    table.columns.name = None
+    table.attrs["whole"] = bool(whole)
+    return table
+
+
 def rest_by_year(data: HousingData, alternative: str, first: int, last: int) -> pd.DataFrame:
     """Årsverk and cost of the rest of the sector for every year first..last: the base
     year's figures, held constant or scaled by the 18–66 population (interpolated linearly
@@ -173,10 +219,7 @@ def rest_by_year(data: HousingData, alternative: str, first: int, last: int) -> 
     elif rest.growth == "constant":
         factor = np.ones(len(years))
     else:
-        population = data.population
-        part = population[
-            (population["alternative"] == alternative) & (population["age_group"] == WORKING_AGE)
-        ].sort_values("year")
+        part = working_age(data.population, alternative)
         if part.empty or part["year"].min() > first or part["year"].max() < last:
             raise InputError(
                 None,

@@ -96,7 +96,9 @@ def read_population(path: Path) -> pd.DataFrame:
             (alternative, year, age group), each with its row.
     """
     table = read_table(path, POPULATION_SCHEMA)
-    problems = _age_group_problems(table, (*housing.AGE_GROUPS, housing.WORKING_AGE))
+    problems = _age_group_problems(
+        table, (*housing.AGE_GROUPS, housing.WORKING_AGE, *housing.YOUNGER_GROUPS)
+    )
     problems += _repeated(table, ["alternative", "year", "age_group"])
     groups: dict[str, dict[int, set]] = {}  # alternative (as they come) → year → age groups
     for alternative, year, group in zip(
@@ -109,6 +111,14 @@ def read_population(path: Path) -> pd.DataFrame:
             if missing:
                 problems.append(
                     Problem(f"{alternative} {year}: mangler aldersgruppe {', '.join(missing)}")
+                )
+            overlap = sorted(set(housing.WORKING_PARTS) & years[year])
+            if housing.WORKING_AGE in years[year] and overlap:
+                problems.append(
+                    Problem(
+                        f"{alternative} {year}: både 18-66 og {', '.join(overlap)}; "
+                        "oppgi enten 18-66 eller 18-49 og 50-66, ellers telles de to gangene"
+                    )
                 )
     if problems:
         raise InputError(path, problems)

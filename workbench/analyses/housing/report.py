@@ -575,6 +575,51 @@ def population_figure(session: Session, inputs: HousingInputs, result: HousingRe
     session.show_figure(figure, "befolkning", sources=files)
 
 
+def population_frame(
+    table: pd.DataFrame, base_year: int, target_year: int
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """:func:`housing.population_table` with Norwegian headers and the change from the base
+    year to the target year, as the Færder presentation lays it out."""
+    years = [c for c in table.columns if c != "age_group"]
+    shown = pd.DataFrame(
+        {
+            "Aldersgruppe": [
+                ("Sum innbyggere" if table.attrs.get("whole") else "Sum 67 år og eldre")
+                if g == "Sum"
+                else f"{age_range(g)} år"
+                for g in table["age_group"]
+            ]
+        }
+    )
+    formats = {"Aldersgruppe": "text"}
+    for year in years:
+        shown[str(year)] = table[year].to_numpy()
+        formats[str(year)] = "number"
+    if base_year in years and target_year in years:
+        change = table[target_year] - table[base_year]
+        label = f"Endring {base_year}–{target_year}"
+        shown[label] = change.to_numpy()
+        shown["Endring i %"] = (change / table[base_year]).to_numpy()
+        formats.update({label: "number", "Endring i %": "percent"})
+    return shown, formats
+
+
+def population_section(session: Session, inputs: HousingInputs) -> None:
+    """The population file's given years by age group with their sum and the change to the
+    target year (``befolkning``): every age where the file has them."""
+    m = session.municipality
+    table = housing.population_table(inputs.data.population, inputs.settings.projection)
+    shown, formats = population_frame(table, m.base_year, m.target_year)
+    who = "alle innbyggere" if table.attrs["whole"] else "innbyggere 67 år og eldre"
+    session.show_table(
+        shown,
+        formats,
+        "befolkning",
+        f"Framskrivning av {who} ({inputs.settings.projection})",
+        _files(session, inputs, "population"),
+    )
+
+
 def over_80_figure(session: Session, inputs: HousingInputs) -> None:
     """Share of residents over 80 without care services, beside comparable municipalities
     (only where the municipality has the series)."""
