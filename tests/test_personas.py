@@ -313,7 +313,7 @@ def test_samlet_effekt_shifts_the_staircase_shares_by_hand():
     """Today 600 kr on step 4 and 400 kr on step 11 (60 % / 40 %); the effect adds 100 on step 4
     and takes 300 off step 11: 700 of 800 is 87,5 %, 100 of 800 is 12,5 %: +27,5 and −27,5
     prosentpoeng. A step without a known cost today keeps no share."""
-    from workbench.analyses.personas.report import share_shift
+    from workbench.composition import share_shift
 
     today = pd.DataFrame(
         {"step": [4, 7, 11], "name": ["F", "S", "L"], "amount": [600.0, None, 400.0]}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench import formatting, reference
+from workbench import composition, formatting, reference
 from workbench.analyses.housing import calibrate
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.calibrate import UNIT_FORMATS
@@ -485,7 +485,7 @@ def staffing_figure(session: Session, inputs: HousingInputs, result: HousingResu
 def workforce_figure(session: Session, inputs: HousingInputs, result: HousingResult) -> None:
     """Årsverk needed under both profiles against the årsverk available, and the gap."""
     settings = inputs.settings
-    effect, effect_files = _persona_effect(session)
+    effect, effect_files = composition.persona_fte_effect(session)
     gap = housing.workforce_gap(
         result.band, settings.projection, settings.labour_supply_growth, effect
     )
@@ -536,27 +536,6 @@ def workforce_figure(session: Session, inputs: HousingInputs, result: HousingRes
             + ".</p>"
         )
     )
-
-
-def _persona_effect(session: Session) -> tuple[pd.Series | None, list[Path]]:
-    """Calendar year → change in årsverk from the personas' «samlet effekt» (each persona
-    once; the phase-in starts the year after the base year), and the files it comes from;
-    (None, []) where the municipality has no personas."""
-    from workbench import analyses
-    from workbench.analyses.personas import engine as personas_engine
-    from workbench.analyses.personas import load as personas_load
-
-    if not analyses.get("personas").enabled_for(session.municipality):
-        return None, []
-    inputs = personas_load.load(session)
-    first = {}
-    for persona_file in inputs.personas:
-        first.setdefault(persona_file.persona.name, persona_file)
-    phases = [personas_engine.evaluate(f.persona, inputs).steps_phase for f in first.values()]
-    per_year = pd.concat(phases).groupby("year")["fte"].sum()
-    base = session.municipality.base_year
-    files = [f.path for f in first.values()]
-    return pd.Series(per_year.to_numpy(), index=per_year.index + base), files
 
 
 def _missing(gap: float) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from workbench import formatting, reference
+from workbench import composition, formatting, reference
 from workbench.analyses.personas.charts import phase_in_chart, trajectory_chart
 from workbench.analyses.personas.engine import (
     NO_STEP,
@@ -732,43 +732,16 @@ def price_sentence(price_year: int, accounts_year: int, factor: float) -> str:
     )
 
 
-def share_shift(today: pd.DataFrame, total: float, combined: pd.DataFrame) -> pd.DataFrame:
-    """Each step's share of the allocation today and with «samlet effekt» added to it.
-
-    Args:
-        today: ``step``, ``name``, ``amount`` (kr; NaN where unknown).
-        total: Today's total over the steps.
-        combined: From :func:`combined_effect`.
-
-    Returns:
-        ``step``, ``name``, ``share`` (today), ``share_after``, ``points`` (the change in
-        prosentpoeng).
-    """
-    change = combined.set_index("step")["cost"]
-    after = today["amount"] + today["step"].map(change).fillna(0.0)
-    moved = float(change[change.index.isin(today.loc[today["amount"].notna(), "step"])].sum())
-    table = today[["step", "name"]].copy()
-    table["share"] = today["amount"] / total
-    table["share_after"] = after / (total + moved)
-    table["points"] = (table["share_after"] - table["share"]) * 100
-    return table
-
-
 def _share_shift(session: Session, combined: pd.DataFrame, steps: pd.DataFrame, year: int) -> None:
     """The shift in the allocation staircase's shares, where the municipality has one."""
-    from workbench import analyses
-    from workbench.analyses.allocation import engine as allocation_engine
-    from workbench.analyses.allocation import load as allocation_load
-    from workbench.analyses.allocation.report import cost_files, today_by_step
-
-    if not analyses.get("allocation").enabled_for(session.municipality):
+    staircase = composition.staircase_today(session)
+    if staircase is None:
         return
-    inputs = allocation_load.load(session)
-    result = allocation_engine.evaluate(inputs) if inputs.ledger is not None else None
-    today, total = today_by_step(inputs, result)
-    accounts_year = result.year if result is not None else inputs.settings.year
+    accounts_year = staircase.year
     factor = price_factor(session, session.price_year, accounts_year)
-    table = share_shift(today, total, combined.assign(cost=combined["cost"] * factor))
+    table = composition.share_shift(
+        staircase.today, staircase.total, combined.assign(cost=combined["cost"] * factor)
+    )
     table = table[table["step"].isin(combined["step"])]
     shown = pd.DataFrame(
         {
@@ -786,7 +759,7 @@ def _share_shift(session: Session, combined: pd.DataFrame, steps: pd.DataFrame, 
         f"Andel med samlet effekt i {year}": "percent",
         "Endring (prosentpoeng)": "number2",
     }
-    files = cost_files(session, inputs, result)
+    files = staircase.files
     display(
         HTML(
             "<p>Det samme lagt til økonomifordelingen i innsatstrappa: trinnenes andel av "
