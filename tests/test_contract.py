@@ -29,7 +29,9 @@ def test_its_modules_are_what_the_protocols_say(key):
 
 
 class FakeSettings(StrictModel):
-    pass
+    @classmethod
+    def template(cls, new) -> "FakeSettings":
+        return cls()
 
 
 def _complete() -> dict[str, SimpleNamespace]:
@@ -68,6 +70,22 @@ class FakeAnalysis:
 
 def test_a_complete_fake_conforms():
     assert conformance(FakeAnalysis(_complete())) == []
+
+
+class UntemplatedSettings(StrictModel):
+    pass
+
+
+class UntemplatedAnalysis(FakeAnalysis):
+    settings = UntemplatedSettings
+
+
+def test_settings_without_a_template_for_workbench_new_are_named():
+    modules = _complete()
+    modules["settings"] = SimpleNamespace(UntemplatedSettings=UntemplatedSettings)
+    assert conformance(UntemplatedAnalysis(modules)) == [
+        "analysis 'fake', settings.py: UntemplatedSettings has no template(new) for workbench new"
+    ]
 
 
 REQUIRED = [
@@ -142,6 +160,10 @@ def sketch(tmp_path, monkeypatch):
 
             class SketchSettings(StrictModel):
                 year: int = 2024
+
+                @classmethod
+                def template(cls, new):
+                    return cls()
         """,
         "load.py": "def load(session, year):\n    return year\n",
         "engine.py": "",

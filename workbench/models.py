@@ -7,6 +7,7 @@ reason in Norwegian.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
@@ -32,6 +33,20 @@ class StrictModel(BaseModel):
             return cls.model_validate(data)
         except ValidationError as exc:
             raise InputError(path, translate_errors(exc)) from None
+
+
+@dataclass(frozen=True)
+class NewMunicipality:
+    """What an analysis's settings template needs to know about a municipality that
+    ``workbench new`` sets up.
+
+    Args:
+        data: Its folder under ``data/`` (``municipalities/0301-oslo``).
+        comparisons: Its KOSTRA group has other municipalities to compare with.
+    """
+
+    data: str
+    comparisons: bool = False
 
 
 _MESSAGES = {

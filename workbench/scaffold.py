@@ -30,11 +30,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from workbench import input_templates
+from workbench import analyses, input_templates
 from workbench.analyses.housing import derive
 from workbench.analyses.housing.derive import DerivationError
 from workbench.errors import InputError
 from workbench.formatting import percent
+from workbench.models import NewMunicipality
 from workbench.outputs import atomic_write_text, write_table
 from workbench.project import Project
 from workbench.ssb import tables
@@ -478,42 +479,17 @@ def _parameter_text(
     staffed_from: str,
     notes: list[str],
 ) -> str:
-    data = f"municipalities/{key}"
+    new = NewMunicipality(f"municipalities/{key}", comparisons)
     parameters = {
         "number": number,
         "name": name,
         **({"former_numbers": former} if former else {}),
         "base_year": base_year,
         "target_year": TARGET_YEAR,
-        "prices": f"{data}/priser.csv",
+        "prices": f"{new.data}/priser.csv",
         "analyses": {
-            "calculator": {"packages": ["packages/eksempelpakker-faerder.yaml"]},
-            "personas": {
-                "personas": ["personas/johs-tjenester.yaml"],
-                "prevalence": "reference/demensforekomst.csv",
-                "persons_by": "prevalence",
-                "incidence": "reference/demensinsidens.csv",
-                "reference": "normal",
-                "phase_in_to": "proactive",
-            },
-            "housing": {
-                "population": f"{data}/ssb/befolkning.csv",
-                "projection": "MMMM",
-                "residents": f"{data}/bolig/beboere.csv",
-                "step_costs": f"{data}/bolig/trinnkostnader.csv",
-                "own_step_costs": f"{data}/bolig/trinnkostnader-egne.csv",
-                "alternative_profile": f"{data}/bolig/alternativ-profil.csv",
-                "rest_of_sector": f"{data}/bolig/resten-av-sektoren.csv",
-                "steps_by_services": True,
-                "persons_per_dwelling": f"{data}/bolig/personer-per-bolig.csv",
-            },
-            "allocation": {
-                "ledger": f"{data}/okonomi/regnskap.csv",
-                "rules": f"{data}/okonomi/regler.csv",
-                "kostra": f"{data}/ssb/kostra-funksjon.csv",
-                "inhabitants": f"{data}/ssb/innbyggere.csv",
-                **({"comparisons": f"{data}/ssb/sammenligning.csv"} if comparisons else {}),
-            },
+            key: spec.settings.template(new).model_dump(mode="json", exclude_unset=True)
+            for key, spec in analyses.ANALYSES.items()
         },
     }
     header = (

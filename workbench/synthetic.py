@@ -148,6 +148,11 @@ def project(root, count: int, *, random_state: int = 357, source=None):
 
     import yaml
 
+    from workbench.analyses.allocation.settings import AllocationSettings
+    from workbench.analyses.calculator.settings import CalculatorSettings
+    from workbench.analyses.housing.settings import HousingSettings
+    from workbench.analyses.personas.settings import PersonaSettings
+    from workbench.models import NewMunicipality
     from workbench.outputs import write_table
     from workbench.project import Project
 
@@ -221,23 +226,35 @@ def project(root, count: int, *, random_state: int = 357, source=None):
             "base_year": 2024,
             "target_year": 2040,
             "analyses": {
-                "calculator": {"packages": ["packages/eksempelpakker-faerder.yaml"]},
-                "personas": {
-                    "personas": ["personas/johs-tjenester.yaml"],
-                    "persons": int(250 * scale) + 1,
-                    "persons_source": "Syntetisk tall",
-                },
-                "housing": {
-                    "population": f"{data}/befolkning.csv",
-                    "residents": f"{data}/beboere.csv",
-                    "step_costs": "municipalities/felles/trinnkostnader.csv",
-                    "alternative_profile": "municipalities/felles/alternativ-profil.csv",
-                    "persons_per_dwelling": "municipalities/felles/personer-per-bolig.csv",
-                },
-                "allocation": {
-                    "ledger": f"{data}/regnskap.csv",
-                    "rules": "municipalities/felles/regler.csv",
-                },
+                analysis: settings.model_dump(mode="json", exclude_unset=True)
+                for analysis, settings in (
+                    ("calculator", CalculatorSettings.template(NewMunicipality(data))),
+                    (
+                        "personas",
+                        PersonaSettings(
+                            personas=["personas/johs-tjenester.yaml"],
+                            persons=int(250 * scale) + 1,
+                            persons_source="Syntetisk tall",
+                        ),
+                    ),
+                    (
+                        "housing",
+                        HousingSettings(
+                            population=f"{data}/befolkning.csv",
+                            residents=f"{data}/beboere.csv",
+                            step_costs="municipalities/felles/trinnkostnader.csv",
+                            alternative_profile="municipalities/felles/alternativ-profil.csv",
+                            persons_per_dwelling="municipalities/felles/personer-per-bolig.csv",
+                        ),
+                    ),
+                    (
+                        "allocation",
+                        AllocationSettings(
+                            ledger=f"{data}/regnskap.csv",
+                            rules="municipalities/felles/regler.csv",
+                        ),
+                    ),
+                )
             },
         }
         (root / "parameters" / f"{key}.yaml").write_text(

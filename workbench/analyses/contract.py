@@ -6,7 +6,8 @@ all-municipalities tables use by name. :data:`PARTS` lists those modules; each o
 a caller uses has a :class:`~typing.Protocol` here saying which names, called how:
 
 - ``settings.py``: the pydantic model ``SPEC.settings`` names (a
-  :class:`~workbench.models.StrictModel`, defined in this module);
+  :class:`~workbench.models.StrictModel`, defined in this module), whose
+  ``template(new)`` gives the settings ``workbench new`` writes for a new municipality;
 - ``load.py``: :class:`LoadModule`;
 - ``engine.py``: the pure computation; no name is required (its report and app call it);
 - ``report.py``: :class:`ReportModule`;
@@ -156,6 +157,14 @@ def _settings_problems(analysis: Analysis, module: Any, where: str) -> list[str]
         return [f"{where}: SPEC.settings is {model!r}, not a StrictModel"]
     if getattr(module, model.__name__, None) is not model:
         return [f"{where}: does not define {model.__name__} (SPEC.settings)"]
+    template = getattr(model, "template", None)
+    if not callable(template):
+        return [f"{where}: {model.__name__} has no template(new) for workbench new"]
+    from workbench.models import NewMunicipality
+
+    made = template(NewMunicipality("municipalities/0000-ny", comparisons=True))
+    if not isinstance(made, model):
+        return [f"{where}: {model.__name__}.template(new) gives {type(made).__name__}"]
     return []
 
 

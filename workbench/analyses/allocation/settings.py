@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from workbench.models import StrictModel
+from workbench.models import NewMunicipality, StrictModel
 
 BARNEHAGE_SKOLE_SFO = ["201", "202", "215", "221", "222", "223"]
 SHARED_ADMINISTRATION = ["100", "110", "120", "121", "130", "180"]
@@ -55,3 +55,17 @@ class AllocationSettings(StrictModel):
                 "eller reference (kildens tall)"
             )
         return self
+
+    @classmethod
+    def template(cls, new: NewMunicipality) -> AllocationSettings:
+        """What ``workbench new`` sets up: the ledger and own rules as templates to fill in,
+        the accounts per KOSTRA function and inhabitants from SSB, and the comparison
+        municipalities where its KOSTRA group has any."""
+        data = new.data
+        return cls(
+            ledger=f"{data}/okonomi/regnskap.csv",
+            rules=f"{data}/okonomi/regler.csv",
+            kostra=f"{data}/ssb/kostra-funksjon.csv",
+            inhabitants=f"{data}/ssb/innbyggere.csv",
+            **({"comparisons": f"{data}/ssb/sammenligning.csv"} if new.comparisons else {}),
+        )

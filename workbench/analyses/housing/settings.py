@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from workbench.models import StrictModel
+from workbench.models import NewMunicipality, StrictModel
 
 LABOUR_SUPPLY_SOURCE = (
     "antagelse: like mange årsverk som i basisåret; Sandefjord kommune, «Skal bygge kommunens "
@@ -88,3 +88,21 @@ class HousingSettings(StrictModel):
                 "yngre enn 67 år) dit"
             )
         return self
+
+    @classmethod
+    def template(cls, new: NewMunicipality) -> HousingSettings:
+        """What ``workbench new`` sets up: SSB's population, residents derived from the care
+        statistics, the default costs per step beside the municipality's own (a template),
+        its rest of the sector, and steps 1 and 2 told apart by home nursing."""
+        data = new.data
+        return cls(
+            population=f"{data}/ssb/befolkning.csv",
+            projection="MMMM",
+            residents=f"{data}/bolig/beboere.csv",
+            step_costs=f"{data}/bolig/trinnkostnader.csv",
+            own_step_costs=f"{data}/bolig/trinnkostnader-egne.csv",
+            alternative_profile=f"{data}/bolig/alternativ-profil.csv",
+            rest_of_sector=f"{data}/bolig/resten-av-sektoren.csv",
+            steps_by_services=True,
+            persons_per_dwelling=f"{data}/bolig/personer-per-bolig.csv",
+        )

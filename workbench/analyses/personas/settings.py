@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from workbench.models import StrictModel
+from workbench.models import NewMunicipality, StrictModel
 
 
 class PersonaSettings(StrictModel):
@@ -80,3 +80,16 @@ class PersonaSettings(StrictModel):
                 "forekomst med prevalence og persons_by: prevalence"
             )
         return self
+
+    @classmethod
+    def template(cls, new: NewMunicipality) -> PersonaSettings:
+        """What ``workbench new`` sets up: Johs priced from services, N from the dementia
+        prevalence and the starters from its incidence, both over the population."""
+        return cls(
+            personas=["personas/johs-tjenester.yaml"],
+            prevalence="reference/demensforekomst.csv",
+            persons_by="prevalence",
+            incidence="reference/demensinsidens.csv",
+            reference="normal",
+            phase_in_to="proactive",
+        )
