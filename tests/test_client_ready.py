@@ -146,7 +146,9 @@ def test_what_is_built_from_real_data_carries_no_mark_and_the_rest_names_its_inp
     for sheet in book.worksheets:
         cells = [v for r in sheet.iter_rows(values_only=True) for v in r if isinstance(v, str)]
         marked = [c for c in cells if is_mark(c)]
-        if sheet.title.startswith("Bolig "):
+        if sheet.title.startswith("Bolig ") and sheet.title.endswith("Befolkning"):
+            assert marked == [], sheet.title  # the presentation's population table, as it is
+        elif sheet.title.startswith("Bolig "):
             assert marked and "beboere per boligtrinn" in marked[0], sheet.title
         elif sheet.title == "Økonomi 2 Målprofil":
             assert marked and "målandelene per trinn er illustrative" in marked[0]

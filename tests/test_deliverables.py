@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -61,7 +62,7 @@ def test_workbook_has_a_sheet_per_written_table_with_the_same_numbers(built):
     for (sheet_name, analysis_title, table_title), (title, entry, frame) in zip(
         contents.itertuples(index=False), tables, strict=True
     ):
-        assert (analysis_title, table_title) == (title, entry["title"])
+        assert (analysis_title, table_title) == (title, entry.title)
         shown = sheet_frame(book[sheet_name])
         assert list(shown.columns) == [str(c) for c in frame.columns]
         for column in frame.select_dtypes("number").columns:
@@ -203,6 +204,7 @@ def test_sheet_names_are_whole_words_and_the_contents_link_to_them(built):
         "effekt",
         "Arbeidskraft",
         "Nye",
+        "Befolkning",
         "tilfeller",
     }, words
     contents = book["Innhold"]
@@ -245,7 +247,7 @@ def test_every_slide_is_marked_illustrative_and_pictures_are_the_written_figures
         output.png(entry)
         for _, output in collected.reports
         for entry in output.figures()
-        if "slide" in entry
+        if entry.slide is not None
     }
     pictures = 0
     for slide in Presentation(path).slides:
@@ -268,7 +270,7 @@ def test_a_figure_slide_shows_the_slide_version_at_its_own_size_with_its_source_
         output.png(entry): entry
         for _, output in collected.reports
         for entry in output.figures()
-        if "slide" in entry
+        if entry.slide is not None
     }
     seen = 0
     for slide in Presentation(path).slides:
@@ -285,7 +287,7 @@ def test_a_figure_slide_shows_the_slide_version_at_its_own_size_with_its_source_
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
         sources = [t for t in texts if t.startswith("Kilde:")]
         assert sources == [
-            f"Kilde: {'; '.join(entry['sources'])}. Beregnet med innsatstrapp workbench."
+            f"Kilde: {'; '.join(entry.sources)}. Beregnet med innsatstrapp workbench."
         ]
     assert seen >= 5  # staircase, profile, staffing, a trajectory, a phase-in, the calculator
 
@@ -302,7 +304,7 @@ def test_a_missing_figure_is_a_clear_error_and_nothing_is_written(written, tmp_p
     shutil.copytree(written.root, copy)
     project = type(written)(copy)
     output = ReportOutput.read(project.reports_dir / "9999-demokommune" / "housing")
-    figure = project.reports_dir / "9999-demokommune" / "housing" / output.figures()[0]["slide"]
+    figure = project.reports_dir / "9999-demokommune" / "housing" / output.figures()[0].slide
     figure.unlink()
     folder = tmp_path / "deliverables"
     with pytest.raises(InputError, match="figuren mangler") as error:
@@ -363,9 +365,13 @@ def test_years_ages_steps_and_counts_are_whole_numbers_in_the_workbook(built):
 
 
 def test_a_report_made_without_the_deck_says_how_to_get_its_slides(tmp_path):
-    output = ReportOutput(tmp_path, {"figures": [{"stem": "profil", "svg": "figures/profil.svg"}]})
+    from workbench.manifest import Entry
+
+    figure = Entry(
+        stem="profil", title="Profil", svg="figures/profil.svg", sources=[], illustrative=False
+    )
     with pytest.raises(InputError, match="lysarkversjonen av figuren mangler") as error:
-        output.png(output.figures()[0])
+        ReportOutput.png(SimpleNamespace(folder=tmp_path), figure)
     assert "profil-lysark.png" in str(error.value)
 
 

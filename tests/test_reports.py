@@ -24,6 +24,7 @@ from workbench.analyses.housing.load import load as load_housing
 from workbench.analyses.personas import engine as personas_engine
 from workbench.analyses.personas import report as personas_report
 from workbench.analyses.personas.load import load as load_personas
+from workbench.errors import InputError
 from workbench.outputs import KEY_FIGURES, ReportOutput, for_reading, write_table
 from workbench.session import open_session
 
@@ -198,12 +199,29 @@ def test_report_output_reads_back_what_the_session_wrote(project, tmp_path):
     calculator_report.summary_tables(session, inputs, results)
     output = ReportOutput.read(session.output_dir, "Ressurskalkulator")
     (entry, frame), *_ = output.tables()
-    assert entry["title"] == (
+    assert entry.title == (
         f"{inputs.packages[0].package.title}: Sammenligning av alternativene per år"
     )
     again = tmp_path / "again.csv"
     write_table(for_reading(frame), again)  # rounding what is already rounded changes nothing
-    assert again.read_bytes() == (session.output_dir / entry["csv"]).read_bytes()
+    assert again.read_bytes() == (session.output_dir / entry.csv).read_bytes()
+
+
+def test_a_report_folder_of_another_version_is_refused_not_half_read(project, tmp_path):
+    """nokkeltall.json is one model for the writer and every reader: a folder written by
+    another version (here version 1, without the price year) is refused with what to do."""
+    import json
+
+    session = opened(project, tmp_path, "calculator", "9999")
+    session.write_manifest()
+    path = session.output_dir / KEY_FIGURES
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["version"] == 2 and written["prices"] == "Kroner i 2023-priser"
+    assert ReportOutput.read(session.output_dir).manifest.municipality.number == "9999"
+    older = {k: v for k, v in written.items() if k not in ("version", "price_year", "prices")}
+    path.write_text(json.dumps(older), encoding="utf-8")
+    with pytest.raises(InputError, match="laget av en annen versjon av arbeidsbenken"):
+        ReportOutput.read(session.output_dir, "Ressurskalkulator")
 
 
 def test_the_housing_year_table_shows_costs_in_millions(project, tmp_path, monkeypatch):

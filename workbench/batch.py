@@ -20,7 +20,6 @@ import contextlib
 import copy
 import errno
 import functools
-import json
 import multiprocessing
 import os
 import shutil
@@ -37,6 +36,7 @@ from typing import Literal
 from workbench import analyses
 from workbench.config import Municipality, municipality_files, parameter_file
 from workbench.errors import InputError, display_path
+from workbench.manifest import Manifest
 from workbench.outputs import (
     KEY_FIGURES,
     atomic_write_text,
@@ -313,7 +313,7 @@ def _execute(
     _save_notebook(notebook, executed)
     manifest = _written_manifest(staging)
     title = f"{analysis.title} – {_municipality_title(manifest, job)}"
-    omitted = manifest.get("omitted_sections", [])
+    omitted = manifest.omitted_sections if manifest is not None else []
     atomic_write_text(staging / f"{job.analysis}.html", export_html(notebook, title, omitted))
     target = reports_dir / job.key / job.analysis
     replace_folder(staging, target)
@@ -575,23 +575,20 @@ def done(reports_dir: Path, job: Job) -> bool:
     ).exists() and not failed.exists()
 
 
-def _written_manifest(staging: Path) -> dict:
-    """What the notebook wrote to ``nokkeltall.json`` (empty if it wrote nothing readable)."""
+def _written_manifest(staging: Path) -> Manifest | None:
+    """What the notebook wrote to ``nokkeltall.json`` (None if it wrote nothing readable)."""
     try:
-        manifest = json.loads((staging / KEY_FIGURES).read_text(encoding="utf-8"))
+        return Manifest.model_validate_json((staging / KEY_FIGURES).read_bytes())
     except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
+        return None
 
 
-def _municipality_title(manifest: dict, job: Job) -> str:
+def _municipality_title(manifest: Manifest | None, job: Job) -> str:
     """The municipality as the report names it («3911 Færder»), from the key figures the
     notebook wrote; its folder name where it wrote none."""
-    try:
-        municipality = manifest["municipality"]
-        return f"{municipality['number']} {municipality['name']}"
-    except (KeyError, TypeError):
+    if manifest is None:
         return job.key
+    return f"{manifest.municipality.number} {manifest.municipality.name}"
 
 
 def export_html(notebook, title: str, omitted: Iterable[str] = ()) -> str:

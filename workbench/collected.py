@@ -44,11 +44,7 @@ class Collected:
 
     def missing(self) -> list[str]:
         """What the reports say is still a template (their headings), once each."""
-        return list(
-            dict.fromkeys(
-                m["heading"] for _, o in self.reports for m in o.manifest.get("missing", [])
-            )
-        )
+        return list(dict.fromkeys(m.heading for _, o in self.reports for m in o.manifest.missing))
 
     def sources(self) -> list[tuple[dict, list[str]]]:
         """Every data file the reports read, once, with the analyses that read it."""

@@ -89,7 +89,7 @@ def write_deck(collected: Collected, path: Path, made_on: datetime.date | None =
                 _table_slide(deck, slide, tables.get(slide.table, output.marking))
             elif slide.figure is not None:
                 entry = figures[slide.figure]
-                _figure_slide(deck, slide, entry.get("marking", ""), entry.get("sources", []))
+                _figure_slide(deck, slide, entry.marking, entry.sources)
             else:
                 _figure_slide(deck, slide, output.marking, None)
     _sources_slide(deck, collected)

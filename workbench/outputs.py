@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import io
-import json
 import math
 import os
 import re
@@ -22,8 +21,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+from pydantic import ValidationError
 
 from workbench.errors import InputError
+from workbench.manifest import Entry, Manifest
 
 CSV_SEPARATOR = ";"
 CSV_DECIMAL = ","
@@ -322,7 +323,7 @@ class ReportOutput:
     """
 
     folder: Path
-    manifest: dict
+    manifest: Manifest
 
     @classmethod
     def read(cls, folder: Path, title: str = "") -> ReportOutput:
@@ -332,7 +333,8 @@ class ReportOutput:
             title: The analysis's Norwegian name, for the error message.
 
         Raises:
-            InputError: The report has not been made (or was made by an older workbench).
+            InputError: The report has not been made, or was made by another version of the
+                workbench.
         """
         path = folder / KEY_FIGURES
         if not path.is_file():
@@ -341,31 +343,38 @@ class ReportOutput:
                 f"rapporten {title or folder.name} mangler ({KEY_FIGURES} finnes ikke): "
                 "kjør workbench run for kommunen først",
             )
-        return cls(folder, json.loads(path.read_text(encoding="utf-8")))
+        try:
+            manifest = Manifest.model_validate_json(path.read_bytes())
+        except ValidationError:
+            raise InputError(
+                path,
+                f"rapporten {title or folder.name} er laget av en annen versjon av "
+                "arbeidsbenken: kjør workbench run for kommunen på nytt",
+            ) from None
+        return cls(folder, manifest)
 
     @property
     def illustrative(self) -> bool:
-        return bool(self.manifest["illustrative"])
+        return self.manifest.illustrative
 
     @property
     def marking(self) -> str:
         """What the report as a whole says about illustrative numbers (empty for none)."""
-        return self.manifest.get("marking", "")
+        return self.manifest.marking
 
     @property
     def prices(self) -> str:
-        """Which kroner the report counts in («Kroner i 2023-priser»; empty for a report
-        written before reports said it)."""
-        return self.manifest.get("prices", "")
+        """Which kroner the report counts in («Kroner i 2023-priser»)."""
+        return self.manifest.prices
 
-    def slide_figures(self) -> dict[bytes, dict]:
+    def slide_figures(self) -> dict[bytes, Entry]:
         """Each slide figure's PNG → its manifest entry (mark and sources), read once for a
         report: a slide shows one of them and says what it says."""
-        return {self.png(entry): entry for entry in self.manifest["figures"] if "slide" in entry}
+        return {self.png(e): e for e in self.manifest.figures if e.slide is not None}
 
     def table_marks(self) -> dict[str, str]:
         """Each table's stem → its mark."""
-        return {entry["stem"]: entry.get("marking", "") for entry in self.manifest["tables"]}
+        return {entry.stem: entry.marking for entry in self.manifest.tables}
 
     def check(self) -> None:
         """Every table and figure the manifest names is in the folder.
@@ -373,24 +382,24 @@ class ReportOutput:
         Raises:
             InputError: Naming the first missing file.
         """
-        for entry in self.manifest["tables"]:
-            if not (self.folder / entry["csv"]).is_file():
+        for entry in self.manifest.tables:
+            if not (self.folder / entry.csv).is_file():
                 raise InputError(
-                    self.folder / entry["csv"],
+                    self.folder / entry.csv,
                     "tabellen mangler i rapportmappen: kjør rapporten på nytt",
                 )
-        for entry in self.manifest["figures"]:
-            for kind in ("svg", "slide"):
-                if kind in entry and not (self.folder / entry[kind]).is_file():
+        for entry in self.manifest.figures:
+            for file in (entry.svg, entry.slide):
+                if file is not None and not (self.folder / file).is_file():
                     raise InputError(
-                        self.folder / entry[kind],
+                        self.folder / file,
                         "figuren mangler i rapportmappen: kjør rapporten på nytt",
                     )
 
     @property
     def sources(self) -> list[dict]:
         """Every data file the report read: ``file``, ``title``, ``source``, ``status``."""
-        return self.manifest["sources"]
+        return self.manifest.sources
 
     def key_figure(self, key: str) -> KeyFigure:
         """One key figure.
@@ -398,24 +407,28 @@ class ReportOutput:
         Raises:
             InputError: The report states no such figure.
         """
-        for entry in self.manifest["key_figures"]:
-            if entry["key"] == key:
-                return KeyFigure(**entry)
+        for entry in self.manifest.key_figures:
+            if entry.key == key:
+                return KeyFigure(**entry.model_dump())
         raise InputError(self.folder / KEY_FIGURES, f"nøkkeltallet «{key}» finnes ikke i rapporten")
 
     def key_figures(self, prefix: str = "") -> list[KeyFigure]:
         """The key figures whose key starts with ``prefix``, in the report's order."""
-        return [KeyFigure(**e) for e in self.manifest["key_figures"] if e["key"].startswith(prefix)]
+        return [
+            KeyFigure(**e.model_dump())
+            for e in self.manifest.key_figures
+            if e.key.startswith(prefix)
+        ]
 
-    def tables(self) -> list[tuple[dict, pd.DataFrame]]:
+    def tables(self) -> list[tuple[Entry, pd.DataFrame]]:
         """Every table (its manifest entry and the frame read back from CSV), in order.
 
         Raises:
             InputError: A table file named in the manifest is missing.
         """
         found = []
-        for entry in self.manifest["tables"]:
-            path = self.folder / entry["csv"]
+        for entry in self.manifest.tables:
+            path = self.folder / entry.csv
             if not path.is_file():
                 raise InputError(path, "tabellen mangler i rapportmappen: kjør rapporten på nytt")
             frame = pd.read_csv(
@@ -429,25 +442,25 @@ class ReportOutput:
             found.append((entry, frame))
         return found
 
-    def figures(self, prefix: str = "") -> list[dict]:
+    def figures(self, prefix: str = "") -> list[Entry]:
         """Manifest entries of the figures whose stem starts with ``prefix``, in order."""
-        return [f for f in self.manifest["figures"] if f["stem"].startswith(prefix)]
+        return [f for f in self.manifest.figures if f.stem.startswith(prefix)]
 
-    def png(self, entry: dict) -> bytes:
+    def png(self, entry: Entry) -> bytes:
         """The PNG a slide shows of a figure: the slide version the report drew (slide
         size, no title, mark or source of its own).
 
         Raises:
             InputError: The report was made without slides, or the file is missing.
         """
-        if "slide" not in entry:
+        if entry.slide is None:
             raise InputError(
-                self.folder / f"{entry['stem']}-lysark.png",
+                self.folder / f"{entry.stem}-lysark.png",
                 "lysarkversjonen av figuren mangler: rapporten ble laget uten leveransen; "
                 "kjør rapportene og leveransen sammen (uten -a, eller med -a deliverables i "
                 "samme kjøring)",
             )
-        path = self.folder / entry["slide"]
+        path = self.folder / entry.slide
         if not path.is_file():
             raise InputError(path, "figuren mangler i rapportmappen: kjør rapporten på nytt")
         return path.read_bytes()

@@ -9,9 +9,8 @@ writes figures and tables when the batch gives it an output folder.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +23,14 @@ from workbench.config import Defaults, Municipality, parameter_file
 from workbench.errors import InputError
 from workbench.formatting import styled
 from workbench.input_templates import TEMPLATES, is_template, missing_html
+from workbench.manifest import (
+    AnalysisEntry,
+    Entry,
+    KeyFigureEntry,
+    Manifest,
+    MissingEntry,
+    MunicipalityEntry,
+)
 from workbench.marking import marking
 from workbench.outputs import (
     FIGURES,
@@ -419,62 +426,69 @@ class Session:
             ]
         return styled(frame, {}, caption="Nøkkeltall")
 
-    def manifest(self) -> dict:
+    def manifest(self) -> Manifest:
         """What ``nokkeltall.json`` holds: the municipality, the analysis, its key figures,
         tables and figures with their sources, and every data file read."""
         m = self.municipality
-        return {
-            "municipality": {
-                "number": m.number,
-                "name": m.name,
-                "key": m.key,
-                "fictional": m.fictional,
-                "base_year": m.base_year,
-                "target_year": m.target_year,
-            },
-            "analysis": {"key": self.analysis.key, "title": self.analysis.title},
-            "price_version": self.defaults.price_version,
-            "price_year": self.price_year,
-            "prices": self.price_label(),
-            "illustrative": bool(self.illustrative),
-            "marking": self.illustrative,
-            "key_figures": [_key_figure_entry(f) for f in self.key_figures],
-            "tables": [_entry(r, "csv") for r in self.tables],
-            "figures": [_entry(r, "svg") for r in self.figures],
-            "sources": [asdict_provenance(p) for p in self.sources],
-            "missing": [
-                {"kind": kind, "file": f"data/{file}", "heading": TEMPLATES[kind].heading}
+        return Manifest(
+            municipality=MunicipalityEntry(
+                number=m.number,
+                name=m.name,
+                key=m.key,
+                fictional=m.fictional,
+                base_year=m.base_year,
+                target_year=m.target_year,
+            ),
+            analysis=AnalysisEntry(key=self.analysis.key, title=self.analysis.title),
+            price_version=self.defaults.price_version,
+            price_year=self.price_year,
+            prices=self.price_label(),
+            illustrative=bool(self.illustrative),
+            marking=self.illustrative,
+            key_figures=[_key_figure_entry(f) for f in self.key_figures],
+            tables=[_entry(r) for r in self.tables],
+            figures=[_entry(r) for r in self.figures],
+            sources=[asdict_provenance(p) for p in self.sources],
+            missing=[
+                MissingEntry(kind=kind, file=f"data/{file}", heading=TEMPLATES[kind].heading)
                 for kind, file in self.missing
             ],
-            "omitted_sections": list(self.omitted),
-        }
+            omitted_sections=list(self.omitted),
+        )
 
     def write_manifest(self) -> None:
         """Write ``nokkeltall.json`` (nothing when there is no output folder)."""
         if self.output_dir is None or self.analysis is None:
             return
-        text = json.dumps(self.manifest(), ensure_ascii=False, indent=1, default=_json_number)
-        atomic_write_text(self.output_dir / KEY_FIGURES, text + "\n")
+        atomic_write_text(self.output_dir / KEY_FIGURES, self.manifest().text())
 
 
-def _entry(record: Recorded, *kinds: str) -> dict:
-    return {
-        "stem": record.stem,
-        "title": record.title,
-        **{kind: record.files[kind] for kind in kinds},
-        **({"slide": record.files["slide"]} if "slide" in record.files else {}),
-        "sources": record.sources,
-        "illustrative": record.illustrative,
-        "marking": record.marking,
-        **({"columns": record.columns} if record.columns else {}),
-    }
+def _entry(record: Recorded) -> Entry:
+    return Entry(
+        stem=record.stem,
+        title=record.title,
+        **record.files,
+        sources=record.sources,
+        illustrative=record.illustrative,
+        marking=record.marking,
+        columns=record.columns or None,
+    )
 
 
-def _json_number(value):
-    """numpy numbers as plain JSON numbers."""
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"{type(value).__name__} kan ikke skrives som JSON")
+def _plain(value):
+    """A numpy number as the plain Python number it is."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _key_figure_entry(figure: KeyFigure) -> KeyFigureEntry:
+    """A key figure as ``nokkeltall.json`` holds it."""
+    return KeyFigureEntry(
+        key=figure.key,
+        label=figure.label,
+        value=_plain(figure.value),
+        unit=figure.unit,
+        source=_plain(figure.source),
+    )
 
 
 def open_session(
@@ -511,11 +525,3 @@ def open_session(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     return Session(project, defaults, chosen_municipality, chosen, out, slides=slides)
-
-
-def _key_figure_entry(figure: KeyFigure) -> dict:
-    """A key figure as ``nokkeltall.json`` holds it: the source's figure only where there is one."""
-    entry = asdict(figure)
-    if entry["source"] is None:
-        del entry["source"]
-    return entry

@@ -17,6 +17,7 @@ from workbench.analyses.housing.engine import REST_GROWTH
 from workbench.collected import Collected
 from workbench.config import Municipality
 from workbench.formatting import number, percent
+from workbench.manifest import Entry
 from workbench.outputs import FIXED_TIME, atomic_write_bytes, stable_zip
 from workbench.plots import ILLUSTRATIVE_MARK
 from workbench.provenance import SOURCE_COLUMNS, STATUS_LABELS, source_row
@@ -231,16 +232,12 @@ def write_workbook(collected: Collected, path: Path) -> Path:
     used: set[str] = {"Forside", "Innhold", "Nøkkeltall", "Kilder", "Forutsetninger"}
     for analysis, output in collected.reports:
         for number_, (entry, frame) in enumerate(output.tables(), start=1):
-            name = sheet_name(
-                f"{analysis.sheet_prefix} {number_}", entry["title"], used, entry["stem"]
-            )
-            contents.append([name, analysis.title, entry["title"]])
+            name = sheet_name(f"{analysis.sheet_prefix} {number_}", entry.title, used, entry.stem)
+            contents.append([name, analysis.title, entry.title])
             link = contents.cell(contents.max_row, 1)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1")
             link.style = "Hyperlink"
-            _write_table(
-                book.create_sheet(name), frame, _entry_mark(entry), entry.get("columns", {})
-            )
+            _write_table(book.create_sheet(name), frame, _entry_mark(entry), entry.columns or {})
 
     sources = book.create_sheet("Kilder")
     sources.append([*SOURCE_COLUMNS, "Brukt i"])
@@ -305,6 +302,7 @@ SHEET_WORDS = [
     (r"samlet-effekt$", "Samlet effekt"),
     (r"antall-personer$", "Antall personer"),
     (r"nye-tilfeller$", "Nye tilfeller"),
+    (r"befolkning$", "Befolkning"),
     (r"malprofil$", "Målprofil"),
     (r"tjenester-per-trinn-liste$", "Tjenestene på trinnene"),
     (r"tjenester-per-trinn$", "Tjenester per trinn"),
@@ -362,10 +360,9 @@ def sheet_name(prefix: str, title: str, used: set[str], stem: str = "") -> str:
     return name
 
 
-def _entry_mark(entry: dict) -> str:
-    """A table's mark as its report recorded it (reports written before marks were worded
-    per table only say yes or no)."""
-    return entry.get("marking", ILLUSTRATIVE_MARK if entry["illustrative"] else "")
+def _entry_mark(entry: Entry) -> str:
+    """A table's mark as its report recorded it."""
+    return entry.marking or (ILLUSTRATIVE_MARK if entry.illustrative else "")
 
 
 def _write_table(sheet, frame: pd.DataFrame, mark: str, shown_as: dict | None = None) -> None:

@@ -12,9 +12,9 @@ def slides(output: ReportOutput) -> list[Slide]:
     """Per package: its chart, and each alternative's annual cost and årsverk."""
     found = []
     for entry in output.figures():
-        if not entry["stem"].endswith(f"-{FIGURE}"):
+        if not entry.stem.endswith(f"-{FIGURE}"):
             continue
-        stem = entry["stem"].removesuffix(f"-{FIGURE}")
+        stem = entry.stem.removesuffix(f"-{FIGURE}")
         title = output.key_figure(f"{stem}.title").value
         points = [
             point(f)

@@ -11,7 +11,7 @@ def slides(output: ReportOutput) -> list[Slide]:
     """The profile today and at the target year, årsverk and cost for both profiles, and
     every key figure as a table (with the source's figure and the deviation beside it, where
     the municipality has the source's summary)."""
-    target = output.manifest["municipality"]["target_year"]
+    target = output.manifest.municipality.target_year
     staff = [point(output.key_figure(k)) for k in ("staff_base", "growth")]
     change = [point(output.key_figure(k)) for k in ("growth", "practice", "cost_share")]
     figures = output.key_figures()

@@ -14,7 +14,7 @@ def slides(output: ReportOutput) -> list[Slide]:
     """Per persona: the trajectories with their cost, then the phase-in year by year."""
     found = []
     for entry in output.figures():
-        stem, _, kind = entry["stem"].rpartition("-")
+        stem, _, kind = entry.stem.rpartition("-")
         if kind != TRAJECTORY:
             continue
         title = output.key_figure(f"{stem}.title").value
@@ -40,7 +40,7 @@ def _effect(output: ReportOutput) -> list[Slide]:
     """«Samlet effekt»: the change per step from the report's table, as a table with its
     own headers; steps the personas do not change are left out."""
     for entry, frame in output.tables():
-        if entry["stem"] != EFFECT:
+        if entry.stem != EFFECT:
             continue
         rows = [
             (
@@ -54,5 +54,5 @@ def _effect(output: ReportOutput) -> list[Slide]:
         if not rows:
             return []
         headers = ("Trinn", "Endring per år", "Endring i årsverk")
-        return [Slide(entry["title"], rows=rows, table=EFFECT, headers=headers)]
+        return [Slide(entry.title, rows=rows, table=EFFECT, headers=headers)]
     return []
