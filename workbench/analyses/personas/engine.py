@@ -32,7 +32,10 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from workbench.analyses.calculator.engine import (
+from workbench.analyses.housing.engine import AGE_GROUPS
+from workbench.errors import InputError, Problem
+from workbench.models import StrictModel
+from workbench.pricing import (
     Alternative,
     Assumptions,
     Package,
@@ -40,9 +43,6 @@ from workbench.analyses.calculator.engine import (
     line_table,
     unknown_service,
 )
-from workbench.analyses.housing.engine import AGE_GROUPS
-from workbench.errors import InputError, Problem
-from workbench.models import StrictModel
 
 if TYPE_CHECKING:
     from workbench.analyses.personas.settings import PersonaSettings

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.analyses.calculator.engine import Assumptions
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.engine import AGE_GROUPS
 from workbench.analyses.housing.load import read_population
@@ -25,6 +24,7 @@ from workbench.analyses.personas.settings import PersonaSettings
 from workbench.errors import InputError, Problem
 from workbench.inputs import chosen_files, price_catalogue, price_factor
 from workbench.loaders import ROW_COLUMN, Column, memo_read, read_table, read_yaml
+from workbench.pricing import Assumptions
 from workbench.session import Session
 
 
