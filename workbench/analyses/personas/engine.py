@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from workbench.analyses.housing.engine import AGE_GROUPS
 from workbench.errors import InputError, Problem
 from workbench.models import StrictModel
+from workbench.population import AGE_GROUPS
 from workbench.pricing import (
     Alternative,
     Assumptions,
@@ -672,7 +672,7 @@ def persons_from_prevalence(rates: pd.DataFrame, population: pd.DataFrame) -> pd
         rates: Rates by age group (``age_group``, ``rate``), as
             :func:`workbench.analyses.personas.load.read_prevalence` reads them.
         population: One alternative year by year (``year``, ``age_group``, ``persons``,
-            ``interpolated``), as :func:`workbench.analyses.housing.engine.population_by_year`
+            ``interpolated``), as :func:`workbench.population.population_by_year`
             gives it.
 
     Returns:
