@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.analyses.calculator.engine import Assumptions
 from workbench.catalogue import read_catalogue
 from workbench.config import Defaults
+from workbench.pricing import Assumptions
 from workbench.project import Project
 
 REPO = Path(__file__).resolve().parent.parent

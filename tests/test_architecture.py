@@ -227,3 +227,61 @@ def test_the_graph_sees_the_imports_it_should():
     assert not deferred.type_checking
     hinted = found[("workbench.analyses.personas.engine", "workbench.analyses.personas.settings")]
     assert hinted.type_checking
+
+
+ANALYSIS_KEYS = frozenset(p.parent.name for p in (PACKAGE / "analyses").glob("*/__init__.py"))
+"""Every analysis package under ``workbench/analyses/``."""
+
+COMPOSITION = "moving to workbench/composition.py (issue 37)"
+CROSS_ANALYSIS_ALLOWED: dict[tuple[str, str], str] = {
+    ("workbench.analyses.housing.report", "personas"): COMPOSITION,
+    ("workbench.analyses.personas.report", "allocation"): COMPOSITION,
+}
+"""(module, the other analysis it imports) left out of :func:`test_no_analysis_imports_another`,
+each for a reason. An entry whose import is gone fails
+:func:`test_every_allowed_cross_import_still_exists`, so the list only shrinks."""
+
+
+def analysis_of(module: str) -> str | None:
+    """The analysis a module belongs to (``workbench.analyses.housing.load`` → ``housing``);
+    None for the shared modules (``workbench.pricing``, ``workbench.analyses.spec``)."""
+    parts = module.split(".")
+    if parts[:2] == ["workbench", "analyses"] and len(parts) > 2 and parts[2] in ANALYSIS_KEYS:
+        return parts[2]
+    return None
+
+
+def cross_analysis_edges() -> list[tuple[Edge, str]]:
+    """Every import by one analysis's module of another analysis's, with the other analysis."""
+    found = []
+    for edge in edges():
+        source, target = analysis_of(edge.source), analysis_of(edge.target)
+        if source is not None and target is not None and source != target:
+            found.append((edge, target))
+    return found
+
+
+def test_no_analysis_imports_another():
+    """An analysis imports its own modules and the shared ones (``workbench.pricing``,
+    ``workbench.population`` …), never another analysis's, deferred or for a type hint alike:
+    what two analyses both need lives outside both, and what puts two analyses' results
+    together is the composition's. The registry reaching an analysis by name is not an import."""
+    found = dict.fromkeys(  # one line per import statement and module it names
+        f"{edge.where()}: {edge.source} → {edge.target}"
+        for edge, other in cross_analysis_edges()
+        if (edge.source, other) not in CROSS_ANALYSIS_ALLOWED
+    )
+    assert not found, "an analysis imports another:\n" + "\n".join(found)
+
+
+def test_every_allowed_cross_import_still_exists():
+    present = {(edge.source, other) for edge, other in cross_analysis_edges()}
+    stale = [f"{a} → {b}" for a, b in CROSS_ANALYSIS_ALLOWED if (a, b) not in present]
+    assert not stale, "no longer imported; remove from CROSS_ANALYSIS_ALLOWED: " + ", ".join(stale)
+
+
+def test_the_analyses_are_found():
+    assert {"allocation", "calculator", "housing", "personas"} <= ANALYSIS_KEYS
+    assert analysis_of("workbench.analyses.housing") == "housing"
+    assert analysis_of("workbench.analyses.spec") is None
+    assert analysis_of("workbench.population") is None

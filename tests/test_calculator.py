@@ -9,16 +9,10 @@ import math
 
 import pytest
 
-from workbench.analyses.calculator.engine import (
-    Alternative,
-    Assumptions,
-    Package,
-    PackageLine,
-    affordable,
-    evaluate,
-)
+from workbench.analyses.calculator.engine import affordable, evaluate
 from workbench.analyses.calculator.load import read_package
 from workbench.errors import InputError
+from workbench.pricing import Alternative, Assumptions, Package, PackageLine
 
 SEED = Package(
     title="Seed",
@@ -238,7 +232,7 @@ def test_alternative_names_must_be_unique():
 
 
 def test_shipped_packages_use_known_services(repo, national):
-    from workbench.analyses.calculator.engine import check_services
+    from workbench.pricing import check_services
 
     for path in (repo.data_dir / "packages").glob("*.yaml"):
         if path.name != "sources.yaml":

@@ -18,10 +18,11 @@ from workbench.analyses.housing import calibrate
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing.load import load, share_sum_problems
 from workbench.errors import InputError
+from workbench.population import AGE_GROUPS
 from workbench.project import Project
 from workbench.session import open_session
 
-GROUPS = housing.AGE_GROUPS
+GROUPS = AGE_GROUPS
 
 
 def grid(values: dict[int, float], column: str) -> pd.DataFrame:

@@ -10,8 +10,9 @@ import pytest
 from workbench.analyses.housing import engine as housing
 from workbench.analyses.housing import load as housing_load
 from workbench.errors import InputError
+from workbench.population import AGE_GROUPS, population_by_year, read_population, working_age
 
-GROUPS = housing.AGE_GROUPS
+GROUPS = AGE_GROUPS
 ZERO = {s: 0.0 for s in housing.STEPS}
 
 
@@ -108,7 +109,7 @@ def test_alternative_profile_is_phased_in_linearly(small):
 
 
 def test_interpolated_years_are_marked(small):
-    population = housing.population_by_year(small.population, "MMMM", 2024, 2034)
+    population = population_by_year(small.population, "MMMM", 2024, 2034)
     marked = population.groupby("year")["interpolated"].first()
     assert not marked[2024] and not marked[2034] and marked[2025:2033].all()
 
@@ -194,7 +195,7 @@ def test_missing_and_unknown_rows(tmp_path):
 def test_population_errors(tmp_path):
     text = "alternative;year;age_group;persons\nMMMM;2024;67-79;10\nMMMM;2024;80-89;7\nMMMM;2024;80-89;5\n"
     with pytest.raises(InputError) as caught:
-        housing_load.read_population(write(tmp_path, "b.csv", text))
+        read_population(write(tmp_path, "b.csv", text))
     message = str(caught.value)
     assert "rad 4: står to ganger (MMMM, 2024, 80-89)" in message
     assert "MMMM 2024: mangler aldersgruppe 90+" in message
@@ -216,11 +217,11 @@ def test_a_population_cell_is_read_as_meant_or_refused(tmp_path, cell, message):
     )
     path = write(tmp_path, "b.csv", text)
     if message is None:
-        table = housing_load.read_population(path)
+        table = read_population(path)
         assert table.loc[table["age_group"] == "80-89", "persons"].item() == 3000
         return
     with pytest.raises(InputError) as caught:
-        housing_load.read_population(path)
+        read_population(path)
     assert message in str(caught.value)
 
 
@@ -231,7 +232,7 @@ def test_a_year_outside_the_years_the_model_knows_is_refused(tmp_path, year):
         InputError,
         match=f"rad 2, kolonne «year»: {year} er utenfor årene som godtas \\(1990–2100\\)",
     ):
-        housing_load.read_population(write(tmp_path, "b.csv", text))
+        read_population(write(tmp_path, "b.csv", text))
 
 
 def test_alternative_profile_shares_are_read_as_every_share_column(tmp_path):
@@ -248,16 +249,14 @@ def test_alternative_profile_shares_are_read_as_every_share_column(tmp_path):
 
 def test_projection_must_cover_the_years(small):
     with pytest.raises(InputError, match="dekker 2024–2034, ikke 2024–2040"):
-        housing.population_by_year(small.population, "MMMM", 2024, 2040)
+        population_by_year(small.population, "MMMM", 2024, 2040)
     with pytest.raises(InputError, match="«HHMH» finnes ikke"):
-        housing.population_by_year(small.population, "HHMH", 2024, 2034)
+        population_by_year(small.population, "HHMH", 2024, 2034)
 
 
 def test_faerder_population_is_the_seeds(repo):
-    population = housing_load.read_population(
-        repo.data_dir / "municipalities/3911-faerder/befolkning.csv"
-    )
-    years = housing.population_by_year(population, "MMMM", 2024, 2040)
+    population = read_population(repo.data_dir / "municipalities/3911-faerder/befolkning.csv")
+    years = population_by_year(population, "MMMM", 2024, 2040)
     totals = years.groupby("year")["persons"].sum()
     # seed 002: 67–79, 80–89 and 90+ sum to 5 720 in 2024 and 7 944 in 2040
     assert totals[2024] == 4125 + 1320 + 275
@@ -298,11 +297,11 @@ def test_evaluate_uses_the_chosen_alternative_and_bands_them_all(small):
 @pytest.mark.parametrize("dash", ["\u2013", "\u2014", "\u2212", " - "])
 def test_age_groups_written_with_a_dash_or_minus_are_read(tmp_path, dash):
     lines = ["age_group;persons_per_dwelling"]
-    lines += [f"{g.replace('-', dash)};1,5" for g in housing.AGE_GROUPS]
+    lines += [f"{g.replace('-', dash)};1,5" for g in AGE_GROUPS]
     table = housing_load.read_persons_per_dwelling(
         write(tmp_path, "p.csv", "\n".join(lines) + "\n")
     )
-    assert list(table.index) == list(housing.AGE_GROUPS)
+    assert list(table.index) == list(AGE_GROUPS)
 
 
 def test_an_unknown_age_group_names_the_character_that_is_wrong(tmp_path):
@@ -401,7 +400,7 @@ def test_the_rest_of_the_sector_can_follow_the_working_age_population(small):
     ).set_index("key")["value"]
     assert value["growth"] == pytest.approx(39.5 - 3)
     # the 67+ population is unchanged by the extra age group
-    assert housing.population_by_year(data.population, "MMMM", 2024, 2034)[
+    assert population_by_year(data.population, "MMMM", 2024, 2034)[
         "age_group"
     ].unique().tolist() == list(GROUPS)
     with pytest.raises(InputError, match="har ikke aldersgruppen 18-66 for LLML"):
@@ -434,7 +433,6 @@ def test_faerder_population_table_is_the_presentations_whole_table(repo):
     27 728, 28 386 and 29 342 residents, 0–17 down 517 (−9,5 %), 80–89 up 1 087 (82,3 %),
     the whole population up 1 841 (6,7 %) from 2024 to 2040; 18–66 is 18–49 + 50–66."""
     from workbench.analyses.housing import engine as housing
-    from workbench.analyses.housing.load import read_population
     from workbench.analyses.housing.report import population_frame
 
     population = read_population(repo.data_dir / "municipalities/3911-faerder/befolkning.csv")
@@ -448,12 +446,11 @@ def test_faerder_population_table_is_the_presentations_whole_table(repo):
     assert shown.loc["80–89 år", "Endring i %"] == pytest.approx(0.823, abs=5e-4)
     assert shown.loc["Sum innbyggere", "Endring 2024–2040"] == 1_841
     assert shown.loc["Sum innbyggere", "Endring i %"] == pytest.approx(0.067, abs=5e-4)
-    working = housing.working_age(population, "MMMM").set_index("year")["persons"]
+    working = working_age(population, "MMMM").set_index("year")["persons"]
     assert working[2024] == 9_608 + 6_719 and working[2040] == 9_872 + 6_589
 
 
 def test_18_66_beside_its_parts_is_refused(tmp_path):
-    from workbench.analyses.housing.load import read_population
 
     path = tmp_path / "befolkning.csv"
     path.write_text(

@@ -14,12 +14,13 @@ from workbench.analyses.allocation.settings import AllocationSettings
 from workbench.analyses.housing import load as housing_load
 from workbench.analyses.housing.settings import HousingSettings
 from workbench.analyses.personas import load as personas_load
+from workbench.population import POPULATION_SCHEMA
 
 SCHEMAS = {
     "prices": catalogue.SCHEMA,
     "analyses.personas.prevalence": personas_load.PREVALENCE_SCHEMA,
     "analyses.personas.incidence": personas_load.PREVALENCE_SCHEMA,
-    "analyses.housing.population": housing_load.POPULATION_SCHEMA,
+    "analyses.housing.population": POPULATION_SCHEMA,
     "analyses.housing.residents": housing_load.RESIDENTS_SCHEMA,
     "analyses.housing.step_costs": housing_load.STEP_COSTS_SCHEMA,
     "analyses.housing.own_step_costs": housing_load.STEP_COSTS_SCHEMA,

@@ -401,7 +401,7 @@ def test_klass_changes(tmp_path, server, sleeps):
 def test_fetch_command_writes_input_files_with_sources(tmp_path, server, repo, capsys):
     from conftest import make_project
 
-    from workbench.analyses.housing.load import read_population
+    from workbench.population import read_population
     from workbench.provenance import check_manifests
 
     project = make_project(tmp_path / "p", ("3911-faerder.yaml",))

@@ -272,6 +272,19 @@ def read_table(
     return _convert(path, header, rows, schema)
 
 
+def repeated_rows(table: pd.DataFrame, keys: list[str]) -> list[Problem]:
+    """Every row of a :func:`read_table` table whose ``keys`` an earlier row has, named by
+    its row and the repeated values."""
+    twice = table.duplicated(keys, keep="first")
+    if not twice.any():
+        return []
+    repeated = table[twice]
+    return [
+        Problem(f"står to ganger ({', '.join(str(row[k]) for k in keys)})", row=row[ROW_COLUMN])
+        for _, row in repeated.iterrows()
+    ]
+
+
 # --- Numbers: one grammar for every file, cell and app field ------------------------------
 #
 # A number is read as a person means it, or refused with the reason. With a decimal comma

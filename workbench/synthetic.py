@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analyses.housing import derive
+from workbench.population import AGE_GROUPS
 
 UNITS: tuple[tuple[str, str, tuple[str, ...], float], ...] = (
     # (ansvar prefix, name, KOSTRA functions, share of the budget)
@@ -196,7 +197,7 @@ def project(root, count: int, *, random_state: int = 357, source=None):
         base = population[
             (population["alternative"] == "MMMM")
             & (population["year"] == 2024)
-            & population["age_group"].isin(derive.AGE_GROUPS)
+            & population["age_group"].isin(AGE_GROUPS)
         ]
         # the same derivation `workbench new` uses on SSB's statistics
         residents = derive.base_year_residents(

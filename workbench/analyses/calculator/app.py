@@ -16,14 +16,7 @@ import pandas as pd
 
 from workbench import controls
 from workbench.analyses.calculator.charts import calculator_chart
-from workbench.analyses.calculator.engine import (
-    Alternative,
-    Package,
-    PackageLine,
-    Result,
-    evaluate,
-    quantity_limit,
-)
+from workbench.analyses.calculator.engine import Result, evaluate
 from workbench.analyses.calculator.load import CalculatorInputs, load
 from workbench.analyses.calculator.report import (
     HOURS_NOTE,
@@ -42,6 +35,7 @@ from workbench.apps import (
 from workbench.catalogue import service_label
 from workbench.formatting import styled
 from workbench.outputs import KeyFigure
+from workbench.pricing import Alternative, Package, PackageLine, quantity_limit
 from workbench.session import Session
 
 ALL_STEPS = 0

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench.analyses.calculator.engine import Assumptions, Package, check_services
 from workbench.inputs import chosen_files, price_catalogue
 from workbench.loaders import memo_read, read_yaml
+from workbench.pricing import Assumptions, Package, check_services
 
 if TYPE_CHECKING:
     from workbench.session import Session

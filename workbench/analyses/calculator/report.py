@@ -17,11 +17,12 @@ from IPython.display import HTML, display
 
 from workbench import formatting
 from workbench.analyses.calculator.charts import calculator_chart
-from workbench.analyses.calculator.engine import Period, Result
+from workbench.analyses.calculator.engine import Result
 from workbench.analyses.calculator.load import CalculatorInputs, PackageFile
 from workbench.catalogue import UNITS
 from workbench.formatting import styled
 from workbench.outputs import KeyFigure
+from workbench.pricing import Period
 from workbench.session import Session
 
 PERIOD_LABELS: dict[Period, str] = {

@@ -37,6 +37,7 @@ from workbench.apps import (
     key_figure_band,
 )
 from workbench.formatting import age_range, styled
+from workbench.population import AGE_GROUPS
 from workbench.session import Session
 
 KEY_FIGURES = ("staff_base", "growth", "practice", "cost_share")
@@ -96,7 +97,7 @@ class HousingApp(LiveApp):
         self.profile = LazySections(
             (
                 f"{age_range(group)} år: alternativ profil i målåret (prosent)"
-                for group in housing.AGE_GROUPS
+                for group in AGE_GROUPS
             ),
             self._group_sliders,
             self.watch,
@@ -133,7 +134,7 @@ class HousingApp(LiveApp):
 
     def _group_sliders(self, index: int) -> list[widgets.Widget]:
         """The sliders of one age group (made when its section is first opened)."""
-        group = housing.AGE_GROUPS[index]
+        group = AGE_GROUPS[index]
         for step in housing.STEPS:
             self.sliders[(group, step)] = PercentSlider(
                 round(self.shares[group][step] * 100, 1),
@@ -144,7 +145,7 @@ class HousingApp(LiveApp):
 
     def open_group(self, group: str) -> None:
         """Open an age group's sliders, as a click on its section does."""
-        index = housing.AGE_GROUPS.index(group)
+        index = AGE_GROUPS.index(group)
         self.profile.ensure(index)
         self.profile.widget.selected_index = index
 

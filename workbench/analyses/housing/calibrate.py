@@ -47,6 +47,7 @@ from workbench.analyses.housing import engine as housing
 from workbench.errors import InputError, Problem
 from workbench.formatting import mill_kr, number, percent
 from workbench.loaders import ROW_COLUMN
+from workbench.population import AGE_GROUPS, population_by_year, read_population
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def fit(
     return Calibration(data, prior, dict(targets), bool(solution.success))
 
 
-GROUPS = housing.AGE_GROUPS
+GROUPS = AGE_GROUPS
 STEPS = housing.STEPS
 
 
@@ -200,7 +201,7 @@ class _Problem:
     def __init__(self, prior, targets, alternative, base_year, target_year):
         self.prior = prior
         self.targets = targets
-        population = housing.population_by_year(
+        population = population_by_year(
             prior.population, alternative, base_year, target_year
         ).set_index(["year", "age_group"])["persons"]
         self.base = population.loc[base_year].loc[list(GROUPS)].to_numpy()
@@ -503,7 +504,7 @@ def calibrate_municipality(project, number: str) -> tuple[list[Path], list[tuple
     targets = source_targets(reference, reference_path)
     calibration = settings.calibration
     prior = housing.HousingData(
-        load.read_population(path("population")),
+        read_population(path("population")),
         load.read_residents(path("residents", calibration, f"{key}.calibration")),
         load.read_step_costs(path("step_costs", calibration, f"{key}.calibration")),
         load.read_target_shares(path("alternative_profile", calibration, f"{key}.calibration")),

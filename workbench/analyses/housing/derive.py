@@ -44,8 +44,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.analyses.housing.engine import AGE_GROUPS  # noqa: F401  (synthetic data)
-
 CARE_COLUMNS = (
     "institution_long",
     "institution_short",

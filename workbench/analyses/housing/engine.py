@@ -6,7 +6,8 @@ distribution gives today's shares); årsverk and annual cost per resident on eac
 alternative profile (target shares per age group and step in the target year); persons per
 dwelling by age group.
 
-- population between given years is interpolated linearly (and marked as such)
+- population between given years is interpolated linearly (and marked as such) by
+  :func:`workbench.population.population_by_year`
 - shares: today's profile is held fixed; the alternative moves linearly from today's
   shares in the base year to the target shares in the target year
 - need per step and year = Σ over age groups of population × share
@@ -33,16 +34,16 @@ import pandas as pd
 from workbench.analyses.housing.settings import HousingSettings
 from workbench.errors import InputError, Problem
 from workbench.formatting import number, percent
+from workbench.population import (
+    AGE_GROUPS,
+    ALL_AGE_ORDER,
+    WORKING_AGE,
+    WORKING_PARTS,
+    population_by_year,
+    working_age,
+)
 from workbench.reference import HOUSING_STEP_COUNT
 
-AGE_GROUPS = ("67-79", "80-89", "90+")
-WORKING_AGE = "18-66"
-WORKING_PARTS = ("18-49", "50-66")
-"""18–66 as the Færder presentation splits it; their sum is 18–66 where it is not given."""
-YOUNGER_GROUPS = ("0-17", *WORKING_PARTS)
-"""Age groups under 67 a population file may give beside 18–66 (the whole population)."""
-ALL_AGE_ORDER = ("0-17", "18-49", "50-66", WORKING_AGE, *AGE_GROUPS)
-"""The age group whose projection may move the rest of the sector (optional in the file)."""
 STEPS = tuple(range(1, HOUSING_STEP_COUNT + 1))
 DWELLING_STEPS = (1, 2, 3)
 """Steps whose residents live in ordinary dwellings shared by persons_per_dwelling people."""
@@ -91,52 +92,6 @@ class HousingData:
         return list(dict.fromkeys(self.population["alternative"]))
 
 
-def population_by_year(
-    population: pd.DataFrame, alternative: str, first: int, last: int
-) -> pd.DataFrame:
-    """Population of one alternative for every year first..last, interpolating linearly
-    between given years.
-
-    Returns:
-        Columns ``year``, ``age_group``, ``persons``, ``interpolated``.
-
-    Raises:
-        InputError: The alternative is missing, or the given years do not span first..last.
-    """
-    part = population[
-        (population["alternative"] == alternative) & population["age_group"].isin(AGE_GROUPS)
-    ]
-    if part.empty:
-        known = ", ".join(dict.fromkeys(population["alternative"]))
-        raise InputError(
-            None, f"framskrivingsalternativet «{alternative}» finnes ikke (finnes: {known})"
-        )
-    given = sorted(part["year"].unique())
-    if given[0] > first or given[-1] < last:
-        raise InputError(
-            None,
-            f"befolkningstallene for {alternative} dekker {given[0]}–{given[-1]}, ikke {first}–{last}",
-        )
-    years = np.arange(first, last + 1)
-    ages = part["age_group"].to_numpy()
-    given_years, persons = part["year"].to_numpy(), part["persons"].to_numpy(dtype=float)
-    shown, interpolated = [], []
-    for group in AGE_GROUPS:
-        mine = ages == group
-        order = np.argsort(given_years[mine], kind="stable")
-        known = given_years[mine][order]
-        shown.append(np.interp(years, known, persons[mine][order]))
-        interpolated.append(~np.isin(years, known))
-    return pd.DataFrame(
-        {
-            "year": np.tile(years, len(AGE_GROUPS)),
-            "age_group": np.repeat(AGE_GROUPS, len(years)),
-            "persons": np.concatenate(shown),
-            "interpolated": np.concatenate(interpolated),
-        }
-    )
-
-
 def residents_above_population(
     residents: pd.DataFrame, population: pd.DataFrame, alternative: str, year: int
 ) -> list[Problem]:
@@ -156,20 +111,6 @@ def residents_above_population(
                 )
             )
     return problems
-
-
-def working_age(population: pd.DataFrame, alternative: str) -> pd.DataFrame:
-    """Residents 18–66 per given year of one alternative (``year``, ``persons``): the
-    18–66 group, or 18–49 and 50–66 added up in a year that gives both instead."""
-    part = population[population["alternative"] == alternative]
-    given = part[part["age_group"] == WORKING_AGE][["year", "persons"]]
-    split = part[part["age_group"].isin(WORKING_PARTS)]
-    both = split.groupby("year")["age_group"].nunique() == len(WORKING_PARTS)
-    summed = (
-        split[split["year"].isin(both[both].index)].groupby("year")["persons"].sum().reset_index()
-    )
-    summed = summed[~summed["year"].isin(given["year"])]
-    return pd.concat([given, summed], ignore_index=True).sort_values("year")
 
 
 def population_table(population: pd.DataFrame, alternative: str) -> pd.DataFrame:

@@ -2,8 +2,10 @@
 loaders with their sources recorded in the session, as plain objects the engine takes.
 
 The readers are here too, each with its schema: one kind of file read and checked (every bad
-row named), so the engine takes tables and never a file. The session is imported for its type
-only: reading a file without a session (the tests) does not import IPython or matplotlib."""
+row named), so the engine takes tables and never a file. The population file's reader is
+:func:`workbench.population.read_population`, shared with the personas. The session is imported
+for its type only: reading a file without a session (the tests) does not import IPython or
+matplotlib."""
 
 from __future__ import annotations
 
@@ -27,8 +29,14 @@ from workbench.loaders import (
     money_column,
     people_column,
     read_table,
-    with_hyphens,
+    repeated_rows,
     year_column,
+)
+from workbench.population import (
+    AGE_GROUPS,
+    age_group_problems,
+    population_by_year,
+    read_population,
 )
 from workbench.reference import HOUSING_STEP_COUNT
 
@@ -61,14 +69,6 @@ REFERENCE_SCHEMA = {
 SHARE_TOLERANCE = 0.005
 """How far an age group's target shares may sum from 1."""
 
-POPULATION_SCHEMA = {
-    "alternative": Column(),
-    "year": year_column(),
-    "age_group": Column(),
-    "persons": people_column(),
-}
-
-
 RESIDENTS_SCHEMA = {"age_group": Column(), "step": Column("int"), "residents": people_column()}
 
 
@@ -86,43 +86,6 @@ DWELLING_SCHEMA = {"age_group": Column(), "persons_per_dwelling": Column("float"
 
 
 REST_SCHEMA = {"fte": people_column(), "cost": money_column(negative=False)}
-
-
-def read_population(path: Path) -> pd.DataFrame:
-    """Population by projection alternative, year and age group.
-
-    Raises:
-        InputError: Unknown age group, negative persons, or a repeated
-            (alternative, year, age group), each with its row.
-    """
-    table = read_table(path, POPULATION_SCHEMA)
-    problems = _age_group_problems(
-        table, (*housing.AGE_GROUPS, housing.WORKING_AGE, *housing.YOUNGER_GROUPS)
-    )
-    problems += _repeated(table, ["alternative", "year", "age_group"])
-    groups: dict[str, dict[int, set]] = {}  # alternative (as they come) → year → age groups
-    for alternative, year, group in zip(
-        table["alternative"], table["year"], table["age_group"], strict=True
-    ):
-        groups.setdefault(alternative, {}).setdefault(year, set()).add(group)
-    for alternative, years in groups.items():
-        for year in sorted(years):
-            missing = sorted(set(housing.AGE_GROUPS) - years[year])
-            if missing:
-                problems.append(
-                    Problem(f"{alternative} {year}: mangler aldersgruppe {', '.join(missing)}")
-                )
-            overlap = sorted(set(housing.WORKING_PARTS) & years[year])
-            if housing.WORKING_AGE in years[year] and overlap:
-                problems.append(
-                    Problem(
-                        f"{alternative} {year}: både 18-66 og {', '.join(overlap)}; "
-                        "oppgi enten 18-66 eller 18-49 og 50-66, ellers telles de to gangene"
-                    )
-                )
-    if problems:
-        raise InputError(path, problems)
-    return table.drop(columns=ROW_COLUMN)
 
 
 def read_residents(path: Path) -> pd.DataFrame:
@@ -143,7 +106,7 @@ def read_step_costs(path: Path, *, every_step: bool = True) -> pd.DataFrame:
     the derived ones)."""
     table = read_table(path, STEP_COSTS_SCHEMA)
     problems = _step_problems(table)
-    problems += _repeated(table, ["step"])
+    problems += repeated_rows(table, ["step"])
     missing = sorted(set(housing.STEPS) - set(table["step"]))
     if missing and every_step:
         problems.append(Problem(f"mangler trinn {', '.join(map(str, missing))}", column="step"))
@@ -187,8 +150,8 @@ def share_sum_problems(shares: pd.DataFrame) -> list[Problem]:
 
 def read_persons_per_dwelling(path: Path) -> pd.DataFrame:
     table = read_table(path, DWELLING_SCHEMA)
-    problems = _age_group_problems(table) + _repeated(table, ["age_group"])
-    missing = sorted(set(housing.AGE_GROUPS) - set(table["age_group"]))
+    problems = age_group_problems(table) + repeated_rows(table, ["age_group"])
+    missing = sorted(set(AGE_GROUPS) - set(table["age_group"]))
     if missing:
         problems.append(Problem(f"mangler aldersgruppe {', '.join(missing)}", column="age_group"))
     problems += [
@@ -214,33 +177,6 @@ def read_rest(path: Path, growth: str = "constant") -> housing.SectorRest:
     return housing.SectorRest(float(table["fte"].iloc[0]), float(table["cost"].iloc[0]), growth)
 
 
-def _age_group_problems(
-    table: pd.DataFrame, known: tuple[str, ...] = housing.AGE_GROUPS
-) -> list[Problem]:
-    """Read the ``age_group`` column with any dash as the hyphen (in place) and report the
-    groups that are still unknown, naming a character that does not belong in one."""
-    table["age_group"] = [with_hyphens(g) for g in table["age_group"]]
-    return [
-        Problem(
-            f"ukjent aldersgruppe «{g}»{_odd_character(g)} (bruk {', '.join(known)})",
-            row=r,
-            column="age_group",
-        )
-        for r, g in zip(table[ROW_COLUMN], table["age_group"], strict=True)
-        if g not in known
-    ]
-
-
-AGE_GROUP_CHARACTERS = frozenset("0123456789-+")
-
-
-def _odd_character(group: str) -> str:
-    odd = next((c for c in group if c not in AGE_GROUP_CHARACTERS), None)
-    if odd is None:
-        return ""
-    return f": tegnet «{odd}» (U+{ord(odd):04X}) hører ikke hjemme i en aldersgruppe"
-
-
 def _step_problems(table: pd.DataFrame) -> list[Problem]:
     return [
         Problem(f"boligtrinn {s} finnes ikke (1–{HOUSING_STEP_COUNT})", row=r, column="step")
@@ -249,27 +185,16 @@ def _step_problems(table: pd.DataFrame) -> list[Problem]:
     ]
 
 
-def _repeated(table: pd.DataFrame, keys: list[str]) -> list[Problem]:
-    twice = table.duplicated(keys, keep="first")
-    if not twice.any():
-        return []
-    repeated = table[twice]
-    return [
-        Problem(f"står to ganger ({', '.join(str(row[k]) for k in keys)})", row=row[ROW_COLUMN])
-        for _, row in repeated.iterrows()
-    ]
-
-
 def _grid_problems(table: pd.DataFrame) -> list[Problem]:
     """Unknown age groups and steps, repeated and missing (age group, step) rows; the
     values' own bounds are the schema's."""
     problems = (
-        _age_group_problems(table) + _step_problems(table) + _repeated(table, ["age_group", "step"])
+        age_group_problems(table)
+        + _step_problems(table)
+        + repeated_rows(table, ["age_group", "step"])
     )
     present = set(zip(table["age_group"], table["step"], strict=True))
-    missing = [
-        f"{g}/trinn {s}" for g in housing.AGE_GROUPS for s in housing.STEPS if (g, s) not in present
-    ]
+    missing = [f"{g}/trinn {s}" for g in AGE_GROUPS for s in housing.STEPS if (g, s) not in present]
     if missing:
         problems.append(Problem(f"mangler rader for {', '.join(missing)}"))
     return problems
@@ -379,7 +304,7 @@ def load(session: Session) -> HousingInputs:
         raise InputError(session.data_file(settings.residents, key=f"{key}.residents"), crowded)
     years = (settings.projection, m.base_year, m.target_year)
     try:
-        housing.population_by_year(data.population, *years)
+        population_by_year(data.population, *years)
     except InputError as exc:
         raise _at_setting(exc, m.source_file, f"{key}.projection") from None
     try:

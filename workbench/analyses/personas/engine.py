@@ -32,7 +32,10 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from workbench.analyses.calculator.engine import (
+from workbench.errors import InputError, Problem
+from workbench.models import StrictModel
+from workbench.population import AGE_GROUPS
+from workbench.pricing import (
     Alternative,
     Assumptions,
     Package,
@@ -40,9 +43,6 @@ from workbench.analyses.calculator.engine import (
     line_table,
     unknown_service,
 )
-from workbench.analyses.housing.engine import AGE_GROUPS
-from workbench.errors import InputError, Problem
-from workbench.models import StrictModel
 
 if TYPE_CHECKING:
     from workbench.analyses.personas.settings import PersonaSettings
@@ -672,7 +672,7 @@ def persons_from_prevalence(rates: pd.DataFrame, population: pd.DataFrame) -> pd
         rates: Rates by age group (``age_group``, ``rate``), as
             :func:`workbench.analyses.personas.load.read_prevalence` reads them.
         population: One alternative year by year (``year``, ``age_group``, ``persons``,
-            ``interpolated``), as :func:`workbench.analyses.housing.engine.population_by_year`
+            ``interpolated``), as :func:`workbench.population.population_by_year`
             gives it.
 
     Returns:

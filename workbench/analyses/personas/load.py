@@ -8,10 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.analyses.calculator.engine import Assumptions
-from workbench.analyses.housing import engine as housing
-from workbench.analyses.housing.engine import AGE_GROUPS
-from workbench.analyses.housing.load import read_population
 from workbench.analyses.personas.engine import (
     ALL_AGES,
     Persona,
@@ -25,6 +21,8 @@ from workbench.analyses.personas.settings import PersonaSettings
 from workbench.errors import InputError, Problem
 from workbench.inputs import chosen_files, price_catalogue, price_factor
 from workbench.loaders import ROW_COLUMN, Column, memo_read, read_table, read_yaml
+from workbench.population import AGE_GROUPS, population_by_year, read_population
+from workbench.pricing import Assumptions
 from workbench.session import Session
 
 
@@ -257,7 +255,7 @@ def _population(session: Session, key: str) -> tuple[pd.DataFrame, Path]:
     )
     population = read_population(population_file)
     try:
-        years = housing.population_by_year(
+        years = population_by_year(
             population, housing_settings.projection, m.base_year, m.target_year
         )
     except InputError as exc:
