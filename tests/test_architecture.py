@@ -232,11 +232,7 @@ def test_the_graph_sees_the_imports_it_should():
 ANALYSIS_KEYS = frozenset(p.parent.name for p in (PACKAGE / "analyses").glob("*/__init__.py"))
 """Every analysis package under ``workbench/analyses/``."""
 
-COMPOSITION = "moving to workbench/composition.py (issue 37)"
-CROSS_ANALYSIS_ALLOWED: dict[tuple[str, str], str] = {
-    ("workbench.analyses.housing.report", "personas"): COMPOSITION,
-    ("workbench.analyses.personas.report", "allocation"): COMPOSITION,
-}
+CROSS_ANALYSIS_ALLOWED: dict[tuple[str, str], str] = {}
 """(module, the other analysis it imports) left out of :func:`test_no_analysis_imports_another`,
 each for a reason. An entry whose import is gone fails
 :func:`test_every_allowed_cross_import_still_exists`, so the list only shrinks."""
@@ -265,7 +261,7 @@ def test_no_analysis_imports_another():
     """An analysis imports its own modules and the shared ones (``workbench.pricing``,
     ``workbench.population`` …), never another analysis's, deferred or for a type hint alike:
     what two analyses both need lives outside both, and what puts two analyses' results
-    together is the composition's. The registry reaching an analysis by name is not an import."""
+    together is :mod:`workbench.composition`'s, which is not an analysis. The registry reaching an analysis by name is not an import."""
     found = dict.fromkeys(  # one line per import statement and module it names
         f"{edge.where()}: {edge.source} → {edge.target}"
         for edge, other in cross_analysis_edges()
