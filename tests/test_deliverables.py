@@ -356,7 +356,7 @@ def test_years_ages_steps_and_counts_are_whole_numbers_in_the_workbook(built):
                     "0.0 %",
                     "0 %",
                 ):
-                    assert cell.number_format in ("0", "#,##0", '#,##0 "kr"'), (
+                    assert cell.number_format in ("0", "#,##0", '#,##0 "kr"', '#,##0 "t"'), (
                         sheet.title,
                         name,
                         cell.number_format,

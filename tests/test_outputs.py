@@ -53,11 +53,24 @@ def test_report_tables_are_rounded_by_unit_without_float_noise(tmp_path):
             "Beløp (kr)": [-7842.5, 225556.43],
         }
     )
+    # the formats the report shows the columns in decide the decimals, not the headers
+    formats = {
+        "År": "text",
+        "Innbyggere 67+": "number1",
+        "Årsverk, dagens profil": "fte",
+        "Kostnad, dagens profil (kr)": "mill_kr1",
+        "Boliger, dagens profil": "number",
+        "Andel": "percent",
+        "Timer per år": "number1",
+        "Beløp (kr)": "kr2",
+    }
     path = tmp_path / "t.csv"
-    write_table(for_reading(frame), path)
+    write_table(for_reading(frame, formats=formats), path)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[1] == "2024;5720;12,7;705240000;3931;0,3559;395,4;-7842,5"
     assert lines[2] == "2026;6018,6;644,63;750379334;4148;0,0441;0;225556,43"  # no "-0"
+    # a table without formats (read back from a CSV) keeps four decimals and no noise
+    assert for_reading(frame)["Årsverk, dagens profil"].tolist() == ["12,7", "644,6276"]
 
 
 def test_a_unit_per_row_table_rounds_each_row_by_its_unit():
@@ -80,7 +93,7 @@ def test_a_line_split_in_thirds_is_written_in_whole_kroner_that_add_up_to_the_li
     frame = pd.DataFrame({"Trinn": [2, 3, 7], "Kostnad (kr)": [third, third, third]})
     written = for_reading(frame, parts=("Kostnad (kr)",))
     assert written["Kostnad (kr)"].tolist() == [34, 33, 33]
-    plain = for_reading(frame)  # rounded one by one, the parts lose a krone
+    plain = for_reading(frame, formats={"Kostnad (kr)": "kr"})  # one by one: a krone lost
     assert plain["Kostnad (kr)"].sum() == 99
 
 

@@ -74,10 +74,14 @@ def test_outputs_written_only_with_an_output_folder(project, tmp_path):
     import pandas as pd
 
     quiet = open_session("calculator", "9999", project_dir=str(project.root))
-    assert quiet.save_table(pd.DataFrame({"a": [1]}), "t") is None
+    assert quiet.save_table(pd.DataFrame({"a": [1]}), "t", "T", None, {"a": "number"}) is None
     loud = open_session(
         "calculator", "9999", project_dir=str(project.root), output_dir=str(tmp_path / "out")
     )
-    path = loud.save_table(pd.DataFrame({"Årskostnad (kr)": [1234.5], "Årsverk": [0.125]}), "t")
-    # whole kroner and årsverk to two decimals, both rounded half up
-    assert path.read_bytes() == "\ufeffÅrskostnad (kr);Årsverk\n1235;0,13\n".encode()
+    frame = pd.DataFrame({"Årskostnad": [1234.5], "Årsverk": [0.125], "Andel": [0.12345]})
+    formats = {"Årskostnad": "mill_kr1", "Årsverk": "fte", "Andel": "percent"}
+    path = loud.save_table(frame, "t", "T", None, formats)
+    # the report's formats decide: whole kroner (shown in millions), årsverk to two decimals,
+    # a share shown in percent as the share with four, all rounded half up; the headers say
+    # nothing about it
+    assert path.read_bytes() == "\ufeffÅrskostnad;Årsverk;Andel\n1235;0,13;0,1235\n".encode()

@@ -75,65 +75,73 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-DECIMALS_BY_HEADER = [
-    # (words in the header, decimals); the first rule that matches a header applies
-    (("øre",), 0),
-    (("beløp (kr)",), 2),  # ledger lines, to the øre as in the accounts
-    (("enhetspris",), 2),
-    (("årsverk",), 2),
-    (("andel",), 4),
-    (("timer", "(t)", "personinnsats", "reisetid"), 1),
-    (("boliger", "boenheter", "ansatte"), 0),
-    (
-        ("beboere", "innbyggere", "befolkning", "personer", "mottakere", "årskull"),
-        1,  # whole persons, and a decimal only where a figure is interpolated
-    ),
-    (("(kr)", " kr", "kostnad", "investering", "drift", "sum", "akkumulert", "totalt"), 0),
-]
-"""How many decimals a report table's column is written with, by what its header says."""
-DECIMALS_BY_UNIT = {"kr": 0, "årsverk": 2, "andel": 4, "andel (0–1)": 4, "timer": 1, "t": 1}
-DEFAULT_DECIMALS = 2
-ROW_UNIT_COLUMNS = ("Verdi", "Enhet")
-"""A table with these columns has a unit per row (the housing summary)."""
-
-
-def decimals_for(header: str) -> int:
-    """The decimals a report table's column is written with (see :data:`DECIMALS_BY_HEADER`)."""
-    text = header.lower()
-    return next(
-        (d for words, d in DECIMALS_BY_HEADER if any(w in text for w in words)), DEFAULT_DECIMALS
-    )
-
-
-SHARE_FORMATS = frozenset({"percent"})
-"""Report formats that show a share (0,345) as percent: the CSV keeps the share."""
+DECIMALS_BY_FORMAT: dict[str, int | None] = {
+    "kr": 0,
+    "kr2": 2,
+    "mill_kr": 0,  # shown in millions, written in whole kroner
+    "mill_kr1": 0,
+    "mill1": 0,
+    "number": 0,
+    "number1": 1,
+    "number2": 2,
+    "percent": 4,  # shown in percent, written as the share
+    "hours": 0,
+    "fte": 2,
+    "as_stored": 4,
+    "text": None,  # written as it is
+}
+"""How many decimals a column is written with, from the format the report shows it in
+(:data:`workbench.formatting.FORMATTERS`): the CSV says what the report says, in the base
+unit (kroner, not millions; a share, not percent)."""
+DECIMALS_BY_UNIT = {
+    "kr": 0,
+    "årsverk": 2,
+    "ansatte": 0,
+    "boliger": 0,
+    "boenheter": 0,
+    "andel": 4,
+    "andel (0–1)": 4,
+    "timer": 1,
+    "t": 1,
+}
+"""Decimals by the unit a table gives per row (its ``Enhet`` column: the housing summary)."""
+UNKNOWN_DECIMALS = 4
+"""A column with neither a format nor a unit per row (a table read back from CSV)."""
+UNIT_COLUMN = "Enhet"
 
 
 def for_reading(
     frame: pd.DataFrame, parts: Iterable[str] = (), formats: dict | None = None
 ) -> pd.DataFrame:
-    """A report table as people read it in Excel: each number rounded by its unit (whole
-    kroner, årsverk to 2 decimals, whole persons …), no float noise (``12,700000000000001``)
-    and whole numbers without ``,0``. A column of whole numbers becomes an integer column;
-    a column that mixes whole and decimal numbers is written as Norwegian number text.
+    """A report table as people read it in Excel: each number rounded as the report shows it
+    (:data:`DECIMALS_BY_FORMAT`, or by each row's unit where the table has an ``Enhet``
+    column), no float noise (``12,700000000000001``) and whole numbers without ``,0``. A
+    column of whole numbers becomes an integer column; a column that mixes whole and decimal
+    numbers is written as Norwegian number text.
 
     Args:
         parts: Columns whose rows are parts of one whole (the cost on each step): rounded to
             whole numbers by the largest remainder, so the written parts add up to their
             rounded total, as a reader's SUM in Excel expects. A line of 100 kr split in
             thirds is 34 + 33 + 33, not 33 + 33 + 33.
+        formats: Column → the format the report shows it in.
     """
     frame = frame.copy()
+    formats = formats or {}
     for column in parts:
         frame[column] = largest_remainder(frame[column].astype(float)).astype("Int64")
-    row_units = all(c in frame.columns for c in ROW_UNIT_COLUMNS)
     for column in frame.columns:
         values = frame[column]
         if not pd.api.types.is_float_dtype(values):
             continue
-        if row_units and column == "Verdi":
-            places = frame["Enhet"].map(
-                lambda u: DECIMALS_BY_UNIT.get(str(u), decimals_for(str(u)) if u else 2)
+        if column in formats:
+            places = DECIMALS_BY_FORMAT[formats[column]]
+            if places is None:
+                continue
+            rounded = values.map(lambda v, d=places: _half_up(v, d)).astype(float)
+        elif UNIT_COLUMN in frame.columns:
+            places = frame[UNIT_COLUMN].map(
+                lambda u: DECIMALS_BY_UNIT.get(str(u), UNKNOWN_DECIMALS)
             )
             rounded = pd.Series(
                 [_half_up(v, int(d)) for v, d in zip(values, places, strict=True)],
@@ -141,15 +149,7 @@ def for_reading(
                 dtype=float,
             )
         else:
-            shown_as = (formats or {}).get(column)
-            places = (
-                DECIMALS_BY_UNIT["andel"]
-                if shown_as in SHARE_FORMATS
-                else decimals_for(str(column))
-            )
-            rounded = pd.Series(
-                [_half_up(v, places) for v in values], index=values.index, dtype=float
-            )
+            rounded = values.map(lambda v: _half_up(v, UNKNOWN_DECIMALS)).astype(float)
         rounded = rounded + 0.0  # -0.0 becomes 0.0
         whole = rounded.dropna().apply(float.is_integer).all()
         if whole:

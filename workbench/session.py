@@ -350,29 +350,31 @@ class Session:
         self,
         frame: pd.DataFrame,
         stem: str,
-        title: str = "",
-        sources: list[Path] | None = None,
+        title: str,
+        sources: list[Path] | None,
+        formats: dict[str, str],
         parts: tuple[str, ...] = (),
-        formats: dict[str, str] | None = None,
     ) -> Path | None:
         """Write a table as CSV into ``tables/`` (nothing when there is no output folder),
-        each number rounded by its unit (:func:`workbench.outputs.for_reading`).
+        each number rounded as the report shows it (:func:`workbench.outputs.for_reading`).
 
         Args:
-            title: What the table shows, in Norwegian (default the stem).
-            sources: The data files it was computed from (default every file read so far).
+            title: What the table shows, in Norwegian.
+            sources: The data files it was computed from (None: every file read so far).
+            formats: Column → how the report shows it (:data:`workbench.formatting.FORMATTERS`):
+                it decides the CSV's decimals too (kroner whole, årsverk to two decimals, a
+                share shown in percent as a share with four), and the workbook's number
+                formats. A table with an ``Enhet`` column rounds its other numbers by each
+                row's unit.
             parts: Money columns whose rows are parts of one whole, written in whole kroner
                 that add up to the rounded total.
-            formats: Column → how the report shows it (:meth:`show_table`): a share shown
-                in percent is written as a share with four decimals, and the workbook gives
-                it a percent format.
         """
         if self.output_dir is None:
             return None
         path = self.output_dir / TABLES / f"{stem}.csv"
-        write_table(for_reading(frame, parts, formats or {}), path)
+        write_table(for_reading(frame, parts, formats), path)
         files = {"csv": f"{TABLES}/{stem}.csv"}
-        self._record("table", stem, title or stem, files, sources, formats or {})
+        self._record("table", stem, title, files, sources, formats)
         return path
 
     def show_table(
@@ -391,7 +393,7 @@ class Session:
             formats: Column → format name in :data:`workbench.formatting.FORMATTERS`.
             parts: See :meth:`save_table`.
         """
-        self.save_table(frame, stem, title, sources, parts, formats)
+        self.save_table(frame, stem, title, sources, formats, parts)
         display(styled(frame, formats, caption=title))
         self.show_source(sources, money=any("kr" in f for f in formats.values()))
 

@@ -599,7 +599,7 @@ def _wide_table(
     formats = {(heading if k == key else k): v for k, v in formats.items()}
     files = _files(session, inputs)
     if stem:
-        session.save_table(table, stem, title, files)
+        session.save_table(table, stem, title, files, formats)
     shown, note = without_empty_steps(table, heading)
     caption = f"{title} (mill. kr{note})"
     display(styled(shown, {c: formats[c] for c in shown.columns}, caption=caption))
@@ -654,6 +654,7 @@ def unallocated_table(session: Session, inputs: AllocationInputs, result: Alloca
         "ikke-fordelt-linjer",
         "Ikke fordelt: linjene",
         files,
+        {**{c: "text" for c in UNALLOCATED_LINE_COLUMNS.values()}, "Beløp (kr)": "kr2"},
     )
     reasons = outside_reasons(session, inputs)
     table, formats = unallocated_frame(result.allocation, result.year, reasons)

@@ -163,7 +163,7 @@ def _show(
     table, formats = shown
     sources = _files(inputs, package_file)
     title = f"{package_file.package.title}: {caption}"
-    session.save_table(table, f"{package_file.stem}-{kind}", title, sources)
+    session.save_table(table, f"{package_file.stem}-{kind}", title, sources, formats)
     display(styled(table, formats, caption=caption))
     session.show_source(sources)
 

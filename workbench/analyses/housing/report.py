@@ -162,7 +162,7 @@ def summary_table(session: Session, inputs: HousingInputs, result: HousingResult
     reference = inputs.reference
     if reference is not None:
         files += _files(session, inputs, "reference_summary")
-    session.save_table(summary_numbers(result.summary, reference), "sammendrag", caption, files)
+    session.save_table(summary_numbers(result.summary, reference), "sammendrag", caption, files, {})
     table, formats = summary_frame(result.summary, reference)
     display(styled(table, formats, caption=caption))
     display(HTML(f"<p><em>{html.escape(scope_note(inputs))}</em></p>"))
@@ -275,7 +275,7 @@ def reference_table(session: Session, inputs: HousingInputs, result: HousingResu
         }
     )
     caption = "Kildens sammendrag og modellens tall side om side"
-    session.save_table(numbers, "kilden-og-modellen", caption, files)
+    session.save_table(numbers, "kilden-og-modellen", caption, files, {})
     display(styled(shown, {c: "text" for c in shown.columns}, caption=caption))
     session.show_source(files)
     return None
@@ -499,22 +499,24 @@ def workforce_figure(session: Session, inputs: HousingInputs, result: HousingRes
         illustrative=session.illustrative_for(files),
     )
     session.show_figure(figure, "arbeidskraft", sources=files)
+    workforce = gap.rename(
+        columns={
+            "year": "År",
+            "needed_today": "Behov, dagens profil (årsverk)",
+            "needed_alt": "Behov, alternativ profil (årsverk)",
+            "supply": "Tilgang (årsverk)",
+            "gap_today": "Mangler, dagens profil (årsverk)",
+            "gap_alt": "Mangler, alternativ profil (årsverk)",
+            "needed_effect": "Behov, dagens profil med personaenes effekt (årsverk)",
+            "gap_effect": "Mangler, dagens profil med personaenes effekt (årsverk)",
+        }
+    )
     session.save_table(
-        gap.rename(
-            columns={
-                "year": "År",
-                "needed_today": "Behov, dagens profil (årsverk)",
-                "needed_alt": "Behov, alternativ profil (årsverk)",
-                "supply": "Tilgang (årsverk)",
-                "gap_today": "Mangler, dagens profil (årsverk)",
-                "gap_alt": "Mangler, alternativ profil (årsverk)",
-                "needed_effect": "Behov, dagens profil med personaenes effekt (årsverk)",
-                "gap_effect": "Mangler, dagens profil med personaenes effekt (årsverk)",
-            }
-        ),
+        workforce,
         "arbeidskraft",
         "Årsverk som trengs og årsverk som finnes",
         files,
+        {c: "text" if c == "År" else "fte" for c in workforce.columns},
     )
     last = gap.iloc[-1]
     display(
@@ -655,8 +657,20 @@ def step_table(session: Session, inputs: HousingInputs, result: HousingResult):
             "fte_alt": "Årsverk, alt. profil",
         }
     )
+    need_formats = {
+        "År": "text",
+        "Boligtrinn": "text",
+        "Beboere, dagens profil": "number",
+        "Beboere, alt. profil": "number",
+        "Årsverk, dagens profil": "fte",
+        "Årsverk, alt. profil": "fte",
+    }
     session.save_table(
-        table, "behov-per-trinn", "Behov per boligtrinn og år", _files(session, inputs, *NEED_FILES)
+        table,
+        "behov-per-trinn",
+        "Behov per boligtrinn og år",
+        _files(session, inputs, *NEED_FILES),
+        need_formats,
     )
     target = table[table["År"] == session.municipality.target_year]
     formats = {c: "number" for c in target.columns if c not in ("År", "Boligtrinn")}

@@ -224,7 +224,7 @@ def _show(
     table, formats = shown
     sources = _sources(session, inputs, persona_file)
     title = f"{persona_file.persona.title}: {caption}"
-    session.save_table(table, f"{persona_file.stem}-{kind}", title, sources)
+    session.save_table(table, f"{persona_file.stem}-{kind}", title, sources, formats)
     display(styled(table, formats, caption=caption))
     session.show_source(sources)
 
@@ -507,7 +507,7 @@ def _source_length(
             f"med L fra {number(low, 2)} til {number(high, 2)} år)."
         )
     else:
-        lengths = " og ".join(number(v, 1) for v in frame["L som gir kildens tall (år)"])
+        lengths = " og ".join(number(v, 2) for v in frame["L som gir kildens tall (år)"])
         implied = (
             f"Regnet på driftskostnadene, slik kilden skalerer, gir tallene ({figures}) "
             f"L = {lengths} år; ingen enkelt lengde gir begge."
@@ -526,7 +526,7 @@ def _source_length(
         "Forløp": "text",
         "Kildens tall per år (kr)": "mill_kr1",
         f"Med L = {_plain(result.length)} år (kr)": "mill_kr1",
-        "L som gir kildens tall (år)": "number1",
+        "L som gir kildens tall (år)": "number2",
     }
     _show(
         session,
