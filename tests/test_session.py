@@ -85,3 +85,26 @@ def test_outputs_written_only_with_an_output_folder(project, tmp_path):
     # a share shown in percent as the share with four, all rounded half up; the headers say
     # nothing about it
     assert path.read_bytes() == "\ufeffÅrskostnad;Årsverk;Andel\n1235;0,13;0,1235\n".encode()
+
+
+@pytest.mark.slow
+def test_loading_needs_only_the_sources_part():
+    """The session comes in parts: the loaders take the first (workbench.sources), which
+    imports neither IPython nor matplotlib, so reading inputs in a script or a test stays
+    light; the report writer and the display build on it."""
+    import subprocess
+    import sys
+
+    from workbench.report_writer import ReportWriter
+    from workbench.session import Session
+    from workbench.sources import Sources
+
+    assert issubclass(Session, ReportWriter) and issubclass(ReportWriter, Sources)
+    code = (
+        "import sys, workbench.sources, workbench.analyses.allocation.load, "
+        "workbench.analyses.housing.load, workbench.analyses.personas.load, "
+        "workbench.analyses.calculator.load; "
+        "print(sorted({'IPython', 'matplotlib'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

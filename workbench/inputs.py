@@ -16,11 +16,11 @@ from workbench import price_index
 from workbench.loaders import file_key, memo, memo_read
 
 if TYPE_CHECKING:
-    from workbench.session import Session
+    from workbench.sources import Sources
 
 
 def chosen_files(
-    session: Session, override: str, override_key: str, configured: list[str], key: str
+    session: Sources, override: str, override_key: str, configured: list[str], key: str
 ) -> list[Path]:
     """The files a notebook parameter names (``override``) or else the municipality's list,
     resolved against ``data/`` with their sources recorded; errors name the key."""
@@ -41,7 +41,7 @@ def _merged(files: list[Path], names: list[str]) -> pd.DataFrame:
     return table
 
 
-def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
+def price_catalogue(session: Sources) -> tuple[pd.DataFrame, list[Path]]:
     """The shared catalogues (in order) with the municipality's overrides applied.
 
     Returns:
@@ -71,7 +71,7 @@ def price_catalogue(session: Session) -> tuple[pd.DataFrame, list[Path]]:
     return in_price_year(session, table), files
 
 
-def price_factor(session: Session, from_year: int, to_year: int | None = None) -> float:
+def price_factor(session: Sources, from_year: int, to_year: int | None = None) -> float:
     """What a krone in ``from_year`` prices is in ``to_year`` prices (default
     the session's price year); 1 without reading anything when the years are the same, else from the
     price growth file, whose source is then recorded."""
@@ -86,7 +86,7 @@ def price_factor(session: Session, from_year: int, to_year: int | None = None) -
     return price_index.factor(growth, from_year, to_year, path)
 
 
-def in_price_year(session: Session, table: pd.DataFrame) -> pd.DataFrame:
+def in_price_year(session: Sources, table: pd.DataFrame) -> pd.DataFrame:
     """The catalogue with unit prices and user payments in the session's price year: each row
     from the year of its ``price_version`` («23-11» is 2023; a row without a dated version
     has the defaults' version's year)."""

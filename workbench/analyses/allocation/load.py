@@ -34,7 +34,7 @@ from workbench.loaders import (
 )
 
 if TYPE_CHECKING:
-    from workbench.session import Session
+    from workbench.sources import Sources
 
 
 @dataclass(frozen=True)
@@ -417,7 +417,7 @@ TEMPLATE_FIELDS = ("ledger", "rules")
 """Settings whose file ``workbench new`` writes as a template for the municipality to fill in."""
 
 
-def load(session: Session) -> AllocationInputs:
+def load(session: Sources) -> AllocationInputs:
     """Ledger, rules (the municipality's before the defaults), steps and comparison data.
 
     Raises:

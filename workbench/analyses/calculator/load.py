@@ -17,7 +17,7 @@ from workbench.loaders import memo_read, read_yaml
 from workbench.pricing import Assumptions, Package, check_services
 
 if TYPE_CHECKING:
-    from workbench.session import Session
+    from workbench.sources import Sources
 
 
 def read_package(path: Path) -> Package:
@@ -46,7 +46,7 @@ class CalculatorInputs:
     catalogue_files: list[Path]
 
 
-def load(session: Session, package_file: str = "") -> CalculatorInputs:
+def load(session: Sources, package_file: str = "") -> CalculatorInputs:
     """Catalogue, assumptions and packages for the resource calculator.
 
     Args:

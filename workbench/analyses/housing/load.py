@@ -41,7 +41,7 @@ from workbench.population import (
 from workbench.reference import HOUSING_STEP_COUNT
 
 if TYPE_CHECKING:
-    from workbench.session import Session
+    from workbench.sources import Sources
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def _grid_problems(table: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def load(session: Session) -> HousingInputs:
+def load(session: Sources) -> HousingInputs:
     """Population, profiles, costs and comparison series for the housing profile.
 
     Raises:

@@ -23,7 +23,7 @@ from workbench.inputs import chosen_files, price_catalogue, price_factor
 from workbench.loaders import ROW_COLUMN, Column, memo_read, read_table, read_yaml
 from workbench.population import AGE_GROUPS, population_by_year, read_population
 from workbench.pricing import Assumptions
-from workbench.session import Session
+from workbench.sources import Sources
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def read_prevalence(path: Path, kind: str = "prevalence") -> pd.DataFrame:
     return table.drop(columns=ROW_COLUMN)
 
 
-def load(session: Session, persona_file: str = "") -> PersonaInputs:
+def load(session: Sources, persona_file: str = "") -> PersonaInputs:
     """Catalogue, assumptions, personas and the municipality's scaling settings.
 
     Args:
@@ -191,7 +191,7 @@ def load(session: Session, persona_file: str = "") -> PersonaInputs:
 
 
 def _incidence(
-    session: Session, settings: PersonaSettings
+    session: Sources, settings: PersonaSettings
 ) -> tuple[pd.DataFrame | None, tuple[Path, ...]]:
     """New cases per year from the incidence file, the population projection and, where
     given, the prevalence file (those who already have the condition are not at risk); with
@@ -212,7 +212,7 @@ def _incidence(
 
 
 def _prevalence(
-    session: Session, settings: PersonaSettings
+    session: Sources, settings: PersonaSettings
 ) -> tuple[pd.DataFrame | None, tuple[Path, ...]]:
     """N(t) for base year to target year from the prevalence file and the housing
     profile's population projection, with the two files; (None, ()) without a prevalence
@@ -230,7 +230,7 @@ def _prevalence(
     return persons_from_prevalence(rates, years), (rates_file, population_file)
 
 
-def _population(session: Session, key: str) -> tuple[pd.DataFrame, Path]:
+def _population(session: Sources, key: str) -> tuple[pd.DataFrame, Path]:
     """The housing profile's population projection year by year, base year to target year,
     and its file.
 
