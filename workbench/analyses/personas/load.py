@@ -175,8 +175,7 @@ def load(session: Sources, persona_file: str = "") -> PersonaInputs:
                     ),
                 )
         personas.append(PersonaFile(path.stem, path, persona))
-    prevalence, files = _prevalence(session, settings)
-    incidence, incidence_files = _incidence(session, settings)
+    prevalence, files, incidence, incidence_files = _over_the_population(session, settings)
     return PersonaInputs(
         table,
         Assumptions.from_defaults(session.defaults),
@@ -190,44 +189,43 @@ def load(session: Sources, persona_file: str = "") -> PersonaInputs:
     )
 
 
-def _incidence(
-    session: Sources, settings: PersonaSettings
-) -> tuple[pd.DataFrame | None, tuple[Path, ...]]:
-    """New cases per year from the incidence file, the population projection and, where
-    given, the prevalence file (those who already have the condition are not at risk); with
-    the files read. (None, ()) without an incidence file."""
-    if settings.incidence is None:
-        return None, ()
-    rates_file = session.data_file(settings.incidence, key="analyses.personas.incidence")
-    rates = read_prevalence(rates_file, "incidence")
-    population, population_file = _population(session, "analyses.personas.incidence")
-    prevalence_file = (
-        session.data_file(settings.prevalence, key="analyses.personas.prevalence")
-        if settings.prevalence is not None
-        else None
-    )
-    prevalence = read_prevalence(prevalence_file) if prevalence_file is not None else None
-    files = tuple(f for f in (rates_file, population_file, prevalence_file) if f is not None)
-    return new_cases(rates, population, prevalence), files
+def _rates(session: Sources, name: str | None, kind: str) -> tuple[pd.DataFrame, Path] | None:
+    """Rates by age group from the file a setting names (``kind`` is ``prevalence`` or
+    ``incidence``), with the file; None where the setting is empty."""
+    if name is None:
+        return None
+    path = session.data_file(name, key=f"analyses.personas.{kind}")
+    return read_prevalence(path, kind), path
 
 
-def _prevalence(
+def _over_the_population(
     session: Sources, settings: PersonaSettings
-) -> tuple[pd.DataFrame | None, tuple[Path, ...]]:
-    """N(t) for base year to target year from the prevalence file and the housing
-    profile's population projection, with the two files; (None, ()) without a prevalence
-    file.
+) -> tuple[pd.DataFrame | None, tuple[Path, ...], pd.DataFrame | None, tuple[Path, ...]]:
+    """N(t) from prevalence × the population projection, and new cases per year from
+    incidence × the population without the condition (all residents where there is no
+    prevalence), base year to target year, each with the files it comes from; None and ()
+    for what the municipality does not give. The rates and the population are read once.
 
     Raises:
-        InputError: The prevalence file is missing or invalid, or the municipality has no
-            population projection to multiply it with.
+        InputError: A rates file is missing or invalid, or the municipality has no
+            population projection to multiply the rates with.
     """
-    if settings.prevalence is None:
-        return None, ()
-    rates_file = session.data_file(settings.prevalence, key="analyses.personas.prevalence")
-    rates = read_prevalence(rates_file)
-    years, population_file = _population(session, "analyses.personas.prevalence")
-    return persons_from_prevalence(rates, years), (rates_file, population_file)
+    prevalence_rates = _rates(session, settings.prevalence, "prevalence")
+    incidence_rates = _rates(session, settings.incidence, "incidence")
+    if prevalence_rates is None and incidence_rates is None:
+        return None, (), None, ()
+    needs = "prevalence" if prevalence_rates is not None else "incidence"
+    years, population_file = _population(session, f"analyses.personas.{needs}")
+    prevalence, files = None, ()
+    if prevalence_rates is not None:
+        prevalence = persons_from_prevalence(prevalence_rates[0], years)
+        files = (prevalence_rates[1], population_file)
+    incidence, incidence_files = None, ()
+    if incidence_rates is not None:
+        having = prevalence_rates[0] if prevalence_rates is not None else None
+        incidence = new_cases(incidence_rates[0], years, having)
+        incidence_files = (incidence_rates[1], population_file, *files[:1])
+    return prevalence, files, incidence, incidence_files
 
 
 def _population(session: Sources, key: str) -> tuple[pd.DataFrame, Path]:
