@@ -485,15 +485,9 @@ def place_shared(
         return allocation
     columns = list(allocation.columns)
     rest, moving = allocation[~is_shared], allocation[is_shared]
-    lines = (
-        moving.groupby("line", sort=True, observed=True)
-        .agg(
-            {
-                **{c: "first" for c in columns if c not in ("line", "amount_ore", "step")},
-                "amount_ore": "sum",
-            }
-        )
-        .reset_index()
+    # one row per line (its first part's ansvar, area, …) carrying the whole line's amount
+    lines = moving.drop_duplicates("line").assign(
+        amount_ore=moving.groupby("line", sort=False)["amount_ore"].transform("sum")
     )
     if shared.method == "outside":
         placed = lines.assign(step=NOT_ALLOCATED, area=NOT_ALLOCATED_NAME)
@@ -504,7 +498,9 @@ def place_shared(
         weights["fraction"] = weights["weight"] / weights.groupby(keys, observed=True)[
             "weight"
         ].transform("sum")
-        spread = lines.merge(weights[[*keys, "step", "fraction"]], on=keys, how="inner")
+        spread = lines.drop(columns="step").merge(
+            weights[[*keys, "step", "fraction"]], on=keys, how="inner"
+        )
         spread = spread.sort_values(["line", "step"], kind="stable").reset_index(drop=True)
         spread["amount_ore"] = split_exactly(
             spread["line"].to_numpy(),
