@@ -92,7 +92,7 @@ def in_price_year(session: Sources, table: pd.DataFrame) -> pd.DataFrame:
     has the defaults' version's year)."""
     default = price_index.version_year(session.defaults.price_version, session.defaults.price_year)
     years = table["price_version"].map(lambda v: price_index.version_year(v, default))
-    factors = years.map(lambda y: price_factor(session, int(y)))
+    factors = years.map({int(y): price_factor(session, int(y)) for y in years.unique()})
     if (factors == 1.0).all():
         return table
     return table.assign(

@@ -111,12 +111,10 @@ class ReportWriter(Sources):
         """
         chosen = [p for p in self.sources if paths is None or p.path in paths]
         titles = "; ".join(dict.fromkeys(p.title for p in chosen))
-        prices = f"{self.price_label()}." if money and self.analysis is not None else ""
-        return (
-            f"{titles}. {prices} Beregnet med innsatstrapp workbench.".replace("  ", " ")
-            if titles
-            else "innsatstrapp workbench."
-        )
+        if not titles:
+            return "innsatstrapp workbench."
+        prices = [f"{self.price_label()}."] if money and self.analysis is not None else []
+        return " ".join([f"{titles}.", *prices, "Beregnet med innsatstrapp workbench."])
 
     def _record(self, kind: str, stem: str, title: str, files: dict, paths, columns=None) -> None:
         chosen = self._chosen(paths)

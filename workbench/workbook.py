@@ -17,9 +17,7 @@ from workbench.analyses.housing.engine import REST_GROWTH
 from workbench.collected import Collected
 from workbench.config import Municipality
 from workbench.formatting import number, percent
-from workbench.manifest import Entry
 from workbench.outputs import FIXED_TIME, atomic_write_bytes, stable_zip
-from workbench.plots import ILLUSTRATIVE_MARK
 from workbench.provenance import SOURCE_COLUMNS, STATUS_LABELS, source_row
 
 ASSUMPTION_KINDS = {"source": "kilde", "derived": "avledet", "assumption": "antagelse"}
@@ -237,7 +235,7 @@ def write_workbook(collected: Collected, path: Path) -> Path:
             link = contents.cell(contents.max_row, 1)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1")
             link.style = "Hyperlink"
-            _write_table(book.create_sheet(name), frame, _entry_mark(entry), entry.columns or {})
+            _write_table(book.create_sheet(name), frame, entry.marking, entry.columns or {})
 
     sources = book.create_sheet("Kilder")
     sources.append([*SOURCE_COLUMNS, "Brukt i"])
@@ -358,11 +356,6 @@ def sheet_name(prefix: str, title: str, used: set[str], stem: str = "") -> str:
         name = f"{name[: SHEET_NAME_LIMIT - 3]} {len(used)}"
     used.add(name)
     return name
-
-
-def _entry_mark(entry: Entry) -> str:
-    """A table's mark as its report recorded it."""
-    return entry.marking or (ILLUSTRATIVE_MARK if entry.illustrative else "")
 
 
 def _write_table(sheet, frame: pd.DataFrame, mark: str, shown_as: dict | None = None) -> None:
