@@ -189,3 +189,16 @@ def test_error_paths_are_shown_relative_to_the_working_directory(tmp_path, monke
     outside = tmp_path.parent / "annet" / "fil.csv"
     assert display_path(outside) == str(outside)
     assert str(InputError(inside, "feil")) == f"{Path('parameters') / '0301-oslo.yaml'}: feil"
+
+
+def test_a_value_outside_a_choice_lists_the_choices_in_norwegian(tmp_path):
+    from workbench.analyses.allocation.settings import AllocationSettings
+    from workbench.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        AllocationSettings.from_mapping(
+            {"reference": "x.csv", "administration": "fordelt"}, tmp_path / "k.yaml"
+        )
+    assert "ugyldig verdi «fordelt» (tillatt: 'pro_rata', 'outside' eller 'as_ruled')" in str(
+        caught.value
+    )

@@ -143,3 +143,15 @@ def test_a_year_far_from_the_others_and_a_jumping_total_are_said(tmp_path, capsy
     )
     # 2023: 10 × 820 000 = 8,2 mill. kr; 2024: 820 000 kr, a tenth
     assert "summen for 2024" in notes and "0,1 ganger summen for 2023" in notes
+
+
+def test_a_bad_price_growth_file_is_found_before_a_report_needs_it(tmp_path):
+    project = make_project(tmp_path / "p")
+    (project.data_dir / "reference/kommunal-deflator.csv").write_text(
+        "year;growth\n2024;4,3\n", encoding="utf-8"
+    )
+    errors, _, _ = validate_project(project)
+    assert [str(e) for e in errors] == [
+        f"{project.data_dir / 'reference/kommunal-deflator.csv'}: rad 2, kolonne «growth»: "
+        "prisveksten må ligge mellom −50 % og +50 % (4,3 % skrives 0,043)"
+    ]

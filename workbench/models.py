@@ -110,7 +110,8 @@ def translate_errors(exc: ValidationError) -> list[Problem]:
         elif kind == "finite_number":
             message = f"«{error.get('input')}» {_MESSAGES[kind]}"
         elif kind == "literal_error":
-            expected = error.get("ctx", {}).get("expected", "")
+            # pydantic lists the allowed values in English («'a', 'b' or 'c'»)
+            expected = error.get("ctx", {}).get("expected", "").replace(" or ", " eller ")
             message = f"ugyldig verdi «{error.get('input')}» (tillatt: {expected})"
         else:
             message = _MESSAGES.get(kind, "ugyldig verdi")  # pydantic's own words are English

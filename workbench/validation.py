@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from workbench import analyses, reference
+from workbench import analyses, price_index, reference
 from workbench.config import Defaults, Municipality, municipality_files
 from workbench.errors import InputError, InputErrors
 from workbench.inputs import price_catalogue
@@ -52,6 +52,8 @@ def validate_project(project: Project) -> tuple[list[InputError], int, list[str]
         reference.outside_staircase,
     ):
         attempt(lambda check=check: check(project.data_dir))
+    if defaults is not None:  # read by the reports only where kroner change price year
+        attempt(lambda: price_index.read_growth(project.data_dir / defaults.price_index))
     for path in municipality_files(project.parameters_dir):
         checked += 1
         municipality = attempt(lambda path=path: Municipality.from_file(path))
